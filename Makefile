@@ -1,0 +1,60 @@
+# ustoo — `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export USTOO_DATA_DIR ?= $(CURDIR)/var
+PYTEST := $(BIN)/python -m pytest
+
+.PHONY: help run test test-sqlite test-postgres test-browser bench lint lock build system-deps clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: requirements.lock pyproject.toml
+	@PY=$$(scripts/find-python) && test -x $(BIN)/python || "$$PY" -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+build: $(BIN)/.installed ## Compile translations and collect static files
+	cd ustoo && ../$(BIN)/ustoo compilemessages --ignore '.venv' -v 0
+	$(BIN)/ustoo collectstatic --noinput -v 0
+
+run: build ## Serve the site at http://127.0.0.1:$(PORT) (demo content on first start)
+	$(BIN)/ustoo migrate --noinput -v 0
+	$(BIN)/ustoo load_demo --if-empty
+	USTOO_HTTPS=0 $(BIN)/gunicorn ustoo.wsgi --config python:ustoo.gunicorn_conf --bind 127.0.0.1:$(PORT)
+
+system-deps:
+	@scripts/system-deps
+
+test: system-deps build ## Run every test: SQLite, PostgreSQL, then headless Chromium
+	$(MAKE) --no-print-directory test-sqlite test-postgres test-browser
+
+test-sqlite: build
+	$(PYTEST) -q -m "not browser"
+
+test-postgres: build
+	scripts/with-postgres $(PYTEST) -q -m "not browser"
+
+test-browser: build
+	$(PYTEST) -q -m browser
+
+bench: system-deps build ## Run the benchmarks and print ratios (see bench/RESULTS.md)
+	$(BIN)/python -m bench
+
+lint: $(BIN)/.installed ## ruff and Django's own checks
+	$(BIN)/ruff check ustoo bench
+	$(BIN)/ruff format --check ustoo bench
+	$(BIN)/ustoo makemigrations --check --dry-run
+	$(BIN)/ustoo check
+
+lock: $(BIN)/.installed ## Re-pin requirements.lock from pyproject.toml
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.12 \
+	    --python-platform x86_64-manylinux_2_28 -o requirements.lock -q
+
+clean: ## Remove the virtual environment and collected static files (keeps var/)
+	rm -rf $(VENV) staticfiles

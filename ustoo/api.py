@@ -1,0 +1,79 @@
+"""The JSON API, /api/v1/, documented at /api/v1/openapi.json. Each app contributes a router."""
+
+from django.http import HttpRequest
+from ninja import NinjaAPI
+from ninja.errors import HttpError, ValidationError
+from ninja.parser import Parser
+from ninja.renderers import BaseRenderer
+from django.utils.translation import gettext as _
+import orjson
+
+
+class ApiError(Exception):
+    """A 4xx answer in the shape {"error": "...", "fields": {"name": "what is wrong"}}."""
+
+    def __init__(self, status: int, error: str, fields: dict[str, str] | None = None) -> None:
+        super().__init__(error)
+        self.status = status
+        self.error = error
+        self.fields = fields or {}
+
+
+class OrjsonRenderer(BaseRenderer):
+    media_type = "application/json"
+
+    def render(self, request, data, *, response_status):
+        return orjson.dumps(data)
+
+
+class StrictJsonParser(Parser):
+    def parse_body(self, request: HttpRequest):
+        if not request.body:
+            return {}
+        try:
+            return orjson.loads(request.body)
+        except orjson.JSONDecodeError:
+            raise ApiError(400, _("The request body is not valid JSON.")) from None
+
+
+api = NinjaAPI(
+    title="ustoo API",
+    version="1",
+    description="Say “me too”, read stories, stand with their authors, and read the magnitude.",
+    urls_namespace="api",
+    renderer=OrjsonRenderer(),
+    parser=StrictJsonParser(),
+    docs_url="/docs",
+)
+
+
+@api.exception_handler(ApiError)
+def _api_error(request, exc: ApiError):
+    body = {"error": exc.error}
+    if exc.fields:
+        body["fields"] = exc.fields
+    return api.create_response(request, body, status=exc.status)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request, exc: ValidationError):
+    fields: dict[str, str] = {}
+    for error in exc.errors:
+        location = [str(part) for part in error.get("loc", []) if part not in ("body", "payload", "query", "path")]
+        name = ".".join(location) or "body"
+        fields.setdefault(name, error.get("msg", _("This value is not valid.")))
+    return api.create_response(request, {"error": _("Some fields are not valid."), "fields": fields}, status=422)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    return api.create_response(request, {"error": str(exc)}, status=exc.status_code)
+
+
+def register_routers() -> None:
+    from ustoo.stories.api import router as stories_router
+
+    api.add_router("/", stories_router)
+
+
+register_routers()

@@ -1,0 +1,95 @@
+"""Shared personas and factories for every app's tests."""
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from ustoo.accounts.models import Member, Role
+from ustoo.stories import services
+from ustoo.stories.services import Details, StoryDraft
+
+PASSPHRASE = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _plain_http_and_clean_cache(settings):
+    # The test client speaks plain HTTP; HTTPS redirects are tested on their own in core.
+    settings.SECURE_SSL_REDIRECT = False
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def make_member(username: str = "supporter", *, role: str = Role.MEMBER, passphrase: str = PASSPHRASE) -> Member:
+    return Member.objects.create_user(username, passphrase, role=role)
+
+
+def make_story(
+    *,
+    text: str = "It happened at work, more than once. #MeToo",
+    title: str = "",
+    visibility: str = "public",
+    warnings: tuple[str, ...] = ("harassment",),
+    member=None,
+    anonymous: bool = True,
+    replies_enabled: bool = False,
+    language: str = "en",
+    **details,
+):
+    return services.say_me_too(
+        member=member,
+        anonymous=anonymous,
+        details=Details(**details),
+        draft=StoryDraft(
+            text=text,
+            title=title,
+            visibility=visibility,
+            content_warnings=list(warnings),
+            replies_enabled=replies_enabled,
+            language=language,
+        ),
+    )
+
+
+def logged_in_client(member: Member) -> Client:
+    client = Client()
+    client.force_login(member)
+    return client
+
+
+@pytest.fixture
+def survivor() -> Client:
+    """Someone who speaks without an account."""
+    return Client()
+
+
+@pytest.fixture
+def stranger() -> Client:
+    """Someone else, who has never spoken here and is not the author."""
+    return Client()
+
+
+@pytest.fixture
+def supporter_member(db) -> Member:
+    return make_member("supporter")
+
+
+@pytest.fixture
+def supporter(supporter_member) -> Client:
+    return logged_in_client(supporter_member)
+
+
+@pytest.fixture
+def author_member(db) -> Member:
+    return make_member("author")
+
+
+@pytest.fixture
+def author(author_member) -> Client:
+    return logged_in_client(author_member)
+
+
+@pytest.fixture
+def csrf_client() -> Client:
+    """A browser that enforces CSRF checks like a real one would be held to."""
+    return Client(enforce_csrf_checks=True)

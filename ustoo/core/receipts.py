@@ -1,0 +1,78 @@
+"""Receipts: the private phrase that lets someone who spoke without an account come back.
+
+A receipt is seven words drawn with `secrets` from the EFF long word list (7,776 words), so it carries
+7 × log2(7,753) ≈ 90.4 bits (a few words that echo violence are left out). It is shown once and stored only as an Argon2id hash. The hash uses one
+salt for the whole site (not one per receipt) so that the hash itself is the lookup key: a returning
+person types the phrase, we hash it, and find the statement by that value. With 90 bits of entropy,
+what protects a receipt is its size, not the hash's cost, so the Argon2id parameters are light
+(1 MiB, one pass); they still make each guess far dearer than a plain hash.
+"""
+
+import hashlib
+import math
+import secrets
+import unicodedata
+from functools import cache
+from pathlib import Path
+
+from argon2.low_level import Type, hash_secret_raw
+from django.conf import settings
+from xkcdpass import xkcd_password
+
+WORD_COUNT = 7
+HASH_BYTES = 32
+_ARGON2_TIME_COST = 1
+_ARGON2_MEMORY_KIB = 1024
+_ARGON2_PARALLELISM = 1
+
+
+_EXCLUDED_WORDS = Path(__file__).with_name("data") / "receipt-excluded-words.txt"
+
+
+@cache
+def _words() -> tuple[str, ...]:
+    path = xkcd_password.locate_wordfile("eff-long")
+    excluded = {
+        line.strip() for line in _EXCLUDED_WORDS.read_text().splitlines() if line and not line.startswith("#")
+    }
+    words = xkcd_password.generate_wordlist(path, min_length=1, max_length=99)
+    return tuple(sorted(set(words) - excluded))
+
+
+def entropy_bits() -> float:
+    return WORD_COUNT * math.log2(len(_words()))
+
+
+def new_receipt() -> str:
+    words = _words()
+    return " ".join(secrets.choice(words) for _ in range(WORD_COUNT))
+
+
+def normalise(receipt: str) -> str:
+    """Forgive what people do when they copy a phrase by hand: case, extra spaces, dashes."""
+    text = unicodedata.normalize("NFKC", receipt).casefold()
+    for separator in "-_.,;:":
+        text = text.replace(separator, " ")
+    return " ".join(text.split())
+
+
+@cache
+def _salt() -> bytes:
+    # Argon2 wants a salt of at least 8 bytes; derive a fixed 16 from the configured secret.
+    return hashlib.sha256(b"ustoo receipt salt\x00" + settings.OWNERSHIP_KEY.encode()).digest()[:16]
+
+
+def receipt_hash(receipt: str) -> bytes:
+    return hash_secret_raw(
+        normalise(receipt).encode(),
+        _salt(),
+        time_cost=_ARGON2_TIME_COST,
+        memory_cost=_ARGON2_MEMORY_KIB,
+        parallelism=_ARGON2_PARALLELISM,
+        hash_len=HASH_BYTES,
+        type=Type.ID,
+    )
+
+
+def looks_like_receipt(text: str) -> bool:
+    return len(normalise(text).split()) == WORD_COUNT

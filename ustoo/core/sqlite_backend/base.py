@@ -1,0 +1,32 @@
+"""Django's SQLite backend, running on the SQLite bundled with pysqlite3-binary.
+
+Debian's Python links SQLite 3.40; deleting a story must also erase it from the full-text index at
+once, which needs FTS5's `secure-delete` option (SQLite 3.44+). pysqlite3 is the standard library's
+sqlite3 module built against a current SQLite; Django's backend imports `sqlite3` by name, so the
+module is put in its place before that backend is first imported.
+"""
+
+import sys
+
+import pysqlite3
+from pysqlite3 import dbapi2
+
+if "django.db.backends.sqlite3.base" in sys.modules and sys.modules.get("sqlite3") is not pysqlite3:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("Django's SQLite backend was imported before ustoo.core.sqlite_backend.")
+
+sys.modules["sqlite3"] = pysqlite3
+sys.modules["sqlite3.dbapi2"] = dbapi2
+
+from django.db.backends.sqlite3.base import DatabaseWrapper as _DatabaseWrapper  # noqa: E402
+from django.db.backends.sqlite3.features import DatabaseFeatures as _DatabaseFeatures  # noqa: E402
+
+
+class DatabaseFeatures(_DatabaseFeatures):
+    # pysqlite3's Connection has no getlimit(); SQLITE_MAX_VARIABLE_NUMBER is 32766 since 3.32.
+    max_query_params = 32766
+
+
+class DatabaseWrapper(_DatabaseWrapper):
+    features_class = DatabaseFeatures

@@ -1,0 +1,44 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    """A bare view: what a load balancer polls, and the benchmarks' baseline."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(
+        request,
+        "error.html",
+        {
+            "title": _("This form expired"),
+            "message": _(
+                "For your safety, forms here only work for a while and only from this site. "
+                "Go back, reload the page, and send it again: what you typed may still be there."
+            ),
+        },
+        status=403,
+    )
+
+
+def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "error.html", {"title": _("Something in this request was not right"),
+                                          "message": _("Go back and try again.")}, status=400)
+
+
+def not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "error.html", {"title": _("Nothing here"),
+                                          "message": _("This page does not exist, or is not for you to see.")},
+                  status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "error.html", {"title": _("Something went wrong on our side"),
+                                          "message": _("Nothing you sent was lost. Please try again in a moment.")},
+                  status=500)
+
+
+def about(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/about.html")

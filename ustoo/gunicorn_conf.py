@@ -1,0 +1,15 @@
+"""Gunicorn settings for `make run` and production: no access log, a worker per core."""
+
+import multiprocessing
+import os
+
+workers = int(os.environ.get("USTOO_WORKERS", multiprocessing.cpu_count()))
+threads = int(os.environ.get("USTOO_THREADS", 4))
+worker_class = "gthread"
+accesslog = None  # access logs would record every reader's address: off
+errorlog = "-"
+loglevel = "warning"
+timeout = 30
+keepalive = 5
+forwarded_allow_ips = os.environ.get("USTOO_FORWARDED_ALLOW_IPS", "127.0.0.1")
+proc_name = "ustoo"

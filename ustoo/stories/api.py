@@ -1,0 +1,196 @@
+"""Stories in the JSON API. Bodies go through the same forms and services as the pages."""
+
+import datetime
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+
+from ustoo.api import ApiError
+from ustoo.stories import access, services
+from ustoo.stories.forms import SayMeTooForm, SolidarityForm
+from ustoo.stories.models import StatementTally, Story
+from ustoo.stories.wall import Cursor, wall_page
+
+router = Router(tags=["stories"])
+
+
+class StoryIn(Schema):
+    text: str = Field(..., description="The story, at most 20,000 characters.")
+    title: str = ""
+    visibility: str = Field("public", description="public, members or moderators")
+    content_warnings: list[str] = Field(
+        ..., description="One or more of sexual_assault, child_abuse, harassment, physical_violence, self_harm, other"
+    )
+    cw_note: str = ""
+    replies_enabled: bool = False
+    language: str = ""
+    setting: str = ""
+    relation: str = ""
+    age_at_time: str = ""
+    year: int | str | None = Field(None, description="A year, or \"ongoing\"")
+    country: str = Field("", description="ISO 3166-1 alpha-2 code")
+    harms: list[str] = []
+
+
+class StatementIn(Schema):
+    story: StoryIn | None = None
+
+
+class StatementOut(Schema):
+    id: int
+    receipt: str | None = Field(None, description="Shown once: keep it to come back, edit or delete.")
+    story_id: int | None = None
+    story_status: str | None = None
+
+
+class StoryOut(Schema):
+    id: int
+    title: str
+    text: str
+    language: str
+    content_warnings: list[str]
+    cw_note: str
+    published_at: datetime.datetime
+    setting: str
+    solidarity: dict[str, int]
+    replies_enabled: bool
+
+
+class StoryPage(Schema):
+    stories: list[StoryOut]
+    next: str | None = Field(None, description="Pass as ?before= for the next, older page.")
+
+
+class SolidarityIn(Schema):
+    kind: str = Field(..., description="me_too, believe_you or not_alone")
+
+
+class SolidarityOut(Schema):
+    added: bool
+    solidarity: dict[str, int]
+
+
+class MagnitudeOut(Schema):
+    statements: int
+    unit: str
+    as_of: datetime.datetime | None
+
+
+def _form_errors(form) -> dict[str, str]:
+    return {name: " ".join(str(message) for message in errors) for name, errors in form.errors.items()}
+
+
+def _story_out(story: Story) -> dict:
+    return {
+        "id": story.pk,
+        "title": story.title,
+        "text": story.text,
+        "language": story.language,
+        "content_warnings": story.content_warnings,
+        "cw_note": story.cw_note,
+        "published_at": story.published_at,
+        "setting": story.statement.setting,
+        "solidarity": story.solidarity_counts,
+        "replies_enabled": story.replies_enabled,
+    }
+
+
+@router.post("/statements", response={201: StatementOut}, auth=None, summary="Say “me too”")
+def create_statement(request: HttpRequest, payload: StatementIn):
+    """Without `story`, a count-only “me too”. With it, the story is shared too. Either way the answer
+    carries a receipt, shown once, that opens the statement again to edit or delete it."""
+    if payload.story is None:
+        form = SayMeTooForm({"mode": SayMeTooForm.COUNT})
+    else:
+        data = payload.story.dict()
+        data["year"] = "" if data["year"] is None else str(data["year"])
+        form = SayMeTooForm({**data, "mode": SayMeTooForm.STORY})
+    if not form.is_valid():
+        raise ApiError(400, _("Some fields are not valid."), _form_errors(form))
+    spoken = services.say_me_too(
+        member=None,
+        anonymous=True,
+        details=form.details(),
+        draft=form.draft() if form.shares_story else None,
+        language=get_language() or "",
+    )
+    return 201, {
+        "id": spoken.statement.pk,
+        "receipt": spoken.receipt,
+        "story_id": spoken.story.pk if spoken.story else None,
+        "story_status": spoken.story.status if spoken.story else None,
+    }
+
+
+@router.get("/stories", response=StoryPage, summary="Published public stories, newest first")
+def list_stories(request: HttpRequest, before: str = "", setting: str = "", hashtag: str = "", language: str = "",
+                 q: str = ""):
+    cursor = None
+    if before:
+        cursor = Cursor.decode(before)
+        if cursor is None:
+            raise ApiError(400, _("Some fields are not valid."), {"before": _("This is not a page token from us.")})
+    from ustoo.stories.forms import WallFilterForm
+
+    filters = WallFilterForm({"setting": setting, "hashtag": hashtag, "language": language, "q": q})
+    if not filters.is_valid():
+        raise ApiError(400, _("Some fields are not valid."), _form_errors(filters))
+    page = wall_page(
+        reader=None,
+        size=settings.WALL_PAGE_SIZE,
+        cursor=cursor,
+        setting=filters.cleaned_data["setting"],
+        hashtag=filters.cleaned_data["hashtag"],
+        language=filters.cleaned_data["language"],
+        query=filters.cleaned_data["q"],
+    )
+    return {
+        "stories": [_story_out(story) for story in page.stories],
+        "next": page.next_cursor.encode() if page.next_cursor else None,
+    }
+
+
+def _public_story(story_id: int) -> Story:
+    story = Story.objects.visible_to(None).select_related("statement").filter(pk=story_id).first()
+    if story is None:
+        raise ApiError(404, _("There is no public story with this id."))
+    return story
+
+
+@router.get("/stories/{story_id}", response=StoryOut, summary="One published public story")
+def get_story(request: HttpRequest, story_id: int):
+    return _story_out(_public_story(story_id))
+
+
+@router.post("/stories/{story_id}/solidarity", response={200: SolidarityOut, 201: SolidarityOut}, auth=None,
+             summary="Stand with the author")
+def add_solidarity(request: HttpRequest, story_id: int, payload: SolidarityIn):
+    """One answer of each kind per person: per member when logged in, else per browser session
+    (the answer sets a session cookie). 201 when added, 200 when this person had already sent it."""
+    story = _public_story(story_id)
+    form = SolidarityForm({"kind": payload.kind})
+    if not form.is_valid():
+        raise ApiError(400, _("Some fields are not valid."), _form_errors(form))
+    if request.user.is_authenticated:
+        _require_csrf(request)
+    added = services.stand_with(story=story, kind=form.cleaned_data["kind"], responder=access.responder_key(request))
+    story.refresh_from_db()
+    return (201 if added else 200), {"added": added, "solidarity": story.solidarity_counts}
+
+
+def _require_csrf(request: HttpRequest) -> None:
+    """A member's session cookie authorises this write, so it needs the CSRF token like a form."""
+    from django.middleware.csrf import CsrfViewMiddleware
+
+    reason = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
+    if reason is not None:
+        raise ApiError(403, _("The CSRF token is missing or wrong."), {"csrf": _("Send the X-CSRFToken header.")})
+
+
+@router.get("/magnitude", response=MagnitudeOut, summary="The total number of statements")
+def magnitude(request: HttpRequest):
+    total, as_of = StatementTally.total()
+    return {"statements": total, "unit": "statements", "as_of": as_of}

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StoriesConfig(AppConfig):
+    name = "ustoo.stories"
+    label = "stories"
+    verbose_name = _("Stories")
+
+    def ready(self) -> None:
+        from ustoo.accounts import member_data
+        from ustoo.stories import member_data as stories_data
+
+        member_data.register(
+            "statements", export=stories_data.export_statements, erase=stories_data.erase_statements
+        )
+        member_data.register("replies", export=stories_data.export_replies, erase=stories_data.erase_replies)
+        member_data.register(
+            "solidarity_given", export=stories_data.export_solidarity, erase=stories_data.erase_solidarity
+        )

@@ -1,0 +1,268 @@
+"""Forms for speaking, editing and replying. The API feeds its JSON through the same forms, so a rule
+lives in one place."""
+
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from ustoo.core.validators import validate_encodable
+from ustoo.stories.models import AgeAtTime, ContentWarning, Harm, Relation, Setting, SolidarityKind, Visibility
+from ustoo.stories.models.solidarity import MAX_REPLY_LENGTH
+from ustoo.stories.models.story import MAX_CW_NOTE_LENGTH, MAX_TEXT_LENGTH, MAX_TITLE_LENGTH
+from ustoo.stories.services import Details, StoryDraft
+
+EARLIEST_YEAR = 1900
+ONGOING = "ongoing"
+
+
+class TextField(forms.CharField):
+    default_validators = [validate_encodable]
+
+
+def _blank_first(choices, label=_("Prefer not to say")):
+    return [("", label), *choices]
+
+
+class DetailsForm(forms.Form):
+    """Optional details: every one may be left out."""
+
+    setting = forms.ChoiceField(label=_("Where did it happen?"), choices=_blank_first(Setting.choices), required=False)
+    relation = forms.ChoiceField(
+        label=_("Who did it, to you?"), choices=_blank_first(Relation.choices), required=False
+    )
+    age_at_time = forms.ChoiceField(
+        label=_("How old were you?"), choices=_blank_first(AgeAtTime.choices), required=False
+    )
+    year = forms.CharField(
+        label=_("Year"),
+        required=False,
+        max_length=10,
+        help_text=_("A year such as 2017, or “ongoing”."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "size": 8}),
+    )
+    country = forms.ChoiceField(label=_("Country"), choices=(), required=False)
+    harms = forms.MultipleChoiceField(
+        label=_("What kind of harm?"), choices=Harm.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = _blank_first(list(countries))
+
+    def clean_year(self):
+        value = (self.cleaned_data.get("year") or "").strip()
+        if not value:
+            return None
+        if value.casefold() in {ONGOING, str(_("ongoing")).casefold()}:
+            return ONGOING
+        if not value.isdigit():
+            raise forms.ValidationError(_("Write a year such as 2017, or “ongoing”."), code="invalid")
+        year = int(value)
+        if not EARLIEST_YEAR <= year <= timezone.now().year:
+            raise forms.ValidationError(
+                _("Write a year between %(first)s and %(last)s.") % {"first": EARLIEST_YEAR, "last": timezone.now().year},
+                code="range",
+            )
+        return year
+
+    def details(self) -> Details:
+        data = self.cleaned_data
+        year = data.get("year")
+        return Details(
+            setting=data.get("setting") or "",
+            relation=data.get("relation") or "",
+            age_at_time=data.get("age_at_time") or "",
+            year=year if isinstance(year, int) else None,
+            ongoing=year == ONGOING,
+            country=data.get("country") or "",
+            harms=list(data.get("harms") or []),
+        )
+
+
+class StoryFieldsForm(forms.Form):
+    title = TextField(label=_("Title (optional)"), max_length=MAX_TITLE_LENGTH, required=False)
+    text = TextField(
+        label=_("Your story"),
+        max_length=MAX_TEXT_LENGTH,
+        required=False,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 10, "dir": "auto", "maxlength": MAX_TEXT_LENGTH}),
+        help_text=_("Up to 20,000 characters. Share only what you want to share."),
+    )
+    content_warnings = forms.MultipleChoiceField(
+        label=_("Content warnings"),
+        choices=ContentWarning.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Readers see these before your story, which stays folded until they open it."),
+    )
+    cw_note = TextField(label=_("Content warning in your words (optional)"), max_length=MAX_CW_NOTE_LENGTH, required=False)
+    visibility = forms.ChoiceField(
+        label=_("Who can read it?"),
+        choices=Visibility.choices,
+        initial=Visibility.PUBLIC,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    replies_enabled = forms.BooleanField(label=_("Let members reply to my story"), required=False)
+    language = forms.ChoiceField(label=_("Language of your story"), choices=(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = _blank_first(STORY_LANGUAGES, label=_("Detect it for me"))
+
+    def clean_story_fields(self, cleaned: dict) -> None:
+        if not cleaned.get("text"):
+            self.add_error("text", forms.ValidationError(_("Write your story, or choose “Count me”."), code="required"))
+        if not cleaned.get("content_warnings"):
+            self.add_error(
+                "content_warnings",
+                forms.ValidationError(_("Choose at least one content warning for your readers."), code="required"),
+            )
+
+    def draft(self) -> StoryDraft:
+        data = self.cleaned_data
+        return StoryDraft(
+            text=data["text"],
+            title=data.get("title") or "",
+            visibility=data.get("visibility") or Visibility.PUBLIC,
+            content_warnings=list(data.get("content_warnings") or []),
+            cw_note=data.get("cw_note") or "",
+            replies_enabled=bool(data.get("replies_enabled")),
+            language=data.get("language") or detect_language(data["text"]),
+        )
+
+
+# Languages a story may be written in: those with a movement variant, plus the interface languages.
+STORY_LANGUAGES = [
+    ("ar", "العربية"),
+    ("de", "Deutsch"),
+    ("en", "English"),
+    ("es", "Español"),
+    ("fr", "Français"),
+    ("hi", "हिन्दी"),
+    ("it", "Italiano"),
+    ("ja", "日本語"),
+    ("ko", "한국어"),
+    ("nl", "Nederlands"),
+    ("pl", "Polski"),
+    ("pt", "Português"),
+    ("ru", "Русский"),
+    ("sv", "Svenska"),
+    ("ur", "اردو"),
+    ("zh", "中文"),
+]
+_STORY_LANGUAGE_CODES = {code for code, _name in STORY_LANGUAGES}
+
+
+def detect_language(text: str) -> str:
+    """The story's language by an offline detector, when the author did not say."""
+    import py3langid
+
+    code, _score = py3langid.classify(text)
+    return code if code in _STORY_LANGUAGE_CODES else ""
+
+
+class SayMeTooForm(StoryFieldsForm, DetailsForm):
+    COUNT, STORY = "count", "story"
+    mode = forms.ChoiceField(
+        label=_("How much do you want to say?"),
+        choices=[(COUNT, _("Count me")), (STORY, _("Count me and share my story"))],
+        initial=COUNT,
+        widget=forms.RadioSelect,
+    )
+    anonymous = forms.BooleanField(
+        label=_("Post anonymously: nobody, moderators included, sees that it was me"), required=False, initial=True
+    )
+
+    field_order = ["mode", "title", "text", "content_warnings", "cw_note", "visibility", "replies_enabled", "language"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("mode") == self.STORY:
+            self.clean_story_fields(cleaned)
+        return cleaned
+
+    @property
+    def shares_story(self) -> bool:
+        return self.cleaned_data.get("mode") == self.STORY
+
+
+class EditStoryForm(StoryFieldsForm, DetailsForm):
+    def clean(self):
+        cleaned = super().clean()
+        self.clean_story_fields(cleaned)
+        return cleaned
+
+
+class DeleteForm(forms.Form):
+    keep_in_total = forms.TypedChoiceField(
+        label=_("Should your “me too” still count in the total?"),
+        choices=[("yes", _("Yes, keep counting me (nothing else is kept)")), ("no", _("No, remove me from the total"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        initial="yes",
+    )
+
+
+class SolidarityForm(forms.Form):
+    kind = forms.ChoiceField(choices=SolidarityKind.choices)
+
+
+class ReplyForm(forms.Form):
+    text = TextField(
+        label=_("Your reply"),
+        max_length=MAX_REPLY_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto", "maxlength": MAX_REPLY_LENGTH}),
+    )
+
+
+class ReceiptForm(forms.Form):
+    receipt = TextField(
+        label=_("Your receipt"),
+        max_length=300,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}),
+    )
+
+
+class ReaderPreferencesForm(forms.Form):
+    expand = forms.MultipleChoiceField(
+        label=_("Open these stories without asking"),
+        choices=ContentWarning.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    hide = forms.MultipleChoiceField(
+        label=_("Hide stories with these warnings entirely"),
+        choices=ContentWarning.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        both = set(cleaned.get("expand") or []) & set(cleaned.get("hide") or [])
+        if both:
+            raise forms.ValidationError(_("A warning cannot be both opened automatically and hidden."), code="both")
+        return cleaned
+
+
+class WallFilterForm(forms.Form):
+    setting = forms.ChoiceField(label=_("Where"), choices=_blank_first(Setting.choices, label=_("Anywhere")), required=False)
+    hashtag = forms.CharField(label=_("Hashtag"), max_length=100, required=False)
+    language = forms.ChoiceField(label=_("Language"), choices=(), required=False)
+    q = TextField(label=_("Search"), max_length=200, required=False)
+    before = forms.CharField(required=False, max_length=80, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = _blank_first(STORY_LANGUAGES, label=_("Any language"))
+
+    def clean_hashtag(self):
+        from ustoo.core.hashtags import normalise_hashtag
+
+        return normalise_hashtag((self.cleaned_data.get("hashtag") or "").strip())
+
+

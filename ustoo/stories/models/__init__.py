@@ -1,0 +1,30 @@
+from ustoo.stories.models.choices import (
+    AgeAtTime,
+    ContentWarning,
+    Harm,
+    Relation,
+    Setting,
+    SolidarityKind,
+    Status,
+    Visibility,
+)
+from ustoo.stories.models.solidarity import Reply, Solidarity
+from ustoo.stories.models.statement import Statement, StatementTally
+from ustoo.stories.models.story import Story, StoryHashtag
+
+__all__ = [
+    "AgeAtTime",
+    "ContentWarning",
+    "Harm",
+    "Relation",
+    "Reply",
+    "Setting",
+    "Solidarity",
+    "SolidarityKind",
+    "Statement",
+    "StatementTally",
+    "Status",
+    "Story",
+    "StoryHashtag",
+    "Visibility",
+]

@@ -1,0 +1,94 @@
+"""A statement is one person saying "me too" once: the unit of the public total."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from ustoo.stories.models.choices import AgeAtTime, Relation, Setting
+
+
+class StatementQuerySet(models.QuerySet["Statement"]):
+    def counted(self) -> "StatementQuerySet":
+        return self.filter(counted=True)
+
+    def owned_by_member(self, member) -> "StatementQuerySet":
+        from ustoo.core.ownership import member_tag
+
+        return self.filter(models.Q(member=member) | models.Q(member_tag=member_tag(member.pk)))
+
+
+class Statement(models.Model):
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Set only when a member speaks under their name; a member speaking anonymously is linked by
+    # `member_tag`, a keyed hash that no page or moderator view ever shows.
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="statements"
+    )
+    member_tag = models.BinaryField(max_length=32, null=True, blank=True, editable=False, db_index=True)
+    receipt_hash = models.BinaryField(max_length=32, null=True, blank=True, editable=False, unique=True)
+    counted = models.BooleanField(default=True)
+    language = models.CharField(max_length=8, blank=True)
+
+    setting = models.CharField(_("where it happened"), max_length=16, choices=Setting.choices, blank=True)
+    relation = models.CharField(_("who did it"), max_length=16, choices=Relation.choices, blank=True)
+    age_at_time = models.CharField(_("your age then"), max_length=10, choices=AgeAtTime.choices, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    ongoing = models.BooleanField(_("still going on"), default=False)
+    country = CountryField(_("country"), blank=True)
+    harms = models.JSONField(_("kinds of harm"), default=list, blank=True)
+
+    objects = StatementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("statement")
+        verbose_name_plural = _("statements")
+
+    def __str__(self) -> str:
+        return f"statement {self.pk}"
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.member_id is None
+
+
+class StatementTally(models.Model):
+    """The running total of counted statements, spread over a few rows so concurrent writers on
+    PostgreSQL do not queue on a single hot row. The total is the sum of the slots."""
+
+    SLOTS = 16
+
+    slot = models.PositiveSmallIntegerField(primary_key=True)
+    count = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("statement tally")
+
+    def __str__(self) -> str:
+        return f"slot {self.slot}: {self.count}"
+
+    @classmethod
+    def add(cls, delta: int) -> None:
+        """Add delta to the total; call inside the transaction that writes the statement."""
+        slot = secrets.randbelow(cls.SLOTS)
+        now = timezone.now()
+        if not cls.objects.filter(slot=slot).update(count=F("count") + delta, updated_at=now):
+            cls.objects.create(slot=slot, count=delta, updated_at=now)
+
+    @classmethod
+    def total(cls) -> tuple[int, object]:
+        """(total, time of the last change)."""
+        row = cls.objects.aggregate(total=Sum("count"), as_of=models.Max("updated_at"))
+        return row["total"] or 0, row["as_of"]
+
+    @classmethod
+    def rebuild(cls) -> int:
+        total = Statement.objects.counted().count()
+        cls.objects.all().delete()
+        cls.objects.create(slot=0, count=total)
+        return total

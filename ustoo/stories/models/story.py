@@ -1,0 +1,115 @@
+"""A story: the text a person chose to share, with its content warnings and who may read it."""
+
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ustoo.core.hashtags import extract_hashtags
+from ustoo.stories.models.choices import SolidarityKind, Status, Visibility
+from ustoo.stories.models.statement import Statement
+
+MAX_TEXT_LENGTH = 20_000
+MAX_TITLE_LENGTH = 200
+MAX_CW_NOTE_LENGTH = 200
+
+
+class StoryQuerySet(models.QuerySet["Story"]):
+    def published(self) -> "StoryQuerySet":
+        return self.filter(status=Status.PUBLISHED)
+
+    def visible_to(self, reader) -> "StoryQuerySet":
+        """Published stories this reader may read (moderator-only stories are never published)."""
+        allowed = [Visibility.PUBLIC]
+        if reader is not None and reader.is_authenticated:
+            allowed.append(Visibility.MEMBERS)
+        return self.published().filter(visibility__in=allowed)
+
+    def newest_first(self) -> "StoryQuerySet":
+        return self.order_by("-published_at", "-id")
+
+
+class Story(models.Model):
+    statement = models.OneToOneField(Statement, on_delete=models.CASCADE, related_name="story")
+    title = models.CharField(_("title (optional)"), max_length=MAX_TITLE_LENGTH, blank=True)
+    text = models.TextField(_("your story"), max_length=MAX_TEXT_LENGTH)
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    visibility = models.CharField(
+        _("who can read it"), max_length=12, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    content_warnings = models.JSONField(_("content warnings"), default=list)
+    cw_note = models.CharField(_("content warning in your words (optional)"), max_length=MAX_CW_NOTE_LENGTH, blank=True)
+    replies_enabled = models.BooleanField(_("let members reply"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(null=True, blank=True)
+    me_too_count = models.PositiveIntegerField(default=0)
+    believe_you_count = models.PositiveIntegerField(default=0)
+    not_alone_count = models.PositiveIntegerField(default=0)
+
+    objects = StoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("story")
+        verbose_name_plural = _("stories")
+        indexes = [
+            models.Index(
+                fields=["status", "visibility", "-published_at", "-id"], name="story_wall_idx"
+            ),
+            models.Index(fields=["status", "language", "-published_at", "-id"], name="story_wall_lang_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"story {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("stories:detail", args=[self.pk])
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == Status.PUBLISHED and self.visibility == Visibility.PUBLIC
+
+    @property
+    def solidarity_counts(self) -> dict[str, int]:
+        return {
+            "me_too": self.me_too_count,
+            "believe_you": self.believe_you_count,
+            "not_alone": self.not_alone_count,
+        }
+
+    @property
+    def solidarity_buttons(self) -> list[tuple[str, str, int]]:
+        counts = self.solidarity_counts
+        return [(kind, label, counts[kind]) for kind, label in SolidarityKind.choices]
+
+    def publish(self) -> None:
+        with transaction.atomic():
+            self.status = Status.PUBLISHED
+            self.published_at = self.published_at or timezone.now()
+            self.save(update_fields=["status", "published_at"])
+            self.hashtag_rows.update(published_at=self.published_at)
+
+    def index_hashtags(self) -> None:
+        """Replace this story's hashtag rows with those in its current title and text."""
+        tags = extract_hashtags(f"{self.title}\n{self.text}")
+        self.hashtag_rows.all().delete()
+        StoryHashtag.objects.bulk_create(
+            StoryHashtag(story=self, tag=tag, published_at=self.published_at) for tag in tags
+        )
+
+
+class StoryHashtag(models.Model):
+    """One normalised hashtag of a story; `published_at` is copied so the wall filtered by hashtag
+    reads one index in order."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="hashtag_rows")
+    tag = models.CharField(max_length=100)
+    published_at = models.DateTimeField(null=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["story", "tag"], name="story_hashtag_unique")]
+        indexes = [models.Index(fields=["tag", "-published_at", "-story"], name="story_hashtag_wall_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.tag}"

@@ -1,0 +1,191 @@
+"""Workflows of speaking and standing with: each writes everything it touches in one transaction."""
+
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from ustoo.core import receipts
+from ustoo.core.ownership import member_tag
+from ustoo.stories.models import (
+    Reply,
+    Solidarity,
+    SolidarityKind,
+    Statement,
+    StatementTally,
+    Status,
+    Story,
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Details:
+    """Optional structured details that feed the magnitude."""
+
+    setting: str = ""
+    relation: str = ""
+    age_at_time: str = ""
+    year: int | None = None
+    ongoing: bool = False
+    country: str = ""
+    harms: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, kw_only=True)
+class StoryDraft:
+    text: str
+    title: str = ""
+    visibility: str = "public"
+    content_warnings: list[str] = field(default_factory=list)
+    cw_note: str = ""
+    replies_enabled: bool = False
+    language: str = ""
+
+
+@dataclass(frozen=True)
+class Spoken:
+    statement: Statement
+    story: Story | None
+    receipt: str | None  # shown once, never stored
+
+
+def say_me_too(
+    *,
+    member=None,
+    anonymous: bool = True,
+    details: Details | None = None,
+    draft: StoryDraft | None = None,
+    language: str = "",
+) -> Spoken:
+    """Record one "me too": the statement, its story if one is shared, and the total, all at once.
+
+    Without an account, or when a member chooses anonymity, the person gets a receipt; a member
+    speaking anonymously is linked to the statement only through their keyed tag."""
+    details = details or Details()
+    receipt = None
+    speaks_as_member = member is not None and member.is_authenticated and not anonymous
+    statement = Statement(
+        member=member if speaks_as_member else None,
+        language=(draft.language if draft and draft.language else language)[:8],
+        setting=details.setting,
+        relation=details.relation,
+        age_at_time=details.age_at_time,
+        year=details.year,
+        ongoing=details.ongoing,
+        country=details.country,
+        harms=sorted(set(details.harms)),
+    )
+    if not speaks_as_member:
+        receipt = receipts.new_receipt()
+        statement.receipt_hash = receipts.receipt_hash(receipt)
+        if member is not None and member.is_authenticated:
+            statement.member_tag = member_tag(member.pk)
+    with transaction.atomic():
+        statement.save()
+        StatementTally.add(1)
+        story = None
+        if draft is not None:
+            story = Story.objects.create(
+                statement=statement,
+                title=draft.title,
+                text=draft.text,
+                language=statement.language,
+                visibility=draft.visibility,
+                content_warnings=sorted(set(draft.content_warnings)),
+                cw_note=draft.cw_note,
+                replies_enabled=draft.replies_enabled,
+                created_at=statement.created_at,
+                updated_at=statement.created_at,
+            )
+            story.index_hashtags()
+            if initial_status(story) == Status.PUBLISHED:
+                story.publish()
+    return Spoken(statement=statement, story=story, receipt=receipt)
+
+
+def initial_status(story: Story) -> str:
+    """Until moderation lands, shared stories publish at once unless meant for moderators only."""
+    if story.visibility == "moderators":
+        return Status.PENDING
+    return Status.PUBLISHED
+
+
+def edit_story(*, story: Story, draft: StoryDraft, details: Details) -> Story:
+    with transaction.atomic():
+        story.title = draft.title
+        story.text = draft.text
+        story.visibility = draft.visibility
+        story.content_warnings = sorted(set(draft.content_warnings))
+        story.cw_note = draft.cw_note
+        story.replies_enabled = draft.replies_enabled
+        if draft.language:
+            story.language = draft.language[:8]
+        story.updated_at = timezone.now()
+        if story.visibility == "moderators" and story.status == Status.PUBLISHED:
+            story.status = Status.PENDING
+            story.published_at = None
+        story.save()
+        statement = story.statement
+        for name, value in vars(details).items():
+            setattr(statement, name, sorted(set(value)) if name == "harms" else value)
+        statement.save()
+        story.index_hashtags()
+        if story.status == Status.PENDING and initial_status(story) == Status.PUBLISHED:
+            story.publish()
+    return story
+
+
+def delete_statement(*, statement: Statement, keep_in_total: bool) -> None:
+    """Delete what the person said. The story's text, its hashtags, solidarity and replies go at once
+    (and with them the full-text index entry). If they want to stay counted, a bare statement with
+    no link to them remains; otherwise the statement goes too and the total drops by one."""
+    with transaction.atomic():
+        Story.objects.filter(statement=statement).delete()
+        if keep_in_total and statement.counted:
+            Statement.objects.filter(pk=statement.pk).update(member=None, member_tag=None, receipt_hash=None)
+        else:
+            if statement.counted:
+                StatementTally.add(-1)
+            statement.delete()
+
+
+def withdraw_from_total(*, statement: Statement) -> None:
+    with transaction.atomic():
+        if Statement.objects.filter(pk=statement.pk, counted=True).update(counted=False):
+            StatementTally.add(-1)
+
+
+_COUNT_FIELDS = {
+    SolidarityKind.ME_TOO: "me_too_count",
+    SolidarityKind.BELIEVE_YOU: "believe_you_count",
+    SolidarityKind.NOT_ALONE: "not_alone_count",
+}
+
+
+def stand_with(*, story: Story, kind: str, responder: bytes) -> bool:
+    """Add one answer of this kind from this person; False if they had already given it."""
+    try:
+        with transaction.atomic():
+            Solidarity.objects.create(story=story, kind=kind, responder=responder)
+            Story.objects.filter(pk=story.pk).update(**{_COUNT_FIELDS[kind]: F(_COUNT_FIELDS[kind]) + 1})
+    except IntegrityError:
+        return False
+    return True
+
+
+def reply_to(*, story: Story, member, text: str) -> Reply:
+    return Reply.objects.create(story=story, member=member, text=text)
+
+
+def set_reply_hidden(*, reply: Reply, hidden: bool) -> None:
+    Reply.objects.filter(pk=reply.pk).update(hidden_by_author=hidden)
+
+
+def withdraw_solidarity(*, responder: bytes) -> None:
+    """Remove every answer this person gave, and take them off the stories' counts."""
+    with transaction.atomic():
+        for row in Solidarity.objects.filter(responder=responder).select_for_update():
+            field = _COUNT_FIELDS[row.kind]
+            Story.objects.filter(pk=row.story_id, **{f"{field}__gt": 0}).update(**{field: F(field) - 1})
+            row.delete()

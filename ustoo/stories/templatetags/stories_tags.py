@@ -1,0 +1,24 @@
+from django import template
+
+from ustoo.stories.models import ContentWarning, Harm
+
+register = template.Library()
+
+_CW_LABELS = dict(ContentWarning.choices)
+_HARM_LABELS = dict(Harm.choices)
+
+
+@register.filter
+def opens_for(story, preferences) -> bool:
+    """Whether the reader asked to open stories with these warnings without asking."""
+    return preferences is not None and preferences.opens(story)
+
+
+@register.filter
+def warning_labels(codes) -> list[str]:
+    return [str(_CW_LABELS.get(code, code)) for code in codes or []]
+
+
+@register.filter
+def harm_labels(codes) -> list[str]:
+    return [str(_HARM_LABELS.get(code, code)) for code in codes or []]

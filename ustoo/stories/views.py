@@ -1,0 +1,225 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ustoo.stories import access, services
+from ustoo.stories.forms import (
+    DeleteForm,
+    EditStoryForm,
+    ReaderPreferencesForm,
+    ReceiptForm,
+    ReplyForm,
+    SayMeTooForm,
+    SolidarityForm,
+    WallFilterForm,
+)
+from ustoo.stories.models import Reply, StatementTally
+from ustoo.stories.preferences import preferences_for, save_preferences
+from ustoo.stories.wall import Cursor, wall_page
+
+
+def wall(request: HttpRequest) -> HttpResponse:
+    filters = WallFilterForm(request.GET)
+    cleaned = filters.cleaned_data if filters.is_valid() else {}
+    cursor = Cursor.decode(cleaned.get("before") or "") if cleaned.get("before") else None
+    preferences = preferences_for(request)
+    page = wall_page(
+        reader=request.user,
+        size=settings.WALL_PAGE_SIZE,
+        cursor=cursor,
+        setting=cleaned.get("setting", ""),
+        hashtag=cleaned.get("hashtag", ""),
+        language=cleaned.get("language", ""),
+        query=cleaned.get("q", ""),
+        hide_warnings=preferences.hide,
+    )
+    total, as_of = StatementTally.total()
+    next_query = None
+    if page.next_cursor:
+        params = request.GET.copy()
+        params["before"] = page.next_cursor.encode()
+        next_query = params.urlencode()
+    template = "stories/wall.html#stories" if request.htmx and cursor else "stories/wall.html"
+    return render(
+        request,
+        template,
+        {
+            "filters": filters,
+            "stories": page.stories,
+            "next_query": next_query,
+            "total": total,
+            "as_of": as_of,
+            "preferences": preferences,
+            "filtered": any(cleaned.get(name) for name in ("setting", "hashtag", "language", "q")),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def speak(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = SayMeTooForm(request.POST)
+        if form.is_valid():
+            spoken = services.say_me_too(
+                member=request.user,
+                anonymous=form.cleaned_data["anonymous"] or not request.user.is_authenticated,
+                details=form.details(),
+                draft=form.draft() if form.shares_story else None,
+                language=get_language() or "",
+            )
+            if spoken.receipt is None:
+                messages.success(request, _("You said “me too”. You are not alone."))
+                return redirect("stories:my_statements")
+            access.remember_receipt_statement(request, spoken.statement)
+            return render(request, "stories/receipt.html", {"spoken": spoken, "receipt": spoken.receipt})
+    else:
+        form = SayMeTooForm(initial={"mode": request.GET.get("mode", SayMeTooForm.COUNT)})
+    return render(request, "stories/speak.html", {"form": form})
+
+
+def detail(request: HttpRequest, story_id: int) -> HttpResponse:
+    story = access.get_story_for_reader(request, story_id)
+    replies = story.replies.filter(hidden_by_author=False).select_related("member") if story.replies_enabled else []
+    return render(
+        request,
+        "stories/detail.html",
+        {
+            "story": story,
+            "replies": replies,
+            "reply_form": ReplyForm() if story.replies_enabled and request.user.is_authenticated else None,
+            "preferences": preferences_for(request),
+        },
+    )
+
+
+@require_POST
+def stand_with(request: HttpRequest, story_id: int) -> HttpResponse:
+    story = access.get_story_for_reader(request, story_id)
+    form = SolidarityForm(request.POST)
+    if form.is_valid():
+        added = services.stand_with(story=story, kind=form.cleaned_data["kind"], responder=access.responder_key(request))
+        story.refresh_from_db()
+        if not request.htmx:
+            if added:
+                messages.success(request, _("Thank you. The author will see it."))
+            else:
+                messages.info(request, _("You already sent that to this story."))
+    if request.htmx:
+        return render(request, "stories/detail.html#solidarity", {"story": story})
+    return redirect(story)
+
+
+@login_required
+@require_POST
+def reply(request: HttpRequest, story_id: int) -> HttpResponse:
+    story = access.get_story_for_reader(request, story_id)
+    form = ReplyForm(request.POST)
+    if not story.replies_enabled:
+        messages.error(request, _("The author has not turned replies on."))
+        return redirect(story)
+    if form.is_valid():
+        services.reply_to(story=story, member=request.user, text=form.cleaned_data["text"])
+        messages.success(request, _("Your reply is posted."))
+        return redirect(story)
+    return render(
+        request,
+        "stories/detail.html",
+        {"story": story, "replies": story.replies.filter(hidden_by_author=False), "reply_form": form,
+         "preferences": preferences_for(request)},
+        status=400,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def enter_receipt(request: HttpRequest) -> HttpResponse:
+    form = ReceiptForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        statement = access.unlock_with_receipt(request, form.cleaned_data["receipt"])
+        if statement is not None:
+            return redirect("stories:mine", statement_id=statement.pk)
+        form.add_error("receipt", _("This receipt does not open anything. Check each word and try again."))
+    return render(request, "stories/enter_receipt.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def mine(request: HttpRequest, statement_id: int) -> HttpResponse:
+    statement = access.get_statement_for_author(request, statement_id)
+    story = getattr(statement, "story", None)
+    replies = story.replies.select_related("member") if story else []
+    return render(request, "stories/mine.html", {"statement": statement, "story": story, "replies": replies})
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, statement_id: int) -> HttpResponse:
+    story = access.get_story_for_author(request, statement_id)
+    statement = story.statement
+    if request.method == "POST":
+        form = EditStoryForm(request.POST)
+        if form.is_valid():
+            services.edit_story(story=story, draft=form.draft(), details=form.details())
+            messages.success(request, _("Your story is updated."))
+            return redirect("stories:mine", statement_id=statement.pk)
+    else:
+        year = "ongoing" if statement.ongoing else statement.year or ""
+        form = EditStoryForm(
+            initial={
+                "title": story.title,
+                "text": story.text,
+                "content_warnings": story.content_warnings,
+                "cw_note": story.cw_note,
+                "visibility": story.visibility,
+                "replies_enabled": story.replies_enabled,
+                "language": story.language,
+                "setting": statement.setting,
+                "relation": statement.relation,
+                "age_at_time": statement.age_at_time,
+                "year": year,
+                "country": statement.country.code if statement.country else "",
+                "harms": statement.harms,
+            }
+        )
+    return render(request, "stories/edit.html", {"form": form, "statement": statement},
+                  status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def delete(request: HttpRequest, statement_id: int) -> HttpResponse:
+    statement = access.get_statement_for_author(request, statement_id)
+    form = DeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.delete_statement(statement=statement, keep_in_total=form.cleaned_data["keep_in_total"])
+        access.forget_statement(request, statement_id)
+        messages.success(request, _("It is deleted. Nothing of what you wrote is kept."))
+        return redirect("stories:wall")
+    return render(request, "stories/delete.html", {"form": form, "statement": statement})
+
+
+@require_POST
+def hide_reply(request: HttpRequest, statement_id: int, reply_id: int) -> HttpResponse:
+    story = access.get_story_for_author(request, statement_id)
+    reply = get_object_or_404(Reply, pk=reply_id, story=story)
+    services.set_reply_hidden(reply=reply, hidden=request.POST.get("hidden", "1") == "1")
+    return redirect("stories:mine", statement_id=statement_id)
+
+
+@require_http_methods(["GET", "POST"])
+def reading_preferences(request: HttpRequest) -> HttpResponse:
+    current = preferences_for(request)
+    form = ReaderPreferencesForm(
+        request.POST or None, initial={"expand": sorted(current.expand), "hide": sorted(current.hide)}
+    )
+    if request.method == "POST" and form.is_valid():
+        save_preferences(request, expand=form.cleaned_data["expand"], hide=form.cleaned_data["hide"])
+        messages.success(request, _("Your reading preferences are saved."))
+        return redirect("stories:wall")
+    return render(request, "stories/preferences.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def my_statements(request: HttpRequest) -> HttpResponse:
+    statements = access.statements_for_author(request).select_related("story").order_by("-created_at")
+    return render(request, "stories/my_statements.html", {"statements": statements})

@@ -1,0 +1,107 @@
+"""The wall: newest public stories first, filtered, searched, paginated by keyset."""
+
+import base64
+import datetime
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Exists, OuterRef
+
+from ustoo.stories.models import Story, StoryHashtag
+
+
+@dataclass(frozen=True)
+class Cursor:
+    published_at: datetime.datetime
+    story_id: int
+
+    def encode(self) -> str:
+        raw = f"{self.published_at.isoformat()}|{self.story_id}".encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, token: str) -> "Cursor | None":
+        try:
+            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+            stamp, story_id = raw.split("|")
+            published_at = datetime.datetime.fromisoformat(stamp)
+            if published_at.tzinfo is None:
+                return None
+            return cls(published_at=published_at, story_id=int(story_id))
+        except (ValueError, UnicodeDecodeError):
+            return None
+
+
+@dataclass(frozen=True)
+class WallPage:
+    stories: list[Story]
+    next_cursor: Cursor | None
+
+
+def wall_page(
+    *,
+    reader,
+    size: int,
+    cursor: Cursor | None = None,
+    setting: str = "",
+    hashtag: str = "",
+    language: str = "",
+    query: str = "",
+    hide_warnings: frozenset[str] = frozenset(),
+) -> WallPage:
+    stories = Story.objects.visible_to(reader)
+    if setting:
+        stories = stories.filter(statement__setting=setting)
+    if language:
+        stories = stories.filter(language=language)
+    if hashtag:
+        stories = stories.filter(
+            Exists(StoryHashtag.objects.filter(story=OuterRef("pk"), tag=hashtag))
+        )
+    if query:
+        stories = matching(stories, query)
+    if cursor is not None:
+        stories = stories.filter(published_at__lte=cursor.published_at).exclude(
+            published_at=cursor.published_at, id__gte=cursor.story_id
+        )
+    stories = stories.newest_first().select_related("statement")
+    # Fetch one more than shown to know whether an older page exists; skip stories hidden by the
+    # reader's preferences in Python (warnings are a small JSON list).
+    found: list[Story] = []
+    batch = size + 1
+    window = stories
+    while len(found) <= size:
+        rows = list(window[:batch])
+        found.extend(story for story in rows if not hide_warnings.intersection(story.content_warnings))
+        if len(rows) < batch:
+            break
+        last = rows[-1]
+        window = stories.filter(published_at__lte=last.published_at).exclude(
+            published_at=last.published_at, id__gte=last.id
+        )
+    page = found[:size]
+    more = len(found) > size
+    next_cursor = Cursor(page[-1].published_at, page[-1].id) if more and page else None
+    return WallPage(stories=page, next_cursor=next_cursor)
+
+
+def matching(stories, query: str):
+    """Full-text search: FTS5 on SQLite, PostgreSQL's text search otherwise."""
+    if connection.vendor == "postgresql":
+        return stories.extra(  # noqa: S610 (parameters are bound)
+            where=[
+                "to_tsvector('simple', stories_story.title || ' ' || stories_story.text) "
+                "@@ websearch_to_tsquery('simple', %s)"
+            ],
+            params=[query],
+        )
+    return stories.extra(  # noqa: S610 (parameters are bound)
+        where=["stories_story.id IN (SELECT rowid FROM stories_story_fts WHERE stories_story_fts MATCH %s)"],
+        params=[fts5_query(query)],
+    )
+
+
+def fts5_query(query: str) -> str:
+    """Quote every word so user input is never parsed as FTS5 syntax; all words must match."""
+    words = [word.replace('"', '""') for word in query.split()]
+    return " ".join(f'"{word}"' for word in words if word) or '""'

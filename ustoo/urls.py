@@ -1,0 +1,19 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from ustoo.api import api
+from ustoo.core import views as core_views
+
+urlpatterns = [
+    path("", include("ustoo.stories.urls")),
+    path("account/", include("ustoo.accounts.urls")),
+    path("movement/", include("ustoo.movement.urls")),
+    path("api/v1/", api.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("about/", core_views.about, name="about"),
+    path("healthz", core_views.healthz, name="healthz"),
+]
+
+handler400 = "ustoo.core.views.bad_request"
+handler404 = "ustoo.core.views.not_found"
+handler500 = "ustoo.core.views.server_error"
