@@ -1,12 +1,13 @@
 """The JSON API, /api/v1/, documented at /api/v1/openapi.json. Each app contributes a router."""
 
+import orjson
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 from ninja.parser import Parser
 from ninja.renderers import BaseRenderer
-from django.utils.translation import gettext as _
-import orjson
 
 
 class ApiError(Exception):
@@ -28,12 +29,19 @@ class OrjsonRenderer(BaseRenderer):
 
 class StrictJsonParser(Parser):
     def parse_body(self, request: HttpRequest):
-        if not request.body:
+        try:
+            body = request.body
+        except RequestDataTooBig:
+            raise ApiError(413, _("The request body is too large.")) from None
+        if not body:
             return {}
         try:
-            return orjson.loads(request.body)
+            data = orjson.loads(body)
         except orjson.JSONDecodeError:
-            raise ApiError(400, _("The request body is not valid JSON.")) from None
+            raise ApiError(400, _("The request body is not valid JSON (UTF-8).")) from None
+        if not isinstance(data, dict):
+            raise ApiError(400, _("The request body must be a JSON object."))
+        return data
 
 
 api = NinjaAPI(
@@ -59,10 +67,19 @@ def _api_error(request, exc: ApiError):
 def _validation_error(request, exc: ValidationError):
     fields: dict[str, str] = {}
     for error in exc.errors:
-        location = [str(part) for part in error.get("loc", []) if part not in ("body", "payload", "query", "path")]
+        location = [
+            str(part) for part in error.get("loc", []) if part not in ("body", "payload", "query", "path")
+        ]
         name = ".".join(location) or "body"
         fields.setdefault(name, error.get("msg", _("This value is not valid.")))
-    return api.create_response(request, {"error": _("Some fields are not valid."), "fields": fields}, status=422)
+    return api.create_response(
+        request, {"error": _("Some fields are not valid."), "fields": fields}, status=422
+    )
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request, exc: RequestDataTooBig):
+    return api.create_response(request, {"error": _("The request body is too large.")}, status=413)
 
 
 @api.exception_handler(HttpError)

@@ -20,7 +20,9 @@ def _plain_http_and_clean_cache(settings):
     cache.clear()
 
 
-def make_member(username: str = "supporter", *, role: str = Role.MEMBER, passphrase: str = PASSPHRASE) -> Member:
+def make_member(
+    username: str = "supporter", *, role: str = Role.MEMBER, passphrase: str = PASSPHRASE
+) -> Member:
     return Member.objects.create_user(username, passphrase, role=role)
 
 

@@ -5,7 +5,6 @@ from pathlib import Path
 
 import dj_database_url
 from django.utils.csp import CSP
-from django.utils.translation import gettext_lazy as _
 
 from ustoo.core.env import env_bool, env_int, env_list, env_secret, env_str
 
@@ -103,7 +102,6 @@ else:
                     "PRAGMA busy_timeout=20000; PRAGMA cache_size=-20000; PRAGMA mmap_size=268435456"
                 ),
             },
-            "TEST": {"NAME": env_str("USTOO_TEST_SQLITE_NAME") or None},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -15,7 +15,9 @@ class RegisterForm(forms.ModelForm):
         validators=[validate_encodable],
     )
     passphrase_again = forms.CharField(
-        label=_("Passphrase again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=_("Passphrase again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
     class Meta:
@@ -54,7 +56,9 @@ class LoginForm(forms.Form):
         label=_("Username"), max_length=40, widget=forms.TextInput(attrs={"autocomplete": "username"})
     )
     passphrase = forms.CharField(
-        label=_("Passphrase"), strip=False, max_length=1024,
+        label=_("Passphrase"),
+        strip=False,
+        max_length=1024,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
@@ -69,7 +73,9 @@ class LoginForm(forms.Form):
         if username and passphrase:
             self.member = authenticate(self.request, username=username, password=passphrase)
             if self.member is None:
-                raise forms.ValidationError(_("That username and passphrase do not match."), code="invalid_login")
+                raise forms.ValidationError(
+                    _("That username and passphrase do not match."), code="invalid_login"
+                )
         return cleaned
 
 
@@ -77,7 +83,9 @@ class ConfirmPassphraseForm(forms.Form):
     """Asked again before anything irreversible or revealing (export, deletion)."""
 
     passphrase = forms.CharField(
-        label=_("Your passphrase"), strip=False, max_length=1024,
+        label=_("Your passphrase"),
+        strip=False,
+        max_length=1024,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 

@@ -52,7 +52,9 @@ def _safe_next(request: HttpRequest) -> str | None:
     from django.utils.http import url_has_allowed_host_and_scheme
 
     target = request.GET.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=False
+    ):
         return target
     return None
 

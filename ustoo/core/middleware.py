@@ -15,6 +15,8 @@ class PrivacyHeadersMiddleware:
         if content_type.startswith(("text/html", "application/json")):
             # Nothing a person reads or writes here may stay in a shared or browser cache.
             response["Cache-Control"] = "no-store"
-        response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+        response.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"
+        )
         response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         return response

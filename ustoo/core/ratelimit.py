@@ -14,7 +14,9 @@ from django.utils import timezone
 
 def client_fingerprint(request: HttpRequest) -> str:
     day = timezone.now().date().isoformat()
-    daily_key = hmac.new(settings.SECRET_KEY.encode(), f"ustoo client key {day}".encode(), hashlib.sha256).digest()
+    daily_key = hmac.new(
+        settings.SECRET_KEY.encode(), f"ustoo client key {day}".encode(), hashlib.sha256
+    ).digest()
     address = request.META.get("REMOTE_ADDR", "")
     return hmac.new(daily_key, address.encode(), hashlib.sha256).hexdigest()[:32]
 

@@ -1,9 +1,10 @@
 """Receipts: the private phrase that lets someone who spoke without an account come back.
 
 A receipt is seven words drawn with `secrets` from the EFF long word list (7,776 words), so it carries
-7 × log2(7,753) ≈ 90.4 bits (a few words that echo violence are left out). It is shown once and stored only as an Argon2id hash. The hash uses one
-salt for the whole site (not one per receipt) so that the hash itself is the lookup key: a returning
-person types the phrase, we hash it, and find the statement by that value. With 90 bits of entropy,
+7 × log2(7,753) ≈ 90.4 bits (a few words that echo violence are left out). It is shown once and
+stored only as an Argon2id hash. The hash uses one salt for the whole site (not one per receipt) so
+that the hash itself is the lookup key: a returning person types the phrase, we hash it, and find the
+statement by that value. With 90 bits of entropy,
 what protects a receipt is its size, not the hash's cost, so the Argon2id parameters are light
 (1 MiB, one pass); they still make each guess far dearer than a plain hash.
 """

@@ -9,4 +9,6 @@ def validate_encodable(value: str) -> None:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise ValidationError(_("This text contains characters that are not valid text."), code="encoding") from None
+        raise ValidationError(
+            _("This text contains characters that are not valid text."), code="encoding"
+        ) from None

@@ -24,20 +24,33 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
-    return render(request, "error.html", {"title": _("Something in this request was not right"),
-                                          "message": _("Go back and try again.")}, status=400)
+    return render(
+        request,
+        "error.html",
+        {"title": _("Something in this request was not right"), "message": _("Go back and try again.")},
+        status=400,
+    )
 
 
 def not_found(request: HttpRequest, exception=None) -> HttpResponse:
-    return render(request, "error.html", {"title": _("Nothing here"),
-                                          "message": _("This page does not exist, or is not for you to see.")},
-                  status=404)
+    return render(
+        request,
+        "error.html",
+        {"title": _("Nothing here"), "message": _("This page does not exist, or is not for you to see.")},
+        status=404,
+    )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "error.html", {"title": _("Something went wrong on our side"),
-                                          "message": _("Nothing you sent was lost. Please try again in a moment.")},
-                  status=500)
+    return render(
+        request,
+        "error.html",
+        {
+            "title": _("Something went wrong on our side"),
+            "message": _("Nothing you sent was lost. Please try again in a moment."),
+        },
+        status=500,
+    )
 
 
 def about(request: HttpRequest) -> HttpResponse:

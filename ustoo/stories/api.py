@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from ustoo.api import ApiError
 from ustoo.stories import access, services
@@ -22,7 +22,9 @@ class StoryIn(Schema):
     title: str = ""
     visibility: str = Field("public", description="public, members or moderators")
     content_warnings: list[str] = Field(
-        ..., description="One or more of sexual_assault, child_abuse, harassment, physical_violence, self_harm, other"
+        ...,
+        description="One or more of: sexual_assault, child_abuse, harassment, physical_violence, "
+        "self_harm, other",
     )
     cw_note: str = ""
     replies_enabled: bool = False
@@ -30,7 +32,7 @@ class StoryIn(Schema):
     setting: str = ""
     relation: str = ""
     age_at_time: str = ""
-    year: int | str | None = Field(None, description="A year, or \"ongoing\"")
+    year: int | str | None = Field(None, description='A year, or "ongoing"')
     country: str = Field("", description="ISO 3166-1 alpha-2 code")
     harms: list[str] = []
 
@@ -117,22 +119,33 @@ def create_statement(request: HttpRequest, payload: StatementIn):
         draft=form.draft() if form.shares_story else None,
         language=get_language() or "",
     )
-    return 201, {
-        "id": spoken.statement.pk,
-        "receipt": spoken.receipt,
-        "story_id": spoken.story.pk if spoken.story else None,
-        "story_status": spoken.story.status if spoken.story else None,
-    }
+    return Status(
+        201,
+        {
+            "id": spoken.statement.pk,
+            "receipt": spoken.receipt,
+            "story_id": spoken.story.pk if spoken.story else None,
+            "story_status": spoken.story.status if spoken.story else None,
+        },
+    )
 
 
 @router.get("/stories", response=StoryPage, summary="Published public stories, newest first")
-def list_stories(request: HttpRequest, before: str = "", setting: str = "", hashtag: str = "", language: str = "",
-                 q: str = ""):
+def list_stories(
+    request: HttpRequest,
+    before: str = "",
+    setting: str = "",
+    hashtag: str = "",
+    language: str = "",
+    q: str = "",
+):
     cursor = None
     if before:
         cursor = Cursor.decode(before)
         if cursor is None:
-            raise ApiError(400, _("Some fields are not valid."), {"before": _("This is not a page token from us.")})
+            raise ApiError(
+                400, _("Some fields are not valid."), {"before": _("This is not a page token from us.")}
+            )
     from ustoo.stories.forms import WallFilterForm
 
     filters = WallFilterForm({"setting": setting, "hashtag": hashtag, "language": language, "q": q})
@@ -165,8 +178,12 @@ def get_story(request: HttpRequest, story_id: int):
     return _story_out(_public_story(story_id))
 
 
-@router.post("/stories/{story_id}/solidarity", response={200: SolidarityOut, 201: SolidarityOut}, auth=None,
-             summary="Stand with the author")
+@router.post(
+    "/stories/{story_id}/solidarity",
+    response={200: SolidarityOut, 201: SolidarityOut},
+    auth=None,
+    summary="Stand with the author",
+)
 def add_solidarity(request: HttpRequest, story_id: int, payload: SolidarityIn):
     """One answer of each kind per person: per member when logged in, else per browser session
     (the answer sets a session cookie). 201 when added, 200 when this person had already sent it."""
@@ -176,9 +193,11 @@ def add_solidarity(request: HttpRequest, story_id: int, payload: SolidarityIn):
         raise ApiError(400, _("Some fields are not valid."), _form_errors(form))
     if request.user.is_authenticated:
         _require_csrf(request)
-    added = services.stand_with(story=story, kind=form.cleaned_data["kind"], responder=access.responder_key(request))
+    added = services.stand_with(
+        story=story, kind=form.cleaned_data["kind"], responder=access.responder_key(request)
+    )
     story.refresh_from_db()
-    return (201 if added else 200), {"added": added, "solidarity": story.solidarity_counts}
+    return Status(201 if added else 200, {"added": added, "solidarity": story.solidarity_counts})
 
 
 def _require_csrf(request: HttpRequest) -> None:
@@ -187,7 +206,9 @@ def _require_csrf(request: HttpRequest) -> None:
 
     reason = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
     if reason is not None:
-        raise ApiError(403, _("The CSRF token is missing or wrong."), {"csrf": _("Send the X-CSRFToken header.")})
+        raise ApiError(
+            403, _("The CSRF token is missing or wrong."), {"csrf": _("Send the X-CSRFToken header.")}
+        )
 
 
 @router.get("/magnitude", response=MagnitudeOut, summary="The total number of statements")

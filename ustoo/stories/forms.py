@@ -1,14 +1,21 @@
 """Forms for speaking, editing and replying. The API feeds its JSON through the same forms, so a rule
 lives in one place."""
 
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from ustoo.core.validators import validate_encodable
-from ustoo.stories.models import AgeAtTime, ContentWarning, Harm, Relation, Setting, SolidarityKind, Visibility
+from ustoo.stories.models import (
+    AgeAtTime,
+    ContentWarning,
+    Harm,
+    Relation,
+    Setting,
+    SolidarityKind,
+    Visibility,
+)
 from ustoo.stories.models.solidarity import MAX_REPLY_LENGTH
 from ustoo.stories.models.story import MAX_CW_NOTE_LENGTH, MAX_TEXT_LENGTH, MAX_TITLE_LENGTH
 from ustoo.stories.services import Details, StoryDraft
@@ -21,14 +28,16 @@ class TextField(forms.CharField):
     default_validators = [validate_encodable]
 
 
-def _blank_first(choices, label=_("Prefer not to say")):
+def _blank_first(choices, label=_("Prefer not to say")):  # noqa: B008 (a lazy translation)
     return [("", label), *choices]
 
 
 class DetailsForm(forms.Form):
     """Optional details: every one may be left out."""
 
-    setting = forms.ChoiceField(label=_("Where did it happen?"), choices=_blank_first(Setting.choices), required=False)
+    setting = forms.ChoiceField(
+        label=_("Where did it happen?"), choices=_blank_first(Setting.choices), required=False
+    )
     relation = forms.ChoiceField(
         label=_("Who did it, to you?"), choices=_blank_first(Relation.choices), required=False
     )
@@ -44,7 +53,10 @@ class DetailsForm(forms.Form):
     )
     country = forms.ChoiceField(label=_("Country"), choices=(), required=False)
     harms = forms.MultipleChoiceField(
-        label=_("What kind of harm?"), choices=Harm.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("What kind of harm?"),
+        choices=Harm.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args, **kwargs):
@@ -62,7 +74,8 @@ class DetailsForm(forms.Form):
         year = int(value)
         if not EARLIEST_YEAR <= year <= timezone.now().year:
             raise forms.ValidationError(
-                _("Write a year between %(first)s and %(last)s.") % {"first": EARLIEST_YEAR, "last": timezone.now().year},
+                _("Write a year between %(first)s and %(last)s.")
+                % {"first": EARLIEST_YEAR, "last": timezone.now().year},
                 code="range",
             )
         return year
@@ -98,7 +111,9 @@ class StoryFieldsForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Readers see these before your story, which stays folded until they open it."),
     )
-    cw_note = TextField(label=_("Content warning in your words (optional)"), max_length=MAX_CW_NOTE_LENGTH, required=False)
+    cw_note = TextField(
+        label=_("Content warning in your words (optional)"), max_length=MAX_CW_NOTE_LENGTH, required=False
+    )
     visibility = forms.ChoiceField(
         label=_("Who can read it?"),
         choices=Visibility.choices,
@@ -115,11 +130,15 @@ class StoryFieldsForm(forms.Form):
 
     def clean_story_fields(self, cleaned: dict) -> None:
         if not cleaned.get("text"):
-            self.add_error("text", forms.ValidationError(_("Write your story, or choose “Count me”."), code="required"))
+            self.add_error(
+                "text", forms.ValidationError(_("Write your story, or choose “Count me”."), code="required")
+            )
         if not cleaned.get("content_warnings"):
             self.add_error(
                 "content_warnings",
-                forms.ValidationError(_("Choose at least one content warning for your readers."), code="required"),
+                forms.ValidationError(
+                    _("Choose at least one content warning for your readers."), code="required"
+                ),
             )
 
     def draft(self) -> StoryDraft:
@@ -174,10 +193,21 @@ class SayMeTooForm(StoryFieldsForm, DetailsForm):
         widget=forms.RadioSelect,
     )
     anonymous = forms.BooleanField(
-        label=_("Post anonymously: nobody, moderators included, sees that it was me"), required=False, initial=True
+        label=_("Post anonymously: nobody, moderators included, sees that it was me"),
+        required=False,
+        initial=True,
     )
 
-    field_order = ["mode", "title", "text", "content_warnings", "cw_note", "visibility", "replies_enabled", "language"]
+    field_order = [
+        "mode",
+        "title",
+        "text",
+        "content_warnings",
+        "cw_note",
+        "visibility",
+        "replies_enabled",
+        "language",
+    ]
 
     def clean(self):
         cleaned = super().clean()
@@ -200,7 +230,10 @@ class EditStoryForm(StoryFieldsForm, DetailsForm):
 class DeleteForm(forms.Form):
     keep_in_total = forms.TypedChoiceField(
         label=_("Should your “me too” still count in the total?"),
-        choices=[("yes", _("Yes, keep counting me (nothing else is kept)")), ("no", _("No, remove me from the total"))],
+        choices=[
+            ("yes", _("Yes, keep counting me (nothing else is kept)")),
+            ("no", _("No, remove me from the total")),
+        ],
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
         initial="yes",
@@ -223,7 +256,9 @@ class ReceiptForm(forms.Form):
     receipt = TextField(
         label=_("Your receipt"),
         max_length=300,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
+        ),
     )
 
 
@@ -245,12 +280,16 @@ class ReaderPreferencesForm(forms.Form):
         cleaned = super().clean()
         both = set(cleaned.get("expand") or []) & set(cleaned.get("hide") or [])
         if both:
-            raise forms.ValidationError(_("A warning cannot be both opened automatically and hidden."), code="both")
+            raise forms.ValidationError(
+                _("A warning cannot be both opened automatically and hidden."), code="both"
+            )
         return cleaned
 
 
 class WallFilterForm(forms.Form):
-    setting = forms.ChoiceField(label=_("Where"), choices=_blank_first(Setting.choices, label=_("Anywhere")), required=False)
+    setting = forms.ChoiceField(
+        label=_("Where"), choices=_blank_first(Setting.choices, label=_("Anywhere")), required=False
+    )
     hashtag = forms.CharField(label=_("Hashtag"), max_length=100, required=False)
     language = forms.ChoiceField(label=_("Language"), choices=(), required=False)
     q = TextField(label=_("Search"), max_length=200, required=False)
@@ -264,5 +303,3 @@ class WallFilterForm(forms.Form):
         from ustoo.core.hashtags import normalise_hashtag
 
         return normalise_hashtag((self.cleaned_data.get("hashtag") or "").strip())
-
-

@@ -84,7 +84,9 @@ def speak(request: HttpRequest) -> HttpResponse:
 
 def detail(request: HttpRequest, story_id: int) -> HttpResponse:
     story = access.get_story_for_reader(request, story_id)
-    replies = story.replies.filter(hidden_by_author=False).select_related("member") if story.replies_enabled else []
+    replies = (
+        story.replies.filter(hidden_by_author=False).select_related("member") if story.replies_enabled else []
+    )
     return render(
         request,
         "stories/detail.html",
@@ -102,7 +104,9 @@ def stand_with(request: HttpRequest, story_id: int) -> HttpResponse:
     story = access.get_story_for_reader(request, story_id)
     form = SolidarityForm(request.POST)
     if form.is_valid():
-        added = services.stand_with(story=story, kind=form.cleaned_data["kind"], responder=access.responder_key(request))
+        added = services.stand_with(
+            story=story, kind=form.cleaned_data["kind"], responder=access.responder_key(request)
+        )
         story.refresh_from_db()
         if not request.htmx:
             if added:
@@ -129,8 +133,12 @@ def reply(request: HttpRequest, story_id: int) -> HttpResponse:
     return render(
         request,
         "stories/detail.html",
-        {"story": story, "replies": story.replies.filter(hidden_by_author=False), "reply_form": form,
-         "preferences": preferences_for(request)},
+        {
+            "story": story,
+            "replies": story.replies.filter(hidden_by_author=False),
+            "reply_form": form,
+            "preferences": preferences_for(request),
+        },
         status=400,
     )
 
@@ -182,8 +190,12 @@ def edit(request: HttpRequest, statement_id: int) -> HttpResponse:
                 "harms": statement.harms,
             }
         )
-    return render(request, "stories/edit.html", {"form": form, "statement": statement},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "stories/edit.html",
+        {"form": form, "statement": statement},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])

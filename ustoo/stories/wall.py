@@ -55,9 +55,7 @@ def wall_page(
     if language:
         stories = stories.filter(language=language)
     if hashtag:
-        stories = stories.filter(
-            Exists(StoryHashtag.objects.filter(story=OuterRef("pk"), tag=hashtag))
-        )
+        stories = stories.filter(Exists(StoryHashtag.objects.filter(story=OuterRef("pk"), tag=hashtag)))
     if query:
         stories = matching(stories, query)
     if cursor is not None:
@@ -88,14 +86,14 @@ def wall_page(
 def matching(stories, query: str):
     """Full-text search: FTS5 on SQLite, PostgreSQL's text search otherwise."""
     if connection.vendor == "postgresql":
-        return stories.extra(  # noqa: S610 (parameters are bound)
+        return stories.extra(
             where=[
                 "to_tsvector('simple', stories_story.title || ' ' || stories_story.text) "
                 "@@ websearch_to_tsquery('simple', %s)"
             ],
             params=[query],
         )
-    return stories.extra(  # noqa: S610 (parameters are bound)
+    return stories.extra(
         where=["stories_story.id IN (SELECT rowid FROM stories_story_fts WHERE stories_story_fts MATCH %s)"],
         params=[fts5_query(query)],
     )

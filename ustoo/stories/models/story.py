@@ -39,7 +39,9 @@ class Story(models.Model):
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
     content_warnings = models.JSONField(_("content warnings"), default=list)
-    cw_note = models.CharField(_("content warning in your words (optional)"), max_length=MAX_CW_NOTE_LENGTH, blank=True)
+    cw_note = models.CharField(
+        _("content warning in your words (optional)"), max_length=MAX_CW_NOTE_LENGTH, blank=True
+    )
     replies_enabled = models.BooleanField(_("let members reply"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -54,9 +56,7 @@ class Story(models.Model):
         verbose_name = _("story")
         verbose_name_plural = _("stories")
         indexes = [
-            models.Index(
-                fields=["status", "visibility", "-published_at", "-id"], name="story_wall_idx"
-            ),
+            models.Index(fields=["status", "visibility", "-published_at", "-id"], name="story_wall_idx"),
             models.Index(fields=["status", "language", "-published_at", "-id"], name="story_wall_lang_idx"),
         ]
 

@@ -51,7 +51,11 @@ def test_story_with_details_is_stored_and_published(survivor):
     assert story.content_warnings == ["harassment"]
     statement = story.statement
     assert (statement.setting, statement.relation, statement.age_at_time, statement.year) == (
-        "transport", "stranger", "adult", 2017)
+        "transport",
+        "stranger",
+        "adult",
+        2017,
+    )
     assert statement.country.code == "FR"
     assert statement.harms == ["physical", "verbal"]
     assert set(story.hashtag_rows.values_list("tag", flat=True)) == {"metoo", "balancetonporc"}

@@ -1,0 +1,201 @@
+"""The JSON API: same rules as the pages, errors that name the field, 4xx and never 500."""
+
+import json
+
+import pytest
+
+from ustoo.conftest import make_story
+from ustoo.core import receipts
+from ustoo.stories.models import Statement, StatementTally, Story
+
+pytestmark = pytest.mark.django_db
+
+STORY = {
+    "text": "A teacher, for two years. I never told anyone until now. #MeToo",
+    "title": "School",
+    "visibility": "public",
+    "content_warnings": ["child_abuse"],
+    "setting": "school",
+    "relation": "teacher",
+    "age_at_time": "13_17",
+    "year": 2009,
+    "country": "CA",
+    "harms": ["verbal", "coercion"],
+}
+
+
+def post_json(client, path, body, **extra):
+    data = body if isinstance(body, (bytes, str)) else json.dumps(body)
+    return client.post(path, data=data, content_type="application/json", **extra)
+
+
+def test_count_only_statement(client):
+    response = post_json(client, "/api/v1/statements", {})
+    assert response.status_code == 201
+    body = response.json()
+    statement = Statement.objects.get(pk=body["id"])
+    assert receipts.receipt_hash(body["receipt"]) == bytes(statement.receipt_hash)
+    assert len(body["receipt"].split()) == 7
+    assert not Story.objects.exists()
+    assert client.get("/api/v1/magnitude").json()["statements"] == 1
+
+
+def test_statement_needs_no_cookie_and_sets_none(csrf_client):
+    response = post_json(csrf_client, "/api/v1/statements", {})
+    assert response.status_code == 201
+    assert not response.cookies
+
+
+def test_statement_with_story(client):
+    response = post_json(client, "/api/v1/statements", {"story": STORY})
+    assert response.status_code == 201
+    story = Story.objects.get(pk=response.json()["story_id"])
+    assert story.text == STORY["text"]
+    assert story.statement.year == 2009
+    assert story.statement.country.code == "CA"
+    listed = client.get("/api/v1/stories").json()["stories"]
+    assert [item["id"] for item in listed] == [story.pk]
+    assert client.get(f"/api/v1/stories/{story.pk}").json()["title"] == "School"
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"text": ""}, "text"),
+        ({"text": "x" * 20_001}, "text"),
+        ({"content_warnings": []}, "content_warnings"),
+        ({"content_warnings": ["nope"]}, "content_warnings"),
+        ({"visibility": "world"}, "visibility"),
+        ({"setting": "moon"}, "setting"),
+        ({"relation": "x"}, "relation"),
+        ({"age_at_time": "old"}, "age_at_time"),
+        ({"country": "ZZ"}, "country"),
+        ({"harms": ["laser"]}, "harms"),
+        ({"year": 3000}, "year"),
+        ({"year": "soon"}, "year"),
+    ],
+)
+def test_invalid_story_fields_are_named(client, change, field):
+    response = post_json(client, "/api/v1/statements", {"story": {**STORY, **change}})
+    assert response.status_code == 400
+    body = response.json()
+    assert field in body["fields"], body
+    assert body["error"]
+    assert not Statement.objects.exists()
+    assert StatementTally.total()[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"story": {"title": "no text or warnings"}}, "story.text"),
+        ({"story": {"text": 12, "content_warnings": "harassment"}}, "story.content_warnings"),
+        ({"story": "just a string"}, "story"),
+    ],
+)
+def test_wrong_types_are_named(client, body, field):
+    response = post_json(client, "/api/v1/statements", body)
+    assert response.status_code == 422
+    assert any(name.startswith(field) for name in response.json()["fields"])
+    assert not Statement.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "raw", [b"{not json", b"\xff\xfe\x00garbage", b'{"story": ', b"[1, 2]", b'{"story": {"text": "\\ud800"}}']
+)
+def test_malformed_json_is_a_clear_400(client, raw):
+    response = post_json(client, "/api/v1/statements", raw)
+    assert 400 <= response.status_code < 500
+    assert "error" in response.json()
+    assert not Statement.objects.exists()
+
+
+def test_oversized_body_is_refused(client):
+    response = post_json(client, "/api/v1/statements", {"story": {**STORY, "text": "x" * 300_000}})
+    assert response.status_code in (400, 413)
+    assert "error" in response.json()
+    assert not Statement.objects.exists()
+
+
+def test_stories_list_hides_unpublished_and_members_only(client):
+    public = make_story(text="public one").story
+    make_story(text="members only", visibility="members")
+    make_story(text="for moderators", visibility="moderators")
+    ids = [item["id"] for item in client.get("/api/v1/stories").json()["stories"]]
+    assert ids == [public.pk]
+    hidden = Story.objects.exclude(pk=public.pk)
+    for story in hidden:
+        response = client.get(f"/api/v1/stories/{story.pk}")
+        assert response.status_code == 404
+        assert response.json()["error"]
+
+
+def test_stories_keyset_pagination_walks_every_story_once(client, settings):
+    settings.WALL_PAGE_SIZE = 3
+    created = [make_story(text=f"story number {n}").story.pk for n in range(8)]
+    seen, before = [], ""
+    while True:
+        page = client.get("/api/v1/stories", {"before": before} if before else {}).json()
+        seen.extend(item["id"] for item in page["stories"])
+        if not page["next"]:
+            break
+        before = page["next"]
+    assert seen == sorted(created, reverse=True)
+
+
+def test_bad_page_token_is_named(client):
+    response = client.get("/api/v1/stories", {"before": "not-a-token"})
+    assert response.status_code == 400
+    assert "before" in response.json()["fields"]
+
+
+def test_solidarity_once_of_each_kind_per_person(client):
+    story = make_story().story
+    first = post_json(client, f"/api/v1/stories/{story.pk}/solidarity", {"kind": "believe_you"})
+    again = post_json(client, f"/api/v1/stories/{story.pk}/solidarity", {"kind": "believe_you"})
+    other = post_json(client, f"/api/v1/stories/{story.pk}/solidarity", {"kind": "me_too"})
+    assert (first.status_code, again.status_code, other.status_code) == (201, 200, 201)
+    assert other.json()["solidarity"] == {"me_too": 1, "believe_you": 1, "not_alone": 0}
+
+
+def test_solidarity_unknown_kind_and_unknown_story(client):
+    story = make_story().story
+    response = post_json(client, f"/api/v1/stories/{story.pk}/solidarity", {"kind": "pity"})
+    assert response.status_code == 400
+    assert "kind" in response.json()["fields"]
+    assert post_json(client, "/api/v1/stories/999999/solidarity", {"kind": "me_too"}).status_code == 404
+    story.refresh_from_db()
+    assert story.solidarity_counts == {"me_too": 0, "believe_you": 0, "not_alone": 0}
+
+
+def test_member_solidarity_through_the_api_needs_csrf(supporter_member):
+    from django.test import Client
+
+    story = make_story().story
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(supporter_member)
+    response = post_json(client, f"/api/v1/stories/{story.pk}/solidarity", {"kind": "me_too"})
+    assert response.status_code == 403
+    story.refresh_from_db()
+    assert story.me_too_count == 0
+
+
+def test_magnitude_names_its_unit(client):
+    make_story()
+    body = client.get("/api/v1/magnitude").json()
+    assert body["statements"] == 1
+    assert body["unit"] == "statements"
+    assert body["as_of"]
+
+
+def test_openapi_document_lists_the_endpoints(client):
+    document = client.get("/api/v1/openapi.json").json()
+    paths = document["paths"]
+    for path in [
+        "/api/v1/statements",
+        "/api/v1/stories",
+        "/api/v1/stories/{story_id}",
+        "/api/v1/stories/{story_id}/solidarity",
+        "/api/v1/magnitude",
+    ]:
+        assert path in paths, path

@@ -1,0 +1,107 @@
+"""Property-based tests: whatever arrives, the forms and the API answer clearly and never break."""
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ustoo.stories.forms import SayMeTooForm
+from ustoo.stories.models import ContentWarning, Harm, Setting, Statement, StatementTally
+
+pytestmark = pytest.mark.django_db
+
+FIELD_NAMES = [
+    "mode",
+    "title",
+    "text",
+    "content_warnings",
+    "cw_note",
+    "visibility",
+    "setting",
+    "relation",
+    "age_at_time",
+    "year",
+    "country",
+    "harms",
+    "language",
+    "replies_enabled",
+]
+scalar = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=60),
+)
+json_value = st.recursive(
+    scalar,
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=10), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+hypothesis_settings = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@hypothesis_settings
+@given(
+    st.dictionaries(
+        st.sampled_from(FIELD_NAMES),
+        st.one_of(st.text(max_size=80), st.lists(st.text(max_size=20), max_size=3)),
+    )
+)
+def test_the_form_either_accepts_with_valid_values_or_names_fields(data):
+    form = SayMeTooForm(data)
+    if form.is_valid():
+        cleaned = form.cleaned_data
+        assert cleaned["mode"] in {"count", "story"}
+        assert cleaned["setting"] in {"", *Setting.values}
+        assert set(cleaned["harms"]) <= set(Harm.values)
+        if form.shares_story:
+            assert cleaned["text"] and cleaned["content_warnings"]
+            assert set(cleaned["content_warnings"]) <= set(ContentWarning.values)
+    else:
+        assert set(form.errors) <= set(FIELD_NAMES) | {"__all__"}
+
+
+@hypothesis_settings
+@given(story=st.dictionaries(st.sampled_from(FIELD_NAMES[1:]), json_value, max_size=8))
+def test_the_api_answers_201_or_a_4xx_naming_fields(client, story):
+    before = Statement.objects.count()
+    response = client.post(
+        "/api/v1/statements", data=json.dumps({"story": story}), content_type="application/json"
+    )
+    assert response.status_code in (201, 400, 422), response.content
+    body = response.json()
+    if response.status_code == 201:
+        assert Statement.objects.count() == before + 1
+        assert len(body["receipt"].split()) == 7
+    else:
+        assert body["error"] and body["fields"]
+        assert Statement.objects.count() == before
+    assert StatementTally.total()[0] == Statement.objects.count()
+
+
+@hypothesis_settings
+@given(raw=st.binary(max_size=200))
+def test_arbitrary_bytes_never_cause_a_server_error(client, raw):
+    before = Statement.objects.count()
+    response = client.post("/api/v1/statements", data=raw, content_type="application/json")
+    assert response.status_code < 500
+    if response.status_code != 201:
+        assert Statement.objects.count() == before
+
+
+@hypothesis_settings
+@given(text=st.text(min_size=1, max_size=300))
+def test_any_text_shared_is_stored_exactly_or_refused(client, text):
+    response = client.post("/speak/", {"mode": "story", "text": text, "content_warnings": ["other"]})
+    assert response.status_code == 200
+    if "receipt" in response.context:
+        stored = Statement.objects.latest("pk").story.text
+        assert stored == text.strip().replace("\r\n", "\n") or stored == text.strip()
