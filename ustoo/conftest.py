@@ -15,6 +15,8 @@ PASSPHRASE = "correct horse battery staple"
 def _plain_http_and_clean_cache(settings):
     # The test client speaks plain HTTP; HTTPS redirects are tested on their own in core.
     settings.SECURE_SSL_REDIRECT = False
+    # Pages are rendered afresh in tests (and so carry their context); test_shared_pages turns reuse on.
+    settings.SHARED_PAGE_SECONDS = 0
     cache.clear()
     yield
     cache.clear()

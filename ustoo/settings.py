@@ -128,6 +128,13 @@ else:
         }
     }
 
+# Per-process cache for pages every anonymous reader shares (the wall): a few seconds of reuse.
+CACHES["local"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
+SHARED_PAGE_SECONDS = env_int("USTOO_SHARED_PAGE_SECONDS", 2)
+
 AUTH_USER_MODEL = "accounts.Member"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"

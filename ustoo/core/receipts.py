@@ -1,12 +1,12 @@
 """Receipts: the private phrase that lets someone who spoke without an account come back.
 
-A receipt is seven words drawn with `secrets` from the EFF long word list (7,776 words), so it carries
-7 × log2(7,753) ≈ 90.4 bits (a few words that echo violence are left out). It is shown once and
-stored only as an Argon2id hash. The hash uses one salt for the whole site (not one per receipt) so
-that the hash itself is the lookup key: a returning person types the phrase, we hash it, and find the
-statement by that value. With 90 bits of entropy,
-what protects a receipt is its size, not the hash's cost, so the Argon2id parameters are light
-(1 MiB, one pass); they still make each guess far dearer than a plain hash.
+A receipt is seven words drawn with `secrets` from the EFF long word list (7,776 words; a few that
+echo violence, and four with dashes, are left out), so it carries 7 × log2(7,749) ≈ 90.4 bits. It is
+shown once and stored only as an Argon2id hash. The hash uses one salt for the whole site (not one per
+receipt) so that the hash itself is the lookup key: a returning person types the phrase, we hash it,
+and find the statement by that value. With 90 bits of entropy, what protects a receipt is its size,
+not the hash's cost, so the Argon2id parameters are light (1 MiB, one pass); they still make each
+guess far dearer than a plain hash.
 """
 
 import hashlib
@@ -37,7 +37,9 @@ def _words() -> tuple[str, ...]:
         line.strip() for line in _EXCLUDED_WORDS.read_text().splitlines() if line and not line.startswith("#")
     }
     words = xkcd_password.generate_wordlist(path, min_length=1, max_length=99)
-    return tuple(sorted(set(words) - excluded))
+    # Only plain lowercase words: a receipt is seven space-separated words however it is retyped
+    # (the list's "t-shirt" or "yo-yo" would become two words once dashes are forgiven).
+    return tuple(sorted(word for word in set(words) - excluded if word.isalpha() and word.isascii()))
 
 
 def entropy_bits() -> float:

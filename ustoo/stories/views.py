@@ -7,6 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ustoo.core.shared_pages import shared_page
 from ustoo.stories import access, services
 from ustoo.stories.forms import (
     DeleteForm,
@@ -24,6 +25,12 @@ from ustoo.stories.wall import Cursor, wall_page
 
 
 def wall(request: HttpRequest) -> HttpResponse:
+    if request.htmx:
+        return _render_wall(request)
+    return shared_page(request, "wall", lambda: _render_wall(request))
+
+
+def _render_wall(request: HttpRequest) -> HttpResponse:
     filters = WallFilterForm(request.GET)
     cleaned = filters.cleaned_data if filters.is_valid() else {}
     cursor = Cursor.decode(cleaned.get("before") or "") if cleaned.get("before") else None
