@@ -1,0 +1,200 @@
+"""`ustoo movement import|report|evaluate|release|datasets`: measure a hashtag movement from public data."""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from ustoo.core.hashtags import families
+from ustoo.movement import release, render, store
+from ustoo.movement.formats import FORMATS, UnknownFormat
+from ustoo.movement.importer import import_paths
+from ustoo.movement.report import ReportError, Selection, build_report, check_timezone, parse_bound
+
+REPORT_FORMATS = ("table", "json", "csv", "html", "png")
+
+
+class Command(BaseCommand):
+    help = "Import public social-media data and count a hashtag movement, every figure naming its unit."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--db", type=Path, help="DuckDB file (default: DATA_DIR/movement.duckdb)")
+        actions = parser.add_subparsers(dest="action", required=True)
+
+        importing = actions.add_parser("import", help="read files into the store")
+        importing.add_argument("paths", nargs="+", type=Path)
+        importing.add_argument("--dataset", default="default")
+        importing.add_argument("--format", default="auto", choices=["auto", *FORMATS])
+        importing.add_argument(
+            "--columns", help="CSV column mapping, e.g. text=Text,created_at=Created_at,id=Id"
+        )
+        importing.add_argument(
+            "--keep-text", action="store_true", help="store each post's text (off by default)"
+        )
+        importing.add_argument("--no-classify", action="store_true", help="do not label originals")
+        importing.add_argument(
+            "--workers",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="processes parsing large plain line files (default: one per core)",
+        )
+        importing.add_argument("--batch-size", type=int, default=20_000)
+        importing.add_argument("--no-progress", action="store_true")
+
+        reporting = actions.add_parser("report", help="print or write a dataset's figures")
+        reporting.add_argument("--dataset", default="default")
+        reporting.add_argument("--from", dest="start", help="YYYY-MM-DD[THH:MM], local to --tz")
+        reporting.add_argument(
+            "--to", dest="end", help="YYYY-MM-DD (the whole day) or YYYY-MM-DDTHH:MM (exclusive)"
+        )
+        reporting.add_argument("--tz", default="UTC", help="IANA time zone for days and hours (default UTC)")
+        reporting.add_argument(
+            "--variants", choices=sorted(families()), help="only posts carrying this family"
+        )
+        reporting.add_argument("--format", default="table", choices=REPORT_FORMATS)
+        reporting.add_argument("--output", type=Path, help="file (html, json, csv) or folder (png)")
+
+        actions.add_parser("evaluate", help="the classifier's held-out precision, recall and F1")
+        actions.add_parser("datasets", help="list imported datasets and their files")
+
+        releasing = actions.add_parser("release", help="publish a dataset's aggregates on /movement")
+        releasing.add_argument("--dataset", default="default")
+        releasing.add_argument("--variants", choices=sorted(families()))
+        releasing.add_argument("--tz", default="UTC")
+        releasing.add_argument("--withdraw", action="store_true", help="take the dataset off the page")
+
+    def handle(self, *args, action: str, db: Path | None, **options) -> None:
+        try:
+            getattr(self, f"handle_{action}")(db, **options)
+        except (ReportError, UnknownFormat, ValueError) as error:
+            raise CommandError(str(error)) from error
+
+    def handle_import(
+        self,
+        db,
+        *,
+        paths,
+        dataset,
+        format,
+        columns,
+        keep_text,
+        no_classify,
+        workers,
+        batch_size,
+        no_progress,
+        **_options,
+    ) -> None:
+        missing = [str(path) for path in paths if not path.is_file()]
+        if missing:
+            raise CommandError("no such file: " + ", ".join(missing))
+        connection = store.connect(db)
+        try:
+            outcomes = import_paths(
+                paths,
+                connection,
+                dataset=dataset,
+                fmt=format,
+                columns=columns,
+                keep_text=keep_text,
+                classify=not no_classify,
+                workers=workers,
+                batch_size=batch_size,
+                show_progress=not no_progress and sys.stderr.isatty(),
+            )
+        finally:
+            connection.close()
+        for outcome in outcomes:
+            rate = outcome.posts_read / outcome.seconds if outcome.seconds else 0
+            self.stdout.write(
+                f"{outcome.path} [{outcome.format}] {outcome.status}: {outcome.posts_read} posts read, "
+                f"{outcome.inserted} new, {outcome.duplicates} duplicates skipped, "
+                f"{outcome.malformed} malformed"
+                + (f", {outcome.content_keyed} keyed by content (lossy ids)" if outcome.content_keyed else "")
+                + (f" in {outcome.seconds:.1f} s ({rate:,.0f} posts/s)" if outcome.seconds else "")
+            )
+            for line, reason in outcome.malformed_examples:
+                self.stderr.write(f"  {outcome.path}:{line}: malformed: {reason}")
+            if outcome.malformed > len(outcome.malformed_examples):
+                self.stderr.write(
+                    f"  … {outcome.malformed - len(outcome.malformed_examples)} more malformed "
+                    "(`ustoo movement datasets` lists the first thousand per file)"
+                )
+
+    def handle_report(self, db, *, dataset, start, end, tz, variants, format, output, **_options) -> None:
+        selection = Selection(
+            dataset=dataset,
+            timezone=check_timezone(tz),
+            start=parse_bound(start, end=False),
+            end=parse_bound(end, end=True),
+            family=variants,
+        )
+        connection = store.connect(db, read_only=True)
+        try:
+            if dataset not in store.datasets(connection):
+                raise CommandError(
+                    f"no dataset {dataset!r}; imported: {', '.join(store.datasets(connection)) or 'none'}"
+                )
+            report = build_report(connection, selection)
+        finally:
+            connection.close()
+        if format == "png":
+            folder = output or Path(f"movement-{dataset}")
+            for path in render.write_png(report, folder):
+                self.stdout.write(str(path))
+            return
+        text = {
+            "table": render.as_table,
+            "json": render.as_json,
+            "csv": render.as_csv,
+            "html": render.as_html,
+        }[format](report)
+        if output:
+            output.write_text(text, encoding="utf-8")
+            self.stdout.write(str(output))
+        else:
+            self.stdout.write(text, ending="" if text.endswith("\n") else "\n")
+
+    def handle_evaluate(self, db, **_options) -> None:
+        from ustoo.movement.classify import evaluate
+
+        self.stdout.write(json.dumps(evaluate(), indent=2))
+
+    def handle_datasets(self, db, **_options) -> None:
+        connection = store.connect(db, read_only=True)
+        try:
+            files = connection.execute(
+                "SELECT dataset, path, format, status, posts_read, inserted, duplicates, malformed "
+                "FROM files "
+                "ORDER BY dataset, started_at"
+            ).fetchall()
+            malformed = connection.execute(
+                "SELECT dataset, path, line, reason FROM malformed ORDER BY dataset, path, line"
+            ).fetchall()
+        finally:
+            connection.close()
+        for dataset, path, fmt, status, read, inserted, duplicates, bad in files:
+            self.stdout.write(
+                f"{dataset}\t{path}\t{fmt}\t{status}\tread={read} new={inserted} "
+                f"duplicates={duplicates} malformed={bad}"
+            )
+        for dataset, path, line, reason in malformed:
+            self.stdout.write(f"{dataset}\t{path}:{line}: {reason}")
+
+    def handle_release(self, db, *, dataset, variants, tz, withdraw, **_options) -> None:
+        if withdraw:
+            release.withdraw(dataset)
+            self.stdout.write(f"{dataset} withdrawn from /movement")
+            return
+        connection = store.connect(db, read_only=True)
+        try:
+            if dataset not in store.datasets(connection):
+                raise CommandError(f"no dataset {dataset!r}")
+            report = build_report(
+                connection, Selection(dataset=dataset, timezone=check_timezone(tz), family=variants)
+            )
+        finally:
+            connection.close()
+        path = release.publish(report)
+        self.stdout.write(f"{dataset} released: {path}")

@@ -1,0 +1,27 @@
+"""One post as every format hands it to the store, before the author is hashed."""
+
+from datetime import datetime
+from typing import NamedTuple
+
+ORIGINAL = "original"
+REPLY = "reply"
+QUOTE = "quote"
+RETWEET = "retweet"  # boosts (Mastodon) and reposts (Bluesky) are retweets too
+KINDS = (ORIGINAL, REPLY, QUOTE, RETWEET)
+
+
+class Post(NamedTuple):
+    # A tuple, not a dataclass: a million of them pass through the importer, and tuples are the cheapest.
+    id: str | None  # the platform's id; None where the source mangled it (a spreadsheet's 1.1846E+18)
+    key: str  # what de-duplicates: the id where it is reliable, else a content key starting with "c:"
+    created_at: datetime  # naive, UTC
+    author: str | None  # the platform's account id; hashed before it is stored
+    lang: str | None  # the platform's language tag
+    text: str  # the full text (a retweet's is the original's where the source carries it)
+    hashtags: tuple[str, ...]  # normalised, distinct
+    kind: str
+    ref_id: str | None  # the post replied to, quoted or repeated
+
+
+class MalformedRecord(ValueError):
+    """A record that cannot be read as a post; counted and reported, never fatal."""

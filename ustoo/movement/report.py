@@ -1,0 +1,241 @@
+"""`ustoo movement report`: the figures of one dataset, each naming its unit, window and time zone.
+
+Definitions (also written into every report):
+- posts: distinct posts (after de-duplication) in the window; originals: posts that are not retweets
+(replies and
+  quotes included); authors: distinct keyed author hashes, i.e. accounts.
+- by_hashtag: for each of the movement's variants found, the posts carrying it; a post counts once per
+distinct
+  hashtag it carries, so the rows add up to more than `posts`.
+- by_language, per_day, per_hour: posts; days and hours are in the report's time zone.
+- top_cooccurring: other hashtags on the posts that carry one of the anchor family's variants, counted in
+posts.
+- experience_share: per day, originals labelled `experience` divided by originals labelled at all.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import duckdb
+
+from ustoo.core.hashtags import variants
+
+DEFINITIONS = {
+    "posts": "distinct posts after de-duplication, in the window",
+    "originals": "posts that are not retweets (replies and quotes included)",
+    "retweets": "retweets, boosts and reposts",
+    "authors": "distinct accounts (keyed hashes), not people",
+    "by_hashtag": "posts carrying each variant; a post counts once per distinct hashtag it carries",
+    "by_language": "posts, by the platform's language tag, else the offline detector's, else 'und'",
+    "per_day": "posts per calendar day in the report's time zone",
+    "per_hour": "posts per hour in the report's time zone",
+    "top_cooccurring": "other hashtags on posts carrying an anchor variant, counted in posts",
+    "experience_share": "per day: originals labelled experience / originals labelled (retweets not labelled)",
+    "malformed": "records that could not be read, over every import of the dataset (not windowed)",
+    "duplicates_skipped": "posts read but already stored, over every import of the dataset (not windowed)",
+}
+TOP_COOCCURRING = 20
+
+
+class ReportError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Selection:
+    dataset: str
+    timezone: str = "UTC"
+    start: datetime | None = None  # local to `timezone`
+    end: datetime | None = None  # local, exclusive
+    family: str | None = None
+
+    def anchor_tags(self) -> list[str]:
+        family = self.family or "metoo"
+        return sorted(tag for tag, variant in variants().items() if variant.family == family)
+
+    def reported_tags(self) -> list[str]:
+        return sorted(tag for tag, variant in variants().items() if self.family in (None, variant.family))
+
+
+def parse_bound(value: str | None, *, end: bool) -> datetime | None:
+    """`2017-10-15` or `2017-10-15T20:00`; a date alone as --to includes that whole day."""
+    if not value:
+        return None
+    try:
+        if len(value) == 10:
+            day = date.fromisoformat(value)
+            return datetime.combine(day + timedelta(days=1) if end else day, time())
+        return datetime.fromisoformat(value).replace(tzinfo=None)
+    except ValueError as error:
+        raise ReportError(f"not a date or time: {value!r}") from error
+
+
+def check_timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ReportError(f"unknown time zone {name!r}") from error
+    return name
+
+
+def _selected(selection: Selection) -> tuple[str, list]:
+    """SQL for the selected posts with their local time, and its parameters."""
+    where = ["dataset = $dataset"]
+    params: dict = {"dataset": selection.dataset, "tz": selection.timezone}
+    if selection.start:
+        where.append("local >= $start")
+        params["start"] = selection.start
+    if selection.end:
+        where.append("local < $end")
+        params["end"] = selection.end
+    if selection.family:
+        where.append("list_has_any(hashtags, $family_tags)")
+        params["family_tags"] = selection.anchor_tags()
+    sql = f"""
+        WITH sel AS (
+            SELECT * FROM (
+                SELECT *, timezone($tz, timezone('UTC', created_at)) AS local
+                FROM posts WHERE dataset = $dataset
+            ) WHERE {" AND ".join(where)}
+        )
+    """  # noqa: S608 - only fixed fragments are joined; values are parameters
+    return sql, params
+
+
+def build_report(connection: duckdb.DuckDBPyConnection, selection: Selection) -> dict:
+    check_timezone(selection.timezone)
+    sel, params = _selected(selection)
+
+    def rows(query: str, extra: dict | None = None) -> list[tuple]:
+        wanted = {**params, **(extra or {})}
+        used = {name: value for name, value in wanted.items() if f"${name}" in sel + query}
+        return connection.execute(sel + query, used).fetchall()
+
+    totals_row = rows("""
+        SELECT count(*), count(*) FILTER (kind <> 'retweet'), count(*) FILTER (kind = 'retweet'),
+               count(*) FILTER (kind = 'quote'), count(*) FILTER (kind = 'reply'), count(DISTINCT author),
+               min(local), max(local), count(*) FILTER (key LIKE 'c:%'), count(*) FILTER (label IS NOT NULL),
+               count(*) FILTER (lang_detected IS NOT NULL AND (lang IS NULL OR lang = 'und'))
+        FROM sel
+    """)[0]
+    files_row = connection.execute(
+        "SELECT coalesce(sum(malformed), 0), coalesce(sum(duplicates), 0), count(*) "
+        "FROM files WHERE dataset = ?",
+        [selection.dataset],
+    ).fetchone()
+    posts, originals, retweets, quotes, replies, authors, first, last, content_keyed, labelled, detected = (
+        totals_row
+    )
+    language = "coalesce(CASE WHEN lang IN ('', 'und') THEN NULL ELSE lang END, lang_detected, 'und')"
+    by_hashtag = {
+        tag: {"posts": n, "originals": n_originals}
+        for tag, n, n_originals in rows(
+            """
+            SELECT tag, count(*), count(*) FILTER (kind <> 'retweet')
+            FROM (SELECT unnest(hashtags) AS tag, kind FROM sel)
+            WHERE list_contains($reported, tag) GROUP BY tag ORDER BY 2 DESC, 1
+        """,
+            {"reported": selection.reported_tags()},
+        )
+    }
+    top_variants = list(by_hashtag)[:5]
+    per_day_by_hashtag: dict[str, dict[str, int]] = {tag: {} for tag in top_variants}
+    for tag, day, n in rows(
+        """
+        SELECT tag, strftime(local, '%Y-%m-%d') AS day, count(*)
+        FROM (SELECT unnest(hashtags) AS tag, local FROM sel) WHERE list_contains($top, tag)
+        GROUP BY ALL ORDER BY day
+    """,
+        {"top": top_variants},
+    ):
+        per_day_by_hashtag[tag][day] = n
+    per_hour_by_hashtag: dict[str, dict[str, int]] = {tag: {} for tag in top_variants}
+    for tag, hour, n in rows(
+        """
+        SELECT tag, strftime(local, '%Y-%m-%dT%H') AS hour, count(*)
+        FROM (SELECT unnest(hashtags) AS tag, local FROM sel) WHERE list_contains($top, tag)
+        GROUP BY ALL ORDER BY hour
+    """,
+        {"top": top_variants},
+    ):
+        per_hour_by_hashtag[tag][hour] = n
+    per_day_kind = {
+        day: {"originals": n_originals, "retweets": n_retweets}
+        for day, n_originals, n_retweets in rows("""
+            SELECT strftime(local, '%Y-%m-%d') AS day, count(*) FILTER (kind <> 'retweet'),
+                   count(*) FILTER (kind = 'retweet')
+            FROM sel GROUP BY day ORDER BY day
+        """)
+    }
+    experience = rows("""
+        SELECT strftime(local, '%Y-%m-%d') AS day, count(*) FILTER (label = 'experience'), count(*)
+        FROM sel WHERE kind <> 'retweet' AND label IS NOT NULL GROUP BY day ORDER BY day
+    """)
+    label_counts = dict(
+        rows("""
+        SELECT label, count(*) FROM sel WHERE kind <> 'retweet' AND label IS NOT NULL
+        GROUP BY label ORDER BY 1
+    """)
+    )
+    window_start = selection.start or first
+    window_end = selection.end or (last + timedelta(microseconds=1) if last else None)
+    return {
+        "dataset": selection.dataset,
+        "timezone": selection.timezone,
+        "window": {
+            "start": window_start.isoformat() if window_start else None,
+            "end": window_end.isoformat() if window_end else None,
+            "end_is": "exclusive",
+        },
+        "variants_family": selection.family,
+        "totals": {
+            "posts": posts,
+            "originals": originals,
+            "retweets": retweets,
+            "quotes": quotes,
+            "replies": replies,
+            "authors": authors,
+            "malformed": int(files_row[0]),
+            "duplicates_skipped": int(files_row[1]),
+        },
+        "by_hashtag": by_hashtag,
+        "by_language": dict(rows(f"SELECT {language} AS l, count(*) FROM sel GROUP BY l ORDER BY 2 DESC, 1")),  # noqa: S608
+        "per_day": dict(
+            rows("SELECT strftime(local, '%Y-%m-%d') AS d, count(*) FROM sel GROUP BY d ORDER BY d")
+        ),
+        "per_hour": dict(
+            rows("SELECT strftime(local, '%Y-%m-%dT%H') AS h, count(*) FROM sel GROUP BY h ORDER BY h")
+        ),
+        "per_day_by_hashtag": per_day_by_hashtag,
+        "per_hour_by_hashtag": per_hour_by_hashtag,
+        "per_day_by_kind": per_day_kind,
+        "top_cooccurring": [
+            list(row)
+            for row in rows(
+                """
+            SELECT tag, count(*) FROM (
+                SELECT unnest(hashtags) AS tag FROM sel WHERE list_has_any(hashtags, $anchors)
+            ) WHERE NOT list_contains($anchors, tag) GROUP BY tag ORDER BY 2 DESC, 1 LIMIT $top_n
+        """,
+                {"anchors": selection.anchor_tags(), "top_n": TOP_COOCCURRING},
+            )
+        ],
+        "anchor_family": selection.family or "metoo",
+        "experience_share": {day: round(n_experience / n, 3) for day, n_experience, n in experience if n},
+        "labels": label_counts,
+        "deduplication": {
+            "by_id": posts - content_keyed,
+            "by_content_key": content_keyed,
+            "note": (
+                "Some sources had lossy ids (such as 1.1846E+18 from a spreadsheet): those posts were "
+                "de-duplicated on a hash of their whole row, so identical rows count once."
+                if content_keyed
+                else "Every post was de-duplicated on its platform id."
+            ),
+        },
+        "languages_detected": detected,
+        "labelled_originals": labelled,
+        "files_imported": files_row[2],
+        "definitions": DEFINITIONS,
+    }

@@ -1,0 +1,156 @@
+"""The movement's store: one embedded DuckDB file in the data directory, one row per post.
+
+Nothing here holds a handle: authors arrive already hashed (authors.py), and text only when the importer was
+asked to keep it. Each batch of posts is written in one transaction together with the file's progress, so an
+interrupted import keeps everything it committed and knows where to start again.
+"""
+
+import os
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+from django.conf import settings
+
+POST_COLUMNS = (
+    "dataset",
+    "platform",
+    "id",
+    "key",
+    "created_at",
+    "author",
+    "lang",
+    "lang_detected",
+    "text",
+    "hashtags",
+    "kind",
+    "ref_id",
+    "label",
+)
+POST_SCHEMA = pa.schema(
+    [
+        ("dataset", pa.string()),
+        ("platform", pa.string()),
+        ("id", pa.string()),
+        ("key", pa.string()),
+        ("created_at", pa.timestamp("us")),
+        ("author", pa.string()),
+        ("lang", pa.string()),
+        ("lang_detected", pa.string()),
+        ("text", pa.string()),
+        ("hashtags", pa.list_(pa.string())),
+        ("kind", pa.string()),
+        ("ref_id", pa.string()),
+        ("label", pa.string()),
+    ]
+)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS posts (
+    dataset VARCHAR NOT NULL,
+    platform VARCHAR NOT NULL,
+    id VARCHAR,              -- NULL where the source mangled it
+    key VARCHAR NOT NULL,    -- the id, or 'c:' and a content hash where ids are lossy
+    created_at TIMESTAMP NOT NULL,  -- UTC
+    author VARCHAR,          -- keyed hash of the account id, never the handle
+    lang VARCHAR,            -- the platform's
+    lang_detected VARCHAR,   -- ours, only where the platform gave none or 'und'
+    text VARCHAR,            -- only with --keep-text
+    hashtags VARCHAR[] NOT NULL,
+    kind VARCHAR NOT NULL,   -- original, reply, quote, retweet
+    ref_id VARCHAR,
+    label VARCHAR            -- experience, support, news_opinion, backlash; NULL for retweets
+);
+CREATE TABLE IF NOT EXISTS files (
+    dataset VARCHAR NOT NULL,
+    path VARCHAR NOT NULL,
+    fingerprint VARCHAR NOT NULL,
+    size BIGINT,
+    mtime DOUBLE,
+    format VARCHAR,
+    status VARCHAR NOT NULL,     -- importing, done
+    byte_offset BIGINT NOT NULL DEFAULT 0,  -- line formats: where to resume
+    records BIGINT NOT NULL DEFAULT 0,      -- lines or items read and committed
+    posts_read BIGINT NOT NULL DEFAULT 0,
+    inserted BIGINT NOT NULL DEFAULT 0,
+    duplicates BIGINT NOT NULL DEFAULT 0,
+    malformed BIGINT NOT NULL DEFAULT 0,
+    content_keyed BIGINT NOT NULL DEFAULT 0,
+    started_at TIMESTAMP,
+    finished_at TIMESTAMP
+);
+CREATE TABLE IF NOT EXISTS malformed (
+    dataset VARCHAR NOT NULL,
+    path VARCHAR NOT NULL,
+    line BIGINT NOT NULL,
+    reason VARCHAR NOT NULL
+);
+"""
+MALFORMED_KEPT_PER_FILE = 1000  # every malformed record is counted; the first thousand are kept to show
+
+
+def default_path() -> Path:
+    configured = os.environ.get("USTOO_MOVEMENT_DB")
+    return Path(configured) if configured else Path(settings.DATA_DIR) / "movement.duckdb"
+
+
+def connect(path: Path | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the store; read-only opens of a store not yet created see an empty one rather than failing."""
+    path = Path(path or default_path())
+    if read_only and not path.exists():
+        connection = duckdb.connect(":memory:")
+        connection.execute(SCHEMA)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # A fixed memory limit keeps the importer under 1 GB whatever the input; DuckDB spills beyond it.
+        connection = duckdb.connect(str(path), read_only=read_only, config={"memory_limit": "512MB"})
+        if not read_only:
+            connection.execute(SCHEMA)
+    connection.execute("SET TimeZone = 'UTC'")
+    return connection
+
+
+def insert_posts(connection: duckdb.DuckDBPyConnection, batch: pa.Table) -> int:
+    """Insert the posts not already in the dataset; return how many went in.
+
+    De-duplication is on (dataset, platform, key), both within the batch and against what is stored, by an
+    anti-join rather than an index, so that memory does not grow with the size of the store.
+    """
+    columns = ", ".join(POST_COLUMNS)
+    connection.register("incoming", batch)
+    try:
+        row = connection.execute(f"""
+            INSERT INTO posts ({columns})
+            SELECT {columns} FROM (
+                SELECT * FROM incoming QUALIFY row_number() OVER (PARTITION BY platform, key) = 1
+            ) AS fresh
+            WHERE NOT EXISTS (
+                SELECT 1 FROM posts AS stored
+                WHERE stored.dataset = fresh.dataset AND stored.platform = fresh.platform
+                  AND stored.key = fresh.key
+            )
+        """).fetchone()  # noqa: S608 - column names are constants
+    finally:
+        connection.unregister("incoming")
+    return int(row[0]) if row else 0
+
+
+def carry_original_hashtags(connection: duckdb.DuckDBPyConnection, dataset: str) -> int:
+    """Give retweets whose source carried no copy of the original (Bluesky reposts, Mastodon Announces) the
+    hashtags of that original, when it is in the same dataset."""
+    row = connection.execute(
+        """
+        UPDATE posts SET hashtags = original.hashtags,
+               text = CASE WHEN posts.text IS NULL THEN NULL ELSE original.text END
+        FROM posts AS original
+        WHERE posts.dataset = ? AND posts.kind = 'retweet' AND len(posts.hashtags) = 0
+          AND original.dataset = posts.dataset AND original.platform = posts.platform
+          AND original.id = posts.ref_id AND len(original.hashtags) > 0
+        """,
+        [dataset],
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def datasets(connection: duckdb.DuckDBPyConnection) -> list[str]:
+    return [row[0] for row in connection.execute("SELECT DISTINCT dataset FROM files ORDER BY 1").fetchall()]
