@@ -7,7 +7,7 @@ from ustoo.movement.importer import Importer
 
 FIXTURES = Path(__file__).with_name("fixtures")
 # The shared folder sits beside the repository: /work/main and /work/shared.
-REAL_CSV = Path(__file__).resolve().parents[3] / "shared" / "data" / "metoo-tweets-2019-10.csv"
+REAL_CSV = Path(__file__).resolve().parents[4] / "shared" / "data" / "metoo-tweets-2019-10.csv"
 
 
 @pytest.fixture
