@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from ustoo.movement import views
 
 app_name = "movement"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+]

@@ -86,7 +86,8 @@ def test_report_command_formats(connection, run_import, tmp_path):
     assert markup.count("<svg") == 6
     assert "src=" not in markup and "href=" not in markup  # loads nothing from elsewhere
     assert "alice" not in markup and "I was 15" not in markup
-    call_command("movement", "report", "--dataset", "demo", "--format", "png", "--output", str(tmp_path / "png"),
+    folder = tmp_path / "png"
+    call_command("movement", "report", "--dataset", "demo", "--format", "png", "--output", str(folder),
                  stdout=io.StringIO())  # fmt: skip
     assert sorted(path.name for path in (tmp_path / "png").iterdir()) == [
         "cooccurring.png", "experience.png", "kinds.png", "languages.png", "per-day.png", "per-hour.png",
