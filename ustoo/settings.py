@@ -94,6 +94,8 @@ else:
             # Django's SQLite backend on a current SQLite build (FTS5 secure-delete needs 3.44+).
             "ENGINE": "ustoo.core.sqlite_backend",
             "NAME": DATA_DIR / "ustoo.sqlite3",
+            # Keep each thread's connection: opening one runs the PRAGMAs below every time.
+            "CONN_MAX_AGE": None,
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,

@@ -51,17 +51,13 @@ class DetailsForm(forms.Form):
         help_text=_("A year such as 2017, or “ongoing”."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "size": 8}),
     )
-    country = forms.ChoiceField(label=_("Country"), choices=(), required=False)
+    country = forms.ChoiceField(label=_("Country"), choices=lambda: _blank_first(list(countries)), required=False)
     harms = forms.MultipleChoiceField(
         label=_("What kind of harm?"),
         choices=Harm.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["country"].choices = _blank_first(list(countries))
 
     def clean_year(self):
         value = (self.cleaned_data.get("year") or "").strip()
@@ -122,11 +118,11 @@ class StoryFieldsForm(forms.Form):
         widget=forms.RadioSelect,
     )
     replies_enabled = forms.BooleanField(label=_("Let members reply to my story"), required=False)
-    language = forms.ChoiceField(label=_("Language of your story"), choices=(), required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["language"].choices = _blank_first(STORY_LANGUAGES, label=_("Detect it for me"))
+    language = forms.ChoiceField(
+        label=_("Language of your story"),
+        choices=lambda: _blank_first(STORY_LANGUAGES, label=_("Detect it for me")),
+        required=False,
+    )
 
     def clean_story_fields(self, cleaned: dict) -> None:
         if not cleaned.get("text"):
@@ -291,13 +287,11 @@ class WallFilterForm(forms.Form):
         label=_("Where"), choices=_blank_first(Setting.choices, label=_("Anywhere")), required=False
     )
     hashtag = forms.CharField(label=_("Hashtag"), max_length=100, required=False)
-    language = forms.ChoiceField(label=_("Language"), choices=(), required=False)
+    language = forms.ChoiceField(
+        label=_("Language"), choices=lambda: _blank_first(STORY_LANGUAGES, label=_("Any language")), required=False
+    )
     q = TextField(label=_("Search"), max_length=200, required=False)
     before = forms.CharField(required=False, max_length=80, widget=forms.HiddenInput)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["language"].choices = _blank_first(STORY_LANGUAGES, label=_("Any language"))
 
     def clean_hashtag(self):
         from ustoo.core.hashtags import normalise_hashtag

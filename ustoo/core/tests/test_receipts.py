@@ -30,7 +30,7 @@ def test_hash_is_argon2id_of_the_normalised_phrase(settings):
         phrase.encode(),
         receipts._salt(),
         time_cost=1,
-        memory_cost=1024,
+        memory_cost=256,
         parallelism=1,
         hash_len=32,
         type=Type.ID,

@@ -1,0 +1,30 @@
+"""Concurrent speakers: every statement is stored once and counted once."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import connection
+
+from ustoo.stories import services
+from ustoo.stories.models import Statement, StatementTally
+
+WRITERS = 8
+EACH = 20
+
+
+def _speak_many(count: int) -> int:
+    try:
+        for _ in range(count):
+            services.say_me_too(member=None, anonymous=True)
+        return count
+    finally:
+        connection.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_statements_are_all_counted_exactly_once():
+    with ThreadPoolExecutor(max_workers=WRITERS) as pool:
+        done = sum(pool.map(_speak_many, [EACH] * WRITERS))
+    assert done == WRITERS * EACH
+    assert Statement.objects.count() == WRITERS * EACH
+    assert StatementTally.total()[0] == WRITERS * EACH
