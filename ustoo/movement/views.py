@@ -1,4 +1,7 @@
-"""/movement: the released aggregates of imported datasets. Counts only: never a handle, a text or an author hash."""
+"""/movement: the released aggregates of imported datasets.
+
+Counts only: never a handle, a text or an author hash.
+"""
 
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
