@@ -17,6 +17,7 @@ from ustoo.stories.models import (
     Status,
     Story,
 )
+from ustoo.stories.observers import facts_of, statement_changed
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -101,6 +102,7 @@ def say_me_too(
             story.index_hashtags()
             if initial_status(story) == Status.PUBLISHED:
                 story.publish()
+        statement_changed(None, facts_of(statement, story))
     return Spoken(statement=statement, story=story, receipt=receipt)
 
 
@@ -113,6 +115,7 @@ def initial_status(story: Story) -> str:
 
 def edit_story(*, story: Story, draft: StoryDraft, details: Details) -> Story:
     with transaction.atomic():
+        before = facts_of(story.statement, story)
         story.title = draft.title
         story.text = draft.text
         story.visibility = draft.visibility
@@ -133,6 +136,7 @@ def edit_story(*, story: Story, draft: StoryDraft, details: Details) -> Story:
         story.index_hashtags()
         if story.status == Status.PENDING and initial_status(story) == Status.PUBLISHED:
             story.publish()
+        statement_changed(before, facts_of(statement, story))
     return story
 
 
@@ -141,19 +145,24 @@ def delete_statement(*, statement: Statement, keep_in_total: bool) -> None:
     (and with them the full-text index entry). If they want to stay counted, a bare statement with
     no link to them remains; otherwise the statement goes too and the total drops by one."""
     with transaction.atomic():
+        before = facts_of(statement, Story.objects.filter(statement=statement).first())
         Story.objects.filter(statement=statement).delete()
         if keep_in_total and statement.counted:
             Statement.objects.filter(pk=statement.pk).update(member=None, member_tag=None, receipt_hash=None)
+            statement_changed(before, facts_of(statement))
         else:
             if statement.counted:
                 StatementTally.add(-1)
             statement.delete()
+            statement_changed(before, None)
 
 
 def withdraw_from_total(*, statement: Statement) -> None:
     with transaction.atomic():
+        before = facts_of(statement, Story.objects.filter(statement=statement).first())
         if Statement.objects.filter(pk=statement.pk, counted=True).update(counted=False):
             StatementTally.add(-1)
+            statement_changed(before, None)
 
 
 _COUNT_FIELDS = {
