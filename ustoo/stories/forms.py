@@ -51,7 +51,9 @@ class DetailsForm(forms.Form):
         help_text=_("A year such as 2017, or “ongoing”."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "size": 8}),
     )
-    country = forms.ChoiceField(label=_("Country"), choices=lambda: _blank_first(list(countries)), required=False)
+    country = forms.ChoiceField(
+        label=_("Country"), choices=lambda: _blank_first(list(countries)), required=False
+    )
     harms = forms.MultipleChoiceField(
         label=_("What kind of harm?"),
         choices=Harm.choices,
@@ -288,7 +290,9 @@ class WallFilterForm(forms.Form):
     )
     hashtag = forms.CharField(label=_("Hashtag"), max_length=100, required=False)
     language = forms.ChoiceField(
-        label=_("Language"), choices=lambda: _blank_first(STORY_LANGUAGES, label=_("Any language")), required=False
+        label=_("Language"),
+        choices=lambda: _blank_first(STORY_LANGUAGES, label=_("Any language")),
+        required=False,
     )
     q = TextField(label=_("Search"), max_length=200, required=False)
     before = forms.CharField(required=False, max_length=80, widget=forms.HiddenInput)
