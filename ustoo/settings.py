@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "ustoo.core",
     "ustoo.accounts",
     "ustoo.stories",
+    "ustoo.magnitude",
     "ustoo.movement",
 ]
 

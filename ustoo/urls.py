@@ -8,6 +8,7 @@ from ustoo.core import views as core_views
 urlpatterns = [
     path("", include("ustoo.stories.urls")),
     path("account/", include("ustoo.accounts.urls")),
+    path("magnitude/", include("ustoo.magnitude.urls")),
     path("movement/", include("ustoo.movement.urls")),
     path("api/v1/", api.urls),
     # Exempt from CSRF: a forged request could only change the display language.
