@@ -6,3 +6,9 @@ class MagnitudeConfig(AppConfig):
     name = "ustoo.magnitude"
     label = "magnitude"
     verbose_name = _("Magnitude")
+
+    def ready(self) -> None:
+        from ustoo.magnitude.observer import record_change
+        from ustoo.stories.observers import observe_statements
+
+        observe_statements(record_change)

@@ -1,0 +1,159 @@
+"""Counters kept on write: each change to a statement moves exactly its buckets, and a rebuild from
+the rows gives the very same counters."""
+
+import datetime
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from ustoo.conftest import make_story
+from ustoo.magnitude.models import Counter
+from ustoo.stories import services
+from ustoo.stories.models import Statement, StatementTally
+from ustoo.stories.services import Details, StoryDraft
+
+OCT_15 = datetime.datetime(2017, 10, 15, 20, 5, tzinfo=datetime.UTC)
+
+
+def counters() -> dict[tuple[str, str], int]:
+    return {
+        (dimension, bucket): total
+        for dimension, buckets in Counter.objects.sums().items()
+        for bucket, total in buckets.items()
+    }
+
+
+@pytest.mark.django_db
+def test_a_statement_with_details_adds_one_to_each_of_its_buckets():
+    make_story(
+        text="At the office. #MeToo #BalanceTonPorc #unrelated",
+        setting="workplace",
+        relation="superior",
+        age_at_time="adult",
+        country="FR",
+        harms=["verbal", "physical"],
+        language="fr",
+    )
+    Statement.objects.update(created_at=OCT_15)
+    call_command("rebuild_magnitude", verbosity=0)
+    assert counters() == {
+        ("hour", "2017-10-15T20"): 1,
+        ("day", "2017-10-15"): 1,
+        ("setting", "workplace"): 1,
+        ("relation", "superior"): 1,
+        ("age_at_time", "adult"): 1,
+        ("country", "FR"): 1,
+        ("language", "fr"): 1,
+        ("setting_by_age", "workplace|adult"): 1,
+        ("harm", "physical"): 1,
+        ("harm", "verbal"): 1,
+        ("hashtag", "metoo"): 1,
+        ("hashtag", "balancetonporc"): 1,
+    }
+
+
+@pytest.mark.django_db
+def test_a_count_only_statement_adds_to_time_and_language_only():
+    spoken = services.say_me_too(member=None, anonymous=True, language="en")
+    hour = spoken.statement.created_at.astimezone(datetime.UTC)
+    assert counters() == {
+        ("hour", hour.strftime("%Y-%m-%dT%H")): 1,
+        ("day", hour.strftime("%Y-%m-%d")): 1,
+        ("language", "en"): 1,
+    }
+
+
+@pytest.mark.django_db
+def test_an_edit_moves_the_statement_between_buckets():
+    spoken = make_story(text="#MeToo", setting="street", country="DE")
+    services.edit_story(
+        story=spoken.story,
+        draft=StoryDraft(text="#BalanceTonPorc", content_warnings=["other"]),
+        details=Details(setting="transport", country="DE"),
+    )
+    found = counters()
+    assert found[("setting", "transport")] == 1
+    assert ("setting", "street") not in found
+    assert found[("hashtag", "balancetonporc")] == 1
+    assert ("hashtag", "metoo") not in found
+    assert found[("country", "DE")] == 1
+
+
+@pytest.mark.django_db
+def test_deleting_or_withdrawing_takes_the_statement_off_every_counter():
+    first = make_story(text="#MeToo", setting="home", relation="family", age_at_time="under_13")
+    second = make_story(text="#MeToo", setting="home")
+    services.delete_statement(statement=first.statement, keep_in_total=False)
+    services.withdraw_from_total(statement=second.statement)
+    assert counters() == {}
+
+
+@pytest.mark.django_db
+def test_deleting_the_story_but_staying_counted_keeps_only_the_statement_buckets():
+    spoken = make_story(text="#MeToo", setting="online", language="en")
+    services.delete_statement(statement=spoken.statement, keep_in_total=True)
+    found = counters()
+    assert found[("setting", "online")] == 1
+    assert found[("language", "en")] == 1
+    assert ("hashtag", "metoo") not in found
+
+
+@pytest.mark.django_db
+def test_rebuild_from_rows_equals_the_counters_kept_on_write():
+    spoken = [
+        make_story(
+            text=f"Story {n} #MeToo" + (" #QuellaVoltaChe" if n % 3 == 0 else ""),
+            setting=["workplace", "school", "street", ""][n % 4],
+            relation=["colleague", "stranger", ""][n % 3],
+            age_at_time=["adult", "13_17", "under_13", ""][n % 4],
+            country=["FR", "US", "IN", ""][n % 4],
+            harms=[["verbal"], ["physical", "coercion"], []][n % 3],
+            language=["en", "fr", "it"][n % 3],
+        )
+        for n in range(24)
+    ]
+    for _ in range(5):
+        services.say_me_too(member=None, anonymous=True, language="en", details=Details(country="BR"))
+    for item in spoken[:4]:
+        services.edit_story(
+            story=item.story,
+            draft=StoryDraft(text="Edited #BalanceTonPorc", content_warnings=["other"], language="fr"),
+            details=Details(setting="military", relation="superior", country="FR", harms=["assault"]),
+        )
+    services.delete_statement(statement=spoken[5].statement, keep_in_total=False)
+    services.delete_statement(statement=spoken[6].statement, keep_in_total=True)
+    services.withdraw_from_total(statement=spoken[7].statement)
+    incremental = counters()
+    assert sum(count for (dimension, _), count in incremental.items() if dimension == "day") == 27
+
+    call_command("rebuild_magnitude", verbosity=0)
+
+    assert counters() == incremental
+    assert Counter.objects.filter(shard__gt=0).count() == 0  # a rebuild writes fresh rows
+
+
+def _speak(n: int) -> int:
+    try:
+        services.say_me_too(
+            member=None,
+            anonymous=True,
+            language="en",
+            details=Details(setting="workplace", country="FR", harms=["verbal"]),
+        )
+        return 1
+    finally:
+        connection.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fifty_writers_at_once_lose_no_increment():
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        assert sum(pool.map(_speak, range(50))) == 50
+    found = counters()
+    assert StatementTally.total()[0] == 50
+    assert found[("setting", "workplace")] == 50
+    assert found[("country", "FR")] == 50
+    assert found[("harm", "verbal")] == 50
+    assert sum(count for (dimension, _), count in found.items() if dimension == "hour") == 50
