@@ -1,0 +1,83 @@
+"""The magnitude in the JSON API: GET /api/v1/magnitude, the released figures as open data."""
+
+import datetime
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+
+from ustoo.api import ApiError
+from ustoo.magnitude import figures
+from ustoo.magnitude.services import current_release
+
+router = Router(tags=["magnitude"])
+
+
+class WindowOut(Schema):
+    since: datetime.date
+    until: datetime.date
+
+
+class MagnitudeOut(Schema):
+    statements: int = Field(..., description="The exact number of statements counted: the headline total.")
+    unit: str = Field(..., description='What is counted: "statements" (one person saying “me too” once).')
+    as_of: datetime.datetime | None = Field(..., description="When the headline total last changed.")
+    timezone: str = Field(..., description="The time zone of every day and hour bucket.")
+    window: WindowOut = Field(
+        ...,
+        description="The days per_day covers. Every other breakdown covers all statements up to released_at.",
+    )
+    released_at: datetime.datetime = Field(..., description="When the breakdowns were released.")
+    next_release_at: datetime.datetime
+    k: int = Field(..., description="No released cell is below k; smaller ones are listed under suppressed.")
+    epsilon: float = Field(
+        ..., description="The differential-privacy budget ε of one release, all breakdowns."
+    )
+    epsilon_per_breakdown: float
+    noise_scale: dict[str, float] = Field(
+        ..., description="Scale of the two-sided geometric noise added to each cell of each breakdown."
+    )
+    breakdowns: dict[str, dict[str, int]] = Field(
+        ...,
+        description="setting, relation, age_at_time, harm, country, language, hashtag, per_day, per_hour, "
+        "setting_by_age: each a mapping from category to a noisy count of statements.",
+    )
+    suppressed: dict[str, list[str]] = Field(..., description="Cells held back, per breakdown.")
+
+
+class MagnitudeQuery(Schema):
+    breakdowns: str | None = Field(
+        None, description="Comma-separated breakdown names (default: all). Unknown names are refused."
+    )
+    since: str | None = Field(None, description="First day of per_day, YYYY-MM-DD (default: 365 days back).")
+    until: str | None = Field(None, description="Last day of per_day, YYYY-MM-DD (default: today, UTC).")
+    format: str | None = Field(None, description="json (default) or csv.")
+
+
+@router.get(
+    "/magnitude",
+    response=MagnitudeOut,
+    auth=None,
+    summary="The magnitude: the exact total and the released breakdowns",
+    openapi_extra={
+        "responses": {
+            "200": {"content": {"text/csv": {"schema": {"type": "string"}}}},
+            "400": {"description": "A parameter is not valid; `fields` names it."},
+        }
+    },
+)
+def magnitude(request: HttpRequest, query: Query[MagnitudeQuery]):
+    """The headline total is exact. Breakdowns come from the current release: noised and with every
+    cell below k held back (see /magnitude/how-we-count). `format=csv` gives the same figures as CSV."""
+    try:
+        names = figures.parse_breakdowns(query.breakdowns)
+        window = figures.parse_window(since=query.since, until=query.until, today=timezone.now().date())
+        output = figures.parse_format(query.format)
+    except figures.BadParameter as error:
+        raise ApiError(400, error.message, {error.name: error.message}) from None
+    data = figures.open_data(release=current_release(), names=names, window=window)
+    if output == "csv":
+        response = HttpResponse(figures.to_csv(data), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="magnitude.csv"'
+        return response
+    return data
