@@ -1,0 +1,209 @@
+"""What the magnitude page shows: labelled figures, plain-language findings and the charts, all made
+from the open data (the release), never from rows. Charts are drawn once per release and language."""
+
+import datetime
+
+from django.core.cache import caches
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language, get_language_info, ngettext
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from ustoo.core.hashtags import variants
+from ustoo.magnitude import charts, figures
+from ustoo.magnitude.buckets import PAIR_SEPARATOR
+from ustoo.magnitude.models import Release
+from ustoo.stories.models import AgeAtTime, Harm, Relation, Setting
+
+# Relations that mean the person knew who did it ("other" is left out: we cannot tell).
+KNOWN_PEOPLE = ("acquaintance", "partner", "family", "colleague", "superior", "teacher")
+CHILDHOOD = ("under_13", "13_17")
+CHARTED = ("setting", "relation", "age_at_time", "harm", "language", "hashtag")
+
+
+def titles() -> dict[str, str]:
+    return {
+        "per_hour": _("Statements per hour, last seven days (UTC)"),
+        "per_day": _("Statements per day (UTC)"),
+        "setting": _("Where it happened"),
+        "relation": _("Who did it"),
+        "age_at_time": _("Age at the time"),
+        "harm": _("Kinds of harm"),
+        "language": _("Language"),
+        "hashtag": _("Hashtag of the movement"),
+        "country": _("Country"),
+        "setting_by_age": _("Where it happened, by age at the time"),
+    }
+
+
+def _language_name(code: str) -> str:
+    try:
+        return str(get_language_info(code)["name_translated"])
+    except KeyError:
+        return code
+
+
+def label(name: str, key: str) -> str:
+    choices = {
+        "setting": Setting,
+        "relation": Relation,
+        "age_at_time": AgeAtTime,
+        "harm": Harm,
+    }
+    if name in choices:
+        return str(dict(choices[name].choices).get(key, key))
+    if name == "country":
+        return str(countries.name(key)) or key
+    if name == "language":
+        return _language_name(key)
+    if name == "hashtag":
+        variant = variants().get(key)
+        return f"#{variant.hashtag if variant else key}"
+    return key
+
+
+def rows(name: str, cells: dict[str, int]) -> list[charts.Row]:
+    found = [charts.Row(key=key, label=label(name, key), value=value) for key, value in cells.items()]
+    return sorted(found, key=lambda row: (-row.value, row.label))
+
+
+def time_rows(cells: dict[str, int], buckets: list[str], *, hourly: bool) -> list[charts.Row]:
+    def show(bucket: str) -> str:
+        return bucket[5:].replace("T", " ") + ":00" if hourly else bucket
+
+    return [charts.Row(key=bucket, label=show(bucket), value=cells.get(bucket, 0)) for bucket in buckets]
+
+
+def findings(data: dict) -> list[str]:
+    """Sentences a visitor can repeat, from released figures only (so they carry the same noise)."""
+    said: list[str] = []
+    relation = data["breakdowns"].get("relation", {})
+    gave_relation = sum(relation.values())
+    if gave_relation:
+        knew = sum(relation.get(key, 0) for key in KNOWN_PEOPLE)
+        tenths = round(10 * knew / gave_relation)
+        said.append(
+            ngettext(
+                "%(n)d of every 10 who said who did it named someone they knew.",
+                "%(n)d of every 10 who said who did it named someone they knew.",
+                tenths,
+            )
+            % {"n": tenths}
+        )
+    ages = data["breakdowns"].get("age_at_time", {})
+    gave_age = sum(ages.values())
+    if gave_age:
+        share = round(100 * sum(ages.get(key, 0) for key in CHILDHOOD) / gave_age)
+        said.append(
+            _("%(share)d%% of those who gave their age at the time were children (under 18).")
+            % {"share": share}
+        )
+    settings_cells = data["breakdowns"].get("setting", {})
+    if settings_cells:
+        top = max(settings_cells, key=settings_cells.get)
+        said.append(_("The place named most often: %(setting)s.") % {"setting": label("setting", top)})
+    return said
+
+
+def chart(name: str, data: dict, release: Release) -> SafeString | None:
+    """The SVG of one breakdown, or None when nothing of it may be shown."""
+    cells = data["breakdowns"].get(name, {})
+    heading = titles()[name]
+    chart_id = f"chart-{name.replace('_', '-')}"
+    if name == "per_hour":
+        hours = figures.release_hours(release)
+        return (
+            charts.column_chart(chart_id, heading, time_rows(cells, hours, hourly=True), every=24)
+            if cells
+            else None
+        )
+    if name == "per_day":
+        if not cells:
+            return None
+        first = min(cells)
+        days = [
+            day
+            for day in figures.Window(
+                since=datetime.date.fromisoformat(first),
+                until=datetime.date.fromisoformat(data["window"]["until"]),
+            ).days()
+        ]
+        return charts.column_chart(
+            chart_id, heading, time_rows(cells, days, hourly=False), every=max(1, len(days) // 6)
+        )
+    if name == "country":
+        names = {code: str(country_name) for code, country_name in countries}
+        return charts.world_map(chart_id, heading, cells, names)
+    if name == "setting_by_age":
+        if not cells:
+            return None
+        grouped: dict[str, list[charts.Row]] = {}
+        for key, value in cells.items():
+            setting, age = key.split(PAIR_SEPARATOR)
+            grouped.setdefault(setting, []).append(
+                charts.Row(key=age, label=label("age_at_time", age), value=value)
+            )
+        ordered = sorted(grouped.items(), key=lambda item: -sum(row.value for row in item[1]))
+        age_order = list(AgeAtTime.values)
+        stacked = [
+            (label("setting", setting), sorted(cells_of, key=lambda row: age_order.index(row.key)))
+            for setting, cells_of in ordered
+        ]
+        return charts.stacked_chart(
+            chart_id, heading, stacked, [(key, str(text)) for key, text in AgeAtTime.choices]
+        )
+    if not cells:
+        return None
+    colour = (
+        charts.OKABE_ITO[CHARTED.index(name) % len(charts.OKABE_ITO)]
+        if name in CHARTED
+        else charts.OKABE_ITO[0]
+    )
+    return charts.bar_chart(chart_id, heading, rows(name, cells), colour=colour)
+
+
+def table_rows(name: str, cells: dict[str, int]) -> list[charts.Row]:
+    if name in ("per_day", "per_hour"):
+        return [charts.Row(key=key, label=key, value=value) for key, value in sorted(cells.items())]
+    if name == "setting_by_age":
+        found = []
+        for key, value in cells.items():
+            setting, age = key.split(PAIR_SEPARATOR)
+            text = f"{label('setting', setting)} · {label('age_at_time', age)}"
+            found.append(charts.Row(key=key, label=text, value=value))
+        return sorted(found, key=lambda row: (-row.value, row.label))
+    return rows(name, cells)
+
+
+SECTIONS = (
+    "per_hour",
+    "per_day",
+    "setting",
+    "relation",
+    "age_at_time",
+    "harm",
+    "country",
+    "language",
+    "hashtag",
+)
+SECTIONS += ("setting_by_age",)
+
+
+def sections(data: dict, release: Release) -> list[dict]:
+    """Each chart with its title, data table and downloads; drawn once per release and language."""
+    key = f"magnitude:sections:{release.pk}:{get_language()}:{data['window']['until']}"
+    local = caches["local"]
+    found = local.get(key)
+    if found is None:
+        found = [
+            {
+                "name": name,
+                "title": titles()[name],
+                "svg": chart(name, data, release),
+                "table": table_rows(name, data["breakdowns"].get(name, {})),
+                "suppressed": len(data["suppressed"].get(name, [])),
+            }
+            for name in SECTIONS
+        ]
+        local.set(key, found, 3600)
+    return found
