@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from ustoo.accounts.models import Member, Role
+from ustoo.accounts.models import Member, Role, TrustLevel
 from ustoo.stories import services
 from ustoo.stories.services import Details, StoryDraft
 
@@ -15,6 +15,12 @@ PASSPHRASE = "correct horse battery staple"
 def _plain_http_and_clean_cache(settings):
     # The test client speaks plain HTTP; HTTPS redirects are tested on their own in core.
     settings.SECURE_SSL_REDIRECT = False
+    # A cache of this test process only: the default file cache is shared by every process using
+    # the same data directory, and tests clear it.
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"},
+        "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests-local"},
+    }
     # Pages are rendered afresh in tests (and so carry their context); test_shared_pages turns reuse on.
     settings.SHARED_PAGE_SECONDS = 0
     cache.clear()
@@ -23,9 +29,14 @@ def _plain_http_and_clean_cache(settings):
 
 
 def make_member(
-    username: str = "supporter", *, role: str = Role.MEMBER, passphrase: str = PASSPHRASE
+    username: str = "supporter",
+    *,
+    role: str = Role.MEMBER,
+    trust_level: str = TrustLevel.MEMBER,
+    passphrase: str = PASSPHRASE,
 ) -> Member:
-    return Member.objects.create_user(username, passphrase, role=role)
+    """A member in good standing (trusted unless trust_level says otherwise)."""
+    return Member.objects.create_user(username, passphrase, role=role, trust_level=trust_level)
 
 
 def make_story(
@@ -38,9 +49,11 @@ def make_story(
     anonymous: bool = True,
     replies_enabled: bool = False,
     language: str = "en",
+    publish: bool = True,
     **details,
 ):
-    return services.say_me_too(
+    """A shared story; published at once (as if approved) unless publish=False."""
+    spoken = services.say_me_too(
         member=member,
         anonymous=anonymous,
         details=Details(**details),
@@ -53,6 +66,9 @@ def make_story(
             language=language,
         ),
     )
+    if publish and visibility != "moderators" and spoken.story.status != "published":
+        spoken.story.publish()
+    return spoken
 
 
 def logged_in_client(member: Member) -> Client:
@@ -97,3 +113,26 @@ def author(author_member) -> Client:
 def csrf_client() -> Client:
     """A browser that enforces CSRF checks like a real one would be held to."""
     return Client(enforce_csrf_checks=True)
+
+
+@pytest.fixture
+def moderator_member(db) -> Member:
+    return make_member("moderator", role=Role.MODERATOR)
+
+
+@pytest.fixture
+def moderator(moderator_member) -> Client:
+    """A moderator who has just confirmed their passphrase."""
+    client = logged_in_client(moderator_member)
+    client.post("/moderate/confirm/", {"passphrase": PASSPHRASE})
+    return client
+
+
+@pytest.fixture
+def new_member_account(db) -> Member:
+    return make_member("newcomer", trust_level=TrustLevel.NEW)
+
+
+@pytest.fixture
+def new_member(new_member_account) -> Client:
+    return logged_in_client(new_member_account)

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "ustoo.core",
     "ustoo.accounts",
     "ustoo.stories",
+    "ustoo.moderation",
     "ustoo.magnitude",
     "ustoo.movement",
 ]
@@ -81,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ustoo.core.context_processors.site",
+                "ustoo.moderation.context_processors.help_services",
             ],
         },
     },
@@ -232,5 +234,19 @@ LOGGING = {
     },
 }
 
+# Moderation: stories from people without an account and from new members wait for review;
+# trusted members publish at once. Turning review off publishes everything but flagged stories.
+MODERATION_REVIEW = env_bool("USTOO_MODERATION_REVIEW", default=True)
+MODERATION_TRUSTED_PUBLISH = env_bool("USTOO_MODERATION_TRUSTED_PUBLISH", default=True)
+MODERATION_FLAGS_TO_HIDE = env_int("USTOO_FLAGS_TO_HIDE", 3)
+MODERATION_NEW_MEMBER_FLAGS_PER_DAY = env_int("USTOO_NEW_MEMBER_FLAGS_PER_DAY", 3)
+MODERATOR_IDLE_MINUTES = env_int("USTOO_MODERATOR_IDLE_MINUTES", 30)
+# New members become members after this many approved stories and this many days.
+TRUST_MIN_APPROVED_STORIES = env_int("USTOO_TRUST_MIN_APPROVED_STORIES", 2)
+TRUST_MIN_DAYS = env_int("USTOO_TRUST_MIN_DAYS", 7)
+# Retention: rejected stories are deleted this many days after the decision; receipts stop working
+# this many days after they were given (0: never).
+RETENTION_REJECTED_DAYS = env_int("USTOO_RETENTION_REJECTED_DAYS", 30)
+RECEIPT_LIFETIME_DAYS = env_int("USTOO_RECEIPT_LIFETIME_DAYS", 0)
 NINJA_PAGINATION_PER_PAGE = 20
 WALL_PAGE_SIZE = env_int("USTOO_WALL_PAGE_SIZE", 20)

@@ -8,6 +8,9 @@ from ustoo.core import views as core_views
 urlpatterns = [
     path("", include("ustoo.stories.urls")),
     path("account/", include("ustoo.accounts.urls")),
+    path("help/", include("ustoo.moderation.help_urls")),
+    path("moderate/", include("ustoo.moderation.urls")),
+    path("flag/", include("ustoo.moderation.flag_urls")),
     path("magnitude/", include("ustoo.magnitude.urls")),
     path("movement/", include("ustoo.movement.urls")),
     path("api/v1/", api.urls),

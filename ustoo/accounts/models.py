@@ -13,6 +13,11 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
 
 
+class TrustLevel(models.TextChoices):
+    NEW = "new", _("New member")
+    MEMBER = "member", _("Member")
+
+
 class MemberManager(BaseUserManager["Member"]):
     use_in_migrations = True
 
@@ -38,6 +43,11 @@ class Member(AbstractBaseUser, PermissionsMixin):
     )
     email = models.EmailField(_("e-mail (optional)"), blank=True)
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
+    trust_level = models.CharField(
+        _("trust"), max_length=8, choices=TrustLevel.choices, default=TrustLevel.NEW
+    )
+    suspended_until = models.DateTimeField(_("suspended until"), null=True, blank=True)
+    banned_at = models.DateTimeField(_("banned"), null=True, blank=True)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
     # Reader preferences for content warnings, kept with the account when there is one.
@@ -62,4 +72,22 @@ class Member(AbstractBaseUser, PermissionsMixin):
 
     @property
     def is_moderator(self) -> bool:
-        return self.role in (Role.MODERATOR, Role.ADMIN)
+        return self.role in (Role.MODERATOR, Role.ADMIN) and not self.is_banned
+
+    @property
+    def is_banned(self) -> bool:
+        return self.banned_at is not None
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_until is not None and self.suspended_until > timezone.now()
+
+    @property
+    def is_trusted(self) -> bool:
+        """Trusted members (and moderators) publish at once and may reply and flag freely."""
+        return self.trust_level == TrustLevel.MEMBER or self.role in (Role.MODERATOR, Role.ADMIN)
+
+    @property
+    def may_take_part(self) -> bool:
+        """Whether the member may speak, reply and flag at all right now."""
+        return self.is_active and not self.is_banned and not self.is_suspended

@@ -6,3 +6,15 @@ class ModerationConfig(AppConfig):
     name = "ustoo.moderation"
     label = "moderation"
     verbose_name = _("Moderation")
+
+    def ready(self) -> None:
+        from ustoo.moderation import crisis, naming_guard
+        from ustoo.stories import screening
+
+        def find(text: str) -> list[screening.Finding]:
+            return [
+                screening.Finding(kind=found.kind, start=found.start, end=found.end, text=found.text)
+                for found in naming_guard.find_identifiers(text)
+            ]
+
+        screening.register(find=find, redact=naming_guard.redact, signals_danger=crisis.signals_danger)

@@ -1,10 +1,12 @@
 """The only ways a view reaches a story or statement: one place per permission rule."""
 
+import datetime
 import hashlib
 import hmac
 
 from django.conf import settings
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 
 from ustoo.core import receipts
 from ustoo.stories.models import Statement, Story
@@ -28,7 +30,9 @@ def statements_for_author(request: HttpRequest):
     if request.user.is_authenticated:
         queryset = Statement.objects.owned_by_member(request.user)
     if unlocked:
-        queryset = queryset | Statement.objects.filter(pk__in=unlocked, receipt_hash__isnull=False)
+        queryset = queryset | Statement.objects.filter(
+            pk__in=unlocked, receipt_hash__isnull=False, receipt_blocked=False
+        )
     return queryset
 
 
@@ -62,11 +66,16 @@ def unlock_with_receipt(request: HttpRequest, receipt: str) -> Statement | None:
 
 
 def find_statement_by_receipt(receipt: str) -> Statement | None:
+    """The statement a receipt opens: not one stopped by a ban, nor one past the receipt lifetime."""
     if not receipts.looks_like_receipt(receipt):
         # Hash anyway so a malformed phrase costs the same time as a well-formed one.
         receipts.receipt_hash(receipt)
         return None
-    return Statement.objects.filter(receipt_hash=receipts.receipt_hash(receipt)).first()
+    statements = Statement.objects.filter(receipt_hash=receipts.receipt_hash(receipt), receipt_blocked=False)
+    if settings.RECEIPT_LIFETIME_DAYS:
+        oldest = timezone.now() - datetime.timedelta(days=settings.RECEIPT_LIFETIME_DAYS)
+        statements = statements.filter(created_at__gte=oldest)
+    return statements.first()
 
 
 def remember_receipt_statement(request: HttpRequest, statement: Statement) -> None:

@@ -8,7 +8,12 @@ class StoriesConfig(AppConfig):
     verbose_name = _("Stories")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from ustoo.accounts import member_data
+        from ustoo.stories.search_index import ensure_search_triggers
+
+        post_migrate.connect(ensure_search_triggers, sender=self, dispatch_uid="stories_search_triggers")
         from ustoo.stories import member_data as stories_data
 
         member_data.register(

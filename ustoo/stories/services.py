@@ -1,23 +1,29 @@
 """Workflows of speaking and standing with: each writes everything it touches in one transaction."""
 
+import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ustoo.core import receipts
 from ustoo.core.ownership import member_tag
 from ustoo.stories.models import (
     Reply,
+    ReplyBlock,
     Solidarity,
     SolidarityKind,
     Statement,
     StatementTally,
     Status,
     Story,
+    Visibility,
 )
 from ustoo.stories.observers import facts_of, statement_changed
+from ustoo.stories.screening import screen
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -87,6 +93,7 @@ def say_me_too(
         StatementTally.add(1)
         story = None
         if draft is not None:
+            screening = screen(f"{draft.title}\n{draft.text}")
             story = Story.objects.create(
                 statement=statement,
                 title=draft.title,
@@ -96,26 +103,39 @@ def say_me_too(
                 content_warnings=sorted(set(draft.content_warnings)),
                 cw_note=draft.cw_note,
                 replies_enabled=draft.replies_enabled,
+                identifies_someone=screening.identifies_someone,
+                urgent=screening.urgent,
                 created_at=statement.created_at,
                 updated_at=statement.created_at,
             )
             story.index_hashtags()
-            if initial_status(story) == Status.PUBLISHED:
+            if initial_status(story, member) == Status.PUBLISHED:
                 story.publish()
         statement_changed(None, facts_of(statement, story))
     return Spoken(statement=statement, story=story, receipt=receipt)
 
 
-def initial_status(story: Story) -> str:
-    """Until moderation lands, shared stories publish at once unless meant for moderators only."""
-    if story.visibility == "moderators":
+def initial_status(story: Story, member) -> str:
+    """Whether a story goes to the wall at once or waits for a moderator.
+
+    Stories meant for moderators only, and stories that name or identify someone, always wait.
+    Stories from trusted members publish at once (MODERATION_TRUSTED_PUBLISH); everyone else's wait,
+    unless the site turned review off (MODERATION_REVIEW)."""
+    if story.visibility == Visibility.MODERATORS or story.identifies_someone:
         return Status.PENDING
-    return Status.PUBLISHED
+    trusted = member is not None and member.is_authenticated and member.is_trusted
+    if trusted and settings.MODERATION_TRUSTED_PUBLISH:
+        return Status.PUBLISHED
+    return Status.PENDING if settings.MODERATION_REVIEW else Status.PUBLISHED
 
 
-def edit_story(*, story: Story, draft: StoryDraft, details: Details) -> Story:
+def edit_story(*, story: Story, draft: StoryDraft, details: Details, member=None) -> Story:
+    """Change a story. A change goes back to review unless its author may publish at once."""
     with transaction.atomic():
         before = facts_of(story.statement, story)
+        screening = screen(f"{draft.title}\n{draft.text}")
+        story.identifies_someone = screening.identifies_someone
+        story.urgent = screening.urgent
         story.title = draft.title
         story.text = draft.text
         story.visibility = draft.visibility
@@ -125,16 +145,18 @@ def edit_story(*, story: Story, draft: StoryDraft, details: Details) -> Story:
         if draft.language:
             story.language = draft.language[:8]
         story.updated_at = timezone.now()
-        if story.visibility == "moderators" and story.status == Status.PUBLISHED:
-            story.status = Status.PENDING
-            story.published_at = None
+        story.version += 1
+        wanted = initial_status(story, member)
+        if story.status in (Status.PUBLISHED, Status.PENDING, Status.REJECTED):  # hidden stays hidden
+            story.status = wanted
+            story.published_at = story.published_at if wanted == Status.PUBLISHED else None
         story.save()
         statement = story.statement
         for name, value in vars(details).items():
             setattr(statement, name, sorted(set(value)) if name == "harms" else value)
         statement.save()
         story.index_hashtags()
-        if story.status == Status.PENDING and initial_status(story) == Status.PUBLISHED:
+        if story.status == Status.PUBLISHED:
             story.publish()
         statement_changed(before, facts_of(statement, story))
     return story
@@ -183,8 +205,33 @@ def stand_with(*, story: Story, kind: str, responder: bytes) -> bool:
     return True
 
 
+class ReplyRefused(Exception):
+    """A reply that may not be posted; the message says why, in plain words."""
+
+
 def reply_to(*, story: Story, member, text: str) -> Reply:
+    """Replies exist only where the author turned them on, from members in good standing whom the
+    author has not blocked, and no faster than the story's slow mode allows."""
+    if not story.replies_enabled:
+        raise ReplyRefused(_("The author has not turned replies on."))
+    if not member.may_take_part:
+        raise ReplyRefused(_("Your account cannot reply right now."))
+    if not member.is_trusted:
+        raise ReplyRefused(_("New members can reply once their first stories are approved."))
+    if ReplyBlock.objects.filter(story=story, member=member).exists():
+        raise ReplyRefused(_("The author has turned off replies from you."))
+    if story.slow_mode_seconds:
+        since = timezone.now() - datetime.timedelta(seconds=story.slow_mode_seconds)
+        if Reply.objects.filter(story=story, member=member, created_at__gt=since).exists():
+            raise ReplyRefused(_("This conversation is in slow mode: wait a little before replying again."))
     return Reply.objects.create(story=story, member=member, text=text)
+
+
+def block_replier(*, story: Story, member_id: int) -> None:
+    """The author stops a member from replying to their story; the member's replies are hidden."""
+    with transaction.atomic():
+        ReplyBlock.objects.get_or_create(story=story, member_id=member_id)
+        Reply.objects.filter(story=story, member_id=member_id).update(hidden_by_author=True)
 
 
 def set_reply_hidden(*, reply: Reply, hidden: bool) -> None:

@@ -15,5 +15,6 @@ urlpatterns = [
     path("mine/<int:statement_id>/edit/", views.edit, name="edit"),
     path("mine/<int:statement_id>/delete/", views.delete, name="delete"),
     path("mine/<int:statement_id>/replies/<int:reply_id>/hide/", views.hide_reply, name="hide_reply"),
+    path("mine/<int:statement_id>/replies/<int:reply_id>/block/", views.block_replier, name="block_replier"),
     path("reading/", views.reading_preferences, name="preferences"),
 ]

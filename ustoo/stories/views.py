@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ustoo.core.shared_pages import shared_page
-from ustoo.stories import access, services
+from ustoo.stories import access, screening, services
 from ustoo.stories.forms import (
     DeleteForm,
     EditStoryForm,
@@ -22,6 +22,8 @@ from ustoo.stories.forms import (
 from ustoo.stories.models import Reply, StatementTally
 from ustoo.stories.preferences import preferences_for, save_preferences
 from ustoo.stories.wall import Cursor, wall_page
+
+GUARD_REDACT, GUARD_SEND = "redact", "send"
 
 
 def wall(request: HttpRequest) -> HttpResponse:
@@ -69,31 +71,44 @@ def _render_wall(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def speak(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        form = SayMeTooForm(request.POST)
-        if form.is_valid():
-            spoken = services.say_me_too(
-                member=request.user,
-                anonymous=form.cleaned_data["anonymous"] or not request.user.is_authenticated,
-                details=form.details(),
-                draft=form.draft() if form.shares_story else None,
-                language=get_language() or "",
-            )
-            if spoken.receipt is None:
-                messages.success(request, _("You said “me too”. You are not alone."))
-                return redirect("stories:my_statements")
-            access.remember_receipt_statement(request, spoken.statement)
-            return render(request, "stories/receipt.html", {"spoken": spoken, "receipt": spoken.receipt})
-    else:
+    if request.method != "POST":
         form = SayMeTooForm(initial={"mode": request.GET.get("mode", SayMeTooForm.COUNT)})
-    return render(request, "stories/speak.html", {"form": form})
+        return render(request, "stories/speak.html", {"form": form})
+    data = request.POST
+    if data.get("guard") == GUARD_REDACT:
+        data = data.copy()
+        data["title"] = screening.redact(data.get("title", ""))
+        data["text"] = screening.redact(data.get("text", ""))
+    form = SayMeTooForm(data)
+    if not form.is_valid():
+        return render(request, "stories/speak.html", {"form": form})
+    if form.shares_story and data.get("guard") != GUARD_SEND:
+        # Before a story that names or identifies someone goes out, the author is told, and may
+        # remove what was found in one click or send it anyway (it then waits for a moderator).
+        findings = screening.screen(f"{form.cleaned_data['title']}\n{form.cleaned_data['text']}").findings
+        if findings or data.get("guard") == GUARD_REDACT:
+            return render(
+                request,
+                "stories/speak.html",
+                {"form": form, "findings": findings, "redacted": data.get("guard") == GUARD_REDACT},
+            )
+    spoken = services.say_me_too(
+        member=request.user,
+        anonymous=form.cleaned_data["anonymous"] or not request.user.is_authenticated,
+        details=form.details(),
+        draft=form.draft() if form.shares_story else None,
+        language=get_language() or "",
+    )
+    if spoken.receipt is None:
+        messages.success(request, _("You said “me too”. You are not alone."))
+        return redirect("stories:my_statements")
+    access.remember_receipt_statement(request, spoken.statement)
+    return render(request, "stories/receipt.html", {"spoken": spoken, "receipt": spoken.receipt})
 
 
 def detail(request: HttpRequest, story_id: int) -> HttpResponse:
     story = access.get_story_for_reader(request, story_id)
-    replies = (
-        story.replies.filter(hidden_by_author=False).select_related("member") if story.replies_enabled else []
-    )
+    replies = story.replies.visible().select_related("member") if story.replies_enabled else []
     return render(
         request,
         "stories/detail.html",
@@ -130,11 +145,12 @@ def stand_with(request: HttpRequest, story_id: int) -> HttpResponse:
 def reply(request: HttpRequest, story_id: int) -> HttpResponse:
     story = access.get_story_for_reader(request, story_id)
     form = ReplyForm(request.POST)
-    if not story.replies_enabled:
-        messages.error(request, _("The author has not turned replies on."))
-        return redirect(story)
     if form.is_valid():
-        services.reply_to(story=story, member=request.user, text=form.cleaned_data["text"])
+        try:
+            services.reply_to(story=story, member=request.user, text=form.cleaned_data["text"])
+        except services.ReplyRefused as refusal:
+            messages.error(request, str(refusal))
+            return redirect(story)
         messages.success(request, _("Your reply is posted."))
         return redirect(story)
     return render(
@@ -142,7 +158,7 @@ def reply(request: HttpRequest, story_id: int) -> HttpResponse:
         "stories/detail.html",
         {
             "story": story,
-            "replies": story.replies.filter(hidden_by_author=False),
+            "replies": story.replies.visible(),
             "reply_form": form,
             "preferences": preferences_for(request),
         },
@@ -175,11 +191,11 @@ def edit(request: HttpRequest, statement_id: int) -> HttpResponse:
     if request.method == "POST":
         form = EditStoryForm(request.POST)
         if form.is_valid():
-            services.edit_story(story=story, draft=form.draft(), details=form.details())
+            services.edit_story(story=story, draft=form.draft(), details=form.details(), member=request.user)
             messages.success(request, _("Your story is updated."))
             return redirect("stories:mine", statement_id=statement.pk)
     else:
-        year = "ongoing" if statement.ongoing else statement.year or ""
+        year = str(_("ongoing")) if statement.ongoing else statement.year or ""
         form = EditStoryForm(
             initial={
                 "title": story.title,
@@ -215,6 +231,15 @@ def delete(request: HttpRequest, statement_id: int) -> HttpResponse:
         messages.success(request, _("It is deleted. Nothing of what you wrote is kept."))
         return redirect("stories:wall")
     return render(request, "stories/delete.html", {"form": form, "statement": statement})
+
+
+@require_POST
+def block_replier(request: HttpRequest, statement_id: int, reply_id: int) -> HttpResponse:
+    story = access.get_story_for_author(request, statement_id)
+    reply = get_object_or_404(Reply, pk=reply_id, story=story)
+    services.block_replier(story=story, member_id=reply.member_id)
+    messages.success(request, _("That member can no longer reply to your story."))
+    return redirect("stories:mine", statement_id=statement_id)
 
 
 @require_POST

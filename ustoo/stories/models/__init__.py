@@ -8,7 +8,7 @@ from ustoo.stories.models.choices import (
     Status,
     Visibility,
 )
-from ustoo.stories.models.solidarity import Reply, Solidarity
+from ustoo.stories.models.solidarity import Reply, ReplyBlock, Solidarity
 from ustoo.stories.models.statement import Statement, StatementTally
 from ustoo.stories.models.story import Story, StoryHashtag
 
@@ -18,6 +18,7 @@ __all__ = [
     "Harm",
     "Relation",
     "Reply",
+    "ReplyBlock",
     "Setting",
     "Solidarity",
     "SolidarityKind",

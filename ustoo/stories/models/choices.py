@@ -63,6 +63,7 @@ class Status(models.TextChoices):
     PENDING = "pending", _("Waiting for review")
     PUBLISHED = "published", _("Published")
     REJECTED = "rejected", _("Not published")
+    HIDDEN = "hidden", _("Hidden while moderators look at it")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 

@@ -29,12 +29,20 @@ class Solidarity(models.Model):
         return f"{self.kind} on story {self.story_id}"
 
 
+class ReplyQuerySet(models.QuerySet["Reply"]):
+    def visible(self) -> "ReplyQuerySet":
+        return self.filter(hidden_by_author=False, hidden_by_moderators=False)
+
+
 class Reply(models.Model):
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="replies")
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="replies")
     text = models.TextField(_("your reply"), max_length=MAX_REPLY_LENGTH)
     created_at = models.DateTimeField(default=timezone.now)
     hidden_by_author = models.BooleanField(default=False)
+    hidden_by_moderators = models.BooleanField(default=False)
+
+    objects = ReplyQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -42,3 +50,21 @@ class Reply(models.Model):
 
     def __str__(self) -> str:
         return f"reply {self.pk} on story {self.story_id}"
+
+    @property
+    def is_visible(self) -> bool:
+        return not (self.hidden_by_author or self.hidden_by_moderators)
+
+
+class ReplyBlock(models.Model):
+    """The author of a story stopped this member from replying to it."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="reply_blocks")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["story", "member"], name="reply_block_once")]
+
+    def __str__(self) -> str:
+        return f"member {self.member_id} blocked on story {self.story_id}"

@@ -31,6 +31,8 @@ class Statement(models.Model):
     )
     member_tag = models.BinaryField(max_length=32, null=True, blank=True, editable=False, db_index=True)
     receipt_hash = models.BinaryField(max_length=32, null=True, blank=True, editable=False, unique=True)
+    # A moderator's ban also stops the receipt: it opens nothing any more.
+    receipt_blocked = models.BooleanField(default=False)
     counted = models.BooleanField(default=True)
     language = models.CharField(max_length=8, blank=True)
 

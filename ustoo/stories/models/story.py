@@ -10,6 +10,16 @@ from ustoo.stories.models.choices import SolidarityKind, Status, Visibility
 from ustoo.stories.models.statement import Statement
 
 MAX_TEXT_LENGTH = 20_000
+# The reason codes a moderator gives (moderation.ReasonCode holds the same values); kept here so the
+# author's page can name the reason without stories importing moderation.
+MODERATION_CODES = [
+    ("spam", _("Spam or advertising")),
+    ("off_topic", _("Not about harassment or assault")),
+    ("identifies", _("Names or identifies a person")),
+    ("hateful", _("Hateful or abusive")),
+    ("duplicate", _("Already shared")),
+    ("other", _("Another reason (see the message)")),
+]
 MAX_TITLE_LENGTH = 200
 MAX_CW_NOTE_LENGTH = 200
 
@@ -46,6 +56,16 @@ class Story(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     published_at = models.DateTimeField(null=True, blank=True)
+    rejected_at = models.DateTimeField(null=True, blank=True)
+    # Set by screening when the story was sent: it names or identifies someone, or signals danger.
+    identifies_someone = models.BooleanField(default=False)
+    urgent = models.BooleanField(default=False)
+    # The latest moderation outcome the author is told about (a reason code and a short message).
+    moderation_code = models.CharField(max_length=16, choices=MODERATION_CODES, blank=True)
+    moderation_message = models.CharField(max_length=500, blank=True)
+    slow_mode_seconds = models.PositiveIntegerField(default=0)
+    # Bumped by every change, so a moderator's decision on a story that changed meanwhile is refused.
+    version = models.PositiveIntegerField(default=1)
     me_too_count = models.PositiveIntegerField(default=0)
     believe_you_count = models.PositiveIntegerField(default=0)
     not_alone_count = models.PositiveIntegerField(default=0)
@@ -58,6 +78,7 @@ class Story(models.Model):
         indexes = [
             models.Index(fields=["status", "visibility", "-published_at", "-id"], name="story_wall_idx"),
             models.Index(fields=["status", "language", "-published_at", "-id"], name="story_wall_lang_idx"),
+            models.Index(fields=["status", "-urgent", "created_at", "id"], name="story_queue_idx"),
         ]
 
     def __str__(self) -> str:
@@ -87,8 +108,17 @@ class Story(models.Model):
         with transaction.atomic():
             self.status = Status.PUBLISHED
             self.published_at = self.published_at or timezone.now()
-            self.save(update_fields=["status", "published_at"])
+            self.version += 1
+            self.save(update_fields=["status", "published_at", "version"])
             self.hashtag_rows.update(published_at=self.published_at)
+
+    def unpublish(self, status: str) -> None:
+        """Take the story off the wall (pending, rejected or hidden), keeping its text for now."""
+        with transaction.atomic():
+            self.status = status
+            self.version += 1
+            self.save(update_fields=["status", "version"])
+            self.hashtag_rows.update(published_at=None)
 
     def index_hashtags(self) -> None:
         """Replace this story's hashtag rows with those in its current title and text."""

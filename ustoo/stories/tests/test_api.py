@@ -49,10 +49,13 @@ def test_statement_needs_no_cookie_and_sets_none(csrf_client):
 def test_statement_with_story(client):
     response = post_json(client, "/api/v1/statements", {"story": STORY})
     assert response.status_code == 201
+    assert response.json()["story_status"] == "pending"
     story = Story.objects.get(pk=response.json()["story_id"])
     assert story.text == STORY["text"]
     assert story.statement.year == 2009
     assert story.statement.country.code == "CA"
+    assert client.get("/api/v1/stories").json()["stories"] == []
+    story.publish()  # as a moderator's approval does
     listed = client.get("/api/v1/stories").json()["stories"]
     assert [item["id"] for item in listed] == [story.pk]
     assert client.get(f"/api/v1/stories/{story.pk}").json()["title"] == "School"

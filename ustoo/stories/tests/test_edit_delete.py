@@ -93,6 +93,8 @@ def test_edit_changes_text_hashtags_and_search(survivor):
     story = Story.objects.get()
     assert story.text == "New words #BalanceTonPorc canarybeta"
     assert list(story.hashtag_rows.values_list("tag", flat=True)) == ["balancetonporc"]
+    assert story.status == "pending"  # an edit from someone without an account is reviewed again
+    story.publish()
     assert search_ids(survivor, "canarybeta") == [story.pk]
     assert search_ids(survivor, "canaryalpha") == []
     assert fts_rows_containing("canaryalpha") == 0
@@ -158,3 +160,19 @@ def test_member_edits_and_deletes_by_account(author, author_member, stranger):
     assert stranger.get(f"/mine/{spoken.statement.pk}/edit/").status_code == 404
     author.post(f"/mine/{spoken.statement.pk}/delete/", {"keep_in_total": "no"})
     assert not Statement.objects.exists()
+
+
+def test_the_search_index_survives_migrations():
+    """SQLite rebuilds a table to alter it, dropping its triggers: they are recreated after migrate.
+    PostgreSQL keeps its expression index through migrations."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'stories_story'"
+            )
+            expected = {"stories_story_fts_insert", "stories_story_fts_delete", "stories_story_fts_update"}
+        else:
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'stories_story'")
+            expected = {"stories_story_search_idx"}
+        names = {row[0] for row in cursor.fetchall()}
+    assert expected <= names

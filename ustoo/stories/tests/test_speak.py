@@ -42,11 +42,13 @@ def test_count_only_is_one_click_and_counts_once(survivor):
     assert receipt.encode() not in bytes(statement.receipt_hash)
 
 
-def test_story_with_details_is_stored_and_published(survivor):
+def test_story_without_account_is_stored_and_waits_for_review(survivor, stranger):
     response = survivor.post("/speak/", STORY)
     assert response.status_code == 200
     story = Story.objects.get()
-    assert story.status == Status.PUBLISHED
+    assert story.status == Status.PENDING
+    assert b"The night bus" not in stranger.get("/").content
+    assert stranger.get(f"/stories/{story.pk}/").status_code == 404
     assert story.title == "The night bus"
     assert story.content_warnings == ["harassment"]
     statement = story.statement
@@ -109,6 +111,7 @@ def test_bad_input_rerenders_with_what_was_typed_and_stores_nothing(survivor, ch
 def test_html_in_a_story_is_shown_as_text(survivor, stranger):
     survivor.post("/speak/", {**STORY, "text": "<script>alert('x')</script> <b>bold</b>"})
     story = Story.objects.get()
+    story.publish()
     page = stranger.get(f"/stories/{story.pk}/").content
     assert b"<script>alert" not in page
     assert b"&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page

@@ -17,9 +17,19 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from ustoo.accounts.models import TrustLevel
 from ustoo.stories import services
 from ustoo.stories.forms import ReplyForm, SayMeTooForm
-from ustoo.stories.models import Reply, Solidarity, SolidarityKind, Statement, Story, StoryHashtag
+from ustoo.stories.models import (
+    Reply,
+    Solidarity,
+    SolidarityKind,
+    Statement,
+    Status,
+    Story,
+    StoryHashtag,
+    Visibility,
+)
 
 # Marks this module as the one source of demo content: everything it writes is fictional.
 DEMO = True
@@ -66,7 +76,10 @@ def _demo_members(names: list[str]) -> dict:
     for name in names:
         member = Member.objects.filter(username=name).first()
         if member is None:
-            member = Member.objects.create_user(name, secrets.token_urlsafe(32))
+            # Trusted, as members who have been around a while: they may reply.
+            member = Member.objects.create_user(
+                name, secrets.token_urlsafe(32), trust_level=TrustLevel.MEMBER
+            )
         members[name] = member
     return members
 
@@ -102,6 +115,9 @@ def load(data: dict, *, now: datetime.datetime | None = None) -> dict[str, int]:
         for entry, form in stories:
             # Nobody will come back to a fictional story, so its receipt is dropped unseen.
             spoken = services.say_me_too(anonymous=True, details=form.details(), draft=form.draft())
+            # Demo stories appear as if a moderator had already approved them.
+            if spoken.story.status == Status.PENDING and spoken.story.visibility != Visibility.MODERATORS:
+                spoken.story.publish()
             _stamp(spoken, at=_between(rng, now - SPREAD, now - NEWEST))
             story = spoken.story
             for kind, count in entry.get("solidarity", {}).items():

@@ -1,0 +1,103 @@
+"""The moderation record: decisions (an append-only audit log, never any content) and flags."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ustoo.stories.models.story import MODERATION_CODES
+
+# Why a story was not published or was hidden; the author is told the code. The vocabulary lives
+# with the story (its author's page names the reason without importing moderation).
+ReasonCode = models.TextChoices(
+    "ReasonCode", [(value.upper(), (value, label)) for value, label in MODERATION_CODES]
+)
+
+
+class Action(models.TextChoices):
+    APPROVE = "approve", _("Approved")
+    REJECT = "reject", _("Rejected")
+    REQUEST_CHANGES = "request_changes", _("Asked the author to change something")
+    HIDE = "hide", _("Hidden")
+    HIDE_BY_FLAGS = "hide_by_flags", _("Hidden after flags")
+    HIDE_REPLY = "hide_reply", _("Reply hidden")
+    RESTORE_REPLY = "restore_reply", _("Reply restored")
+    BLOCK_RECEIPT = "block_receipt", _("Receipt stopped")
+    SLOW_MODE = "slow_mode", _("Slow mode set")
+    PROMOTE = "promote", _("Promoted to member")
+    SUSPEND = "suspend", _("Suspended")
+    BAN = "ban", _("Banned")
+    REINSTATE = "reinstate", _("Reinstated")
+    PRUNE = "prune", _("Deleted after the retention period")
+
+
+class DecisionQuerySet(models.QuerySet["Decision"]):
+    def update(self, **kwargs):
+        raise TypeError("The moderation log is append-only.")
+
+    def delete(self):
+        raise TypeError("The moderation log is append-only.")
+
+
+class Decision(models.Model):
+    """One moderation action: who, what, when, which code. Never a copy of the story's text, and
+    objects are named by id only, so the log outlives what it refers to without keeping any of it."""
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    moderator_name = models.CharField(max_length=40, blank=True)
+    action = models.CharField(max_length=16, choices=Action.choices)
+    story_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    reply_id = models.BigIntegerField(null=True, blank=True)
+    member_id = models.BigIntegerField(null=True, blank=True)
+    code = models.CharField(max_length=16, choices=ReasonCode.choices, blank=True)
+    until = models.DateTimeField(null=True, blank=True)
+
+    objects = DecisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} by {self.moderator_name or 'the system'} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("The moderation log is append-only.")
+
+
+class FlagReason(models.TextChoices):
+    IDENTIFIES = "identifies", _("It names or identifies someone")
+    HATEFUL = "hateful", _("It is hateful or abusive")
+    SPAM = "spam", _("It is spam")
+    HARASSMENT = "harassment", _("It harasses the author or someone else")
+    OTHER = "other", _("Something else")
+
+
+class Flag(models.Model):
+    story = models.ForeignKey(
+        "stories.Story", null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
+    )
+    reply = models.ForeignKey(
+        "stories.Reply", null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
+    )
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags")
+    reason = models.CharField(max_length=16, choices=FlagReason.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["story", "member"], name="flag_story_once_per_member"),
+            models.UniqueConstraint(fields=["reply", "member"], name="flag_reply_once_per_member"),
+            models.CheckConstraint(
+                condition=models.Q(story__isnull=False, reply__isnull=True)
+                | models.Q(story__isnull=True, reply__isnull=False),
+                name="flag_one_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        target = f"story {self.story_id}" if self.story_id else f"reply {self.reply_id}"
+        return f"{self.reason} on {target}"
