@@ -24,8 +24,8 @@ first name is skipped after a place preposition or at a sentence start ("in Jord
 elsewhere ("I told Jordan"); a long reference number can read as a phone number. The guard errs towards
 warning: a false warning costs the author a click, a missed name can cost them much more.
 
-Speed (measured on one AMD EPYC core, Python 3.12): the name index is built once per process (about 0.15 s,
-see ``preload``); after that a 20,000-character story is checked in about 10 ms, and about 37 ms in a
+Speed (measured on one AMD EPYC core, Python 3.12): the name index is built once per process (about 0.2 s,
+see ``preload``); after that a 20,000-character story is checked in about 10 ms, and about 40 ms in a
 deliberately dense one holding some 70 different phone numbers and 300 other findings. Phone parsing only runs
 on digit runs that could be a number (cached per run), so prose costs a few regex passes and a dictionary
 lookup per capitalised word.
