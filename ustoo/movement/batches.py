@@ -1,25 +1,66 @@
 """Turn parsed posts into one Arrow batch for the store: authors hashed, languages detected where the platform
 gave none, originals labelled, text dropped unless it is to be kept.
 
-Used by the importer in-process and by its worker processes, so it imports nothing from Django.
+Used by the importer in-process and by its worker processes, so it imports nothing from Django. Detection and
+labelling run once per batch over all its texts (langdetect.py, classify.py), never one post at a time.
 """
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ustoo.movement.authors import AuthorHasher
+from ustoo.movement.langdetect import detect_language, detect_languages  # noqa: F401 - re-exported
 from ustoo.movement.post import RETWEET, Post
 from ustoo.movement.store import POST_SCHEMA
 
 _UNKNOWN_LANGS = {None, "", "und", "qme", "qht", "zxx", "art"}  # Twitter's "undetermined" and media-only tags
+_UNKNOWN_TAGS = pa.array(sorted(tag for tag in _UNKNOWN_LANGS if tag), pa.string())
+
+# What a parser hands over before enrich(): the store's columns but dataset, platform, lang_detected, label.
+PARSED_SCHEMA = pa.schema(
+    [field for field in POST_SCHEMA if field.name not in ("dataset", "platform", "lang_detected", "label")]
+)
 
 
-def detect_language(text: str) -> str | None:
-    import py3langid
+def _scatter(count: int, positions: np.ndarray, values: list[str | None]) -> pa.Array:
+    column: list[str | None] = [None] * count
+    for position, value in zip(positions.tolist(), values, strict=True):
+        column[position] = value
+    return pa.array(column, pa.string())
 
-    stripped = text.strip()
-    if len(stripped) < 3:
-        return None
-    return py3langid.classify(stripped)[0]
+
+def enrich(parsed: pa.Table, *, dataset: str, platform: str, keep_text: bool, classify: bool) -> pa.Table:
+    """Add the detected languages (where the platform gave none) and the labels (originals), drop the text
+    unless kept, and order the columns as the store has them."""
+    count = parsed.num_rows
+    texts = parsed.column("text")
+    langs = parsed.column("lang")
+    unknown = pc.fill_null(pc.or_kleene(pc.is_null(langs), pc.is_in(langs, value_set=_UNKNOWN_TAGS)), True)
+    positions = np.flatnonzero(unknown.to_numpy(zero_copy_only=False))
+    detected = _scatter(count, positions, detect_languages(texts.take(positions).to_pylist()))
+    if classify:
+        from ustoo.movement.classify import predict
+
+        # Only what the poster wrote is labelled: a retweet repeats someone else's words.
+        wanted = pc.and_(pc.not_equal(parsed.column("kind"), RETWEET), pc.greater(pc.binary_length(texts), 0))
+        positions = np.flatnonzero(pc.fill_null(wanted, False).to_numpy(zero_copy_only=False))
+        labels = _scatter(count, positions, predict(texts.take(positions).to_pylist()))
+    else:
+        labels = pa.nulls(count, pa.string())
+    columns = {
+        "dataset": pa.array(np.full(count, dataset, dtype=object), pa.string()),
+        "platform": pa.array(np.full(count, platform, dtype=object), pa.string()),
+        "lang_detected": detected,
+        "label": labels,
+        "text": texts if keep_text else pa.nulls(count, pa.string()),
+    }
+    arrays = [
+        columns[field.name] if field.name in columns else parsed.column(field.name) for field in POST_SCHEMA
+    ]
+    return pa.Table.from_arrays(
+        [array.cast(field.type) for array, field in zip(arrays, POST_SCHEMA, strict=True)], schema=POST_SCHEMA
+    )
 
 
 class BatchBuilder:
@@ -40,37 +81,31 @@ class BatchBuilder:
     def content_keyed(self) -> int:
         return sum(1 for post in self.posts if post.key.startswith("c:"))
 
-    def take(self) -> pa.Table:
+    def parsed(self) -> pa.Table:
+        """The batch's posts in PARSED_SCHEMA, emptying the builder."""
         posts, self.posts = self.posts, []
-        count = len(posts)
-        texts = [post.text for post in posts]
-        langs = [post.lang or None for post in posts]
-        detected = [detect_language(texts[i]) if langs[i] in _UNKNOWN_LANGS else None for i in range(count)]
-        labels: list[str | None] = [None] * count
-        if self.classify:
-            from ustoo.movement.classify import predict
-
-            # Only what the poster wrote is labelled: a retweet repeats someone else's words.
-            wanted = [i for i, post in enumerate(posts) if post.kind != RETWEET and post.text]
-            for i, label in zip(wanted, predict([texts[i] for i in wanted]), strict=True):
-                labels[i] = label
         hash_author = self.hash_author
         columns = [
-            pa.array([self.dataset] * count, pa.string()),
-            pa.array([self.platform] * count, pa.string()),
             pa.array([post.id for post in posts], pa.string()),
             pa.array([post.key for post in posts], pa.string()),
             pa.array([post.created_at for post in posts], pa.timestamp("us")),
             pa.array([hash_author(post.author) for post in posts], pa.string()),
-            pa.array(langs, pa.string()),
-            pa.array(detected, pa.string()),
-            pa.array(texts if self.keep_text else [None] * count, pa.string()),
+            pa.array([post.lang or None for post in posts], pa.string()),
+            pa.array([post.text for post in posts], pa.string()),
             pa.array([list(post.hashtags) for post in posts], pa.list_(pa.string())),
             pa.array([post.kind for post in posts], pa.string()),
             pa.array([post.ref_id for post in posts], pa.string()),
-            pa.array(labels, pa.string()),
         ]
-        return pa.Table.from_arrays(columns, schema=POST_SCHEMA)
+        return pa.Table.from_arrays(columns, schema=PARSED_SCHEMA)
+
+    def take(self) -> pa.Table:
+        return enrich(
+            self.parsed(),
+            dataset=self.dataset,
+            platform=self.platform,
+            keep_text=self.keep_text,
+            classify=self.classify,
+        )
 
     def take_counted(self) -> tuple[pa.Table, int]:
         """The batch, and how many of its posts are keyed by content rather than by id."""

@@ -15,12 +15,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import orjson
+import pyarrow as pa
+import pyarrow.compute as pc
 from tqdm import tqdm
 
-from ustoo.movement import store
-from ustoo.movement.authors import author_key
-from ustoo.movement.batches import BatchBuilder
+from ustoo.movement import fastpath, store
+from ustoo.movement.authors import author_key, hash_prefix
+from ustoo.movement.batches import BatchBuilder, enrich
 from ustoo.movement.formats import FORMATS, LINE_FORMATS, detect
 from ustoo.movement.post import MalformedRecord
 from ustoo.movement.sources import compression_of, read_lines, split_ranges
@@ -94,6 +97,7 @@ class Importer:
         batch_size: int = 20_000,
         show_progress: bool = False,
         after_commit: Callable[[FileOutcome], None] | None = None,
+        fast: bool = True,
     ):
         self.connection = connection
         self.dataset = dataset
@@ -105,6 +109,7 @@ class Importer:
         self.batch_size = batch_size
         self.show_progress = show_progress
         self.after_commit = after_commit  # lets tests interrupt an import between two batches
+        self.fast = fast  # v1.1 and twarc2 through DuckDB (fastpath.py); False: the Python parsers only
         self.key = author_key()
 
     # -- one file ---------------------------------------------------------------------------------------
@@ -144,7 +149,9 @@ class Importer:
             keep_text=self.keep_text,
             classify=self.classify,
         )
-        if fmt in LINE_FORMATS:
+        if fmt in fastpath.FAST_FORMATS and self.fast:
+            self._import_fast(path, fmt, module, builder, progress, outcome)
+        elif fmt in LINE_FORMATS:
             plain = compression_of(path) is None
             if (
                 plain
@@ -204,6 +211,87 @@ class Importer:
             self._commit(builder.take_counted(), malformed, offset, line_number, outcome)
             bar.update(offset - last_offset)
             self._postfix(bar, outcome)
+
+    def _import_fast(self, path, fmt, module, builder, progress, outcome) -> None:
+        """v1.1 and twarc2 lines: parsed by DuckDB chunk by chunk, odd lines by the format's Python parser.
+
+        A commit holds at most batch_size lines and CHUNK_BYTES bytes."""
+        connection = self.connection
+        fastpath.prepare(connection)
+        threads = connection.execute("SELECT current_setting('threads')").fetchone()[0]
+        connection.execute(f"SET threads = {int(self.workers)}")
+        line_number = progress.records
+        try:
+            with self._bar(path, progress.byte_offset) as bar:
+                previous = progress.byte_offset
+                for end, chunk in fastpath.chunks(path, progress.byte_offset):
+                    chunk_first = line_number + 1
+                    lines, offsets = fastpath.line_table(chunk, chunk_first)
+                    start = end - len(chunk)
+                    for first in range(0, lines.num_rows, max(1, self.batch_size)):
+                        part = lines.slice(first, self.batch_size)
+                        last = first + part.num_rows
+                        table, content_keyed, malformed = self._fast_batch(
+                            fmt, module, builder, part, chunk, offsets, chunk_first
+                        )
+                        line_number += part.num_rows
+                        self._commit(
+                            (table, content_keyed),
+                            malformed,
+                            start + int(offsets[last]),
+                            line_number,
+                            outcome,
+                        )
+                    bar.update(end - previous)
+                    previous = end
+                    self._postfix(bar, outcome)
+        finally:
+            connection.execute(f"SET threads = {int(threads)}")
+
+    def _fast_batch(self, fmt, module, builder, lines, chunk, offsets, chunk_first):
+        """One batch of a chunk's lines (numbered from chunk_first for the chunk's first line):
+        the posts table, how many posts are keyed by content, the malformed lines."""
+        if fastpath.valid_utf8(lines):
+            connection = self.connection
+            connection.register("lines", fastpath.batched(lines))
+            try:
+                result = connection.sql(
+                    fastpath.statement(fmt),
+                    params={"author_prefix": hash_prefix(self.key, module.PLATFORM)},
+                ).to_arrow_table()
+            finally:
+                connection.unregister("lines")
+            ok = pc.fill_null(result.column("ok"), False)
+            parsed = result.filter(ok).drop_columns(["n", "ok"])
+            odd = np.unique(result.filter(pc.invert(ok)).column("n").to_numpy())
+        else:  # bytes that are not UTF-8 somewhere: let the Python parser judge each line
+            parsed = None
+            odd = lines.column("n").to_numpy()
+        malformed: list[tuple[int, str]] = []
+        parse_line = module.parse_line
+        for number in odd.tolist():
+            index = number - chunk_first
+            line = chunk[offsets[index] : offsets[index + 1]]
+            if not line or line.isspace():
+                continue
+            try:
+                builder.add(parse_line(line))
+            except PARSE_ERRORS as error:
+                malformed.append((number, reason_of(error)))
+        content_keyed = builder.content_keyed()
+        tables = [builder.take()]
+        if parsed is not None and parsed.num_rows:
+            tables.append(
+                enrich(
+                    parsed,
+                    dataset=self.dataset,
+                    platform=module.PLATFORM,
+                    keep_text=self.keep_text,
+                    classify=self.classify,
+                )
+            )
+        table = pa.concat_tables(tables) if len(tables) > 1 else tables[0]
+        return table, content_keyed, malformed
 
     def _import_document(self, path, module, builder, progress, outcome) -> None:
         malformed: list[tuple[int, str]] = []

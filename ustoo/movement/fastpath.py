@@ -1,0 +1,280 @@
+"""The fast path for the two big Twitter line formats (v1.1 tweets, twarc2 pages): DuckDB parses and shapes.
+
+The Python parsers in formats/ turn every line into dicts and tuples, which costs several times what parsing
+alone costs. Here a file is read in large chunks; each chunk's lines become one Arrow string column (cut at
+the newlines with numpy, no Python object per line), and one SQL statement parses them with DuckDB's JSON
+reader (C++, on as many threads as the import has workers) into the store's columns: kind, reference, the text
+and hashtags of the original for a retweet, the time as UTC, the author's keyed hash.
+
+The SQL takes only the lines whose shape it fully understands. Any other line (not JSON, a missing id, a
+stream notice, a field of an unexpected type, a tweet without entities whose hashtags must come from its text)
+goes through the format's own Python `parse_line`, so the two paths store the same posts and report the same
+malformed lines with the same numbers; the tests import each fixture both ways and compare.
+
+Each chunk is committed with the file's progress (byte offset and line count), as the Python path commits
+its batches, so an interrupted import resumes after the last chunk committed.
+"""
+
+import contextlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from ustoo.movement.formats.common import norm_tag
+from ustoo.movement.sources import compression_of, open_binary
+
+FAST_FORMATS = frozenset({"v1", "twarc2"})
+CHUNK_BYTES = 48 << 20
+SCAN_BATCH_LINES = 2048  # Arrow record batches: DuckDB spreads them over its threads
+
+_HASHTAGS = {"hashtags": [{"text": "VARCHAR"}]}
+_V1_TWEET = {
+    "id_str": "VARCHAR",
+    "created_at": "VARCHAR",
+    "text": "VARCHAR",
+    "full_text": "VARCHAR",
+    "extended_tweet": {"full_text": "VARCHAR", "entities": _HASHTAGS},
+    "entities": _HASHTAGS,
+}
+V1_STRUCTURE = json.dumps(
+    {
+        **_V1_TWEET,
+        "user": {"id_str": "VARCHAR"},
+        "lang": "VARCHAR",
+        "in_reply_to_status_id_str": "VARCHAR",
+        "is_quote_status": "VARCHAR",
+        "quoted_status_id_str": "VARCHAR",
+        "retweeted_status": _V1_TWEET,
+        "delete": "JSON",
+        "limit": "JSON",
+        "scrub_geo": "JSON",
+    }
+)
+_V2_TAGS = {"hashtags": [{"tag": "VARCHAR"}]}
+_V2_TWEET = {
+    "id": "VARCHAR",
+    "text": "VARCHAR",
+    "note_tweet": {"text": "VARCHAR", "entities": _V2_TAGS},
+    "entities": _V2_TAGS,
+}
+TWARC2_STRUCTURE = json.dumps(
+    {
+        "data": [
+            {
+                **_V2_TWEET,
+                "created_at": "VARCHAR",
+                "author_id": "VARCHAR",
+                "lang": "VARCHAR",
+                "referenced_tweets": [{"type": "VARCHAR", "id": "VARCHAR"}],
+            }
+        ],
+        "includes": {"tweets": [_V2_TWEET]},
+    }
+)
+
+# Every statement yields, per line n: ok (the SQL understood the whole line) and, for ok lines, its posts with
+# id, created_at, author_id, lang, text, tags (raw hashtags), kind, ref_id.
+V1_SQL = f"""
+WITH parsed AS (
+    SELECT n, try(from_json(line, '{V1_STRUCTURE}')) AS t FROM lines
+), shaped AS (
+    SELECT n, t, t.retweeted_status AS rs, t.retweeted_status IS NOT NULL AS is_rt FROM parsed
+), sourced AS (
+    SELECT n, t, is_rt, rs,
+           CASE WHEN is_rt THEN rs.extended_tweet ELSE t.extended_tweet END AS ext,
+           CASE WHEN is_rt THEN coalesce(nullif(rs.full_text, ''), nullif(rs.text, ''), '')
+                ELSE coalesce(nullif(t.full_text, ''), nullif(t.text, ''), '') END AS plain_text,
+           CASE WHEN is_rt THEN rs.entities.hashtags ELSE t.entities.hashtags END AS plain_tags
+    FROM shaped
+), decided AS (
+    SELECT n, t,
+        CASE WHEN ext IS NOT NULL THEN coalesce(ext.full_text, '') ELSE plain_text END AS text,
+        list_transform(
+            CASE WHEN ext IS NOT NULL THEN ext.entities.hashtags ELSE plain_tags END, lambda h: h.text
+        ) AS tags,
+        CASE WHEN is_rt THEN 'retweet'
+             WHEN coalesce(t.in_reply_to_status_id_str, '') <> '' THEN 'reply'
+             WHEN t.is_quote_status = 'true' AND coalesce(t.quoted_status_id_str, '') <> '' THEN 'quote'
+             ELSE 'original' END AS kind,
+        CASE WHEN is_rt THEN rs.id_str
+             WHEN coalesce(t.in_reply_to_status_id_str, '') <> '' THEN t.in_reply_to_status_id_str
+             WHEN t.is_quote_status = 'true' AND coalesce(t.quoted_status_id_str, '') <> ''
+                 THEN t.quoted_status_id_str
+             END AS ref_id,
+        try_strptime(t.created_at, '%a %b %d %H:%M:%S +0000 %Y') AS created_at,
+        t IS NOT NULL
+            AND t.delete IS NULL AND t.limit IS NULL AND t.scrub_geo IS NULL
+            AND coalesce(t.id_str, '') <> ''
+            AND substr(t.created_at, 21, 5) = '+0000'
+            AND (NOT is_rt OR rs.id_str IS NOT NULL)
+            AND (ext IS NULL OR ext.full_text IS NOT NULL OR ext.entities IS NOT NULL)
+            AND (t.is_quote_status IS NULL OR t.is_quote_status IN ('true', 'false'))
+            AS understood
+    FROM sourced
+)
+SELECT n, understood AND created_at IS NOT NULL AND NOT coalesce(list_contains(tags, NULL), false) AS ok,
+       t.id_str AS id, created_at, t.user.id_str AS author_id, t.lang AS lang, text, tags, kind, ref_id
+FROM decided
+"""  # noqa: S608 - only constants are formatted into it
+
+_V2_TAGS_OF = """
+    CASE WHEN {t}.note_tweet.entities IS NOT NULL THEN {t}.note_tweet.entities.hashtags
+         ELSE {t}.entities.hashtags END
+"""
+# the cases a struct cannot tell apart, or where the hashtags must be read from the text: left to Python
+_V2_TAGS_KNOWN = """
+    (({t}.note_tweet.entities IS NOT NULL AND {t}.note_tweet.entities.hashtags IS NOT NULL)
+     OR ({t}.note_tweet.entities IS NULL AND {t}.entities IS NOT NULL))
+"""
+TWARC2_SQL = f"""
+WITH pages AS (
+    SELECT n, try(from_json(line, '{TWARC2_STRUCTURE}')) AS p FROM lines
+), tweets AS (
+    SELECT n, unnest(p.data) AS t FROM pages WHERE p.data IS NOT NULL
+), included AS (
+    SELECT n, tweet.id AS id, any_value(tweet) AS r FROM (
+        SELECT n, unnest(p.includes.tweets) AS tweet FROM pages WHERE p.includes.tweets IS NOT NULL
+    ) WHERE tweet.id IS NOT NULL GROUP BY n, tweet.id
+), referenced AS (
+    SELECT n, t,
+        list_sort(list_transform(t.referenced_tweets, lambda x, i: {{
+            p: CASE x.type WHEN 'retweeted' THEN 0 WHEN 'replied_to' THEN 1 WHEN 'quoted' THEN 2 ELSE 9 END,
+            i: i, type: x.type, id: x.id}}))[1] AS ref,
+        coalesce(list_bool_or(list_transform(t.referenced_tweets, lambda x: x IS NULL)), false) AS odd_refs
+    FROM tweets
+), kinded AS (
+    SELECT n, t, odd_refs, ref.id AS ref_id,
+        CASE ref.type WHEN 'retweeted' THEN 'retweet' WHEN 'quoted' THEN 'quote'
+             WHEN 'replied_to' THEN 'reply'
+             ELSE 'original' END AS kind
+    FROM referenced
+), joined AS (
+    SELECT k.*, CASE WHEN k.kind = 'retweet' THEN i.r END AS o
+    FROM kinded AS k LEFT JOIN included AS i ON i.n = k.n AND i.id = k.ref_id AND k.kind = 'retweet'
+), decided AS (
+    SELECT n, t, kind, ref_id,
+        CASE WHEN o IS NOT NULL THEN coalesce(nullif(o.note_tweet.text, ''), o.text, '')
+             ELSE coalesce(nullif(t.note_tweet.text, ''), t.text, '') END AS text,
+        list_transform(
+            CASE WHEN o IS NOT NULL THEN {_V2_TAGS_OF.format(t="o")} ELSE {_V2_TAGS_OF.format(t="t")} END,
+            lambda h: h.tag
+        ) AS tags,
+        CASE WHEN regexp_full_match(t.created_at,
+                  '\\d{{4}}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{{1,6}})?(Z|[+-]\\d\\d:\\d\\d)?')
+             THEN try_cast(t.created_at AS TIMESTAMPTZ)::TIMESTAMP END AS created_at,
+        NOT odd_refs AND coalesce(t.id, '') <> ''
+            AND CASE WHEN o IS NOT NULL THEN {_V2_TAGS_KNOWN.format(t="o")}
+                     ELSE {_V2_TAGS_KNOWN.format(t="t")} END AS understood
+    FROM joined
+), per_tweet AS (
+    SELECT n, understood AND created_at IS NOT NULL AND NOT coalesce(list_contains(tags, NULL), false) AS ok,
+           t.id AS id, created_at, t.author_id AS author_id, t.lang AS lang, text, tags, kind, ref_id
+    FROM decided
+), per_line AS (
+    SELECT p.n,
+           any_value(p.p IS NOT NULL AND p.p.data IS NOT NULL) AND coalesce(bool_and(w.ok), true) AS ok
+    FROM pages AS p LEFT JOIN per_tweet AS w ON w.n = p.n GROUP BY p.n
+)
+SELECT l.n, l.ok, w.id, w.created_at, w.author_id, w.lang, w.text, w.tags, w.kind, w.ref_id
+FROM per_line AS l LEFT JOIN per_tweet AS w ON w.n = l.n AND l.ok
+"""  # noqa: S608 - only constants are formatted into it
+
+# Every row of the source, with the posts of its understood lines in the store's columns (but for
+# lang_detected and label, added in Python); hashtags NFKC-folded (ASCII ones in SQL) and distinct in order.
+SHAPE_SQL = """
+WITH found AS (
+    SELECT n, coalesce(ok, false) AS ok, id, created_at, author_id, lang, text, kind, ref_id,
+        list_transform(tags, lambda x:
+            CASE WHEN regexp_full_match(x, '[A-Za-z0-9_]*') THEN lower(x) ELSE movement_norm_tag(x) END
+        ) AS normed
+    FROM ({source})
+)
+SELECT n, ok, id, id AS key, created_at,
+       CASE WHEN coalesce(author_id, '') <> '' THEN left(sha256($author_prefix || author_id), 24) END
+           AS author,
+       nullif(lang, '') AS lang, text,
+       list_filter(normed, lambda x, i: list_position(normed, x) = i) AS hashtags,
+       kind, ref_id
+FROM found WHERE NOT ok OR id IS NOT NULL  -- an understood page of no tweets yields nothing
+"""
+
+
+def _norm_tags(values: pa.Array) -> pa.Array:
+    return pa.array([None if tag is None else norm_tag(tag) for tag in values.to_pylist()], pa.string())
+
+
+def prepare(connection: duckdb.DuckDBPyConnection) -> None:
+    """Register the hashtag normaliser (NFKC and case folding, which SQL lacks) for non-ASCII tags."""
+    connection.execute("SELECT 1").fetchall()  # settle any result left half-read, or DuckDB refuses
+    # already registered by an earlier import on this connection: fine
+    with contextlib.suppress(duckdb.CatalogException, duckdb.NotImplementedException):
+        connection.create_function(
+            "movement_norm_tag", _norm_tags, ["VARCHAR"], "VARCHAR", type="arrow", side_effects=False
+        )
+
+
+def statement(fmt: str) -> str:
+    source = V1_SQL if fmt == "v1" else TWARC2_SQL
+    return SHAPE_SQL.format(source=source)
+
+
+def chunks(path: Path, start_offset: int, chunk_bytes: int = CHUNK_BYTES) -> Iterator[tuple[int, bytes]]:
+    """(offset just past the chunk, chunk): whole lines, uncompressed bytes counted as read_lines counts."""
+    with open_binary(path) as handle:
+        if start_offset:
+            if compression_of(path) is None:
+                handle.seek(start_offset)
+            else:
+                remaining = start_offset
+                while remaining:
+                    skipped = handle.read(min(remaining, 1 << 20))
+                    if not skipped:
+                        break
+                    remaining -= len(skipped)
+        position = start_offset
+        carry = b""
+        while True:
+            block = handle.read(chunk_bytes)
+            if not block:
+                if carry:
+                    yield position + len(carry), carry
+                return
+            data = carry + block if carry else block
+            cut = data.rfind(b"\n") + 1
+            if cut == 0:
+                carry = data
+                continue
+            carry = data[cut:]
+            position += cut
+            yield position, data[:cut] if carry else data
+
+
+def line_table(chunk: bytes, first_number: int) -> tuple[pa.Table, np.ndarray]:
+    """The chunk's lines as an Arrow table (n, line) without a Python object per line, and their offsets."""
+    buffer = np.frombuffer(chunk, dtype=np.uint8)
+    ends = np.flatnonzero(buffer == 10) + 1
+    if not ends.size or ends[-1] != len(chunk):
+        ends = np.append(ends, len(chunk))
+    offsets = np.zeros(ends.size + 1, dtype=np.int64)
+    offsets[1:] = ends
+    count = ends.size
+    lines = pa.LargeStringArray.from_buffers(count, pa.py_buffer(offsets), pa.py_buffer(chunk))
+    numbers = pa.array(np.arange(first_number, first_number + count, dtype=np.int64))
+    table = pa.Table.from_arrays([numbers, lines], names=["n", "line"])
+    return table, offsets
+
+
+def valid_utf8(table: pa.Table) -> bool:
+    try:
+        table.column("line").chunk(0).validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
+def batched(table: pa.Table) -> pa.Table:
+    return pa.Table.from_batches(table.to_batches(max_chunksize=SCAN_BATCH_LINES), table.schema)

@@ -1,0 +1,219 @@
+"""The DuckDB fast path (v1.1, twarc2) stores what the Python parsers store, line for line, traps included;
+and the batch language detector and the compiled classifier give what py3langid and scikit-learn give."""
+
+import random
+
+import orjson
+import pytest
+
+from ustoo.movement.importer import Importer
+from ustoo.movement.tests.conftest import FIXTURES
+
+COLUMNS = "id, key, created_at, author, lang, lang_detected, text, hashtags, kind, ref_id, label"
+
+
+def _stored(connection, dataset):
+    return connection.execute(
+        f"SELECT {COLUMNS} FROM posts WHERE dataset = ? ORDER BY key",  # noqa: S608 - constant columns
+        [dataset],
+    ).fetchall()
+
+
+def _both_ways(connection, path, **options):
+    outcomes = []
+    for dataset, fast in (("fast", True), ("python", False)):
+        importer = Importer(connection, dataset=dataset, keep_text=True, fast=fast, **options)
+        outcomes.append(importer.import_file(path))
+    fast, slow = outcomes
+    assert (fast.posts_read, fast.inserted, fast.duplicates, fast.malformed) == (
+        slow.posts_read,
+        slow.inserted,
+        slow.duplicates,
+        slow.malformed,
+    )
+    assert fast.malformed_examples == slow.malformed_examples
+    assert _stored(connection, "fast") == _stored(connection, "python")
+    malformed = "SELECT line, reason FROM malformed WHERE dataset = ? ORDER BY line"
+    assert (
+        connection.execute(malformed, ["fast"]).fetchall()
+        == connection.execute(malformed, ["python"]).fetchall()
+    )
+    return fast
+
+
+def _v1(n: int, **fields) -> dict:
+    tweet = {
+        "id_str": str(900 + n),
+        "created_at": f"Mon Oct 16 {n % 24:02d}:00:00 +0000 2017",
+        "text": f"it happened to me too {n} #MeToo",
+        "lang": "en",
+        "user": {"id_str": str(n % 5)},
+        "entities": {"hashtags": [{"text": "MeToo"}]},
+    }
+    tweet.update(fields)
+    return tweet
+
+
+V1_TRAPS = [
+    _v1(1),
+    _v1(
+        2,
+        lang="und",
+        text="Moi aussi, cela m'est arrivé au travail. #MoiAussi #BalanceTonPorc",
+        entities={"hashtags": [{"text": "MoiAussi"}, {"text": "BalanceTonPorc"}, {"text": "moiaussi"}]},
+    ),
+    _v1(3, retweeted_status=_v1(1)),
+    _v1(4, retweeted_status={}),  # falsy: not a retweet in Python
+    _v1(
+        5,
+        extended_tweet={
+            "full_text": "long text #YoTambién #ＭｅＴｏｏ",
+            "entities": {"hashtags": [{"text": "YoTambién"}, {"text": "ＭｅＴｏｏ"}]},
+        },
+    ),
+    _v1(6, extended_tweet={"display_text_range": [0, 3]}),  # truthy, without text or entities
+    _v1(7, in_reply_to_status_id_str="901"),
+    _v1(8, is_quote_status=True, quoted_status_id_str="901"),
+    _v1(9, is_quote_status="yes", quoted_status_id_str="901"),
+    _v1(10, created_at="Mon Oct 16 10:00:00 +0200 2017"),
+    _v1(11, created_at="yesterday"),
+    _v1(12, id_str=""),
+    _v1(13, entities={"hashtags": [{"indices": [0, 5]}]}),  # a tag without its text: malformed
+    _v1(14, user=None, lang=None, text="", entities=None),
+    _v1(15, full_text="the full text #MeTooIndia", entities={"hashtags": [{"text": "MeTooIndia"}]}),
+    {"delete": {"status": {"id_str": "1"}}},
+    {"limit": {"track": 3}},
+    [1, 2],
+    "a string",
+    _v1(1),  # a duplicate
+]
+
+
+def test_v1_traps_fast_and_python_agree(connection, tmp_path):
+    path = tmp_path / "traps.v1.jsonl"
+    lines = [orjson.dumps(record) for record in V1_TRAPS]
+    lines[4:4] = [b"", b"   ", b'{"id_str": "77", "created_at": ', "caf\xe9 #MeToo".encode("latin-1")]
+    path.write_bytes(b"\n".join(lines))  # and no newline after the last line
+    outcome = _both_ways(connection, path, fmt="v1", classify=True)
+    assert outcome.malformed >= 5
+
+
+def _v2(n: int, **fields) -> dict:
+    tweet = {
+        "id": str(700 + n),
+        "created_at": f"2017-10-16T{n % 24:02d}:00:00.000Z",
+        "text": f"me too {n} #MeToo",
+        "author_id": str(n % 4),
+        "lang": "en",
+        "entities": {"hashtags": [{"tag": "MeToo"}]},
+    }
+    tweet.update(fields)
+    return tweet
+
+
+def _page(*tweets, includes=None) -> dict:
+    return {
+        "data": list(tweets),
+        "includes": {"tweets": includes or []},
+        "meta": {"result_count": len(tweets)},
+    }
+
+
+TWARC2_TRAPS = [
+    _page(
+        _v2(1),
+        _v2(
+            2,
+            referenced_tweets=[{"type": "retweeted", "id": "701"}],
+            text="RT @a: me too #Me…",
+            entities={"hashtags": [{"tag": "Me"}]},
+        ),
+        includes=[_v2(1)],
+    ),
+    _page(_v2(3, referenced_tweets=[{"type": "quoted", "id": "1"}, {"type": "replied_to", "id": "2"}])),
+    _page(_v2(4, referenced_tweets=[{"type": "retweeted", "id": "999"}])),  # original not included
+    _page(
+        _v2(
+            5,
+            note_tweet={
+                "text": "a long note #TimesUp #MeToo",
+                "entities": {"hashtags": [{"tag": "TimesUp"}, {"tag": "MeToo"}]},
+            },
+        )
+    ),
+    _page(_v2(6, note_tweet={"text": "note without entities"})),
+    _page(_v2(7, entities=None, text="no entities, tags in the text #QuellaVoltaChe")),
+    _page(
+        _v2(8, referenced_tweets=[{"type": "retweeted", "id": "709"}]),
+        includes=[_v2(9, entities=None, text="original without entities #米兔")],
+    ),
+    _page(_v2(10, created_at="2017-10-16T10:00:00+02:00"), _v2(11, created_at="2017-10-16 10:00")),
+    _page(_v2(12), _v2(13, id=None)),  # one bad tweet: the whole page is malformed
+    _page(),
+    _page(
+        _v2(
+            14,
+            lang="und",
+            text="Yo también, me pasó en el trabajo hace años. #YoTambién",
+            entities={"hashtags": [{"tag": "YoTambién"}]},
+            referenced_tweets=[{"type": "other", "id": "3"}],
+        )
+    ),
+    {"data": _v2(15)},  # a single-tweet lookup
+    _v2(16),  # flattened
+    {"meta": {}},
+    _page(_v2(17, referenced_tweets=[None])),
+    _page(_v2(1)),  # a duplicate
+]
+
+
+def test_twarc2_traps_fast_and_python_agree(connection, tmp_path):
+    path = tmp_path / "traps.twarc2.jsonl"
+    lines = [orjson.dumps(record) for record in TWARC2_TRAPS]
+    lines.insert(3, b'{"data": [')
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    outcome = _both_ways(connection, path, fmt="twarc2", classify=True)
+    assert outcome.malformed >= 3
+
+
+@pytest.mark.parametrize("name", ["twarc2.jsonl", "twarc2_flat.jsonl", "v1.jsonl"])
+def test_fixtures_fast_and_python_agree(connection, name):
+    _both_ways(connection, FIXTURES / name, classify=True)
+
+
+def test_small_batches_and_generated_data_agree(connection, tmp_path):
+    from bench.movement_data import write_twarc2, write_v1
+
+    for fmt, write in (("v1", write_v1), ("twarc2", write_twarc2)):
+        path = tmp_path / f"generated.{fmt}.jsonl"
+        write(path, 1500)
+        _both_ways(connection, path, fmt=fmt, classify=True, batch_size=97)
+        connection.execute("DELETE FROM posts; DELETE FROM files; DELETE FROM malformed")
+
+
+def test_batch_language_detection_agrees_with_py3langid():
+    from ustoo.movement.classify import load_labelled
+    from ustoo.movement.langdetect import detect_language, detect_languages
+
+    rng = random.Random(5)
+    texts = [row["text"] for row in load_labelled()]
+    texts += ["", "ab", "  abc ", "HELLO WORLD", "米兔 我也是", "أنا كمان", "😀😀😀", "x" * 3000, None]
+    texts += [" ".join(rng.choice(texts[:200]).split()[::-1]) for _ in range(200)]
+    assert detect_languages(texts) == [detect_language(text) if text else None for text in texts]
+
+
+def test_compiled_classifier_agrees_with_scikit_learn():
+    from ustoo.movement.classify import load_labelled, predict, predict_sklearn
+
+    texts = [row["text"] for row in load_labelled()]
+    rng = random.Random(6)
+    texts += [
+        "",
+        "a",
+        "Me too. @someone https://t.co/x #MeToo",
+        "ÇA M’EST ARRIVÉ",
+        "米兔 #米兔",
+        "RT @u: me too",
+    ]
+    texts += [" ".join(rng.sample(text.split(), len(text.split()))) for text in texts[:300]]
+    assert predict(texts) == predict_sklearn(texts)
