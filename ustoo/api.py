@@ -9,15 +9,27 @@ from ninja.errors import HttpError, ValidationError
 from ninja.parser import Parser
 from ninja.renderers import BaseRenderer
 
+from ustoo.core import ratelimit
+
 
 class ApiError(Exception):
     """A 4xx answer in the shape {"error": "...", "fields": {"name": "what is wrong"}}."""
 
-    def __init__(self, status: int, error: str, fields: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        error: str,
+        fields: dict[str, str] | None = None,
+        *,
+        extra: dict | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(error)
         self.status = status
         self.error = error
         self.fields = fields or {}
+        self.extra = extra or {}
+        self.headers = headers or {}
 
 
 class OrjsonRenderer(BaseRenderer):
@@ -57,10 +69,13 @@ api = NinjaAPI(
 
 @api.exception_handler(ApiError)
 def _api_error(request, exc: ApiError):
-    body = {"error": exc.error}
+    body = {"error": exc.error, **exc.extra}
     if exc.fields:
         body["fields"] = exc.fields
-    return api.create_response(request, body, status=exc.status)
+    response = api.create_response(request, body, status=exc.status)
+    for name, value in exc.headers.items():
+        response[name] = value
+    return response
 
 
 @api.exception_handler(ValidationError)
@@ -85,6 +100,16 @@ def _too_big(request, exc: RequestDataTooBig):
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
     return api.create_response(request, {"error": str(exc)}, status=exc.status_code)
+
+
+def rate_limited(request: HttpRequest, scope: str) -> None:
+    """Raise a 429 with Retry-After when this client or session is over the limit for `scope`."""
+    if (wait := ratelimit.hit(request, scope)) is not None:
+        raise ApiError(
+            429,
+            _("Too many attempts from here. Wait a little and try again."),
+            headers={"Retry-After": str(wait)},
+        )
 
 
 def register_routers() -> None:

@@ -23,6 +23,8 @@ def _plain_http_and_clean_cache(settings):
     }
     # Pages are rendered afresh in tests (and so carry their context); test_shared_pages turns reuse on.
     settings.SHARED_PAGE_SECONDS = 0
+    # Rate limits are tested on their own (moderation/tests/test_rate_limits.py).
+    settings.RATE_LIMITS_ENABLED = False
     cache.clear()
     yield
     cache.clear()

@@ -150,6 +150,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Rate limits: (attempts, seconds) per client (a daily-keyed HMAC of the address, kept only in the
+# cache) and per browser session. Over a limit the answer is 429 with Retry-After.
+RATE_LIMITS_ENABLED = env_bool("USTOO_RATE_LIMITS", default=True)
+RATE_LIMITS = {
+    "speak": ((20, 3600), (10, 3600)),
+    "solidarity": ((120, 3600), (60, 3600)),
+    "reply": ((30, 3600), (20, 3600)),
+    "flag": ((30, 3600), (20, 3600)),
+    "receipt": ((20, 900), (10, 900)),
+}
+# Above this many attempts to speak per minute across the site, people without an account first
+# solve a small proof-of-work puzzle in their browser (no third-party CAPTCHA).
+FLOOD_THRESHOLD_PER_MINUTE = env_int("USTOO_FLOOD_THRESHOLD_PER_MINUTE", 300)
+POW_DIFFICULTY_BITS = env_int("USTOO_POW_DIFFICULTY_BITS", 18)
 LOGIN_FAILURE_LIMIT = env_int("USTOO_LOGIN_FAILURE_LIMIT", 5)
 LOGIN_LOCKOUT_SECONDS = env_int("USTOO_LOGIN_LOCKOUT_SECONDS", 15 * 60)
 
@@ -179,7 +193,8 @@ SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = 63072000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("USTOO_BEHIND_PROXY") else None
+BEHIND_PROXY = env_bool("USTOO_BEHIND_PROXY")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_REFERRER_POLICY = "no-referrer"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -55,3 +55,17 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 def about(request: HttpRequest) -> HttpResponse:
     return render(request, "core/about.html")
+
+
+def too_many_requests(request: HttpRequest, retry_after: int) -> HttpResponse:
+    response = render(
+        request,
+        "error.html",
+        {
+            "title": _("Please wait a moment"),
+            "message": _("There were many attempts from here in a short time. Try again in a few minutes."),
+        },
+        status=429,
+    )
+    response["Retry-After"] = str(retry_after)
+    return response

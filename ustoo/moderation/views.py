@@ -12,6 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ustoo.accounts.forms import ConfirmPassphraseForm
 from ustoo.accounts.models import Member
+from ustoo.core import ratelimit
+from ustoo.core.views import too_many_requests
 from ustoo.moderation import services
 from ustoo.moderation.access import mark_passphrase_confirmed, moderator_required
 from ustoo.moderation.forms import DecisionForm, FlagForm, MemberActionForm, QueueFilterForm, SlowModeForm
@@ -214,6 +216,8 @@ def flag_reply(request: HttpRequest, reply_id: int) -> HttpResponse:
 
 def _flag(request, *, form_target: Story, story=None, reply=None) -> HttpResponse:
     form = FlagForm(request.POST or None)
+    if request.method == "POST" and (wait := ratelimit.hit(request, "flag")) is not None:
+        return too_many_requests(request, wait)
     if request.method == "POST" and form.is_valid():
         try:
             added = services.flag(

@@ -8,7 +8,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from ustoo.api import ApiError
+from ustoo.api import ApiError, rate_limited
+from ustoo.core import proof_of_work, ratelimit
 from ustoo.stories import access, services
 from ustoo.stories.forms import SayMeTooForm, SolidarityForm
 from ustoo.stories.models import StatementTally, Story
@@ -103,7 +104,26 @@ def _story_out(story: Story) -> dict:
 @router.post("/statements", response={201: StatementOut}, auth=None, summary="Say “me too”")
 def create_statement(request: HttpRequest, payload: StatementIn):
     """Without `story`, a count-only “me too”. With it, the story is shared too. Either way the answer
-    carries a receipt, shown once, that opens the statement again to edit or delete it."""
+    carries a receipt, shown once, that opens the statement again to edit or delete it.
+
+    Limited per client (429 with Retry-After). While the site is flooded, the request must carry
+    `X-Proof-Of-Work: <challenge> <nonce>`; without it the 429 answer holds a fresh `challenge` and
+    its `difficulty` (SHA-256 of "challenge:nonce" must start with that many zero bits)."""
+    ratelimit.site_attempts("speak")
+    rate_limited(request, "speak")
+    if ratelimit.site_is_flooded("speak"):
+        challenge, _space, nonce = request.headers.get("X-Proof-Of-Work", "").partition(" ")
+        if not proof_of_work.is_solved(challenge, nonce):
+            raise ApiError(
+                429,
+                _("The site is very busy: solve the proof of work and send again."),
+                fields={"X-Proof-Of-Work": _("Send the challenge and a nonce that solves it.")},
+                extra={
+                    "challenge": proof_of_work.new_challenge(),
+                    "difficulty": settings.POW_DIFFICULTY_BITS,
+                },
+                headers={"Retry-After": "1"},
+            )
     if payload.story is None:
         # A count-only "me too" has nothing to validate: the most frequent write stays cheap.
         spoken = services.say_me_too(member=None, anonymous=True, language=get_language() or "")
@@ -189,6 +209,7 @@ def add_solidarity(request: HttpRequest, story_id: int, payload: SolidarityIn):
     """One answer of each kind per person: per member when logged in, else per browser session
     (the answer sets a session cookie). 201 when added, 200 when this person had already sent it."""
     story = _public_story(story_id)
+    rate_limited(request, "solidarity")
     form = SolidarityForm({"kind": payload.kind})
     if not form.is_valid():
         raise ApiError(400, _("Some fields are not valid."), _form_errors(form))

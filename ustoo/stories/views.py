@@ -7,7 +7,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ustoo.core import proof_of_work, ratelimit
 from ustoo.core.shared_pages import shared_page
+from ustoo.core.views import too_many_requests
 from ustoo.stories import access, screening, services
 from ustoo.stories.forms import (
     DeleteForm,
@@ -24,6 +26,7 @@ from ustoo.stories.preferences import preferences_for, save_preferences
 from ustoo.stories.wall import Cursor, wall_page
 
 GUARD_REDACT, GUARD_SEND = "redact", "send"
+HONEYPOT = "website"
 
 
 def wall(request: HttpRequest) -> HttpResponse:
@@ -69,29 +72,44 @@ def _render_wall(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _speak_page(request: HttpRequest, form: SayMeTooForm, status: int = 200, **extra) -> HttpResponse:
+    context = {"form": form, **extra}
+    if not request.user.is_authenticated and ratelimit.site_is_flooded("speak"):
+        context.update(
+            pow_challenge=proof_of_work.new_challenge(), pow_difficulty=settings.POW_DIFFICULTY_BITS
+        )
+    return render(request, "stories/speak.html", context, status=status)
+
+
 @require_http_methods(["GET", "POST"])
 def speak(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        form = SayMeTooForm(initial={"mode": request.GET.get("mode", SayMeTooForm.COUNT)})
-        return render(request, "stories/speak.html", {"form": form})
+        return _speak_page(
+            request, SayMeTooForm(initial={"mode": request.GET.get("mode", SayMeTooForm.COUNT)})
+        )
+    ratelimit.site_attempts("speak")
+    if (wait := ratelimit.hit(request, "speak")) is not None:
+        return too_many_requests(request, wait)
     data = request.POST
+    if data.get(HONEYPOT):
+        # Only automated scripts fill the hidden field; they get a plain refusal and nothing is kept.
+        return _speak_page(request, SayMeTooForm(data), status=400, refused=True)
+    flooded = not request.user.is_authenticated and ratelimit.site_is_flooded("speak")
+    if flooded and not proof_of_work.is_solved(data.get("pow_challenge", ""), data.get("pow_nonce", "")):
+        return _speak_page(request, SayMeTooForm(data), status=429, pow_needed=True)
     if data.get("guard") == GUARD_REDACT:
         data = data.copy()
         data["title"] = screening.redact(data.get("title", ""))
         data["text"] = screening.redact(data.get("text", ""))
     form = SayMeTooForm(data)
     if not form.is_valid():
-        return render(request, "stories/speak.html", {"form": form})
+        return _speak_page(request, form)
     if form.shares_story and data.get("guard") != GUARD_SEND:
         # Before a story that names or identifies someone goes out, the author is told, and may
         # remove what was found in one click or send it anyway (it then waits for a moderator).
         findings = screening.screen(f"{form.cleaned_data['title']}\n{form.cleaned_data['text']}").findings
         if findings or data.get("guard") == GUARD_REDACT:
-            return render(
-                request,
-                "stories/speak.html",
-                {"form": form, "findings": findings, "redacted": data.get("guard") == GUARD_REDACT},
-            )
+            return _speak_page(request, form, findings=findings, redacted=data.get("guard") == GUARD_REDACT)
     spoken = services.say_me_too(
         member=request.user,
         anonymous=form.cleaned_data["anonymous"] or not request.user.is_authenticated,
@@ -124,6 +142,8 @@ def detail(request: HttpRequest, story_id: int) -> HttpResponse:
 @require_POST
 def stand_with(request: HttpRequest, story_id: int) -> HttpResponse:
     story = access.get_story_for_reader(request, story_id)
+    if (wait := ratelimit.hit(request, "solidarity")) is not None:
+        return too_many_requests(request, wait)
     form = SolidarityForm(request.POST)
     if form.is_valid():
         added = services.stand_with(
@@ -144,6 +164,8 @@ def stand_with(request: HttpRequest, story_id: int) -> HttpResponse:
 @require_POST
 def reply(request: HttpRequest, story_id: int) -> HttpResponse:
     story = access.get_story_for_reader(request, story_id)
+    if (wait := ratelimit.hit(request, "reply")) is not None:
+        return too_many_requests(request, wait)
     form = ReplyForm(request.POST)
     if form.is_valid():
         try:
@@ -169,6 +191,8 @@ def reply(request: HttpRequest, story_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def enter_receipt(request: HttpRequest) -> HttpResponse:
     form = ReceiptForm(request.POST or None)
+    if request.method == "POST" and (wait := ratelimit.hit(request, "receipt")) is not None:
+        return too_many_requests(request, wait)
     if request.method == "POST" and form.is_valid():
         statement = access.unlock_with_receipt(request, form.cleaned_data["receipt"])
         if statement is not None:

@@ -61,9 +61,16 @@ def test_the_api_flags_and_holds_a_story_that_identifies_someone(client):
 
 def test_danger_puts_the_story_first_and_shows_crisis_lines_at_once(survivor, moderator):
     make_story(text="an older story", publish=False)
-    response = survivor.post("/speak/", {"mode": "story", "text": "I want to die, I cannot go on.",
-                                         "content_warnings": ["self_harm"], "country": "GB"},
-                             headers={"accept-language": "en-GB"})
+    response = survivor.post(
+        "/speak/",
+        {
+            "mode": "story",
+            "text": "I want to die, I cannot go on.",
+            "content_warnings": ["self_harm"],
+            "country": "GB",
+        },
+        headers={"accept-language": "en-GB"},
+    )
     page = response.content.decode()
     assert 'id="crisis-lines"' in page
     assert "116 123" in page  # Samaritans, for someone in the United Kingdom
@@ -159,12 +166,18 @@ def test_a_ban_stops_login_and_the_members_receipts(moderator):
     member = make_member("troll")
     client = Client()
     client.force_login(member)
-    response = client.post("/speak/", {"mode": "story", "text": "anonymous words", "content_warnings": ["other"],
-                                       "anonymous": "on"})
+    response = client.post(
+        "/speak/",
+        {"mode": "story", "text": "anonymous words", "content_warnings": ["other"], "anonymous": "on"},
+    )
     receipt = response.context["receipt"]
     moderator.post(f"/moderate/members/{member.pk}/", {"action": "ban"})
-    assert not Client().post("/account/login/", {"username": "troll", "passphrase": PASSPHRASE}).has_header(
-        "Set-Cookie") or True
+    assert (
+        not Client()
+        .post("/account/login/", {"username": "troll", "passphrase": PASSPHRASE})
+        .has_header("Set-Cookie")
+        or True
+    )
     login = Client().post("/account/login/", {"username": "troll", "passphrase": PASSPHRASE})
     assert login.status_code == 400
     assert Client().post("/receipt/", {"receipt": receipt}).status_code == 400

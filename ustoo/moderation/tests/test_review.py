@@ -72,7 +72,11 @@ def test_approve_publishes_and_logs_without_content(survivor, stranger, moderato
     assert story.status == Status.PUBLISHED
     assert b"night shift" in stranger.get("/").content
     decision = Decision.objects.get()
-    assert (decision.action, decision.story_id, decision.moderator_id) == ("approve", story.pk, moderator_member.pk)
+    assert (decision.action, decision.story_id, decision.moderator_id) == (
+        "approve",
+        story.pk,
+        moderator_member.pk,
+    )
     assert "night shift" not in repr(Decision.objects.values().get())
 
 
@@ -103,7 +107,9 @@ def test_reject_needs_a_code_and_changes_nothing_without_it(survivor, moderator)
 def test_request_changes_keeps_it_pending_with_a_message(survivor, moderator):
     survivor.post("/speak/", STORY)
     story = Story.objects.get()
-    decide(moderator, story, action="request_changes", message="Could you add a content warning for violence?")
+    decide(
+        moderator, story, action="request_changes", message="Could you add a content warning for violence?"
+    )
     story.refresh_from_db()
     assert story.status == Status.PENDING
     assert story.moderation_message == "Could you add a content warning for violence?"
@@ -121,8 +127,9 @@ def test_a_decision_on_a_story_that_changed_meanwhile_is_refused(survivor, moder
     story = Story.objects.get()
     version = story.version
     first = moderator.post(f"/moderate/stories/{story.pk}/decide/", {"version": version, "action": "approve"})
-    second = moderator.post(f"/moderate/stories/{story.pk}/decide/",
-                            {"version": version, "action": "reject", "code": "spam"})
+    second = moderator.post(
+        f"/moderate/stories/{story.pk}/decide/", {"version": version, "action": "reject", "code": "spam"}
+    )
     assert first.status_code == 302
     assert second.status_code == 409
     assert b"changed since you opened it" in second.content
