@@ -4,7 +4,8 @@ from the open data (the release), never from rows. Charts are drawn once per rel
 import datetime
 
 from django.core.cache import caches
-from django.utils.safestring import SafeString
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, get_language_info, ngettext
 from django.utils.translation import gettext as _
 from django_countries import countries
@@ -189,13 +190,14 @@ SECTIONS = (
 SECTIONS += ("setting_by_age",)
 
 
-def sections(data: dict, release: Release) -> list[dict]:
-    """Each chart with its title, data table and downloads; drawn once per release and language."""
+def sections_html(data: dict, release: Release) -> SafeString:
+    """Each chart with its title, data table and downloads, drawn once per release and language:
+    the release does not change within its period, so neither does this part of the page."""
     key = f"magnitude:sections:{release.pk}:{get_language()}:{data['window']['until']}"
     local = caches["local"]
     found = local.get(key)
     if found is None:
-        found = [
+        sections = [
             {
                 "name": name,
                 "title": titles()[name],
@@ -205,5 +207,6 @@ def sections(data: dict, release: Release) -> list[dict]:
             }
             for name in SECTIONS
         ]
+        found = render_to_string("magnitude/_sections.html", {"sections": sections, "data": data})
         local.set(key, found, 3600)
-    return found
+    return mark_safe(found)  # noqa: S308 - rendered by the template engine, which escaped it

@@ -41,7 +41,7 @@ def index(request: HttpRequest) -> HttpResponse:
             **_live_total(),
             "data": data,
             "findings": page.findings(data),
-            "sections": page.sections(data, release),
+            "sections_html": page.sections_html(data, release),
         }
         return render(request, "magnitude/index.html", context)
 

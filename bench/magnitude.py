@@ -1,0 +1,295 @@
+"""Magnitude benchmarks (issue 4), side by side in one run.
+
+- Counters for 10,000,000 statements and for 10,000 are seeded straight into the counter table (hour
+  and day buckets over 2017-10-15 .. 2026-11-01, every breakdown, spread over the shards as writes
+  spread them); the page and the API read counters and releases only, never statement rows, so the
+  rows themselves are not needed to measure them.
+- GET /magnitude/ and GET /api/v1/magnitude under load at 10,000,000 (p99), and each one's own time
+  (one client, page reuse off) at 10,000,000 against 10,000.
+- The write cost: saying "me too" with details (about ten counters moved) against the same without
+  the magnitude observer, and against a bare insert of the statement row, interleaved round by round.
+
+Absolute numbers drift on shared machines; the ratios are what to compare.
+`python -m bench magnitude`, or `python -m bench.magnitude`.
+"""
+
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from bench.seed_web import AGES, COUNTRIES, HARMS, LANGUAGES, RELATIONS, SETTINGS, migrate
+from bench.web import DURATION, _free_port, machine, wrk
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+LARGE = int(os.environ.get("BENCH_MAGNITUDE_STATEMENTS", 10_000_000))
+SMALL = 10_000
+SHARDS = 8
+WRITE_ROUNDS = int(os.environ.get("BENCH_WRITE_ROUNDS", 10))
+WRITES_PER_ROUND = int(os.environ.get("BENCH_WRITES_PER_ROUND", 200))
+VARIANTS = ["metoo", "balancetonporc", "quellavoltache", "metooindia", "米兔", "yotambién"]
+
+
+def application():
+    """gunicorn factory: the site, with the magnitude API router mounted even before ustoo/api.py
+    registers it (ustoo.magnitude.tests.urls uses the main API's once it does)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ustoo.settings")
+    import django
+    from django.conf import settings
+
+    django.setup()
+    settings.ROOT_URLCONF = "ustoo.magnitude.tests.urls"
+    from django.core.wsgi import get_wsgi_application
+
+    return get_wsgi_application()
+
+
+def _split(total: int, keys: list[str], rng: random.Random) -> dict[str, int]:
+    weights = [rng.random() + 0.05 for _ in keys]
+    scale = total / sum(weights)
+    return {key: int(weight * scale) for key, weight in zip(keys, weights, strict=True)}
+
+
+def seed_counters(data_dir: Path, statements: int, seed_value: int = 2017) -> None:
+    import datetime
+
+    from pysqlite3 import dbapi2 as sqlite3
+
+    marker = data_dir / "seeded-magnitude.json"
+    if marker.exists() and json.loads(marker.read_text()) == {"statements": statements}:
+        migrate(data_dir)
+        return
+    for leftover in data_dir.glob("ustoo.sqlite3*"):
+        leftover.unlink()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    database = migrate(data_dir)
+    rng = random.Random(seed_value)
+    start = datetime.datetime(2017, 10, 15, 20)
+    hours = int((datetime.datetime(2026, 11, 1) - start).total_seconds() // 3600)
+    cells: dict[tuple[str, str], int] = {}
+    per_hour = _split(statements, [str(n) for n in range(hours)], rng)
+    for n, count in per_hour.items():
+        moment = start + datetime.timedelta(hours=int(n))
+        cells[("hour", moment.strftime("%Y-%m-%dT%H"))] = count
+        day = ("day", moment.strftime("%Y-%m-%d"))
+        cells[day] = cells.get(day, 0) + count
+    for dimension, keys in (
+        ("setting", [key for key in SETTINGS if key]),
+        ("relation", [key for key in RELATIONS if key]),
+        ("age_at_time", [key for key in AGES if key]),
+        ("harm", HARMS),
+        ("country", [key for key in COUNTRIES if key]),
+        ("language", sorted(set(LANGUAGES))),
+        ("hashtag", VARIANTS),
+    ):
+        for key, count in _split(statements * 3 // 4, keys, rng).items():
+            cells[(dimension, key)] = count
+    pairs = [f"{setting}|{age}" for setting in SETTINGS if setting for age in AGES if age]
+    for key, count in _split(statements // 2, pairs, rng).items():
+        cells[("setting_by_age", key)] = count
+
+    def rows():
+        for (dimension, bucket), count in cells.items():
+            share = count // SHARDS
+            for shard in range(SHARDS):
+                yield dimension, bucket, shard, share + (count - share * SHARDS if shard == 0 else 0)
+
+    connection = sqlite3.connect(str(database))
+    connection.execute("PRAGMA synchronous=OFF")
+    with connection:
+        connection.executemany(
+            'INSERT INTO magnitude_counter (dimension, bucket, shard, "count") VALUES (?, ?, ?, ?)', rows()
+        )
+        connection.execute("UPDATE stories_statementtally SET count = 0")
+        connection.execute("UPDATE stories_statementtally SET count = ? WHERE slot = 0", (statements,))
+    connection.execute("ANALYZE")
+    connection.close()
+    marker.write_text(json.dumps({"statements": statements}))
+
+
+@contextmanager
+def server(data_dir: Path, *, shared_page_seconds: int):
+    port = _free_port()
+    env = {
+        **os.environ,
+        "USTOO_DATA_DIR": str(data_dir),
+        "USTOO_HTTPS": "0",
+        "USTOO_SHARED_PAGE_SECONDS": str(shared_page_seconds),
+        "USTOO_CACHE_URL": "locmem://",
+    }
+    env.pop("DATABASE_URL", None)
+    command = [sys.executable, "-m", "gunicorn", "bench.magnitude:application()"]
+    command += ["--config", "python:ustoo.gunicorn_conf", "--bind", f"127.0.0.1:{port}"]
+    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    import socket
+
+    for _ in range(300):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                break
+        except OSError:
+            time.sleep(0.1)
+    try:
+        # Warm every worker: imports, the map geometry, this period's release.
+        for path in ["/magnitude/", "/api/v1/magnitude"]:
+            subprocess.run(["wrk", "-t1", "-c4", "-d3s", base + path], capture_output=True, check=True)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def _check_api(base: str) -> bool:
+    import urllib.request
+
+    with urllib.request.urlopen(base + "/api/v1/magnitude") as response:  # noqa: S310 - loopback
+        return "breakdowns" in json.loads(response.read())
+
+
+def write_cost() -> dict:
+    """In this process, on a fresh SQLite database: three ways of writing a statement, interleaved."""
+    import tempfile
+
+    data_dir = Path(tempfile.mkdtemp(prefix="ustoo-magnitude-writes-"))
+    os.environ["USTOO_DATA_DIR"] = str(data_dir)
+    os.environ.pop("DATABASE_URL", None)
+    migrate(data_dir)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ustoo.settings")
+    import django
+
+    django.setup()
+    from django.db import transaction
+
+    from ustoo.stories import observers, services
+    from ustoo.stories.models import Statement
+    from ustoo.stories.services import Details
+
+    details = Details(
+        setting="workplace",
+        relation="superior",
+        age_at_time="adult",
+        country="FR",
+        harms=["verbal", "physical"],
+    )
+    registered = list(observers._observers)
+
+    def with_counters() -> None:
+        services.say_me_too(member=None, anonymous=True, language="fr", details=details)
+
+    def without_counters() -> None:
+        observers._observers[:] = []
+        try:
+            services.say_me_too(member=None, anonymous=True, language="fr", details=details)
+        finally:
+            observers._observers[:] = registered
+
+    def bare_insert() -> None:
+        with transaction.atomic():
+            Statement.objects.create(
+                language="fr",
+                setting="workplace",
+                relation="superior",
+                age_at_time="adult",
+                country="FR",
+                harms=["physical", "verbal"],
+            )
+
+    ways = {
+        "with_counters": with_counters,
+        "say_me_too_without_counters": without_counters,
+        "bare_insert": bare_insert,
+    }
+    seconds = dict.fromkeys(ways, 0.0)
+    for way in ways.values():  # warm up
+        for _ in range(50):
+            way()
+    for _ in range(WRITE_ROUNDS):
+        for name, way in ways.items():
+            started = time.perf_counter()
+            for _ in range(WRITES_PER_ROUND):
+                way()
+            seconds[name] += time.perf_counter() - started
+    writes = WRITE_ROUNDS * WRITES_PER_ROUND
+    return {f"{name}_us": round(1e6 * total / writes, 1) for name, total in seconds.items()}
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["--write-cost"]:
+        print(json.dumps(write_cost()))
+        return 0
+    large_dir, small_dir = OUT / "magnitude-large", OUT / "magnitude-small"
+    started = time.time()
+    seed_counters(large_dir, LARGE)
+    seed_counters(small_dir, SMALL)
+    print(f"seeded in {time.time() - started:.0f} s", flush=True)
+    results: dict[str, dict] = {}
+
+    with server(large_dir, shared_page_seconds=2) as base:
+        api_is_ours = _check_api(base)
+        results["page_loaded"] = wrk(base + "/magnitude/")
+        results["api_loaded"] = wrk(base + "/api/v1/magnitude")
+    for size, data_dir in (("large", large_dir), ("small", small_dir)):
+        with server(data_dir, shared_page_seconds=0) as base:
+            results[f"page_alone_{size}"] = wrk(base + "/magnitude/", connections=1)
+            results[f"api_alone_{size}"] = wrk(base + "/api/v1/magnitude", connections=1)
+            results[f"page_uncached_{size}"] = wrk(base + "/magnitude/")
+    writes = subprocess.run(
+        [sys.executable, "-m", "bench.magnitude", "--write-cost"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    results["writes"] = json.loads(writes.stdout.strip().splitlines()[-1])
+
+    w = results["writes"]
+    summary = {
+        "machine": machine(),
+        "statements": LARGE,
+        "seconds_per_run": DURATION,
+        "api_is_the_magnitude_router": api_is_ours,
+        "page_p99_ms": results["page_loaded"]["p99_ms"],
+        "page_rps": round(results["page_loaded"]["rps"]),
+        "api_p99_ms": results["api_loaded"]["p99_ms"],
+        "api_rps": round(results["api_loaded"]["rps"]),
+        "page_uncached_p99_ms_large": results["page_uncached_large"]["p99_ms"],
+        "page_ms_large": results["page_alone_large"]["mean_ms"],
+        "page_ms_small": results["page_alone_small"]["mean_ms"],
+        "page_ratio_large_vs_small": round(
+            results["page_alone_large"]["mean_ms"] / results["page_alone_small"]["mean_ms"], 3
+        ),
+        "api_ms_large": results["api_alone_large"]["mean_ms"],
+        "api_ms_small": results["api_alone_small"]["mean_ms"],
+        "api_ratio_large_vs_small": round(
+            results["api_alone_large"]["mean_ms"] / results["api_alone_small"]["mean_ms"], 3
+        ),
+        **w,
+        "write_ratio_vs_say_me_too_without_counters": round(
+            w["with_counters_us"] / w["say_me_too_without_counters_us"], 3
+        ),
+        "write_ratio_vs_bare_insert": round(w["with_counters_us"] / w["bare_insert_us"], 3),
+    }
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "magnitude-results.json").write_text(json.dumps({"summary": summary, "raw": results}, indent=2))
+    print(json.dumps(summary, indent=2))
+    targets = {
+        "GET /api/v1/magnitude is served by the magnitude router": api_is_ours,
+        "/magnitude p99 < 30 ms": summary["page_p99_ms"] < 30,
+        "/api/v1/magnitude p99 < 30 ms": summary["api_p99_ms"] < 30,
+        "/magnitude at 10M within 1.2x of 10k": summary["page_ratio_large_vs_small"] <= 1.2,
+        "/api/v1/magnitude at 10M within 1.2x of 10k": summary["api_ratio_large_vs_small"] <= 1.2,
+        "write with counters <= 1.5x a bare insert": summary["write_ratio_vs_bare_insert"] <= 1.5,
+    }
+    for name, met in targets.items():
+        print(f"{'met ' if met else 'MISS'} {name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
