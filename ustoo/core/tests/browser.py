@@ -53,7 +53,7 @@ NEUTRAL_PAGE = (
 
 # Generous waits for a loaded 2-core machine: expect() keeps polling until the page is right, so
 # this only bounds how long a real failure takes to be reported; it is no speed requirement.
-expect.set_options(timeout=20_000)
+expect.set_options(timeout=10_000)
 
 
 def origin_of(url: str) -> str:
