@@ -58,10 +58,12 @@ def _erase_freed_space() -> None:
     """Deleted rows must not linger in the files: SQLite zeroes freed pages (secure_delete) but old
     page images stay in the write-ahead log until a checkpoint; PostgreSQL keeps dead rows until
     vacuum."""
+    if connection.in_atomic_block:  # only outside a transaction (never the case from the command)
+        return
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    elif connection.vendor == "postgresql" and connection.get_autocommit() and not connection.in_atomic_block:
+    elif connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             for table in ("stories_story", "stories_storyhashtag", "stories_reply", "stories_statement"):
                 cursor.execute(f"VACUUM {connection.ops.quote_name(table)}")
