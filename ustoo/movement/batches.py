@@ -45,7 +45,7 @@ def enrich(parsed: pa.Table, *, dataset: str, platform: str, keep_text: bool, cl
         # Only what the poster wrote is labelled: a retweet repeats someone else's words.
         wanted = pc.and_(pc.not_equal(parsed.column("kind"), RETWEET), pc.greater(pc.binary_length(texts), 0))
         positions = np.flatnonzero(pc.fill_null(wanted, False).to_numpy(zero_copy_only=False))
-        labels = _scatter(count, positions, predict(texts.take(positions).to_pylist()))
+        labels = _scatter(count, positions, predict(texts.take(positions)))
     else:
         labels = pa.nulls(count, pa.string())
     columns = {

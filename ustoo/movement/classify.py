@@ -94,18 +94,48 @@ def predict_sklearn(texts: list[str]) -> list[str]:
 # is the Unicode spaces, where RE2's \w and \s are ASCII-only.
 _RE2_URL = r"https?://[^\t\n\x0b\f\r\x1c-\x1f\x{85}\p{Z}]+"
 _RE2_MENTION = r"@[\p{L}\p{N}_]+"
-_RE2_NOT_WORD = r"[^\p{L}\p{N}_]+"
+_RE2_NOT_WORD_CHAR = r"[^\p{L}\p{N}_ ]"
 
 
 @dataclass(frozen=True)
 class Scorer:
-    vocabulary: object  # pyarrow string array, term i at position i
+    vocabulary: object  # pyarrow string array of the single words, word i at position i
+    word_terms: np.ndarray  # the vocabulary index of word i
+    pair_keys: np.ndarray  # sorted: first word * len(words) + second word, for each two-word term
+    pair_terms: np.ndarray  # the vocabulary index of each pair_keys entry
     idf: np.ndarray
     coef: np.ndarray  # classes x terms
     intercept: np.ndarray
     classes: tuple[str, ...]
 
-    def predict(self, texts: list[str]) -> list[str]:
+    @classmethod
+    def from_terms(cls, terms: list[str], idf, coef, intercept, classes) -> "Scorer":
+        import pyarrow as pa
+
+        words = [term for term in terms if " " not in term]
+        word_index = {word: i for i, word in enumerate(words)}
+        index = {term: i for i, term in enumerate(terms)}
+        keys, pair_terms = [], []
+        for term, i in index.items():
+            if " " in term:
+                first, second = term.split(" ")
+                # min_df=1 and no pruning: both words of a two-word term are terms themselves
+                keys.append(word_index[first] * len(words) + word_index[second])
+                pair_terms.append(i)
+        order = np.argsort(keys)
+        return cls(
+            vocabulary=pa.array(words, pa.string()),
+            word_terms=np.array([index[word] for word in words], dtype=np.int64),
+            pair_keys=np.asarray(keys, dtype=np.int64)[order],
+            pair_terms=np.asarray(pair_terms, dtype=np.int64)[order],
+            idf=np.asarray(idf, dtype=np.float64),
+            coef=np.asarray(coef, dtype=np.float64),
+            intercept=np.asarray(intercept, dtype=np.float64),
+            classes=tuple(str(label) for label in classes),
+        )
+
+    def predict(self, texts) -> list[str]:
+        """Labels for a list of texts or an Arrow string array."""
         import pyarrow as pa
         import pyarrow.compute as pc
         from scipy.sparse import csr_matrix
@@ -113,45 +143,67 @@ class Scorer:
         count = len(texts)
         if not count:
             return []
-        prepared = pc.replace_substring_regex(
-            pa.array(texts, pa.string()), pattern=_RE2_URL, replacement=" url "
-        )
+        if isinstance(texts, pa.ChunkedArray):
+            texts = texts.combine_chunks()
+        elif not isinstance(texts, pa.Array):
+            texts = pa.array(texts, pa.string())
+        prepared = pc.replace_substring_regex(texts, pattern=_RE2_URL, replacement=" url ")
         prepared = pc.replace_substring_regex(prepared, pattern=_RE2_MENTION, replacement=" @user ")
         prepared = pc.utf8_lower(pc.replace_substring(prepared, pattern="#", replacement=" "))
-        # one space between words, then a plain split: much faster than splitting on the pattern itself
-        spaced = pc.replace_substring_regex(prepared, pattern=_RE2_NOT_WORD, replacement=" ")
+        # Every character that is not a word character becomes a space, one by one (spaces, the most common,
+        # are left alone: replacing runs is several times slower); then split at spaces. Empty pieces and
+        # one-character words are dropped below, as the vectorizer's pattern never yields them.
+        spaced = pc.replace_substring_regex(prepared, pattern=_RE2_NOT_WORD_CHAR, replacement=" ")
         split = pc.split_pattern(spaced, pattern=" ")
-        parents = pc.list_parent_indices(split)
+        if isinstance(split, pa.ChunkedArray):
+            split = split.combine_chunks()
+        lengths = pc.fill_null(pc.list_value_length(split), 0).to_numpy(zero_copy_only=False)
+        parents = np.repeat(np.arange(count, dtype=np.int64), lengths)
         tokens = pc.list_flatten(split)
-        long_enough = pc.greater_equal(pc.utf8_length(tokens), 2)
-        tokens = tokens.filter(long_enough)
-        parents = parents.filter(long_enough)
-        terms = [pc.index_in(tokens, value_set=self.vocabulary)]
-        docs = [parents]
-        if len(tokens) > 1:
-            same = pc.equal(parents[:-1], parents[1:])
-            pairs = pc.binary_join_element_wise(tokens[:-1], tokens[1:], " ").filter(same)
-            terms.append(pc.index_in(pairs, value_set=self.vocabulary))
-            docs.append(parents[:-1].filter(same))
-        term = np.concatenate([pc.fill_null(t, -1).to_numpy(zero_copy_only=False) for t in terms])
-        doc = np.concatenate([d.to_numpy(zero_copy_only=False) for d in docs])
-        known = term >= 0
-        matrix = csr_matrix(
-            (np.ones(int(known.sum())), (doc[known], term[known])), shape=(count, self.idf.size)
-        )
+        size = pc.binary_length(tokens).to_numpy(
+            zero_copy_only=False
+        )  # bytes: 1 is one character; 5 or more is at least two
+        unsure = np.flatnonzero((size > 1) & (size < 5))
+        long_enough = size >= 5
+        if unsure.size:
+            characters = pc.utf8_length(tokens.take(pa.array(unsure))).to_numpy(zero_copy_only=False)
+            long_enough[unsure] = characters >= 2
+        keep = np.flatnonzero(long_enough)
+        tokens = tokens.take(pa.array(keep))
+        parents = parents[keep]
+        words = pc.fill_null(pc.index_in(tokens, value_set=self.vocabulary), -1)
+        words = words.to_numpy(zero_copy_only=False).astype(np.int64)
+        known = words >= 0
+        doc = [parents[known]]
+        term = [self.word_terms[words[known]]]
+        if words.size > 1 and self.pair_keys.size:
+            # two-word terms: consecutive kept words of one text, both in the vocabulary
+            both = known[:-1] & known[1:] & (parents[:-1] == parents[1:])
+            keys = words[:-1][both] * len(self.vocabulary) + words[1:][both]
+            position = np.searchsorted(self.pair_keys, keys)
+            position[position == self.pair_keys.size] = 0
+            found = self.pair_keys[position] == keys
+            doc.append(parents[:-1][both][found])
+            term.append(self.pair_terms[position[found]])
+        doc_index = np.concatenate(doc)
+        term_index = np.concatenate(term)
+        matrix = csr_matrix((np.ones(doc_index.size), (doc_index, term_index)), shape=(count, self.idf.size))
         matrix.sum_duplicates()
         # TfidfVectorizer(sublinear_tf=True, norm="l2"): (1 + log tf) * idf, then each row to unit length
         np.log(matrix.data, out=matrix.data)
         matrix.data += 1
         matrix.data *= self.idf[matrix.indices]
-        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
-        norms[norms == 0] = 1
-        matrix = matrix.multiply(1 / norms[:, None]).tocsr()
+        squares = np.add.reduceat(matrix.data**2, matrix.indptr[:-1]) if matrix.data.size else None
+        norms = np.ones(count)
+        rows = np.flatnonzero(np.diff(matrix.indptr))
+        if squares is not None:
+            norms[rows] = np.sqrt(squares[rows])
+        matrix.data /= np.repeat(norms, np.diff(matrix.indptr))
         scores = np.asarray(matrix @ self.coef.T) + self.intercept
         return [self.classes[i] for i in scores.argmax(axis=1)]
 
 
-def _cache_dir() -> Path:
+def cache_dir() -> Path:
     configured = os.environ.get("USTOO_CACHE_DIR")
     if configured:
         return Path(configured)
@@ -170,9 +222,7 @@ def _model_key() -> str:
 @cache
 def scorer() -> Scorer:
     """The trained model's numbers: from the disk cache when its key matches, else trained now and cached."""
-    import pyarrow as pa
-
-    path = _cache_dir() / f"movement-classifier-{_model_key()}.npz"
+    path = cache_dir() / f"movement-classifier-{_model_key()}.npz"
     try:
         with np.load(path, allow_pickle=False) as saved:
             numbers = {name: saved[name] for name in saved.files}
@@ -194,17 +244,18 @@ def scorer() -> Scorer:
             temporary.replace(path)
         except OSError:
             pass  # a read-only home: train in each process instead
-    return Scorer(
-        vocabulary=pa.array([str(term) for term in numbers["vocabulary"]], pa.string()),
-        idf=np.asarray(numbers["idf"], dtype=np.float64),
-        coef=np.asarray(numbers["coef"], dtype=np.float64),
-        intercept=np.asarray(numbers["intercept"], dtype=np.float64),
-        classes=tuple(str(label) for label in numbers["classes"]),
+    return Scorer.from_terms(
+        [str(term) for term in numbers["vocabulary"]],
+        numbers["idf"],
+        numbers["coef"],
+        numbers["intercept"],
+        numbers["classes"],
     )
 
 
-def predict(texts: list[str]) -> list[str]:
-    """Labels for many texts at once, as scikit-learn's pipeline gives them (see Scorer)."""
+def predict(texts) -> list[str]:
+    """Labels for many texts at once (a list or an Arrow string array), as scikit-learn's pipeline gives them
+    (see Scorer)."""
     if not texts:
         return []
     return scorer().predict(texts)

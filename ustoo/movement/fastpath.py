@@ -28,7 +28,7 @@ from ustoo.movement.formats.common import norm_tag
 from ustoo.movement.sources import compression_of, open_binary
 
 FAST_FORMATS = frozenset({"v1", "twarc2"})
-CHUNK_BYTES = 48 << 20
+CHUNK_BYTES = 32 << 20
 SCAN_BATCH_LINES = 2048  # Arrow record batches: DuckDB spreads them over its threads
 
 _HASHTAGS = {"hashtags": [{"text": "VARCHAR"}]}
@@ -185,6 +185,8 @@ FROM per_line AS l LEFT JOIN per_tweet AS w ON w.n = l.n AND l.ok
 
 # Every row of the source, with the posts of its understood lines in the store's columns (but for
 # lang_detected and label, added in Python); hashtags NFKC-folded (ASCII ones in SQL) and distinct in order.
+# An understood twarc2 page of no tweets gives one row with ok and no id. (No WHERE clause here: DuckDB 2.0
+# then evaluates the JSON parsing many times over, 15 times slower.)
 SHAPE_SQL = """
 WITH found AS (
     SELECT n, coalesce(ok, false) AS ok, id, created_at, author_id, lang, text, kind, ref_id,
@@ -199,7 +201,7 @@ SELECT n, ok, id, id AS key, created_at,
        nullif(lang, '') AS lang, text,
        list_filter(normed, lambda x, i: list_position(normed, x) = i) AS hashtags,
        kind, ref_id
-FROM found WHERE NOT ok OR id IS NOT NULL  -- an understood page of no tweets yields nothing
+FROM found
 """
 
 

@@ -262,7 +262,7 @@ class Importer:
             finally:
                 connection.unregister("lines")
             ok = pc.fill_null(result.column("ok"), False)
-            parsed = result.filter(ok).drop_columns(["n", "ok"])
+            parsed = result.filter(pc.and_(ok, pc.is_valid(result.column("id")))).drop_columns(["n", "ok"])
             odd = np.unique(result.filter(pc.invert(ok)).column("n").to_numpy())
         else:  # bytes that are not UTF-8 somewhere: let the Python parser judge each line
             parsed = None

@@ -7,8 +7,11 @@ faster.
 `detect_language` (one text) keeps py3langid's own code path; the tests check that both agree.
 """
 
+import contextlib
+import os
 import unicodedata
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 
@@ -25,19 +28,47 @@ def detect_language(text: str) -> str | None:
     return py3langid.classify(stripped)[0]
 
 
+def _cache_path() -> Path:
+    from importlib.metadata import version
+
+    from ustoo.movement.classify import cache_dir
+
+    return cache_dir() / f"movement-langid-{version('py3langid')}.npz"
+
+
 @cache
 def _model():
+    """py3langid's model as arrays; its xz file takes a second to unpack, so the arrays are cached on disk."""
     from py3langid import langid
 
-    identifier = langid._get_identifier()
+    path = _cache_path()
+    try:
+        with np.load(path, allow_pickle=False) as saved:
+            arrays = {name: saved[name] for name in saved.files}
+    except (OSError, ValueError, KeyError):
+        identifier = langid._load_identifier()
+        arrays = {
+            "nextmove": np.asarray(identifier.tk_nextmove, dtype=np.uint32),
+            "rowbase": np.asarray(identifier.tk_row, dtype=np.int64) << 8,
+            "output": np.asarray(identifier.tk_output, dtype=np.int32),
+            "ptc": np.asarray(identifier.nb_ptc),
+            "pc": np.asarray(identifier.nb_pc, dtype=np.float32),
+            "classes": np.array(identifier.nb_classes, dtype=str),
+            "aliases": np.array(identifier._alias_pairs, dtype=np.int64).reshape(-1, 2),
+        }
+        with contextlib.suppress(OSError):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_suffix(f".{os.getpid()}.tmp.npz")
+            np.savez(temporary, **arrays)
+            temporary.replace(path)
     return (
-        np.asarray(identifier.tk_nextmove, dtype=np.int64),
-        np.asarray(identifier.tk_row, dtype=np.int64) << 8,
-        np.asarray(identifier.tk_output, dtype=np.int64),
-        np.asarray(identifier.nb_ptc, dtype=np.float32),  # float16 on disk; 57 MB as float32
-        np.asarray(identifier.nb_pc, dtype=np.float32),
-        list(identifier.nb_classes),
-        list(identifier._alias_pairs),
+        arrays["nextmove"],
+        arrays["rowbase"],
+        arrays["output"],
+        arrays["ptc"].astype(np.float32),  # float16 in the model; scipy multiplies float32
+        arrays["pc"],
+        [str(name) for name in arrays["classes"]],
+        [(int(i), int(j)) for i, j in arrays["aliases"]],
         float(langid.RAW_FLOOR),
     )
 
@@ -83,7 +114,7 @@ def _classify(encoded: list[bytes]) -> list[str]:
         while active and lengths[active - 1] <= step:
             active -= 1
         current = states[:active]
-        current = nextmove[rowbase[current] + buffer[starts[:active] + step]]
+        current = nextmove[rowbase[current] + buffer[starts[:active] + step]].astype(np.int64)
         states[:active] = current
         fired = output[current]
         hit = np.flatnonzero(fired >= 0)
