@@ -242,6 +242,9 @@ def scorer() -> Scorer:
             temporary = path.with_suffix(f".{os.getpid()}.tmp.npz")
             np.savez(temporary, **numbers)
             temporary.replace(path)
+            for stale in path.parent.glob("movement-classifier-*.npz"):
+                if stale != path:
+                    stale.unlink(missing_ok=True)  # trained by an earlier version of the data or code
         except OSError:
             pass  # a read-only home: train in each process instead
     return Scorer.from_terms(

@@ -81,43 +81,54 @@ TWARC2_STRUCTURE = json.dumps(
 V1_SQL = f"""
 WITH parsed AS (
     SELECT n, try(from_json(line, '{V1_STRUCTURE}')) AS t FROM lines
-), shaped AS (
-    SELECT n, t, t.retweeted_status AS rs, t.retweeted_status IS NOT NULL AS is_rt FROM parsed
-), sourced AS (
-    SELECT n, t, is_rt, rs,
-           CASE WHEN is_rt THEN rs.extended_tweet ELSE t.extended_tweet END AS ext,
-           CASE WHEN is_rt THEN coalesce(nullif(rs.full_text, ''), nullif(rs.text, ''), '')
-                ELSE coalesce(nullif(t.full_text, ''), nullif(t.text, ''), '') END AS plain_text,
-           CASE WHEN is_rt THEN rs.entities.hashtags ELSE t.entities.hashtags END AS plain_tags
-    FROM shaped
+), leaves AS (  -- scalars and small lists only: a CASE over whole structs would copy them
+    SELECT n, t IS NOT NULL AS is_object,
+        t.retweeted_status IS NOT NULL AS is_rt, t.retweeted_status.id_str AS rt_id,
+        t.id_str AS id, t.created_at AS created_at, t.user.id_str AS author_id, t.lang AS lang,
+        t.in_reply_to_status_id_str AS reply_to, t.is_quote_status AS is_quote,
+        t.quoted_status_id_str AS quoted,
+        t.delete IS NULL AND t.limit IS NULL AND t.scrub_geo IS NULL AS not_notice,
+        t.extended_tweet IS NOT NULL AS ext, t.extended_tweet.full_text AS ext_text,
+        t.extended_tweet.entities IS NOT NULL AS ext_entities,
+        list_transform(t.extended_tweet.entities.hashtags, lambda h: h.text) AS ext_tags,
+        coalesce(nullif(t.full_text, ''), nullif(t.text, ''), '') AS own_text,
+        list_transform(t.entities.hashtags, lambda h: h.text) AS own_tags,
+        t.retweeted_status.extended_tweet IS NOT NULL AS rt_ext,
+        t.retweeted_status.extended_tweet.full_text AS rt_ext_text,
+        t.retweeted_status.extended_tweet.entities IS NOT NULL AS rt_ext_entities,
+        list_transform(t.retweeted_status.extended_tweet.entities.hashtags, lambda h: h.text) AS rt_ext_tags,
+        coalesce(nullif(t.retweeted_status.full_text, ''), nullif(t.retweeted_status.text, ''), '')
+            AS rt_text,
+        list_transform(t.retweeted_status.entities.hashtags, lambda h: h.text) AS rt_tags
+    FROM parsed
 ), decided AS (
-    SELECT n, t,
-        CASE WHEN ext IS NOT NULL THEN coalesce(ext.full_text, '') ELSE plain_text END AS text,
-        list_transform(
-            CASE WHEN ext IS NOT NULL THEN ext.entities.hashtags ELSE plain_tags END, lambda h: h.text
-        ) AS tags,
+    SELECT n, id, author_id, lang, is_object, not_notice, is_rt, rt_id, is_quote, created_at AS created_text,
+        CASE WHEN is_rt THEN rt_ext ELSE ext END AS use_ext,
+        CASE WHEN is_rt THEN rt_ext_text ELSE ext_text END AS use_ext_text,
+        CASE WHEN is_rt THEN rt_ext_entities ELSE ext_entities END AS use_ext_entities,
+        CASE WHEN is_rt THEN (CASE WHEN rt_ext THEN coalesce(rt_ext_text, '') ELSE rt_text END)
+             ELSE (CASE WHEN ext THEN coalesce(ext_text, '') ELSE own_text END) END AS text,
+        CASE WHEN is_rt THEN (CASE WHEN rt_ext THEN rt_ext_tags ELSE rt_tags END)
+             ELSE (CASE WHEN ext THEN ext_tags ELSE own_tags END) END AS tags,
         CASE WHEN is_rt THEN 'retweet'
-             WHEN coalesce(t.in_reply_to_status_id_str, '') <> '' THEN 'reply'
-             WHEN t.is_quote_status = 'true' AND coalesce(t.quoted_status_id_str, '') <> '' THEN 'quote'
+             WHEN coalesce(reply_to, '') <> '' THEN 'reply'
+             WHEN is_quote = 'true' AND coalesce(quoted, '') <> '' THEN 'quote'
              ELSE 'original' END AS kind,
-        CASE WHEN is_rt THEN rs.id_str
-             WHEN coalesce(t.in_reply_to_status_id_str, '') <> '' THEN t.in_reply_to_status_id_str
-             WHEN t.is_quote_status = 'true' AND coalesce(t.quoted_status_id_str, '') <> ''
-                 THEN t.quoted_status_id_str
+        CASE WHEN is_rt THEN rt_id
+             WHEN coalesce(reply_to, '') <> '' THEN reply_to
+             WHEN is_quote = 'true' AND coalesce(quoted, '') <> '' THEN quoted
              END AS ref_id,
-        try_strptime(t.created_at, '%a %b %d %H:%M:%S +0000 %Y') AS created_at,
-        t IS NOT NULL
-            AND t.delete IS NULL AND t.limit IS NULL AND t.scrub_geo IS NULL
-            AND coalesce(t.id_str, '') <> ''
-            AND substr(t.created_at, 21, 5) = '+0000'
-            AND (NOT is_rt OR rs.id_str IS NOT NULL)
-            AND (ext IS NULL OR ext.full_text IS NOT NULL OR ext.entities IS NOT NULL)
-            AND (t.is_quote_status IS NULL OR t.is_quote_status IN ('true', 'false'))
-            AS understood
-    FROM sourced
+        CASE WHEN substr(created_at, 21, 5) = '+0000'
+             THEN try_strptime(created_at, '%a %b %d %H:%M:%S +0000 %Y') END AS created_at
+    FROM leaves
 )
-SELECT n, understood AND created_at IS NOT NULL AND NOT coalesce(list_contains(tags, NULL), false) AS ok,
-       t.id_str AS id, created_at, t.user.id_str AS author_id, t.lang AS lang, text, tags, kind, ref_id
+SELECT n,
+    is_object AND not_notice AND coalesce(id, '') <> '' AND created_at IS NOT NULL
+        AND (NOT is_rt OR rt_id IS NOT NULL)
+        AND (NOT use_ext OR use_ext_text IS NOT NULL OR use_ext_entities)
+        AND (is_quote IS NULL OR is_quote IN ('true', 'false'))
+        AND NOT coalesce(list_contains(tags, NULL), false) AS ok,
+    id, created_at, author_id, lang, text, tags, kind, ref_id
 FROM decided
 """  # noqa: S608 - only constants are formatted into it
 
@@ -184,14 +195,16 @@ FROM per_line AS l LEFT JOIN per_tweet AS w ON w.n = l.n AND l.ok
 """  # noqa: S608 - only constants are formatted into it
 
 # Every row of the source, with the posts of its understood lines in the store's columns (but for
-# lang_detected and label, added in Python); hashtags NFKC-folded (ASCII ones in SQL) and distinct in order.
+# lang_detected and label, added in Python); hashtags NFKC- and case-folded (in SQL for ASCII ones, where
+# that is lower(); strlen = length says so), distinct in order.
 # An understood twarc2 page of no tweets gives one row with ok and no id. (No WHERE clause here: DuckDB 2.0
 # then evaluates the JSON parsing many times over, 15 times slower.)
 SHAPE_SQL = """
 WITH found AS (
     SELECT n, coalesce(ok, false) AS ok, id, created_at, author_id, lang, text, kind, ref_id,
         list_transform(tags, lambda x:
-            CASE WHEN regexp_full_match(x, '[A-Za-z0-9_]*') THEN lower(x) ELSE movement_norm_tag(x) END
+            CASE WHEN strlen(x) = length(x) AND NOT starts_with(x, '#') THEN lower(x)
+                 ELSE movement_norm_tag(x) END
         ) AS normed
     FROM ({source})
 )
@@ -224,8 +237,11 @@ def statement(fmt: str) -> str:
     return SHAPE_SQL.format(source=source)
 
 
-def chunks(path: Path, start_offset: int, chunk_bytes: int = CHUNK_BYTES) -> Iterator[tuple[int, bytes]]:
-    """(offset just past the chunk, chunk): whole lines, uncompressed bytes counted as read_lines counts."""
+def chunks(path: Path, start_offset: int, chunk_bytes: int = CHUNK_BYTES) -> Iterator[tuple[int, memoryview]]:
+    """(offset just past the chunk, chunk): whole lines, uncompressed bytes counted as read_lines counts.
+
+    Each chunk is a fresh buffer read in place (no copy of the block), so it can be used while the next one
+    is read."""
     with open_binary(path) as handle:
         if start_offset:
             if compression_of(path) is None:
@@ -240,34 +256,62 @@ def chunks(path: Path, start_offset: int, chunk_bytes: int = CHUNK_BYTES) -> Ite
         position = start_offset
         carry = b""
         while True:
-            block = handle.read(chunk_bytes)
-            if not block:
+            buffer = bytearray(len(carry) + chunk_bytes)
+            buffer[: len(carry)] = carry
+            view = memoryview(buffer)
+            filled = len(carry)
+            while filled < len(buffer):
+                got = handle.readinto(view[filled:])
+                if not got:
+                    break
+                filled += got
+            if filled == len(carry):  # end of file
                 if carry:
-                    yield position + len(carry), carry
+                    yield position + len(carry), memoryview(bytes(carry))
                 return
-            data = carry + block if carry else block
-            cut = data.rfind(b"\n") + 1
-            if cut == 0:
-                carry = data
+            cut = buffer.rfind(b"\n", 0, filled) + 1
+            if cut == 0:  # one line longer than a chunk: read on
+                carry = bytes(view[:filled])
                 continue
-            carry = data[cut:]
-            position += cut
-            yield position, data[:cut] if carry else data
+            carry = bytes(view[cut:filled])
+            position += cut - 0
+            yield position, view[:cut]
 
 
-def line_table(chunk: bytes, first_number: int) -> tuple[pa.Table, np.ndarray]:
-    """The chunk's lines as an Arrow table (n, line) without a Python object per line, and their offsets."""
+def line_offsets(chunk: memoryview) -> np.ndarray:
+    """Where each line of the chunk starts, and the chunk's length last."""
     buffer = np.frombuffer(chunk, dtype=np.uint8)
     ends = np.flatnonzero(buffer == 10) + 1
     if not ends.size or ends[-1] != len(chunk):
         ends = np.append(ends, len(chunk))
     offsets = np.zeros(ends.size + 1, dtype=np.int64)
     offsets[1:] = ends
-    count = ends.size
+    return offsets
+
+
+def slices(
+    path: Path, start_offset: int, lines_per_slice: int | None = None
+) -> Iterator[tuple[int, memoryview, np.ndarray]]:
+    """(offset just past the slice, slice, line offsets within it): chunks, cut to lines_per_slice lines."""
+    for end, chunk in chunks(path, start_offset):
+        offsets = line_offsets(chunk)
+        count = offsets.size - 1
+        if not lines_per_slice or count <= lines_per_slice:
+            yield end, chunk, offsets
+            continue
+        start = end - len(chunk)
+        for first in range(0, count, lines_per_slice):
+            last = min(first + lines_per_slice, count)
+            low, high = int(offsets[first]), int(offsets[last])
+            yield start + high, chunk[low:high], offsets[first : last + 1] - low
+
+
+def line_table(chunk: memoryview, offsets: np.ndarray, first_number: int) -> pa.Table:
+    """The lines as an Arrow table (n, line) without a Python object per line."""
+    count = offsets.size - 1
     lines = pa.LargeStringArray.from_buffers(count, pa.py_buffer(offsets), pa.py_buffer(chunk))
     numbers = pa.array(np.arange(first_number, first_number + count, dtype=np.int64))
-    table = pa.Table.from_arrays([numbers, lines], names=["n", "line"])
-    return table, offsets
+    return pa.Table.from_arrays([numbers, lines], names=["n", "line"])
 
 
 def valid_utf8(table: pa.Table) -> bool:

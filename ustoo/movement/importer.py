@@ -9,8 +9,11 @@ ranges parsed by worker processes; the main process only writes what they return
 
 import hashlib
 import multiprocessing
+import threading
 import time
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +41,7 @@ PARSE_ERRORS = (
     IndexError,
     orjson.JSONDecodeError,
 )
+DEFAULT_BATCH_SIZE = 20_000
 PARALLEL_MIN_BYTES = 32 << 20
 CHUNK_BYTES = 16 << 20
 
@@ -94,7 +98,7 @@ class Importer:
         keep_text: bool = False,
         classify: bool = True,
         workers: int = 1,
-        batch_size: int = 20_000,
+        batch_size: int = DEFAULT_BATCH_SIZE,
         show_progress: bool = False,
         after_commit: Callable[[FileOutcome], None] | None = None,
         fast: bool = True,
@@ -150,7 +154,7 @@ class Importer:
             classify=self.classify,
         )
         if fmt in fastpath.FAST_FORMATS and self.fast:
-            self._import_fast(path, fmt, module, builder, progress, outcome)
+            self._import_fast(path, fmt, module, progress, outcome)
         elif fmt in LINE_FORMATS:
             plain = compression_of(path) is None
             if (
@@ -212,66 +216,84 @@ class Importer:
             bar.update(offset - last_offset)
             self._postfix(bar, outcome)
 
-    def _import_fast(self, path, fmt, module, builder, progress, outcome) -> None:
+    def _import_fast(self, path, fmt, module, progress, outcome) -> None:
         """v1.1 and twarc2 lines: parsed by DuckDB chunk by chunk, odd lines by the format's Python parser.
 
-        A commit holds at most batch_size lines and CHUNK_BYTES bytes."""
+        A commit holds one chunk (CHUNK_BYTES), or batch_size lines when a batch size below the default was
+        asked for. With one worker everything runs in this thread. With more, that many threads parse and
+        label chunks at once, each on its own DuckDB cursor (DuckDB, Arrow and numpy release the GIL), while
+        this thread reads ahead and commits the finished chunks in file order."""
         connection = self.connection
         fastpath.prepare(connection)
         threads = connection.execute("SELECT current_setting('threads')").fetchone()[0]
         connection.execute(f"SET threads = {int(self.workers)}")
+        per_commit = self.batch_size if self.batch_size < DEFAULT_BATCH_SIZE else None
+        local = threading.local()
+
+        def parse(job):
+            end, chunk, offsets, first_number = job
+            cursor = connection
+            if self.workers > 1:
+                cursor = getattr(local, "cursor", None)
+                if cursor is None:
+                    cursor = local.cursor = connection.cursor()
+                    fastpath.prepare(cursor)
+            return end, offsets.size - 1, *self._fast_batch(cursor, fmt, module, chunk, offsets, first_number)
+
+        def jobs():
+            line_number = progress.records
+            for end, chunk, offsets in fastpath.slices(path, progress.byte_offset, per_commit):
+                yield end, chunk, offsets, line_number + 1
+                line_number += offsets.size - 1
+
         line_number = progress.records
         try:
-            with self._bar(path, progress.byte_offset) as bar:
+            with self._bar(path, progress.byte_offset) as bar, ThreadPoolExecutor(self.workers) as pool:
                 previous = progress.byte_offset
-                for end, chunk in fastpath.chunks(path, progress.byte_offset):
-                    chunk_first = line_number + 1
-                    lines, offsets = fastpath.line_table(chunk, chunk_first)
-                    start = end - len(chunk)
-                    for first in range(0, lines.num_rows, max(1, self.batch_size)):
-                        part = lines.slice(first, self.batch_size)
-                        last = first + part.num_rows
-                        table, content_keyed, malformed = self._fast_batch(
-                            fmt, module, builder, part, chunk, offsets, chunk_first
-                        )
-                        line_number += part.num_rows
-                        self._commit(
-                            (table, content_keyed),
-                            malformed,
-                            start + int(offsets[last]),
-                            line_number,
-                            outcome,
-                        )
+                results = (
+                    map(parse, jobs()) if self.workers == 1 else _ordered(pool, parse, jobs(), self.workers)
+                )
+                for end, count, table, content_keyed, malformed in results:
+                    line_number += count
+                    self._commit((table, content_keyed), malformed, end, line_number, outcome)
                     bar.update(end - previous)
                     previous = end
                     self._postfix(bar, outcome)
         finally:
             connection.execute(f"SET threads = {int(threads)}")
 
-    def _fast_batch(self, fmt, module, builder, lines, chunk, offsets, chunk_first):
-        """One batch of a chunk's lines (numbered from chunk_first for the chunk's first line):
-        the posts table, how many posts are keyed by content, the malformed lines."""
+    def _fast_batch(self, cursor, fmt, module, chunk, offsets, first_number):
+        """One batch of lines (numbered from first_number): the posts table, how many posts are keyed by
+        content, the malformed lines."""
+        lines = fastpath.line_table(chunk, offsets, first_number)
         if fastpath.valid_utf8(lines):
-            connection = self.connection
-            connection.register("lines", fastpath.batched(lines))
+            cursor.register("lines", fastpath.batched(lines))
             try:
-                result = connection.sql(
+                result = cursor.sql(
                     fastpath.statement(fmt),
                     params={"author_prefix": hash_prefix(self.key, module.PLATFORM)},
                 ).to_arrow_table()
             finally:
-                connection.unregister("lines")
+                cursor.unregister("lines")
             ok = pc.fill_null(result.column("ok"), False)
             parsed = result.filter(pc.and_(ok, pc.is_valid(result.column("id")))).drop_columns(["n", "ok"])
             odd = np.unique(result.filter(pc.invert(ok)).column("n").to_numpy())
         else:  # bytes that are not UTF-8 somewhere: let the Python parser judge each line
             parsed = None
             odd = lines.column("n").to_numpy()
+        del lines
+        builder = BatchBuilder(
+            dataset=self.dataset,
+            platform=module.PLATFORM,
+            author_key=self.key,
+            keep_text=self.keep_text,
+            classify=self.classify,
+        )
         malformed: list[tuple[int, str]] = []
         parse_line = module.parse_line
         for number in odd.tolist():
-            index = number - chunk_first
-            line = chunk[offsets[index] : offsets[index + 1]]
+            index = number - first_number
+            line = bytes(chunk[offsets[index] : offsets[index + 1]])
             if not line or line.isspace():
                 continue
             try:
@@ -395,6 +417,17 @@ class Importer:
             malformed=outcome.malformed,
             refresh=False,
         )
+
+
+def _ordered(pool: ThreadPoolExecutor, function, items, workers: int):
+    """function over items on the pool, results in order, at most workers + 1 items in flight."""
+    pending: deque = deque()
+    for item in items:
+        pending.append(pool.submit(function, item))
+        if len(pending) > workers:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
 
 
 def parse_range(job) -> tuple:

@@ -28,45 +28,49 @@ def detect_language(text: str) -> str | None:
     return py3langid.classify(stripped)[0]
 
 
+_ARRAYS = ("nextmove", "rowbase", "output", "ptc", "pc", "classes", "aliases")
+
+
 def _cache_path() -> Path:
     from importlib.metadata import version
 
     from ustoo.movement.classify import cache_dir
 
-    return cache_dir() / f"movement-langid-{version('py3langid')}.npz"
+    return cache_dir() / f"movement-langid-{version('py3langid')}"
 
 
 @cache
 def _model():
-    """py3langid's model as arrays; its xz file takes a second to unpack, so the arrays are cached on disk."""
+    """py3langid's model as arrays. Its xz file takes a second to unpack, so the arrays are kept on disk as
+    .npy files and mapped into memory (only the pages a batch touches are read; processes share them)."""
     from py3langid import langid
 
-    path = _cache_path()
+    folder = _cache_path()
     try:
-        with np.load(path, allow_pickle=False) as saved:
-            arrays = {name: saved[name] for name in saved.files}
-    except (OSError, ValueError, KeyError):
+        arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in _ARRAYS}
+    except (OSError, ValueError):
         identifier = langid._load_identifier()
         arrays = {
             "nextmove": np.asarray(identifier.tk_nextmove, dtype=np.uint32),
             "rowbase": np.asarray(identifier.tk_row, dtype=np.int64) << 8,
             "output": np.asarray(identifier.tk_output, dtype=np.int32),
-            "ptc": np.asarray(identifier.nb_ptc),
+            "ptc": np.asarray(identifier.nb_ptc, dtype=np.float32),  # float16 in the model; scipy wants 32
             "pc": np.asarray(identifier.nb_pc, dtype=np.float32),
             "classes": np.array(identifier.nb_classes, dtype=str),
             "aliases": np.array(identifier._alias_pairs, dtype=np.int64).reshape(-1, 2),
         }
         with contextlib.suppress(OSError):
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_suffix(f".{os.getpid()}.tmp.npz")
-            np.savez(temporary, **arrays)
-            temporary.replace(path)
+            temporary = folder.with_name(f"{folder.name}.{os.getpid()}.tmp")
+            temporary.mkdir(parents=True, exist_ok=True)
+            for name, array in arrays.items():
+                np.save(temporary / f"{name}.npy", array)
+            temporary.rename(folder)
     return (
         arrays["nextmove"],
-        arrays["rowbase"],
+        np.asarray(arrays["rowbase"]),
         arrays["output"],
-        arrays["ptc"].astype(np.float32),  # float16 in the model; scipy multiplies float32
-        arrays["pc"],
+        arrays["ptc"],
+        np.asarray(arrays["pc"]),
         [str(name) for name in arrays["classes"]],
         [(int(i), int(j)) for i, j in arrays["aliases"]],
         float(langid.RAW_FLOOR),

@@ -181,13 +181,14 @@ def test_fixtures_fast_and_python_agree(connection, name):
     _both_ways(connection, FIXTURES / name, classify=True)
 
 
-def test_small_batches_and_generated_data_agree(connection, tmp_path):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_small_batches_and_generated_data_agree(connection, tmp_path, workers):
     from bench.movement_data import write_twarc2, write_v1
 
     for fmt, write in (("v1", write_v1), ("twarc2", write_twarc2)):
         path = tmp_path / f"generated.{fmt}.jsonl"
         write(path, 1500)
-        _both_ways(connection, path, fmt=fmt, classify=True, batch_size=97)
+        _both_ways(connection, path, fmt=fmt, classify=True, batch_size=97, workers=workers)
         connection.execute("DELETE FROM posts; DELETE FROM files; DELETE FROM malformed")
 
 
