@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-SUITES = ["web", "movement"]
+SUITES = ["web", "magnitude", "movement"]
 
 
 def main(argv: list[str]) -> int:

@@ -1,6 +1,9 @@
 """Shared personas and factories for every app's tests."""
 
+import os
+
 import pytest
+from hypothesis import settings as hypothesis_settings
 from django.core.cache import cache
 from django.test import Client
 
@@ -9,6 +12,11 @@ from ustoo.stories import services
 from ustoo.stories.services import Details, StoryDraft
 
 PASSPHRASE = "correct horse battery staple"
+
+# In CI, property tests draw the same examples every run: a red build must be reproducible.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True)

@@ -195,7 +195,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 BEHIND_PROXY = env_bool("USTOO_BEHIND_PROXY")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
-SECURE_REFERRER_POLICY = "no-referrer"
+# same-origin, not no-referrer: browsers then send "Origin: null" with our own forms, which CSRF
+# protection must refuse. Nothing is ever sent to another site either way.
+SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CSP = {
@@ -263,5 +265,12 @@ TRUST_MIN_DAYS = env_int("USTOO_TRUST_MIN_DAYS", 7)
 # this many days after they were given (0: never).
 RETENTION_REJECTED_DAYS = env_int("USTOO_RETENTION_REJECTED_DAYS", 30)
 RECEIPT_LIFETIME_DAYS = env_int("USTOO_RECEIPT_LIFETIME_DAYS", 0)
+# Magnitude: cells below k are never shown; breakdowns get differential-privacy noise with this ε
+# per release; one release per period is reused by every reader.
+MAGNITUDE_K = env_int("USTOO_MAGNITUDE_K", 10)
+MAGNITUDE_EPSILON = float(env_str("USTOO_MAGNITUDE_EPSILON", "1.0"))
+MAGNITUDE_RELEASE_SECONDS = env_int("USTOO_MAGNITUDE_RELEASE_SECONDS", 3600)
+MAGNITUDE_HOURS_SHOWN = env_int("USTOO_MAGNITUDE_HOURS_SHOWN", 168)
+MAGNITUDE_LIVE_SECONDS = env_int("USTOO_MAGNITUDE_LIVE_SECONDS", 5)
 NINJA_PAGINATION_PER_PAGE = 20
 WALL_PAGE_SIZE = env_int("USTOO_WALL_PAGE_SIZE", 20)

@@ -12,7 +12,7 @@ from ustoo.api import ApiError, rate_limited
 from ustoo.core import proof_of_work, ratelimit
 from ustoo.stories import access, services
 from ustoo.stories.forms import SayMeTooForm, SolidarityForm
-from ustoo.stories.models import StatementTally, Story
+from ustoo.stories.models import Story
 from ustoo.stories.wall import Cursor, wall_page
 
 router = Router(tags=["stories"])
@@ -74,12 +74,6 @@ class SolidarityIn(Schema):
 class SolidarityOut(Schema):
     added: bool
     solidarity: dict[str, int]
-
-
-class MagnitudeOut(Schema):
-    statements: int
-    unit: str
-    as_of: datetime.datetime | None
 
 
 def _form_errors(form) -> dict[str, str]:
@@ -231,9 +225,3 @@ def _require_csrf(request: HttpRequest) -> None:
         raise ApiError(
             403, _("The CSRF token is missing or wrong."), {"csrf": _("Send the X-CSRFToken header.")}
         )
-
-
-@router.get("/magnitude", response=MagnitudeOut, summary="The total number of statements")
-def magnitude(request: HttpRequest):
-    total, as_of = StatementTally.total()
-    return {"statements": total, "unit": "statements", "as_of": as_of}

@@ -11,7 +11,7 @@ from ustoo.magnitude.models import Release
 from ustoo.stories import services
 from ustoo.stories.services import Details
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("ustoo.magnitude.tests.urls")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from ustoo.stories import services
 from ustoo.stories.services import Details
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("ustoo.magnitude.tests.urls")]
+pytestmark = pytest.mark.django_db
 
 STATEMENT_ROWS = re.compile(r'"?stories_(statement|story|storyhashtag)"?(?!tally)\b')
 

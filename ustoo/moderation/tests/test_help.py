@@ -17,8 +17,6 @@ from phonenumbers import shortnumberinfo
 from ustoo.moderation import resources
 from ustoo.moderation.resources import INTERNATIONAL, REQUIRED_COUNTRIES, InvalidServiceData
 
-pytestmark = pytest.mark.urls("ustoo.moderation.tests.help_test_urls")
-
 RAW = json.loads(resources.DATA_FILE.read_text(encoding="utf-8"))
 ENTRIES = RAW["services"]
 
