@@ -43,7 +43,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def server(data_dir: Path, *, shared_page_seconds: int = 2):
+def server(data_dir: Path, *, shared_page_seconds: int = 2, extra_env: dict[str, str] | None = None):
+    """gunicorn as `make run` starts it. Rate limits are off unless extra_env turns them on: the
+    throughput figures measure the work itself (bench/flood.py measures the limits)."""
     port = _free_port()
     env = {
         **os.environ,
@@ -51,6 +53,8 @@ def server(data_dir: Path, *, shared_page_seconds: int = 2):
         "USTOO_HTTPS": "0",
         "USTOO_SHARED_PAGE_SECONDS": str(shared_page_seconds),
         "USTOO_CACHE_URL": "locmem://",
+        "USTOO_RATE_LIMITS": "0",
+        **(extra_env or {}),
     }
     env.pop("DATABASE_URL", None)
     process = subprocess.Popen(
