@@ -104,14 +104,15 @@ def seed(data_dir: Path, *, stories: int, statements: int, seed_value: int = 201
                 rng.choice(COUNTRIES),
                 json.dumps(sorted(rng.sample(HARMS, rng.randint(0, 2)))),
                 None,
+                0,
             )
 
     with connection:
         for first in range(0, statements, batch):
             connection.executemany(
                 "INSERT INTO stories_statement (id, created_at, member_tag, receipt_hash, counted, language, "
-                "setting, relation, age_at_time, year, ongoing, country, harms, member_id) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "setting, relation, age_at_time, year, ongoing, country, harms, member_id, receipt_blocked) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 statement_rows(first, min(first + batch, statements)),
             )
         connection.execute("UPDATE stories_statementtally SET count = 0")
@@ -145,6 +146,12 @@ def seed(data_dir: Path, *, stories: int, statements: int, seed_value: int = 201
                     rng.randint(0, 60),
                     rng.randint(0, 30),
                     statement_id,
+                    0,
+                    0,
+                    "",
+                    "",
+                    0,
+                    1,
                 ),
                 [(tag, _stamp(created), number + 1) for tag in tags],
             )
@@ -155,8 +162,9 @@ def seed(data_dir: Path, *, stories: int, statements: int, seed_value: int = 201
             connection.executemany(
                 "INSERT INTO stories_story (id, title, text, language, visibility, status, content_warnings, "
                 "cw_note, replies_enabled, created_at, updated_at, published_at, me_too_count, "
-                "believe_you_count, not_alone_count, statement_id) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "believe_you_count, not_alone_count, statement_id, identifies_someone, urgent, moderation_code, "
+                "moderation_message, slow_mode_seconds, version) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [row for row, _tags in rows],
             )
             connection.executemany(

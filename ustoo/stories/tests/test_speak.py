@@ -143,3 +143,14 @@ def test_member_speaking_anonymously_is_not_linked_but_can_manage(supporter, sup
     assert b"supporter" not in story_page
     assert supporter.get(f"/mine/{statement.pk}/").status_code == 200
     assert stranger.get(f"/mine/{statement.pk}/").status_code == 404
+
+
+def test_invalid_utf8_in_a_form_is_a_clear_answer_not_an_error(survivor):
+    response = survivor.post(
+        "/speak/",
+        data=b"mode=story&content_warnings=other&text=%FF%FE%FDbroken",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code < 500
+    if Statement.objects.exists():
+        assert "broken" in Story.objects.get().text
