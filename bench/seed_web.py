@@ -162,8 +162,8 @@ def seed(data_dir: Path, *, stories: int, statements: int, seed_value: int = 201
             connection.executemany(
                 "INSERT INTO stories_story (id, title, text, language, visibility, status, content_warnings, "
                 "cw_note, replies_enabled, created_at, updated_at, published_at, me_too_count, "
-                "believe_you_count, not_alone_count, statement_id, identifies_someone, urgent, moderation_code, "
-                "moderation_message, slow_mode_seconds, version) "
+                "believe_you_count, not_alone_count, statement_id, identifies_someone, urgent, "
+                "moderation_code, moderation_message, slow_mode_seconds, version) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [row for row, _tags in rows],
             )
