@@ -133,65 +133,65 @@ FROM decided
 """  # noqa: S608 - only constants are formatted into it
 
 _V2_TAGS_OF = """
-    CASE WHEN {t}.note_tweet.entities IS NOT NULL THEN {t}.note_tweet.entities.hashtags
-         ELSE {t}.entities.hashtags END
+    list_transform(
+        CASE WHEN {t}.note_tweet.entities IS NOT NULL THEN {t}.note_tweet.entities.hashtags
+             ELSE {t}.entities.hashtags END,
+        lambda h: h.tag)
 """
 # the cases a struct cannot tell apart, or where the hashtags must be read from the text: left to Python
 _V2_TAGS_KNOWN = """
     (({t}.note_tweet.entities IS NOT NULL AND {t}.note_tweet.entities.hashtags IS NOT NULL)
      OR ({t}.note_tweet.entities IS NULL AND {t}.entities IS NOT NULL))
 """
+_V2_TEXT = "coalesce(nullif({t}.note_tweet.text, ''), {t}.text, '')"
+# Pages are parsed once (MATERIALIZED: they are read three times); then each tweet, and each included
+# original, is brought down to scalars and small lists before anything is joined or chosen.
 TWARC2_SQL = f"""
-WITH pages AS (
-    SELECT n, try(from_json(line, '{TWARC2_STRUCTURE}')) AS p FROM lines
+WITH pages AS MATERIALIZED (
+    SELECT n, p IS NOT NULL AND p.data IS NOT NULL AS page_ok, p.data AS data, p.includes.tweets AS included
+    FROM (SELECT n, try(from_json(line, '{TWARC2_STRUCTURE}')) AS p FROM lines)
 ), tweets AS (
-    SELECT n, unnest(p.data) AS t FROM pages WHERE p.data IS NOT NULL
-), included AS (
-    SELECT n, tweet.id AS id, any_value(tweet) AS r FROM (
-        SELECT n, unnest(p.includes.tweets) AS tweet FROM pages WHERE p.includes.tweets IS NOT NULL
-    ) WHERE tweet.id IS NOT NULL GROUP BY n, tweet.id
-), referenced AS (
-    SELECT n, t,
+    SELECT n, unnest(data) AS t FROM pages WHERE data IS NOT NULL
+), originals AS (
+    SELECT n, id, any_value({{text: text, tags: tags, known: known}}) AS o FROM (
+        SELECT n, r.id AS id, {_V2_TEXT.format(t="r")} AS text, {_V2_TAGS_OF.format(t="r")} AS tags,
+               {_V2_TAGS_KNOWN.format(t="r")} AS known
+        FROM (SELECT n, unnest(included) AS r FROM pages WHERE included IS NOT NULL)
+    ) WHERE id IS NOT NULL GROUP BY n, id
+), leaves AS (
+    SELECT n, t.id AS id, t.created_at AS created_text, t.author_id AS author_id, t.lang AS lang,
+        {_V2_TEXT.format(t="t")} AS own_text, {_V2_TAGS_OF.format(t="t")} AS own_tags,
+        {_V2_TAGS_KNOWN.format(t="t")} AS own_known,
         list_sort(list_transform(t.referenced_tweets, lambda x, i: {{
             p: CASE x.type WHEN 'retweeted' THEN 0 WHEN 'replied_to' THEN 1 WHEN 'quoted' THEN 2 ELSE 9 END,
             i: i, type: x.type, id: x.id}}))[1] AS ref,
         coalesce(list_bool_or(list_transform(t.referenced_tweets, lambda x: x IS NULL)), false) AS odd_refs
     FROM tweets
 ), kinded AS (
-    SELECT n, t, odd_refs, ref.id AS ref_id,
+    SELECT n, id, created_text, author_id, lang, own_text, own_tags, own_known, odd_refs, ref.id AS ref_id,
         CASE ref.type WHEN 'retweeted' THEN 'retweet' WHEN 'quoted' THEN 'quote'
              WHEN 'replied_to' THEN 'reply'
              ELSE 'original' END AS kind
-    FROM referenced
-), joined AS (
-    SELECT k.*, CASE WHEN k.kind = 'retweet' THEN i.r END AS o
-    FROM kinded AS k LEFT JOIN included AS i ON i.n = k.n AND i.id = k.ref_id AND k.kind = 'retweet'
-), decided AS (
-    SELECT n, t, kind, ref_id,
-        CASE WHEN o IS NOT NULL THEN coalesce(nullif(o.note_tweet.text, ''), o.text, '')
-             ELSE coalesce(nullif(t.note_tweet.text, ''), t.text, '') END AS text,
-        list_transform(
-            CASE WHEN o IS NOT NULL THEN {_V2_TAGS_OF.format(t="o")} ELSE {_V2_TAGS_OF.format(t="t")} END,
-            lambda h: h.tag
-        ) AS tags,
-        CASE WHEN regexp_full_match(t.created_at,
-                  '\\d{{4}}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{{1,6}})?(Z|[+-]\\d\\d:\\d\\d)?')
-             THEN try_cast(t.created_at AS TIMESTAMPTZ)::TIMESTAMP END AS created_at,
-        NOT odd_refs AND coalesce(t.id, '') <> ''
-            AND CASE WHEN o IS NOT NULL THEN {_V2_TAGS_KNOWN.format(t="o")}
-                     ELSE {_V2_TAGS_KNOWN.format(t="t")} END AS understood
-    FROM joined
+    FROM leaves
 ), per_tweet AS (
-    SELECT n, understood AND created_at IS NOT NULL AND NOT coalesce(list_contains(tags, NULL), false) AS ok,
-           t.id AS id, created_at, t.author_id AS author_id, t.lang AS lang, text, tags, kind, ref_id
-    FROM decided
+    SELECT k.n, k.id, k.author_id, k.lang, k.kind, k.ref_id,
+        CASE WHEN o.o IS NOT NULL THEN o.o.text ELSE k.own_text END AS text,
+        CASE WHEN o.o IS NOT NULL THEN o.o.tags ELSE k.own_tags END AS tags,
+        CASE WHEN regexp_full_match(k.created_text,
+                  '\\d{{4}}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{{1,6}})?(Z|[+-]\\d\\d:\\d\\d)?')
+             THEN try_cast(k.created_text AS TIMESTAMPTZ)::TIMESTAMP END AS created_at,
+        NOT k.odd_refs AND coalesce(k.id, '') <> ''
+            AND CASE WHEN o.o IS NOT NULL THEN o.o.known ELSE k.own_known END AS understood
+    FROM kinded AS k LEFT JOIN originals AS o ON o.n = k.n AND o.id = k.ref_id AND k.kind = 'retweet'
+), checked AS (
+    SELECT *, understood AND created_at IS NOT NULL AND NOT coalesce(list_contains(tags, NULL), false) AS ok
+    FROM per_tweet
 ), per_line AS (
-    SELECT p.n,
-           any_value(p.p IS NOT NULL AND p.p.data IS NOT NULL) AND coalesce(bool_and(w.ok), true) AS ok
-    FROM pages AS p LEFT JOIN per_tweet AS w ON w.n = p.n GROUP BY p.n
+    SELECT p.n, any_value(p.page_ok) AND coalesce(bool_and(w.ok), true) AS ok
+    FROM pages AS p LEFT JOIN checked AS w ON w.n = p.n GROUP BY p.n
 )
 SELECT l.n, l.ok, w.id, w.created_at, w.author_id, w.lang, w.text, w.tags, w.kind, w.ref_id
-FROM per_line AS l LEFT JOIN per_tweet AS w ON w.n = l.n AND l.ok
+FROM per_line AS l LEFT JOIN checked AS w ON w.n = l.n AND l.ok
 """  # noqa: S608 - only constants are formatted into it
 
 # Every row of the source, with the posts of its understood lines in the store's columns (but for
@@ -290,10 +290,10 @@ def line_offsets(chunk: memoryview) -> np.ndarray:
 
 
 def slices(
-    path: Path, start_offset: int, lines_per_slice: int | None = None
+    path: Path, start_offset: int, lines_per_slice: int | None = None, chunk_bytes: int = CHUNK_BYTES
 ) -> Iterator[tuple[int, memoryview, np.ndarray]]:
     """(offset just past the slice, slice, line offsets within it): chunks, cut to lines_per_slice lines."""
-    for end, chunk in chunks(path, start_offset):
+    for end, chunk in chunks(path, start_offset, chunk_bytes):
         offsets = line_offsets(chunk)
         count = offsets.size - 1
         if not lines_per_slice or count <= lines_per_slice:

@@ -42,6 +42,7 @@ PARSE_ERRORS = (
     orjson.JSONDecodeError,
 )
 DEFAULT_BATCH_SIZE = 20_000
+IMPORT_MEMORY_LIMIT = "256MB"
 PARALLEL_MIN_BYTES = 32 << 20
 CHUNK_BYTES = 16 << 20
 
@@ -225,8 +226,12 @@ class Importer:
         this thread reads ahead and commits the finished chunks in file order."""
         connection = self.connection
         fastpath.prepare(connection)
-        threads = connection.execute("SELECT current_setting('threads')").fetchone()[0]
+        threads, memory = connection.execute(
+            "SELECT current_setting('threads'), current_setting('memory_limit')"
+        ).fetchone()
         connection.execute(f"SET threads = {int(self.workers)}")
+        # Parsed chunks live in Python (Arrow); DuckDB needs little beyond them: keep its share small.
+        connection.execute(f"SET memory_limit = '{IMPORT_MEMORY_LIMIT}'")
         per_commit = self.batch_size if self.batch_size < DEFAULT_BATCH_SIZE else None
         local = threading.local()
 
@@ -242,7 +247,10 @@ class Importer:
 
         def jobs():
             line_number = progress.records
-            for end, chunk, offsets in fastpath.slices(path, progress.byte_offset, per_commit):
+            # one worker: bigger chunks, fewer commits (each writes and syncs DuckDB's log); more workers:
+            # each holds a chunk in flight, so smaller ones keep memory down
+            chunk_bytes = fastpath.CHUNK_BYTES * 2 if self.workers == 1 else fastpath.CHUNK_BYTES
+            for end, chunk, offsets in fastpath.slices(path, progress.byte_offset, per_commit, chunk_bytes):
                 yield end, chunk, offsets, line_number + 1
                 line_number += offsets.size - 1
 
@@ -261,6 +269,7 @@ class Importer:
                     self._postfix(bar, outcome)
         finally:
             connection.execute(f"SET threads = {int(threads)}")
+            connection.execute(f"SET memory_limit = '{memory}'")
 
     def _fast_batch(self, cursor, fmt, module, chunk, offsets, first_number):
         """One batch of lines (numbered from first_number): the posts table, how many posts are keyed by

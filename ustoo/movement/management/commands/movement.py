@@ -18,6 +18,8 @@ REPORT_FORMATS = ("table", "json", "csv", "html", "png")
 
 class Command(BaseCommand):
     help = "Import public social-media data and count a hashtag movement, every figure naming its unit."
+    # Django's system checks cost a third of a second per run and check nothing this command uses.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--db", type=Path, help="DuckDB file (default: DATA_DIR/movement.duckdb)")
