@@ -1,0 +1,58 @@
+"""The only ways a view reaches a campaign: one place per permission rule."""
+
+from django.http import Http404, HttpRequest
+
+from ustoo.campaigns.models import Campaign, CampaignStoryLink, Status
+from ustoo.stories.access import statements_for_author
+
+
+def _is_moderator(request: HttpRequest) -> bool:
+    return request.user.is_authenticated and request.user.is_moderator
+
+
+def get_campaign_for_reader(request: HttpRequest, slug: str) -> Campaign:
+    """Open, closed and visibly rejected campaigns for everyone; one still gathering supporters or
+    waiting for moderation for its starter and moderators; a hidden one for moderators only.
+    Otherwise the same 404 whether it exists or not."""
+    campaign = Campaign.objects.filter(slug=slug).first()
+    if campaign is None:
+        raise Http404
+    if campaign.is_hidden:
+        if not _is_moderator(request):
+            raise Http404
+    elif campaign.status in (Status.GATHERING, Status.PENDING):
+        is_starter = request.user.is_authenticated and campaign.starter_id == request.user.pk
+        if not (is_starter or _is_moderator(request)):
+            raise Http404
+    return campaign
+
+
+def get_campaign_for_starter(request: HttpRequest, slug: str) -> Campaign:
+    if not request.user.is_authenticated:
+        raise Http404
+    campaign = Campaign.objects.filter(slug=slug, starter=request.user).first()
+    if campaign is None or campaign.is_hidden:
+        raise Http404
+    return campaign
+
+
+def get_campaign_for_supporter(slug: str, key: str) -> Campaign:
+    """A campaign gathering supporters, through its supporter link (slug and key)."""
+    campaign = Campaign.objects.filter(slug=slug, sponsor_key=key).first()
+    if campaign is None or campaign.is_hidden:
+        raise Http404
+    return campaign
+
+
+def story_links_for_author(request: HttpRequest):
+    """Requests to show this visitor's stories with campaigns (member stories, or receipt-unlocked)."""
+    return CampaignStoryLink.objects.filter(
+        story__statement__in=statements_for_author(request)
+    ).select_related("campaign", "story")
+
+
+def get_story_link_for_author(request: HttpRequest, link_id: int) -> CampaignStoryLink:
+    try:
+        return story_links_for_author(request).get(pk=link_id)
+    except CampaignStoryLink.DoesNotExist:
+        raise Http404 from None

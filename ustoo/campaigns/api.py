@@ -1,0 +1,144 @@
+"""Campaigns in the JSON API. Signing goes through the same form and service as the page."""
+
+import datetime
+
+from django.http import Http404, HttpRequest
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+
+from ustoo.api import ApiError, rate_limited
+from ustoo.campaigns import figures, limits, services
+from ustoo.campaigns.forms import SignForm
+from ustoo.campaigns.models import Campaign
+from ustoo.core.ratelimit import client_fingerprint
+
+router = Router(tags=["campaigns"])
+
+
+class Threshold(Schema):
+    name: str = Field(..., description="response (the decision maker is asked to respond) or escalation")
+    signatures: int
+    reached_at: datetime.datetime | None
+
+
+class CountryCount(Schema):
+    code: str = Field(..., description="ISO 3166-1 alpha-2")
+    name: str
+    signatures: int
+
+
+class CampaignSummary(Schema):
+    slug: str
+    title: str
+    status: str = Field(..., description="open or closed")
+    signatures: int = Field(..., description="Confirmed signatures")
+    goal: int
+    ends_on: datetime.date
+    decision_maker: str
+
+
+class CampaignOut(CampaignSummary):
+    asks_for: str
+    why: str
+    thresholds: list[Threshold] = Field(..., description="Each threshold, with the time it was reached")
+    by_country: list[CountryCount]
+    response: str | None = None
+    response_at: datetime.datetime | None = None
+    victory: str | None = None
+    victory_at: datetime.datetime | None = None
+
+
+class SignatureIn(Schema):
+    name: str = Field("", description="Required unless hide_name is true")
+    hide_name: bool = False
+    email: str
+    country: str = Field(..., description="ISO 3166-1 alpha-2")
+    postcode: str = ""
+    reason: str = ""
+    wants_updates: bool = False
+
+
+class SignatureAccepted(Schema):
+    status: str = Field("confirmation_pending", description="Always the same, signed before or not")
+    message: str
+
+
+def _summary(campaign: Campaign) -> dict:
+    return {
+        "slug": campaign.slug,
+        "title": campaign.title,
+        "status": campaign.status,
+        "signatures": campaign.signature_count,
+        "goal": campaign.goal,
+        "ends_on": campaign.ends_on,
+        "decision_maker": campaign.decision_maker(),
+    }
+
+
+def _listed(slug: str) -> Campaign:
+    campaign = Campaign.objects.listed().filter(slug=slug).first()
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+@router.get("/campaigns", response=list[CampaignSummary], summary="Open and closed campaigns")
+def list_campaigns(request: HttpRequest, status: str = ""):
+    """The most signed first. `status=open` or `status=closed` narrows the list."""
+    campaigns = Campaign.objects.listed().order_by("-signature_count", "-id")
+    if status:
+        campaigns = campaigns.filter(status=status)
+    return [_summary(campaign) for campaign in campaigns[:200]]
+
+
+@router.get("/campaigns/{slug}", response=CampaignOut, summary="One campaign, with its counts by country")
+def get_campaign(request: HttpRequest, slug: str):
+    campaign = _listed(slug)
+    return {
+        **_summary(campaign),
+        "asks_for": campaign.asks_for,
+        "why": campaign.why,
+        "thresholds": campaign.thresholds(),
+        "by_country": figures.by_country(campaign),
+        "response": campaign.response_text or None,
+        "response_at": campaign.response_at,
+        "victory": campaign.victory_text or None,
+        "victory_at": campaign.victory_at,
+    }
+
+
+@router.post(
+    "/campaigns/{slug}/signatures",
+    response={202: SignatureAccepted},
+    auth=None,
+    summary="Sign a campaign (counted once the e-mailed link is followed)",
+)
+def sign_campaign(request: HttpRequest, slug: str, payload: SignatureIn):
+    """Always 202 with the same body for a valid request, whether or not the address signed
+    before, so the API cannot reveal who signed. 422 names the fields that are not valid (an
+    address at a throwaway domain included); 409 when the campaign is closed; 429 when too many
+    attempts come from one client."""
+    campaign = _listed(slug)
+    limits.install_defaults()
+    rate_limited(request, "campaign_sign")
+    form = SignForm(payload.dict())
+    if not form.is_valid():
+        raise ApiError(
+            422,
+            _("Some fields are not valid."),
+            {name: " ".join(str(message) for message in errors) for name, errors in form.errors.items()},
+        )
+    try:
+        services.sign_campaign(
+            campaign=campaign, signer=form.signer(get_language()), client_hash=client_fingerprint(request)
+        )
+    except services.CampaignRefused as refusal:
+        raise ApiError(409, str(refusal)) from None
+    return Status(
+        202,
+        {
+            "status": "confirmation_pending",
+            "message": _("Check your inbox: the signature counts once the link we sent is opened."),
+        },
+    )

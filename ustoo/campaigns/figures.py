@@ -1,0 +1,146 @@
+"""Where support comes from, read from the counts kept on write (never by counting signatures):
+the top countries, the open JSON/CSV (no personal data), the world map, and the delivery export."""
+
+import csv
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from ustoo.campaigns.models import Campaign, CampaignStoryLink, Signature, SupportCount
+from ustoo.magnitude import worldmap
+from ustoo.magnitude.charts import NO_DATA, SEQUENTIAL, TEXT, classes
+from ustoo.stories.models import Story
+
+
+def region_minimum() -> int:
+    """Regions with fewer signatures are left out of the open data (their country still counts them)."""
+    return getattr(settings, "CAMPAIGN_REGION_MINIMUM", 5)
+
+
+def by_country(campaign: Campaign) -> list[dict]:
+    rows = SupportCount.objects.filter(campaign=campaign, region="", count__gt=0).order_by(
+        "-count", "country"
+    )
+    return [
+        {
+            "code": row.country,
+            "name": str(countries.name(row.country) or row.country),
+            "signatures": row.count,
+        }
+        for row in rows
+    ]
+
+
+def top_countries(campaign: Campaign, limit: int = 10) -> list[dict]:
+    return by_country(campaign)[:limit]
+
+
+def agreed_stories(campaign: Campaign) -> list[Story]:
+    story_ids = CampaignStoryLink.objects.filter(campaign=campaign, agreed_at__isnull=False).values(
+        "story_id"
+    )
+    return list(Story.objects.published().filter(pk__in=story_ids).order_by("-id")[:5])
+
+
+def open_counts(campaign: Campaign) -> dict:
+    regions = SupportCount.objects.filter(
+        campaign=campaign, count__gte=region_minimum(), region__gt=""
+    ).order_by("country", "region")
+    return {
+        "campaign": campaign.slug,
+        "title": campaign.title,
+        "status": campaign.status,
+        "signatures": campaign.signature_count,
+        "goal": campaign.goal,
+        "by_country": by_country(campaign),
+        "by_region": [{"country": r.country, "region": r.region, "signatures": r.count} for r in regions],
+        "region_minimum": region_minimum(),
+    }
+
+
+def _number(value: int) -> str:
+    return f"{value:,}".replace(",", "\u202f")
+
+
+def support_map(campaign: Campaign) -> str:
+    """An SVG world map, countries shaded by signatures; cached while the count is unchanged."""
+    key = f"campaigns:map:{campaign.pk}:{campaign.signature_count}:{get_language()}"
+    if (svg := cache.get(key)) is not None:
+        return svg
+    values = {row["code"]: row["signatures"] for row in by_country(campaign)}
+    bounds = classes(list(values.values()))
+    width, height = worldmap.WIDTH, worldmap.HEIGHT + 34
+    title = _("Where the signatures come from")
+    parts = [
+        format_html(
+            '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
+            'role="img" aria-labelledby="map-title map-desc" font-family="system-ui, sans-serif" '
+            'font-size="13"><title id="map-title">{title}</title><desc id="map-desc">{desc}</desc>'
+            '<g stroke="#ffffff" stroke-width="0.5">',
+            w=width,
+            h=height,
+            title=title,
+            desc=_("Map of the world: the darker a country, the more signatures from there. Grey: none."),
+        )
+    ]
+    for code, path in sorted(worldmap.country_paths().items()):
+        name = str(countries.name(code) or code)
+        value = values.get(code)
+        if value is None:
+            fill, tip = NO_DATA, _("%(country)s: none") % {"country": name}
+        else:
+            index = next(i for i, bound in enumerate(bounds) if value <= bound)
+            fill, tip = SEQUENTIAL[index % len(SEQUENTIAL)], f"{name}: {_number(value)}"
+        parts.append(format_html('<path d="{}" fill="{}"><title>{}</title></path>', path, fill, tip))
+    parts.append("</g>")
+    lower, y = 1, worldmap.HEIGHT + 8
+    for index, bound in enumerate(bounds):
+        x = 10 + index * 150
+        parts.append(
+            format_html(
+                '<rect x="{}" y="{}" width="14" height="14" fill="{}"/>'
+                '<text x="{}" y="{}" fill="{}">{}</text>',
+                x,
+                y,
+                SEQUENTIAL[index % len(SEQUENTIAL)],
+                x + 20,
+                y + 12,
+                TEXT,
+                f"{_number(lower)}–{_number(bound)}",
+            )
+        )
+        lower = bound + 1
+    parts.append("</svg>")
+    svg = mark_safe("".join(parts))  # noqa: S308 - every piece was escaped by format_html
+    cache.set(key, svg, 300)
+    return svg
+
+
+def delivery_csv(campaign: Campaign) -> HttpResponse:
+    """Confirmed signatures for the decision maker: the name only where the signer chose to show
+    it, and the country. No e-mail, postcode or reason."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{campaign.slug}-signatures.csv"'
+    writer = csv.writer(response)
+    writer.writerow([_("name"), _("country")])
+    rows = (
+        Signature.objects.confirmed()
+        .filter(campaign=campaign)
+        .order_by("confirmed_at", "id")
+        .values_list("name", "show_name", "country")
+        .iterator(chunk_size=5000)
+    )
+    for name, show_name, country in rows:
+        writer.writerow([_csv_safe(name) if show_name and name else _("(name not shown)"), country])
+    return response
+
+
+def _csv_safe(text: str) -> str:
+    """No spreadsheet formula injection from a signer's name."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

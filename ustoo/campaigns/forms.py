@@ -1,0 +1,227 @@
+"""Forms for starting, signing and running a campaign. The API feeds its JSON through the same
+forms, so each rule lives in one place."""
+
+import datetime
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from ustoo.campaigns import addresses
+from ustoo.campaigns.models import (
+    ASK_MAX,
+    NAME_MAX,
+    POSTCODE_MAX,
+    REASON_MAX,
+    TITLE_MAX,
+    UPDATE_MAX,
+    WHY_MAX,
+    Campaign,
+    RejectionCode,
+    Status,
+)
+from ustoo.campaigns.services import CampaignDraft, SignerDetails, longest_run_days
+from ustoo.core.validators import validate_encodable
+
+GOAL_MAX = 100_000_000
+
+
+class TextField(forms.CharField):
+    default_validators = [validate_encodable]
+
+
+def validate_signer_email(value: str) -> None:
+    if addresses.is_disposable(value):
+        raise ValidationError(
+            _("Addresses at throwaway e-mail services cannot sign. Use an address you keep."),
+            code="disposable",
+        )
+
+
+validate_postcode = RegexValidator(
+    r"^[0-9A-Za-z][0-9A-Za-z \-]*$", _("A postcode has only letters, digits, spaces and hyphens.")
+)
+
+
+def _country_choices():
+    return [("", _("Choose your country")), *countries]
+
+
+class CampaignForm(forms.Form):
+    title = TextField(label=_("Title"), max_length=TITLE_MAX)
+    asks_for = TextField(
+        label=_("What do you ask for?"),
+        max_length=ASK_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One clear action the decision maker can take."),
+    )
+    decision_maker_name = TextField(label=_("Decision maker's name"), max_length=120)
+    decision_maker_role = TextField(label=_("Their role"), max_length=120)
+    decision_maker_organisation = TextField(label=_("Their organisation"), max_length=160)
+    decision_maker_email = forms.EmailField(
+        label=_("Their e-mail address (optional, never shown)"),
+        required=False,
+        help_text=_("At the response threshold we ask them for a response at this address."),
+    )
+    why = TextField(label=_("Why it matters"), max_length=WHY_MAX, widget=forms.Textarea(attrs={"rows": 8}))
+    goal = forms.IntegerField(label=_("Signature goal"), min_value=1, max_value=GOAL_MAX, initial=1000)
+    ends_on = forms.DateField(
+        label=_("End date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("At most six months from today."),
+    )
+    stories = forms.CharField(
+        label=_("Stories to link (optional)"),
+        required=False,
+        max_length=500,
+        help_text=_(
+            "Numbers or addresses of published stories, separated by spaces. A story shows with the "
+            "campaign only once its author agrees."
+        ),
+    )
+
+    def clean_ends_on(self) -> datetime.date:
+        ends_on = self.cleaned_data["ends_on"]
+        today = timezone.localdate()
+        if ends_on <= today:
+            raise ValidationError(_("The end date must be after today."))
+        if ends_on > today + datetime.timedelta(days=longest_run_days()):
+            raise ValidationError(_("A campaign runs for at most six months."))
+        return ends_on
+
+    def clean_stories(self) -> list[int]:
+        """Each story as its number or its address (the number is the last one in it)."""
+        numbers = []
+        for item in re.split(r"[\s,]+", self.cleaned_data["stories"]):
+            if match := re.search(r"(\d+)\D*$", item):
+                numbers.append(int(match.group(1)))
+        return numbers[:10]
+
+    def draft(self) -> CampaignDraft:
+        data = self.cleaned_data
+        return CampaignDraft(
+            title=data["title"],
+            asks_for=data["asks_for"],
+            decision_maker_name=data["decision_maker_name"],
+            decision_maker_role=data["decision_maker_role"],
+            decision_maker_organisation=data["decision_maker_organisation"],
+            decision_maker_email=data["decision_maker_email"],
+            why=data["why"],
+            goal=data["goal"],
+            ends_on=data["ends_on"],
+        )
+
+
+class SignForm(forms.Form):
+    name = TextField(label=_("Your name"), max_length=NAME_MAX, required=False)
+    hide_name = forms.BooleanField(label=_("Don't show my name"), required=False)
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        max_length=254,
+        validators=[validate_signer_email],
+        help_text=_("We send one link to confirm it. It is never shown, shared or sold."),
+    )
+    country = forms.ChoiceField(label=_("Country"), choices=_country_choices)
+    postcode = TextField(
+        label=_("Postcode (optional)"),
+        max_length=POSTCODE_MAX,
+        required=False,
+        validators=[validate_postcode],
+    )
+    reason = TextField(
+        label=_("Why you sign (optional)"),
+        max_length=REASON_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    wants_updates = forms.BooleanField(label=_("E-mail me news of this campaign"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("hide_name") and not (data.get("name") or "").strip() and not self.has_error("name"):
+            self.add_error("name", _("Give your name, or tick “Don't show my name”."))
+        return data
+
+    def signer(self, language: str) -> SignerDetails:
+        data = self.cleaned_data
+        return SignerDetails(
+            name=data["name"].strip(),
+            show_name=not data["hide_name"],
+            email=data["email"],
+            country=data["country"],
+            postcode=data["postcode"],
+            reason=data["reason"].strip(),
+            wants_updates=data["wants_updates"],
+            language=language,
+        )
+
+
+class MemberSignForm(forms.Form):
+    wants_updates = forms.BooleanField(label=_("E-mail me news of this campaign"), required=False)
+
+
+class MemberEmailForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"), max_length=254, validators=[validate_signer_email])
+    name = TextField(
+        label=_("Name to show when you sign (optional)"),
+        max_length=NAME_MAX,
+        required=False,
+        help_text=_("Leave empty to sign without showing a name."),
+    )
+    country = forms.ChoiceField(label=_("Country"), choices=_country_choices)
+    postcode = TextField(
+        label=_("Postcode (optional)"),
+        max_length=POSTCODE_MAX,
+        required=False,
+        validators=[validate_postcode],
+    )
+
+
+class UpdateForm(forms.Form):
+    text = TextField(label=_("Your update"), max_length=UPDATE_MAX, widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class VictoryForm(forms.Form):
+    text = TextField(label=_("What was won"), max_length=UPDATE_MAX, widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class ResponseForm(forms.Form):
+    text = TextField(
+        label=_("The decision maker's response, as received"),
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+    )
+
+
+class ReviewForm(forms.Form):
+    PUBLISH = "publish"
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[(PUBLISH, _("Publish")), *RejectionCode.choices],
+        widget=forms.RadioSelect,
+    )
+    duplicate_of = forms.CharField(
+        label=_("If a duplicate: the original campaign's address"), required=False, max_length=200
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == RejectionCode.DUPLICATE:
+            slug = (data.get("duplicate_of") or "").rstrip("/").rsplit("/", 1)[-1]
+            original = Campaign.objects.filter(slug=slug, status__in=[Status.OPEN, Status.CLOSED]).first()
+            if original is None:
+                self.add_error("duplicate_of", _("Give the address of a published campaign."))
+            data["original"] = original
+        return data
+
+
+class InvalidateForm(forms.Form):
+    signatures = forms.TypedMultipleChoiceField(coerce=int, label=_("Signatures"))
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["signatures"].choices = choices

@@ -1,0 +1,549 @@
+"""Campaign workflows. Each changes what it must in one transaction and writes its line in the
+campaign log; counts change only here, in the same transaction as the signature they count.
+
+Locks are always taken campaign first, then signatures, so concurrent confirmations, withdrawals
+and invalidations on PostgreSQL queue up instead of deadlocking."""
+
+import datetime
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import CharField, F, Value
+from django.db.models.functions import Cast, Concat
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from ustoo.accounts.models import Member
+from ustoo.campaigns import addresses, mail, tokens
+from ustoo.campaigns.models import (
+    Campaign,
+    CampaignDecision,
+    CampaignStoryLink,
+    CampaignUpdate,
+    ConfirmedEmail,
+    DecisionAction,
+    RejectionCode,
+    Signature,
+    SignatureStatus,
+    Sponsor,
+    Status,
+    SupportCount,
+    UpdateKind,
+    escalation_threshold,
+    region_of,
+    response_threshold,
+)
+from ustoo.stories.models import Statement, Story
+
+
+class CampaignRefused(Exception):
+    """An action that cannot be done now; the message says why, in plain words."""
+
+
+def sponsors_needed() -> int:
+    return getattr(settings, "CAMPAIGN_SPONSORS_NEEDED", 5)
+
+
+def longest_run_days() -> int:
+    return getattr(settings, "CAMPAIGN_MAX_DAYS", 183)
+
+
+def _log(*, action: str, campaign: Campaign, actor: Member | None = None, code: str = "", count=None):
+    return CampaignDecision.objects.create(
+        actor=actor,
+        actor_name=actor.username if actor is not None else "",
+        action=action,
+        campaign_id=campaign.pk,
+        code=code,
+        count=count,
+    )
+
+
+# --- Starting and supporting ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CampaignDraft:
+    title: str
+    asks_for: str
+    decision_maker_name: str
+    decision_maker_role: str
+    decision_maker_organisation: str
+    why: str
+    goal: int
+    ends_on: datetime.date
+    decision_maker_email: str = ""
+
+
+def _unique_slug(title: str) -> str:
+    base = slugify(title)[:60].strip("-") or "campaign"
+    while True:
+        slug = f"{base}-{get_random_string(6, 'abcdefghijkmnpqrstuvwxyz23456789')}"
+        if not Campaign.objects.filter(slug=slug).exists():
+            return slug
+
+
+def start_campaign(*, starter: Member, draft: CampaignDraft, story_ids: list[int] = ()) -> Campaign:
+    """A new campaign, gathering its supporters. Stories the starter wrote are linked at once; the
+    authors of the others are asked, and their stories show only once they agree."""
+    today = timezone.localdate()
+    if draft.ends_on <= today or draft.ends_on > today + datetime.timedelta(days=longest_run_days()):
+        raise CampaignRefused(_("The end date must be after today and at most six months away."))
+    with transaction.atomic():
+        campaign = Campaign.objects.create(
+            slug=_unique_slug(draft.title),
+            title=draft.title,
+            asks_for=draft.asks_for,
+            decision_maker_name=draft.decision_maker_name,
+            decision_maker_role=draft.decision_maker_role,
+            decision_maker_organisation=draft.decision_maker_organisation,
+            decision_maker_email=draft.decision_maker_email,
+            why=draft.why,
+            goal=draft.goal,
+            ends_on=draft.ends_on,
+            starter=starter,
+        )
+        own = set(Statement.objects.owned_by_member(starter).values_list("pk", flat=True))
+        for story in Story.objects.published().filter(pk__in=list(story_ids)):
+            CampaignStoryLink.objects.create(
+                campaign=campaign,
+                story=story,
+                agreed_at=timezone.now() if story.statement_id in own else None,
+            )
+        _log(action=DecisionAction.START, campaign=campaign, actor=starter)
+    return campaign
+
+
+def support_campaign(*, campaign: Campaign, member: Member) -> bool:
+    """Back a campaign through its supporter link. With enough supporters it goes to moderation.
+    Returns whether this member's support was new."""
+    if campaign.starter_id == member.pk:
+        raise CampaignRefused(_("You started this campaign: ask others to support it."))
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if campaign.status != Status.GATHERING:
+            return False
+        try:
+            with transaction.atomic():
+                Sponsor.objects.create(campaign=campaign, member=member)
+        except IntegrityError:
+            return False
+        supporters = Sponsor.objects.filter(campaign=campaign).count()
+        if supporters >= sponsors_needed():
+            campaign.status = Status.PENDING
+            campaign.submitted_at = timezone.now()
+            campaign.save(update_fields=["status", "submitted_at"])
+            _log(action=DecisionAction.SUBMIT, campaign=campaign, count=supporters)
+    return True
+
+
+def agree_to_story_link(*, link: CampaignStoryLink, agree: bool) -> None:
+    """The story's author decides whether their story is shown with the campaign."""
+    if agree:
+        link.agreed_at = timezone.now()
+        link.save(update_fields=["agreed_at"])
+    else:
+        link.delete()
+
+
+# --- Review --------------------------------------------------------------------------------------
+
+
+def publish_campaign(*, campaign: Campaign, moderator: Member) -> Campaign:
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if campaign.status != Status.PENDING:
+            raise CampaignRefused(_("Only a campaign waiting for moderation can be published."))
+        now = timezone.now()
+        campaign.status, campaign.published_at, campaign.decided_at = Status.OPEN, now, now
+        campaign.save(update_fields=["status", "published_at", "decided_at"])
+        _log(action=DecisionAction.PUBLISH, campaign=campaign, actor=moderator)
+    return campaign
+
+
+def reject_campaign(
+    *, campaign: Campaign, moderator: Member, code: str, duplicate_of: Campaign | None = None
+) -> Campaign:
+    if code not in RejectionCode.values:
+        raise CampaignRefused(_("Choose a reason."))
+    if code == RejectionCode.DUPLICATE and (duplicate_of is None or duplicate_of.pk == campaign.pk):
+        raise CampaignRefused(_("Name the campaign this one duplicates."))
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if campaign.status != Status.PENDING:
+            raise CampaignRefused(_("Only a campaign waiting for moderation can be rejected."))
+        campaign.status, campaign.rejection_code, campaign.decided_at = Status.REJECTED, code, timezone.now()
+        campaign.duplicate_of = duplicate_of if code == RejectionCode.DUPLICATE else None
+        campaign.save(update_fields=["status", "rejection_code", "decided_at", "duplicate_of"])
+        _log(action=DecisionAction.REJECT, campaign=campaign, actor=moderator, code=code)
+    return campaign
+
+
+# --- Signing -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignerDetails:
+    name: str
+    show_name: bool
+    email: str
+    country: str
+    postcode: str = ""
+    reason: str = ""
+    wants_updates: bool = False
+    language: str = "en"
+
+
+def _resend_after() -> datetime.timedelta:
+    return datetime.timedelta(minutes=getattr(settings, "CAMPAIGN_RESEND_MINUTES", 10))
+
+
+def sign_campaign(*, campaign: Campaign, signer: SignerDetails, client_hash: str = "") -> None:
+    """Record a signature waiting for its e-mail confirmation and mail the link.
+
+    The answer is the same whether the address is new, waiting or already counted, so signing
+    cannot reveal who signed: nothing is returned, an already-counted signature is left alone, and
+    a waiting one gets a fresh link (at most every few minutes, so nobody can flood an inbox)."""
+    if not campaign.accepts_signatures():
+        raise CampaignRefused(_("This campaign is closed: it no longer takes signatures."))
+    email_hash = addresses.address_hash(signer.email)
+    now = timezone.now()
+    fields = {
+        "name": signer.name,
+        "show_name": signer.show_name and bool(signer.name),
+        "email": signer.email.strip(),
+        "email_domain": addresses.domain_of(signer.email),
+        "country": signer.country,
+        "postcode": signer.postcode.strip().upper(),
+        "region": region_of(signer.country, signer.postcode),
+        "reason": signer.reason,
+        "wants_updates": signer.wants_updates,
+        "language": signer.language,
+        "client_hash": client_hash,
+    }
+    with transaction.atomic():
+        existing = (
+            Signature.objects.select_for_update().filter(campaign=campaign, email_hash=email_hash).first()
+        )
+        if existing is None:
+            try:
+                with transaction.atomic():
+                    signature = Signature.objects.create(
+                        campaign=campaign, email_hash=email_hash, nonce=secrets.token_urlsafe(16), **fields
+                    )
+            except IntegrityError:  # the same address, signing at the same moment elsewhere
+                return
+        elif existing.status in (SignatureStatus.PENDING, SignatureStatus.WITHDRAWN):
+            if existing.mailed_at is not None and now - existing.mailed_at < _resend_after():
+                return
+            signature = existing
+            for name, value in fields.items():
+                setattr(signature, name, value)
+            signature.status = SignatureStatus.PENDING
+            signature.nonce = secrets.token_urlsafe(16)
+            signature.created_at = now
+            signature.withdrawn_at = None
+            signature.save()
+        else:  # confirmed (counted already) or invalidated: nothing changes, and nothing says so
+            return
+        Signature.objects.filter(pk=signature.pk).update(mailed_at=now)
+    mail.send([mail.confirmation(signature)])
+
+
+class LinkUsed(CampaignRefused):
+    pass
+
+
+def signature_for_confirmation(token: str) -> Signature:
+    """The signature a confirmation link is for, while the link is still good."""
+    try:
+        pk, nonce = tokens.read("confirm", token, max_age_seconds=mail.confirm_hours() * 3600)
+    except tokens.ExpiredLink:
+        raise CampaignRefused(
+            _("This link has expired. Sign again on the campaign's page to get a new one.")
+        ) from None
+    except tokens.BadLink:
+        raise CampaignRefused(_("This link is not valid. Copy the whole link from the e-mail.")) from None
+    signature = Signature.objects.select_related("campaign").filter(pk=pk).first()
+    if signature is None or signature.nonce != nonce or signature.status != SignatureStatus.PENDING:
+        raise LinkUsed(_("This link was already used. A signature is counted once."))
+    return signature
+
+
+def confirm_signature(*, token: str) -> Signature:
+    """Count a signature whose confirmation link was followed. Single use: the nonce is emptied."""
+    found = signature_for_confirmation(token)
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=found.campaign_id)
+        signature = Signature.objects.select_for_update().get(pk=found.pk)
+        if signature.nonce != found.nonce or signature.status != SignatureStatus.PENDING:
+            raise LinkUsed(_("This link was already used. A signature is counted once."))
+        if not campaign.accepts_signatures():
+            raise CampaignRefused(
+                _("This campaign closed before you confirmed: your signature was not counted.")
+            )
+        signature.status, signature.nonce, signature.confirmed_at = (
+            SignatureStatus.CONFIRMED,
+            "",
+            timezone.now(),
+        )
+        signature.save(update_fields=["status", "nonce", "confirmed_at"])
+        _count(campaign, [signature], +1)
+    signature.campaign = campaign
+    return signature
+
+
+def sign_as_member(*, campaign: Campaign, member: Member, wants_updates: bool, language: str) -> bool:
+    """One click: a member with a confirmed e-mail signs and is counted at once. Returns whether a
+    new signature was counted (False when this address had already signed)."""
+    address = ConfirmedEmail.objects.filter(member=member, confirmed_at__isnull=False).first()
+    if address is None:
+        raise CampaignRefused(_("Confirm an e-mail address on your account first."))
+    email_hash = addresses.address_hash(address.email)
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if not campaign.accepts_signatures():
+            raise CampaignRefused(_("This campaign is closed: it no longer takes signatures."))
+        signature = (
+            Signature.objects.select_for_update().filter(campaign=campaign, email_hash=email_hash).first()
+        )
+        if signature is not None and signature.status in (
+            SignatureStatus.CONFIRMED,
+            SignatureStatus.INVALIDATED,
+        ):
+            return False
+        signature = signature or Signature(campaign=campaign, email_hash=email_hash)
+        signature.name, signature.show_name = address.name, bool(address.name)
+        signature.email, signature.email_domain = address.email, addresses.domain_of(address.email)
+        signature.country, signature.postcode = address.country, address.postcode
+        signature.region = region_of(str(address.country), address.postcode)
+        signature.wants_updates, signature.language, signature.member = wants_updates, language, member
+        signature.status, signature.nonce, signature.withdrawn_at = SignatureStatus.CONFIRMED, "", None
+        signature.confirmed_at = timezone.now()
+        signature.save()
+        _count(campaign, [signature], +1)
+    return True
+
+
+def _count(campaign: Campaign, signatures: list[Signature], delta: int) -> None:
+    """Move the campaign's total and its country and region counts by `delta` per signature, and
+    note the time each threshold is first reached. The caller holds the campaign's lock."""
+    if not signatures:
+        return
+    Campaign.objects.filter(pk=campaign.pk).update(
+        signature_count=F("signature_count") + delta * len(signatures)
+    )
+    cells: dict[tuple[str, str], int] = {}
+    for signature in signatures:
+        country = str(signature.country)
+        cells[(country, "")] = cells.get((country, ""), 0) + delta
+        if signature.region:
+            cells[(country, signature.region)] = cells.get((country, signature.region), 0) + delta
+    for (country, region), change in cells.items():
+        updated = SupportCount.objects.filter(campaign=campaign, country=country, region=region).update(
+            count=F("count") + change
+        )
+        if not updated:
+            SupportCount.objects.create(campaign=campaign, country=country, region=region, count=change)
+    campaign.refresh_from_db(fields=["signature_count"])
+    now, reached = timezone.now(), []
+    if campaign.response_requested_at is None and campaign.signature_count >= response_threshold():
+        campaign.response_requested_at = now
+        reached.append(("response_requested_at", DecisionAction.RESPONSE_THRESHOLD))
+    if campaign.escalated_at is None and campaign.signature_count >= escalation_threshold():
+        campaign.escalated_at = now
+        reached.append(("escalated_at", DecisionAction.ESCALATION_THRESHOLD))
+    if reached:
+        campaign.save(update_fields=[field for field, _action in reached])
+        for _field, action in reached:
+            _log(action=action, campaign=campaign, count=campaign.signature_count)
+
+
+# --- The signer's own link -----------------------------------------------------------------------
+
+
+def signature_for_signer(token: str) -> Signature:
+    try:
+        pk, key = tokens.read("manage", token)
+    except (tokens.BadLink, tokens.ExpiredLink):
+        raise CampaignRefused(_("This link is not valid. Copy the whole link from the e-mail.")) from None
+    signature = Signature.objects.select_related("campaign").filter(pk=pk).first()
+    if signature is None or not signature.manage_key or not secrets.compare_digest(signature.manage_key, key):
+        raise CampaignRefused(_("This link is not valid any more."))
+    return signature
+
+
+def withdraw_signature(*, signature: Signature) -> None:
+    """The signer takes their signature back: it stops counting and their details are wiped (only
+    the keyed hash stays, so signing again is still one signature)."""
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=signature.campaign_id)
+        signature = Signature.objects.select_for_update().get(pk=signature.pk)
+        if signature.status in (SignatureStatus.WITHDRAWN, SignatureStatus.INVALIDATED):
+            return
+        if signature.status == SignatureStatus.CONFIRMED:
+            _count(campaign, [signature], -1)
+        signature.status, signature.withdrawn_at = SignatureStatus.WITHDRAWN, timezone.now()
+        signature.name = signature.email = signature.postcode = signature.reason = signature.client_hash = ""
+        signature.show_name = signature.wants_updates = False
+        signature.nonce, signature.member = "", None
+        signature.save()
+
+
+def stop_updates(*, signature: Signature) -> None:
+    Signature.objects.filter(pk=signature.pk).update(wants_updates=False)
+
+
+# --- Members' e-mail for one-click signing ------------------------------------------------------
+
+
+def set_member_email(
+    *, member: Member, email: str, name: str, country: str, postcode: str, language: str
+) -> ConfirmedEmail:
+    """Store (or replace) the member's signing address and mail it a confirmation link."""
+    address, _created = ConfirmedEmail.objects.update_or_create(
+        member=member,
+        defaults={
+            "email": email.strip(),
+            "name": name,
+            "country": country,
+            "postcode": postcode.strip().upper(),
+            "nonce": secrets.token_urlsafe(16),
+            "confirmed_at": None,
+            "created_at": timezone.now(),
+        },
+    )
+    mail.send([mail.member_email_confirmation(address, language)])
+    return address
+
+
+def confirm_member_email(*, token: str, member: Member) -> ConfirmedEmail:
+    try:
+        pk, nonce = tokens.read("email", token, max_age_seconds=mail.confirm_hours() * 3600)
+    except tokens.ExpiredLink:
+        raise CampaignRefused(_("This link has expired. Ask for a new one.")) from None
+    except tokens.BadLink:
+        raise CampaignRefused(_("This link is not valid. Copy the whole link from the e-mail.")) from None
+    updated = (
+        ConfirmedEmail.objects.filter(pk=pk, member=member, nonce=nonce)
+        .exclude(nonce="")
+        .update(nonce="", confirmed_at=timezone.now())
+    )
+    if not updated:
+        raise CampaignRefused(_("This link was already used, or is for another account."))
+    return ConfirmedEmail.objects.get(pk=pk)
+
+
+# --- Outcomes ------------------------------------------------------------------------------------
+
+
+def post_update(*, campaign: Campaign, starter: Member, text: str) -> CampaignUpdate:
+    """The starter's news, e-mailed to signers who opted in by the next `send_campaign_mail`."""
+    if campaign.status not in (Status.OPEN, Status.CLOSED):
+        raise CampaignRefused(_("Updates can be posted once the campaign is published."))
+    with transaction.atomic():
+        posted = CampaignUpdate.objects.create(campaign=campaign, kind=UpdateKind.UPDATE, text=text)
+        _log(action=DecisionAction.UPDATE, campaign=campaign, actor=starter)
+    return posted
+
+
+def declare_victory(*, campaign: Campaign, starter: Member, text: str) -> CampaignUpdate:
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if campaign.status not in (Status.OPEN, Status.CLOSED):
+            raise CampaignRefused(_("Only a published campaign can declare victory."))
+        if campaign.victory_at is not None:
+            raise CampaignRefused(_("Victory was already declared."))
+        campaign.victory_at, campaign.victory_text = timezone.now(), text
+        campaign.save(update_fields=["victory_at", "victory_text"])
+        posted = CampaignUpdate.objects.create(campaign=campaign, kind=UpdateKind.VICTORY, text=text)
+        _log(action=DecisionAction.VICTORY, campaign=campaign, actor=starter)
+    return posted
+
+
+def publish_response(*, campaign: Campaign, moderator: Member, text: str) -> CampaignUpdate:
+    """The decision maker's answer (received by the site) is published and sent to opted-in signers."""
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if campaign.status not in (Status.OPEN, Status.CLOSED):
+            raise CampaignRefused(_("Only a published campaign can have a response."))
+        campaign.response_text, campaign.response_at = text, timezone.now()
+        campaign.save(update_fields=["response_text", "response_at"])
+        posted = CampaignUpdate.objects.create(campaign=campaign, kind=UpdateKind.RESPONSE, text=text)
+        _log(action=DecisionAction.RESPONSE, campaign=campaign, actor=moderator)
+    return posted
+
+
+def close_due_campaigns(*, now: datetime.datetime | None = None) -> int:
+    """Close every open campaign whose end date has passed."""
+    now = now or timezone.now()
+    closed = 0
+    for campaign in Campaign.objects.due_to_close(now):
+        with transaction.atomic():
+            updated = Campaign.objects.filter(pk=campaign.pk, status=Status.OPEN).update(
+                status=Status.CLOSED, closed_at=now
+            )
+            if updated:
+                _log(action=DecisionAction.CLOSE, campaign=campaign, count=campaign.signature_count)
+                closed += 1
+    return closed
+
+
+# --- Integrity and delivery ----------------------------------------------------------------------
+
+
+def invalidate_signatures(*, campaign: Campaign, moderator: Member, signature_ids: list[int]) -> int:
+    """Invalidate a selection of signatures; those that counted stop counting. Returns how many."""
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        selected = list(
+            Signature.objects.select_for_update()
+            .filter(campaign=campaign, pk__in=signature_ids)
+            .exclude(status__in=[SignatureStatus.INVALIDATED, SignatureStatus.WITHDRAWN])
+        )
+        if not selected:
+            return 0
+        _count(campaign, [s for s in selected if s.status == SignatureStatus.CONFIRMED], -1)
+        Signature.objects.filter(pk__in=[s.pk for s in selected]).update(
+            status=SignatureStatus.INVALIDATED, invalidated_at=timezone.now(), nonce="", wants_updates=False
+        )
+        _log(action=DecisionAction.INVALIDATE, campaign=campaign, actor=moderator, count=len(selected))
+    return len(selected)
+
+
+def approve_delivery(*, campaign: Campaign, moderator: Member) -> None:
+    with transaction.atomic():
+        Campaign.objects.filter(pk=campaign.pk).update(
+            delivery_approved_at=timezone.now(), delivery_approved_by=moderator
+        )
+        _log(action=DecisionAction.APPROVE_DELIVERY, campaign=campaign, actor=moderator)
+
+
+def anonymise_campaign_signers(*, campaign: Campaign, now: datetime.datetime) -> int:
+    """Wipe every signer's name, address, postcode, reason and links; counted signatures keep only
+    their country and region, the others are deleted. Returns how many signatures were counted."""
+    with transaction.atomic():
+        signatures = Signature.objects.filter(campaign=campaign)
+        signatures.exclude(status=SignatureStatus.CONFIRMED).delete()
+        kept = signatures.update(
+            name="",
+            show_name=False,
+            email="",
+            email_hash=Concat(Value("anonymised:"), Cast("id", output_field=CharField())),
+            email_domain="",
+            postcode="",
+            reason="",
+            wants_updates=False,
+            member=None,
+            client_hash="",
+            nonce="",
+            manage_key="",
+            anonymised_at=now,
+        )
+        Campaign.objects.filter(pk=campaign.pk).update(anonymised_at=now, decision_maker_email="")
+        _log(action=DecisionAction.ANONYMISE, campaign=campaign, count=kept)
+    return kept
