@@ -96,10 +96,14 @@ def hit(request: HttpRequest, scope: str) -> int | None:
 
 def site_attempts(scope: str, window_seconds: int = 60) -> int:
     """Count one attempt at `scope` across the whole site in the current window; return the count."""
+    if not settings.RATE_LIMITS_ENABLED:
+        return 0
     window = int(time.time() // window_seconds)
     return _count(f"rl:site:{scope}:{window}", window_seconds)
 
 
 def site_is_flooded(scope: str, window_seconds: int = 60) -> bool:
+    if not settings.RATE_LIMITS_ENABLED:
+        return False
     window = int(time.time() // window_seconds)
     return (cache.get(f"rl:site:{scope}:{window}") or 0) > settings.FLOOD_THRESHOLD_PER_MINUTE
