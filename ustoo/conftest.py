@@ -4,7 +4,7 @@ import os
 
 import pytest
 from hypothesis import settings as hypothesis_settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.test import Client
 
 from ustoo.accounts.models import Member, Role, TrustLevel
@@ -33,9 +33,11 @@ def _plain_http_and_clean_cache(settings):
     settings.SHARED_PAGE_SECONDS = 0
     # Rate limits are tested on their own (moderation/tests/test_rate_limits.py).
     settings.RATE_LIMITS_ENABLED = False
-    cache.clear()
+    for name in ("default", "local"):
+        caches[name].clear()
     yield
-    cache.clear()
+    for name in ("default", "local"):
+        caches[name].clear()
 
 
 def make_member(

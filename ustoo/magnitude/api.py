@@ -2,13 +2,15 @@
 
 import datetime
 
+import orjson
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from ustoo.api import ApiError
 from ustoo.magnitude import figures
-from ustoo.magnitude.services import current_release
+from ustoo.magnitude.services import current_release, release_seconds
 
 router = Router(tags=["magnitude"])
 
@@ -75,9 +77,26 @@ def magnitude(request: HttpRequest, query: Query[MagnitudeQuery]):
         output = figures.parse_format(query.format)
     except figures.BadParameter as error:
         raise ApiError(400, error.message, {error.name: error.message}) from None
-    data = figures.open_data(release=current_release(), names=names, window=window)
+    release = current_release()
     if output == "csv":
+        data = figures.open_data(release=release, names=names, window=window)
         response = HttpResponse(figures.to_csv(data), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="magnitude.csv"'
         return response
-    return data
+    return HttpResponse(_released_json(release, names, window), content_type="application/json")
+
+
+def _released_json(release, names: list[str], window: figures.Window) -> bytes:
+    """The JSON body. Everything but the headline is fixed for the release's period, so it is built
+    once per process and period (then only the exact total is filled in), and serialised with orjson
+    rather than validated field by field on every request."""
+    key = f"magnitude:api:{release.pk}:{','.join(names)}:{window.since}:{window.until}"
+    local = caches["local"]
+    released = local.get(key)
+    if released is None:
+        released = MagnitudeOut(**figures.open_data(release=release, names=names, window=window)).model_dump(
+            mode="json", exclude={"statements", "as_of"}
+        )
+        local.set(key, released, release_seconds())
+    total, as_of = figures.headline()
+    return orjson.dumps({"statements": total, "as_of": as_of, **released}, option=orjson.OPT_UTC_Z)
