@@ -238,7 +238,8 @@ def sign_campaign(*, campaign: Campaign, signer: SignerDetails, client_hash: str
             except IntegrityError:  # the same address, signing at the same moment elsewhere
                 return
         elif existing.status in (SignatureStatus.PENDING, SignatureStatus.WITHDRAWN):
-            if existing.mailed_at is not None and now - existing.mailed_at < _resend_after():
+            recently_mailed = existing.mailed_at is not None and now - existing.mailed_at < _resend_after()
+            if existing.status == SignatureStatus.PENDING and recently_mailed:
                 return
             signature = existing
             for name, value in fields.items():

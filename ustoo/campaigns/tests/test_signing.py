@@ -1,0 +1,233 @@
+"""Signing and confirming through the loopback SMTP server: the neutral answer, single-use and
+expiring links, closed campaigns, bad input, withdrawal, and members signing in one click."""
+
+import datetime
+
+import pytest
+from django.core import signing
+
+from ustoo.campaigns import tokens
+from ustoo.campaigns.models import Campaign, Signature, SupportCount
+from ustoo.conftest import logged_in_client, make_member
+
+from .conftest import SIGNER
+
+pytestmark = pytest.mark.django_db
+
+
+def _sign(client, campaign, **fields):
+    return client.post(f"/campaigns/{campaign.slug}/sign/", {**SIGNER, **fields})
+
+
+def test_the_confirmation_email_links_to_the_configured_site_and_counts_once(smtp, campaign, stranger):
+    response = _sign(stranger, campaign)
+    assert response.status_code == 302
+    assert response["Location"] == f"/campaigns/{campaign.slug}/check-your-inbox/"
+    campaign.refresh_from_db()
+    assert campaign.signature_count == 0  # not before the address is confirmed
+    [received] = smtp.messages
+    assert received.to == "ada@example.org" and received.sender == "campaigns@example.org"
+    assert received.subject.endswith("Confirm your signature")
+    link = next(link for link in received.links() if "/confirm/" in link)
+    assert link.startswith("https://petitions.example.org/campaigns/confirm/")
+    path = received.path("/confirm/")
+    # Opening the link (as a mail scanner would) does not use it up.
+    assert "Confirm my signature" in stranger.get(path).content.decode()
+    confirmed = stranger.post(path)
+    assert confirmed.status_code == 200 and "your signature counts" in confirmed.content.decode()
+    campaign.refresh_from_db()
+    assert campaign.signature_count == 1
+    assert SupportCount.objects.get(campaign=campaign, country="GB", region="").count == 1
+    assert SupportCount.objects.get(campaign=campaign, country="GB", region="SW").count == 1
+    # A reused link: a clear message, nothing counted twice.
+    again = stranger.post(path)
+    assert again.status_code == 400 and "already used" in again.content.decode()
+    campaign.refresh_from_db()
+    assert campaign.signature_count == 1
+
+
+def test_an_already_signed_address_gets_the_same_answer_and_no_mail(smtp, campaign, stranger, survivor):
+    _sign(stranger, campaign)
+    stranger.post(smtp.messages[0].path("/confirm/"))
+    smtp.clear()
+    first = _sign(survivor, campaign, name="Someone Else", email="ADA@Example.org")
+    new = _sign(survivor, campaign, email="new@example.org")
+    assert first.status_code == new.status_code == 302
+    assert survivor.get(first["Location"]).content == survivor.get(new["Location"]).content
+    assert [m.to for m in smtp.messages] == ["new@example.org"]
+    campaign.refresh_from_db()
+    assert campaign.signature_count == 1
+    assert Signature.objects.get(campaign=campaign, email="ada@example.org").name == "Ada Lovelace"
+
+
+@pytest.mark.parametrize(
+    ("first", "variant"),
+    [
+        ("jane.doe@gmail.com", "JaneDoe+petitions@googlemail.com"),
+        ("jane@outlook.com", "Jane+x@Outlook.com"),
+        ("jane@icloud.com", "jane+tag@ICLOUD.COM"),
+        ("jane@fastmail.com", "jane+news@fastmail.com"),
+        ("jane@proton.me", "JANE+a@proton.me"),
+        ("Jane@Example.org", "jane@example.ORG"),
+    ],
+)
+def test_variants_of_one_address_sign_once(smtp, campaign, stranger, first, variant):
+    _sign(stranger, campaign, email=first)
+    stranger.post(smtp.messages[-1].path("/confirm/"))
+    _sign(stranger, campaign, email=variant)
+    assert len(smtp.messages) == 1
+    campaign.refresh_from_db()
+    assert campaign.signature_count == 1
+    assert Signature.objects.filter(campaign=campaign).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("first", "other"),
+    [
+        ("jane.doe@example.org", "janedoe@example.org"),  # dots matter outside Gmail
+        ("jane+a@example.org", "jane+b@example.org"),  # so do plus tags at unknown providers
+    ],
+)
+def test_distinct_addresses_elsewhere_are_distinct_signers(smtp, campaign, stranger, first, other):
+    _sign(stranger, campaign, email=first)
+    _sign(stranger, campaign, email=other)
+    assert sorted(m.to for m in smtp.messages) == sorted([first, other])
+
+
+def test_an_expired_link_says_so_and_counts_nothing(smtp, campaign, stranger, settings):
+    _sign(stranger, campaign)
+    path = smtp.messages[0].path("/confirm/")
+    token = path.rstrip("/").rsplit("/", 1)[-1]
+    pk, nonce = signing.loads(token, salt="ustoo.campaigns.confirm")
+    # The same link as if it had been sent four days ago (links last 72 hours).
+    signer = signing.TimestampSigner(salt="ustoo.campaigns.confirm")
+    value = signing.dumps([pk, nonce], salt="ustoo.campaigns.confirm").rsplit(":", 2)[0]
+    four_days_ago = int(datetime.datetime.now(datetime.UTC).timestamp()) - 4 * 24 * 3600
+    expired = f"{value}:{signing.b62_encode(four_days_ago)}"
+    expired = f"{expired}:{signer.signature(expired)}"
+    response = stranger.post(f"/campaigns/confirm/{expired}/")
+    assert response.status_code == 400 and "expired" in response.content.decode()
+    tampered = stranger.post(f"/campaigns/confirm/{token[:-2]}xx/")
+    assert tampered.status_code == 400 and "not valid" in tampered.content.decode()
+    campaign.refresh_from_db()
+    assert campaign.signature_count == 0
+    # Signing again sends a fresh link, which works.
+    Signature.objects.update(mailed_at=None)
+    _sign(stranger, campaign)
+    assert stranger.post(smtp.messages[-1].path("/confirm/")).status_code == 200
+    campaign.refresh_from_db()
+    assert campaign.signature_count == 1
+
+
+def test_a_campaign_that_closed_meanwhile_counts_nothing(smtp, campaign, stranger):
+    _sign(stranger, campaign)
+    Campaign.objects.filter(pk=campaign.pk).update(status="closed")
+    response = stranger.post(smtp.messages[0].path("/confirm/"))
+    assert response.status_code == 400 and "closed" in response.content.decode()
+    campaign.refresh_from_db()
+    assert campaign.signature_count == 0
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"email": "not-an-address"}, "email", "valid email"),
+        ({"email": "someone@mailinator.com"}, "email", "throwaway"),
+        ({"email": "someone@eu.guerrillamail.com"}, "email", "throwaway"),
+        ({"name": "x" * 81}, "name", "at most 80"),
+        ({"reason": "x" * 501}, "reason", "at most 500"),
+        ({"postcode": "<b>"}, "postcode", "letters, digits"),
+        ({"country": "XX"}, "country", "valid choice"),
+        ({"name": ""}, "name", "Don't show my name"),
+    ],
+)
+def test_bad_input_is_named_and_nothing_is_lost(smtp, campaign, stranger, fields, field, message):
+    response = _sign(stranger, campaign, **fields)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f'id="field-{field}"' in page and message in page.replace("&#x27;", "'")
+    # What was typed is still there.
+    assert 'value="Ada Lovelace"' in page or field == "name"
+    assert smtp.messages == [] and not Signature.objects.exists()
+
+
+def test_a_hidden_name_is_never_shown_and_the_signer_can_withdraw(smtp, campaign, stranger):
+    _sign(stranger, campaign, name="", hide_name="on")
+    stranger.post(smtp.messages[0].path("/confirm/"))
+    signature = Signature.objects.get()
+    assert signature.show_name is False
+    assert "Ada Lovelace" not in stranger.get(f"/campaigns/{campaign.slug}/").content.decode()
+    manage = f"/campaigns/signature/{tokens.make('manage', signature.pk, signature.manage_key)}/"
+    assert "Withdraw my signature" in stranger.get(manage).content.decode()
+    assert stranger.post(manage, {"action": "withdraw"}).status_code == 302
+    campaign.refresh_from_db()
+    assert campaign.signature_count == 0
+    assert SupportCount.objects.get(campaign=campaign, country="GB", region="").count == 0
+    signature.refresh_from_db()
+    assert (signature.status, signature.email, signature.postcode, signature.reason) == (
+        "withdrawn",
+        "",
+        "",
+        "",
+    )
+    # Withdrawing twice changes nothing; signing again is possible, and counts once.
+    stranger.post(manage, {"action": "withdraw"})
+    _sign(stranger, campaign)
+    stranger.post(smtp.messages[-1].path("/confirm/"))
+    campaign.refresh_from_db()
+    assert campaign.signature_count == 1
+
+
+def test_the_confirmed_page_gives_the_signer_their_withdrawal_link(smtp, campaign, stranger):
+    _sign(stranger, campaign)
+    page = stranger.post(smtp.messages[0].path("/confirm/")).content.decode()
+    signature = Signature.objects.get()
+    assert f"/campaigns/signature/{tokens.make('manage', signature.pk, signature.manage_key)}/" in page
+
+
+def test_a_member_confirms_an_address_then_signs_in_one_click(smtp, campaign, db):
+    member = make_member("signer")
+    client = logged_in_client(member)
+    response = client.post(
+        "/campaigns/my-email/", {"email": "Member.Name@gmail.com", "name": "M. Name", "country": "FR"}
+    )
+    assert response.status_code == 302
+    [received] = smtp.messages
+    assert received.to == "Member.Name@gmail.com"
+    # Someone else's account cannot use the link.
+    other = logged_in_client(make_member("other"))
+    assert other.post(received.path("/my-email/confirm/")).status_code == 400
+    assert client.post(received.path("/my-email/confirm/")).status_code == 302
+    page = client.get(f"/campaigns/{campaign.slug}/").content.decode()
+    assert "Sign in one click" in page
+    assert client.post(f"/campaigns/{campaign.slug}/sign/member/", {"wants_updates": "on"}).status_code == 302
+    campaign.refresh_from_db()
+    assert campaign.signature_count == 1
+    assert "You signed this campaign." in client.get(f"/campaigns/{campaign.slug}/").content.decode()
+    client.post(f"/campaigns/{campaign.slug}/sign/member/")
+    campaign.refresh_from_db()
+    assert campaign.signature_count == 1
+    # The same person signing by the form with a variant of the address is not counted again.
+    Client = type(client)
+    _sign(Client(), campaign, email="membername+x@gmail.com")
+    campaign.refresh_from_db()
+    assert campaign.signature_count == 1 and len(smtp.messages) == 1
+
+
+def test_a_member_without_a_confirmed_address_cannot_sign_in_one_click(campaign, supporter):
+    response = supporter.post(f"/campaigns/{campaign.slug}/sign/member/", follow=True)
+    assert "Confirm an e-mail address" in response.content.decode()
+    campaign.refresh_from_db()
+    assert campaign.signature_count == 0
+
+
+def test_no_mail_server_means_an_eml_file_per_message(settings, tmp_path, campaign, stranger):
+    from ustoo.core.mail import mailer_from_url
+
+    settings.MAILERS = {"default": mailer_from_url("", mail_dir=tmp_path / "mail")}
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    _sign(stranger, campaign)
+    [eml] = list((tmp_path / "mail").glob("*.eml"))
+    text = eml.read_text()
+    assert "To: ada@example.org" in text
+    assert "http://127.0.0.1:8000/campaigns/confirm/" in text
