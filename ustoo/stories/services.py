@@ -64,8 +64,11 @@ def say_me_too(
     details: Details | None = None,
     draft: StoryDraft | None = None,
     language: str = "",
+    at: datetime.datetime | None = None,
 ) -> Spoken:
     """Record one "me too": the statement, its story if one is shared, and the total, all at once.
+
+    `at` is when it was said, for imports and demo content; by default now.
 
     Without an account, or when a member chooses anonymity, the person gets a receipt; a member
     speaking anonymously is linked to the statement only through their keyed tag."""
@@ -73,6 +76,7 @@ def say_me_too(
     receipt = None
     speaks_as_member = member is not None and member.is_authenticated and not anonymous
     statement = Statement(
+        created_at=at or timezone.now(),
         member=member if speaks_as_member else None,
         language=(draft.language if draft and draft.language else language)[:8],
         setting=details.setting,

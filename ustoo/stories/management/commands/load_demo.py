@@ -114,11 +114,12 @@ def load(data: dict, *, now: datetime.datetime | None = None) -> dict[str, int]:
         members = _demo_members(data["members"])
         for entry, form in stories:
             # Nobody will come back to a fictional story, so its receipt is dropped unseen.
-            spoken = services.say_me_too(anonymous=True, details=form.details(), draft=form.draft())
+            at = _between(rng, now - SPREAD, now - NEWEST)
+            spoken = services.say_me_too(anonymous=True, details=form.details(), draft=form.draft(), at=at)
             # Demo stories appear as if a moderator had already approved them.
             if spoken.story.status == Status.PENDING and spoken.story.visibility != Visibility.MODERATORS:
                 spoken.story.publish()
-            _stamp(spoken, at=_between(rng, now - SPREAD, now - NEWEST))
+            _stamp(spoken, at=at)
             story = spoken.story
             for kind, count in entry.get("solidarity", {}).items():
                 for reader in range(count):
@@ -131,15 +132,16 @@ def load(data: dict, *, now: datetime.datetime | None = None) -> dict[str, int]:
                 hours_later = datetime.timedelta(hours=3 * reply_number * (1 + rng.random()))
                 Reply.objects.filter(pk=posted.pk).update(created_at=min(story.created_at + hours_later, now))
         for entry, form in statements:
+            at = _between(rng, now - SPREAD, now - NEWEST)
             spoken = services.say_me_too(
-                anonymous=True, details=form.details(), language=entry.get("language", "")
+                anonymous=True, details=form.details(), language=entry.get("language", ""), at=at
             )
-            _stamp(spoken, at=_between(rng, now - SPREAD, now - NEWEST))
     return {"stories": len(stories), "count_only": len(statements), "members": len(members)}
 
 
 def _stamp(spoken: services.Spoken, *, at: datetime.datetime) -> None:
-    """Move what the services stamped "now" back to `at`, so the wall reads like weeks of activity.
+    """Move the story's publication back to `at` too (the statement was recorded at `at`), so the wall
+    reads like weeks of activity.
 
     The hashtag rows carry a copy of `published_at` for the filtered wall, so they move with it."""
     Statement.objects.filter(pk=spoken.statement.pk).update(created_at=at)
