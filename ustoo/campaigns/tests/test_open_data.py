@@ -1,0 +1,162 @@
+"""Where support comes from (map, open JSON and CSV without personal data), the API, and the demo."""
+
+import csv
+import io
+
+import pytest
+from django.utils import timezone
+
+from ustoo.campaigns import tokens
+from ustoo.campaigns.demo import load_demo_campaigns
+from ustoo.campaigns.models import Campaign, Signature
+from ustoo.campaigns.services import confirm_signature
+
+from .conftest import SIGNER, make_campaign
+
+pytestmark = pytest.mark.django_db
+
+
+def _confirmed(campaign, email, country, postcode=""):
+    from ustoo.campaigns.models import region_of
+
+    signature = Signature.objects.create(
+        campaign=campaign,
+        name="Secret Name",
+        show_name=False,
+        email=email,
+        email_hash=email,
+        country=country,
+        postcode=postcode,
+        region=region_of(country, postcode),
+        reason="private reason",
+        nonce="n",
+    )
+    confirm_signature(token=tokens.make("confirm", signature.pk, "n"))
+
+
+@pytest.fixture
+def signed(campaign, settings):
+    settings.CAMPAIGN_REGION_MINIMUM = 2
+    for number in range(3):
+        _confirmed(campaign, f"gb{number}@example.org", "GB", "SW1A 1AA")
+    _confirmed(campaign, "gb-ne@example.org", "GB", "NE1 4ST")
+    _confirmed(campaign, "fr@example.org", "FR", "75011")
+    return campaign
+
+
+def test_counts_by_country_and_region_in_open_json_and_csv(stranger, signed):
+    data = stranger.get(f"/campaigns/{signed.slug}/counts.json").json()
+    assert data["signatures"] == 5
+    assert data["by_country"] == [
+        {"code": "GB", "name": "United Kingdom", "signatures": 4},
+        {"code": "FR", "name": "France", "signatures": 1},
+    ]
+    # Regions below the minimum are left out (their country still counts them).
+    assert data["by_region"] == [{"country": "GB", "region": "SW", "signatures": 3}]
+    response = stranger.get(f"/campaigns/{signed.slug}/counts.csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows == [
+        ["country", "country_name", "region", "signatures"],
+        ["GB", "United Kingdom", "", "4"],
+        ["FR", "France", "", "1"],
+        ["GB", "", "SW", "3"],
+    ]
+    for body in (response.content.decode(), str(data)):
+        assert "example.org" not in body and "Secret Name" not in body and "private reason" not in body
+
+
+def test_the_map_shades_countries_with_signatures(stranger, signed):
+    response = stranger.get(f"/campaigns/{signed.slug}/map.svg")
+    assert response["Content-Type"].startswith("image/svg+xml")
+    svg = response.content.decode()
+    assert "<title>United Kingdom: 4</title>" in svg
+    assert "<title>France: 1</title>" in svg
+    assert "<title>Germany: none</title>" in svg
+    page = stranger.get(f"/campaigns/{signed.slug}/").content.decode()
+    assert f'src="/campaigns/{signed.slug}/map.svg"' in page
+    assert '<td>United Kingdom</td><td class="number">4</td>' in page
+
+
+def test_the_delivery_export_needs_a_moderators_approval_and_holds_names_by_consent(
+    starter, starter_member, moderator, stranger
+):
+    campaign = make_campaign(starter_member)
+    _confirmed(campaign, "hidden@example.org", "GB")
+    shown = Signature.objects.create(
+        campaign=campaign,
+        name="=Shown Name",
+        show_name=True,
+        email="s@example.org",
+        email_hash="s",
+        country="FR",
+        nonce="m",
+    )
+    confirm_signature(token=tokens.make("confirm", shown.pk, "m"))
+    assert starter.get(f"/campaigns/{campaign.slug}/delivery.csv").status_code == 404
+    assert moderator.post(f"/moderate/campaigns/{campaign.pk}/delivery/").status_code == 302
+    assert stranger.get(f"/campaigns/{campaign.slug}/delivery.csv").status_code == 302  # log in first
+    response = starter.get(f"/campaigns/{campaign.slug}/delivery.csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows == [["name", "country"], ["(name not shown)", "GB"], ["'=Shown Name", "FR"]]
+
+
+def test_api_lists_and_describes_campaigns(stranger, signed, settings):
+    settings.CAMPAIGN_RESPONSE_THRESHOLD = 5
+    Campaign.objects.filter(pk=signed.pk).update(response_requested_at=timezone.now())
+    listing = stranger.get("/api/v1/campaigns").json()
+    assert [item["slug"] for item in listing] == [signed.slug]
+    assert listing[0]["signatures"] == 5 and listing[0]["status"] == "open"
+    data = stranger.get(f"/api/v1/campaigns/{signed.slug}").json()
+    assert data["signatures"] == 5 and data["goal"] == 1000 and data["status"] == "open"
+    assert data["by_country"][0] == {"code": "GB", "name": "United Kingdom", "signatures": 4}
+    assert [t["name"] for t in data["thresholds"]] == ["response", "escalation"]
+    assert data["thresholds"][0]["reached_at"] is not None and data["thresholds"][1]["reached_at"] is None
+    assert stranger.get("/api/v1/campaigns/unknown").status_code == 404
+    gathering = make_campaign(status="gathering", title="Not yet")
+    assert stranger.get(f"/api/v1/campaigns/{gathering.slug}").status_code == 404
+
+
+def test_api_signing_answers_202_alike_and_names_bad_fields(smtp, stranger, campaign):
+    body = {**SIGNER, "wants_updates": True}
+    first = stranger.post(
+        f"/api/v1/campaigns/{campaign.slug}/signatures", body, content_type="application/json"
+    )
+    again = stranger.post(
+        f"/api/v1/campaigns/{campaign.slug}/signatures", body, content_type="application/json"
+    )
+    assert first.status_code == again.status_code == 202
+    assert first.json() == again.json() and first.json()["status"] == "confirmation_pending"
+    assert len(smtp.messages) == 1
+    bad = stranger.post(
+        f"/api/v1/campaigns/{campaign.slug}/signatures",
+        {**body, "email": "x@yopmail.com", "postcode": "!!"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 422
+    assert set(bad.json()["fields"]) == {"email", "postcode"}
+    Campaign.objects.filter(pk=campaign.pk).update(status="closed")
+    closed = stranger.post(
+        f"/api/v1/campaigns/{campaign.slug}/signatures",
+        {**body, "email": "z@example.org"},
+        content_type="application/json",
+    )
+    assert closed.status_code == 404 or closed.status_code == 409
+
+
+def test_the_openapi_document_describes_the_campaign_endpoints(stranger):
+    paths = stranger.get("/api/v1/openapi.json").json()["paths"]
+    assert "/api/v1/campaigns" in paths
+    assert "/api/v1/campaigns/{slug}" in paths
+    assert "202" in paths["/api/v1/campaigns/{slug}/signatures"]["post"]["responses"]
+
+
+def test_demo_content_has_an_open_campaign_to_sign(stranger):
+    now = timezone.now()
+    created = load_demo_campaigns(now)
+    assert load_demo_campaigns(now) == []
+    open_campaign = next(c for c in created if c.status == "open")
+    open_campaign.refresh_from_db()
+    assert open_campaign.signature_count == 137
+    page = stranger.get(f"/campaigns/{open_campaign.slug}/").content.decode()
+    assert "fictional" in page and "Sign this campaign" in page
+    assert open_campaign.slug in stranger.get("/campaigns/").content.decode()
