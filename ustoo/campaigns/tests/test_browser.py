@@ -1,0 +1,44 @@
+"""Signing and confirming in a real browser, with JavaScript on and off, the link read from what
+the loopback SMTP server received."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import make_campaign
+
+pytest_plugins = ["ustoo.core.tests.browser"]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js-on", "js-off"])
+def test_sign_then_confirm_from_the_email(visitor_factory, live_server, smtp, settings, javascript):
+    settings.SITE_URL = live_server.url
+    campaign = make_campaign(title="Give back the donation")
+    visitor = visitor_factory(javascript=javascript)
+    page = visitor.page
+    page.goto(f"/campaigns/{campaign.slug}/")
+    expect(page.locator("#signature-count")).to_have_text("0")
+    page.get_by_label("Your name").fill("Ada Lovelace")
+    page.get_by_label("Your e-mail address").fill("ada@example.org")
+    page.get_by_label("Country").select_option("GB")
+    page.get_by_label("Postcode (optional)").fill("SW1A 1AA")
+    page.get_by_label("E-mail me news of this campaign").check()
+    page.get_by_role("button", name="Sign", exact=True).click()
+    expect(page.locator("#check-inbox")).to_contain_text("we have sent it a link")
+
+    [received] = smtp.to("ada@example.org")
+    link = next(link for link in received.links() if "/confirm/" in link)
+    assert link.startswith(live_server.url)
+    page.goto(link)
+    page.get_by_role("button", name="Confirm my signature").click()
+    expect(page.locator("#confirmed")).to_contain_text("Give back the donation")
+    page.get_by_role("link", name="Back to the campaign").click()
+    expect(page.locator("#signature-count")).to_have_text("1")
+    expect(page.locator("#where")).to_contain_text("United Kingdom")
+    assert visitor.traffic.elsewhere() == []
+    assert visitor.traffic.csp_messages == [] and visitor.traffic.script_errors == []
+    assert re.search(r"/campaigns/signature/", page.content()) is None
