@@ -42,7 +42,7 @@ PARSE_ERRORS = (
     orjson.JSONDecodeError,
 )
 DEFAULT_BATCH_SIZE = 20_000
-IMPORT_MEMORY_LIMIT = "256MB"
+IMPORT_MEMORY_LIMIT = "384MB"
 PARALLEL_MIN_BYTES = 32 << 20
 CHUNK_BYTES = 16 << 20
 
@@ -247,9 +247,7 @@ class Importer:
 
         def jobs():
             line_number = progress.records
-            # one worker: bigger chunks, fewer commits (each writes and syncs DuckDB's log); more workers:
-            # each holds a chunk in flight, so smaller ones keep memory down
-            chunk_bytes = fastpath.CHUNK_BYTES * 2 if self.workers == 1 else fastpath.CHUNK_BYTES
+            chunk_bytes = fastpath.CHUNK_BYTES
             for end, chunk, offsets in fastpath.slices(path, progress.byte_offset, per_commit, chunk_bytes):
                 yield end, chunk, offsets, line_number + 1
                 line_number += offsets.size - 1
