@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from ustoo.campaigns import tokens
 from ustoo.campaigns.models import Campaign, CampaignUpdate, ConfirmedEmail, Signature, UpdateKind
+from ustoo.core.mail import EmlFileBackend
 
 logger = logging.getLogger("ustoo.campaigns")
 
@@ -107,6 +108,19 @@ def confirm_hours() -> int:
     return getattr(settings, "CAMPAIGN_CONFIRM_HOURS", 72)
 
 
+def _connection():
+    """The site's mailer; until settings name one (MAILERS, from EMAIL_URL), .eml files in the data
+    directory rather than Django's default of SMTP on localhost:25, which a new site does not run."""
+    nothing_configured = (
+        not hasattr(settings, "MAILERS")
+        and settings.EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend"
+        and settings.EMAIL_HOST == "localhost"
+    )
+    if nothing_configured:
+        return EmlFileBackend(alias="campaigns-eml")
+    return mailers.default
+
+
 def send(messages: Iterable[EmailMessage]) -> int:
     """Send over one connection. A failure is logged (without addresses) and reported as 0 sent:
     nothing is lost, as signing again or the next `send_campaign_mail` run sends it again."""
@@ -114,7 +128,7 @@ def send(messages: Iterable[EmailMessage]) -> int:
     if not messages:
         return 0
     try:
-        with mailers.default as connection:
+        with _connection() as connection:
             return connection.send_messages(messages) or 0
     except OSError as error:
         logger.error("Campaign mail not sent: %s (%d messages)", type(error).__name__, len(messages))
