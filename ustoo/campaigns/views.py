@@ -284,9 +284,9 @@ def delivery(request: HttpRequest, slug: str) -> HttpResponse:
     return figures.delivery_csv(campaign)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def story_links(request: HttpRequest) -> HttpResponse:
+    """For members, and for authors without an account who opened their statement with a receipt."""
     if request.method == "POST":
         link = access.get_story_link_for_author(request, int(request.POST.get("link", 0) or 0))
         services.agree_to_story_link(link=link, agree=request.POST.get("agree") == "yes")
