@@ -92,15 +92,27 @@ def _selected(selection: Selection) -> tuple[str, list]:
     if selection.family:
         where.append("list_has_any(hashtags, $family_tags)")
         params["family_tags"] = selection.anchor_tags()
+    # created_at is naive UTC: in UTC it is already local time, with no conversion per row
+    local = "created_at" if selection.timezone == "UTC" else "timezone($tz, timezone('UTC', created_at))"
+    if selection.timezone == "UTC":
+        del params["tz"]
     sql = f"""
         WITH sel AS (
             SELECT * FROM (
-                SELECT *, timezone($tz, timezone('UTC', created_at)) AS local
+                SELECT *, {local} AS local
                 FROM posts WHERE dataset = $dataset
             ) WHERE {" AND ".join(where)}
         )
     """  # noqa: S608 - only fixed fragments are joined; values are parameters
     return sql, params
+
+
+def _day(day: date) -> str:
+    return day.isoformat()
+
+
+def _hour(hour: datetime) -> str:
+    return hour.strftime("%Y-%m-%dT%H")
 
 
 def build_report(connection: duckdb.DuckDBPyConnection, selection: Selection) -> dict:
@@ -143,33 +155,33 @@ def build_report(connection: duckdb.DuckDBPyConnection, selection: Selection) ->
     per_day_by_hashtag: dict[str, dict[str, int]] = {tag: {} for tag in top_variants}
     for tag, day, n in rows(
         """
-        SELECT tag, strftime(local, '%Y-%m-%d') AS day, count(*)
+        SELECT tag, local::DATE AS day, count(*)
         FROM (SELECT unnest(hashtags) AS tag, local FROM sel) WHERE list_contains($top, tag)
         GROUP BY ALL ORDER BY day
     """,
         {"top": top_variants},
     ):
-        per_day_by_hashtag[tag][day] = n
+        per_day_by_hashtag[tag][_day(day)] = n
     per_hour_by_hashtag: dict[str, dict[str, int]] = {tag: {} for tag in top_variants}
     for tag, hour, n in rows(
         """
-        SELECT tag, strftime(local, '%Y-%m-%dT%H') AS hour, count(*)
+        SELECT tag, date_trunc('hour', local) AS hour, count(*)
         FROM (SELECT unnest(hashtags) AS tag, local FROM sel) WHERE list_contains($top, tag)
         GROUP BY ALL ORDER BY hour
     """,
         {"top": top_variants},
     ):
-        per_hour_by_hashtag[tag][hour] = n
+        per_hour_by_hashtag[tag][_hour(hour)] = n
     per_day_kind = {
-        day: {"originals": n_originals, "retweets": n_retweets}
+        _day(day): {"originals": n_originals, "retweets": n_retweets}
         for day, n_originals, n_retweets in rows("""
-            SELECT strftime(local, '%Y-%m-%d') AS day, count(*) FILTER (kind <> 'retweet'),
+            SELECT local::DATE AS day, count(*) FILTER (kind <> 'retweet'),
                    count(*) FILTER (kind = 'retweet')
             FROM sel GROUP BY day ORDER BY day
         """)
     }
     experience = rows("""
-        SELECT strftime(local, '%Y-%m-%d') AS day, count(*) FILTER (label = 'experience'), count(*)
+        SELECT local::DATE AS day, count(*) FILTER (label = 'experience'), count(*)
         FROM sel WHERE kind <> 'retweet' AND label IS NOT NULL GROUP BY day ORDER BY day
     """)
     label_counts = dict(
@@ -201,12 +213,16 @@ def build_report(connection: duckdb.DuckDBPyConnection, selection: Selection) ->
         },
         "by_hashtag": by_hashtag,
         "by_language": dict(rows(f"SELECT {language} AS l, count(*) FROM sel GROUP BY l ORDER BY 2 DESC, 1")),  # noqa: S608
-        "per_day": dict(
-            rows("SELECT strftime(local, '%Y-%m-%d') AS d, count(*) FROM sel GROUP BY d ORDER BY d")
-        ),
-        "per_hour": dict(
-            rows("SELECT strftime(local, '%Y-%m-%dT%H') AS h, count(*) FROM sel GROUP BY h ORDER BY h")
-        ),
+        "per_day": {
+            _day(day): n
+            for day, n in rows("SELECT local::DATE AS d, count(*) FROM sel GROUP BY d ORDER BY d")
+        },
+        "per_hour": {
+            _hour(hour): n
+            for hour, n in rows(
+                "SELECT date_trunc('hour', local) AS h, count(*) FROM sel GROUP BY h ORDER BY h"
+            )
+        },
         "per_day_by_hashtag": per_day_by_hashtag,
         "per_hour_by_hashtag": per_hour_by_hashtag,
         "per_day_by_kind": per_day_kind,
@@ -222,7 +238,9 @@ def build_report(connection: duckdb.DuckDBPyConnection, selection: Selection) ->
             )
         ],
         "anchor_family": selection.family or "metoo",
-        "experience_share": {day: round(n_experience / n, 3) for day, n_experience, n in experience if n},
+        "experience_share": {
+            _day(day): round(n_experience / n, 3) for day, n_experience, n in experience if n
+        },
         "labels": label_counts,
         "deduplication": {
             "by_id": posts - content_keyed,
