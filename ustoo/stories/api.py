@@ -103,8 +103,8 @@ def create_statement(request: HttpRequest, payload: StatementIn):
     Limited per client (429 with Retry-After). While the site is flooded, the request must carry
     `X-Proof-Of-Work: <challenge> <nonce>`; without it the 429 answer holds a fresh `challenge` and
     its `difficulty` (SHA-256 of "challenge:nonce" must start with that many zero bits)."""
-    ratelimit.site_attempts("speak")
     rate_limited(request, "speak")
+    ratelimit.site_attempts("speak")
     if ratelimit.site_is_flooded("speak"):
         challenge, _space, nonce = request.headers.get("X-Proof-Of-Work", "").partition(" ")
         if not proof_of_work.is_solved(challenge, nonce):

@@ -87,9 +87,11 @@ def speak(request: HttpRequest) -> HttpResponse:
         return _speak_page(
             request, SayMeTooForm(initial={"mode": request.GET.get("mode", SayMeTooForm.COUNT)})
         )
-    ratelimit.site_attempts("speak")
+    # A client over its own limit is refused first, at the cost of one cache read: it is not counted
+    # in the site-wide flood measure either.
     if (wait := ratelimit.hit(request, "speak")) is not None:
         return too_many_requests(request, wait)
+    ratelimit.site_attempts("speak")
     data = request.POST
     if data.get(HONEYPOT):
         # Only automated scripts fill the hidden field; they get a plain refusal and nothing is kept.
