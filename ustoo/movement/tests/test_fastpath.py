@@ -218,3 +218,33 @@ def test_compiled_classifier_agrees_with_scikit_learn():
     ]
     texts += [" ".join(rng.sample(text.split(), len(text.split()))) for text in texts[:300]]
     assert predict(texts) == predict_sklearn(texts)
+
+
+def test_deduplication_narrowed_by_numeric_keys_misses_nothing(connection):
+    import pyarrow as pa
+
+    from ustoo.movement import store
+    from ustoo.movement.batches import enrich
+
+    def batch(keys):
+        parsed = pa.table(
+            {
+                "id": keys,
+                "key": keys,
+                "created_at": pa.array([0] * len(keys), pa.timestamp("us")),
+                "author": [None] * len(keys),
+                "lang": ["en"] * len(keys),
+                "text": ["x"] * len(keys),
+                "hashtags": [["metoo"]] * len(keys),
+                "kind": ["retweet"] * len(keys),
+                "ref_id": [None] * len(keys),
+            }
+        )
+        table = enrich(parsed, dataset="d", platform="twitter", keep_text=False, classify=False)
+        return store.insert_posts(connection, table)
+
+    assert batch([str(n) for n in range(100, 200)]) == 100
+    assert batch([str(n) for n in range(150, 250)]) == 50  # numeric: narrowed to 150..249
+    assert batch(["c:abc", "199", "300"]) == 2  # mixed: not narrowed, 199 still found
+    assert batch(["007", "7", "300"]) == 2  # same number, different keys: both new but 300
+    assert connection.execute("SELECT count(*), count(key_order) FROM posts").fetchone() == (154, 153)
