@@ -212,7 +212,8 @@ def main(argv: list[str]) -> int:
         repeat_with_new_ids(files["v1"], big, copies)
         posts = options.posts * copies
         print(f"v1: {big} {big.stat().st_size / 2**30:.2f} GiB", flush=True)
-        seconds, peak = best(lambda: import_and_report(work, big, "v1", 2, True, posts))  # noqa: B023
+        seconds, peak = import_and_report(work, big, "v1", 2, True, posts)  # once: it is for memory
+        cpu["seconds"] = CPU_SECONDS[-1] + CPU_SECONDS[-2]
         record("v1", f"{big.stat().st_size / 2**30:.1f} GiB input, 2 workers", seconds, peak, posts)
         big.unlink()
 
