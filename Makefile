@@ -26,6 +26,7 @@ build: $(BIN)/.installed ## Compile translations and collect static files
 run: build ## Serve the site at http://127.0.0.1:$(PORT) (demo content on first start)
 	$(BIN)/ustoo migrate --noinput -v 0
 	$(BIN)/ustoo load_demo --if-empty
+	$(BIN)/ustoo load_demo_campaigns --if-empty
 	USTOO_HTTPS=0 $(BIN)/gunicorn ustoo.wsgi --config python:ustoo.gunicorn_conf --bind 127.0.0.1:$(PORT)
 
 system-deps:

@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-SUITES = ["web", "magnitude", "movement"]
+SUITES = ["web", "flood", "magnitude", "campaigns", "movement"]
 
 
 def main(argv: list[str]) -> int:

@@ -113,11 +113,13 @@ def rate_limited(request: HttpRequest, scope: str) -> None:
 
 
 def register_routers() -> None:
+    from ustoo.campaigns.api import router as campaigns_router
     from ustoo.magnitude.api import router as magnitude_router
     from ustoo.stories.api import router as stories_router
 
     api.add_router("/", stories_router)
     api.add_router("/", magnitude_router)
+    api.add_router("/", campaigns_router)
 
 
 register_routers()

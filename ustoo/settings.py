@@ -7,6 +7,7 @@ import dj_database_url
 from django.utils.csp import CSP
 
 from ustoo.core.env import env_bool, env_int, env_list, env_secret, env_str
+from ustoo.core.mail import mailer_from_url
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("USTOO_DATA_DIR", str(BASE_DIR.parent / "var"))).resolve()
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "ustoo.moderation",
     "ustoo.magnitude",
     "ustoo.movement",
+    "ustoo.campaigns",
 ]
 
 MIDDLEWARE = [
@@ -159,6 +161,8 @@ RATE_LIMITS = {
     "reply": ((30, 3600), (20, 3600)),
     "flag": ((30, 3600), (20, 3600)),
     "receipt": ((20, 900), (10, 900)),
+    "campaign_sign": ((30, 3600), (15, 3600)),
+    "campaign_confirm": ((60, 3600), (30, 3600)),
 }
 # Above this many attempts to speak per minute across the site, people without an account first
 # solve a small proof-of-work puzzle in their browser (no third-party CAPTCHA).
@@ -272,5 +276,22 @@ MAGNITUDE_EPSILON = float(env_str("USTOO_MAGNITUDE_EPSILON", "1.0"))
 MAGNITUDE_RELEASE_SECONDS = env_int("USTOO_MAGNITUDE_RELEASE_SECONDS", 3600)
 MAGNITUDE_HOURS_SHOWN = env_int("USTOO_MAGNITUDE_HOURS_SHOWN", 168)
 MAGNITUDE_LIVE_SECONDS = env_int("USTOO_MAGNITUDE_LIVE_SECONDS", 5)
+# E-mail: EMAIL_URL smtp://user:pass@host:port (smtp+tls://, smtps://; ?timeout=10). Without it, each
+# message is written as an .eml file in the data directory's mail/ folder, so links can be clicked.
+MAILERS = {"default": mailer_from_url(env_secret("EMAIL_URL"), mail_dir=DATA_DIR / "mail")}
+DEFAULT_FROM_EMAIL = env_str("USTOO_FROM_EMAIL", "ustoo@localhost")
+# The address of this site in links sent by e-mail.
+SITE_URL = env_str("USTOO_SITE_URL", "http://127.0.0.1:8000")
+
+# Campaigns.
+CAMPAIGN_RESPONSE_THRESHOLD = env_int("USTOO_CAMPAIGN_RESPONSE_THRESHOLD", 10_000)
+CAMPAIGN_ESCALATION_THRESHOLD = env_int("USTOO_CAMPAIGN_ESCALATION_THRESHOLD", 100_000)
+CAMPAIGN_SPONSORS_NEEDED = env_int("USTOO_CAMPAIGN_SPONSORS_NEEDED", 5)
+CAMPAIGN_MAX_DAYS = env_int("USTOO_CAMPAIGN_MAX_DAYS", 183)
+CAMPAIGN_CONFIRM_HOURS = env_int("USTOO_CAMPAIGN_CONFIRM_HOURS", 72)
+CAMPAIGN_RESEND_MINUTES = env_int("USTOO_CAMPAIGN_RESEND_MINUTES", 10)
+CAMPAIGN_ANONYMISE_DAYS = env_int("USTOO_CAMPAIGN_ANONYMISE_DAYS", 183)
+CAMPAIGN_REGION_MINIMUM = env_int("USTOO_CAMPAIGN_REGION_MINIMUM", 5)
+
 NINJA_PAGINATION_PER_PAGE = 20
 WALL_PAGE_SIZE = env_int("USTOO_WALL_PAGE_SIZE", 20)

@@ -9,10 +9,12 @@ urlpatterns = [
     path("", include("ustoo.stories.urls")),
     path("account/", include("ustoo.accounts.urls")),
     path("help/", include("ustoo.moderation.help_urls")),
+    path("moderate/campaigns/", include("ustoo.campaigns.moderation_urls")),
     path("moderate/", include("ustoo.moderation.urls")),
     path("flag/", include("ustoo.moderation.flag_urls")),
     path("magnitude/", include("ustoo.magnitude.urls")),
     path("movement/", include("ustoo.movement.urls")),
+    path("campaigns/", include("ustoo.campaigns.urls")),
     path("api/v1/", api.urls),
     # Exempt from CSRF: a forged request could only change the display language.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from ustoo.api import ApiError, rate_limited
-from ustoo.campaigns import figures, limits, services
+from ustoo.campaigns import figures, services
 from ustoo.campaigns.forms import SignForm
 from ustoo.campaigns.models import Campaign
 from ustoo.core.ratelimit import client_fingerprint
@@ -120,7 +120,6 @@ def sign_campaign(request: HttpRequest, slug: str, payload: SignatureIn):
     address at a throwaway domain included); 409 when the campaign is closed; 429 when too many
     attempts come from one client."""
     campaign = _listed(slug)
-    limits.install_defaults()
     rate_limited(request, "campaign_sign")
     form = SignForm(payload.dict())
     if not form.is_valid():

@@ -8,8 +8,12 @@ class ModerationConfig(AppConfig):
     verbose_name = _("Moderation")
 
     def ready(self) -> None:
+        from ustoo.core.retention import register_retention_task
         from ustoo.moderation import crisis, naming_guard
+        from ustoo.moderation.retention import prune_expired_stories
         from ustoo.stories import screening
+
+        register_retention_task("moderation", prune_expired_stories)
 
         def find(text: str) -> list[screening.Finding]:
             return [

@@ -84,7 +84,7 @@ _EMAIL_DISGUISED_RE = re.compile(
     re.IGNORECASE,
 )
 # A handle is "@" not glued to a word, a dot, a slash or another "@" (that would be an e-mail or a URL).
-_HANDLE_RE = re.compile(r"(?<![\w@+-])@\w(?:[\w.-]*\w)?(?:@[\w-]+(?:\.[\w-]+)+)?")
+_HANDLE_RE = re.compile(r"(?<!\w)@\w(?:[\w.-]*\w)?(?:@[\w-]+(?:\.[\w-]+)+)?")
 # "@3pm", "@ 10h30": a time, not an account.
 _TIME_RE = re.compile(r"@\d{1,2}(?:[:.h]\d{2})?(?:am|pm|h)?", re.IGNORECASE)
 

@@ -54,6 +54,15 @@ def prune_expired(now: datetime.datetime | None = None) -> PruneReport:
     return PruneReport(stories=stories, receipts=receipts, sessions=sessions, promoted=promoted)
 
 
+def prune_expired_stories(now: datetime.datetime) -> str:
+    """The moderation app's retention task (see ustoo.core.retention)."""
+    report = prune_expired(now)
+    return (
+        f"Deleted {report.stories} rejected stories, stopped {report.receipts} receipts, "
+        f"removed {report.sessions} expired sessions, promoted {report.promoted} members."
+    )
+
+
 def _erase_freed_space() -> None:
     """Deleted rows must not linger in the files: SQLite zeroes freed pages (secure_delete) but old
     page images stay in the write-ahead log until a checkpoint; PostgreSQL keeps dead rows until

@@ -9,7 +9,7 @@ import sys
 
 os.environ["DJANGO_SETTINGS_MODULE"] = "ustoo.settings"
 
-import django  # noqa: E402
+import django
 
 django.setup()
 

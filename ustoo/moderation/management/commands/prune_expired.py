@@ -1,20 +1,17 @@
 """ustoo prune_expired: the scheduled clean-up (run it daily from cron).
 
-Deletes rejected stories past the retention period, stops receipts past their lifetime, removes
-expired sessions, promotes new members who earned it, and makes sure deleted text is gone from the
-database files (SQLite: checkpoint the write-ahead log; PostgreSQL: vacuum the stories tables)."""
+Runs every app's retention task: rejected stories past the retention period, receipts past their
+lifetime, expired sessions, signers' details after a campaign has closed, and so on."""
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
-from ustoo.moderation.retention import prune_expired
+from ustoo.core.retention import run_retention_tasks
 
 
 class Command(BaseCommand):
-    help = "Delete what has passed its retention period (rejected stories, receipts, sessions)."
+    help = "Delete or anonymise what has passed its retention period."
 
     def handle(self, *args, **options):
-        report = prune_expired()
-        self.stdout.write(
-            f"Deleted {report.stories} rejected stories, stopped {report.receipts} receipts, "
-            f"removed {report.sessions} expired sessions, promoted {report.promoted} members."
-        )
+        for line in run_retention_tasks(timezone.now()):
+            self.stdout.write(line)
