@@ -5,7 +5,11 @@ from django.views.i18n import set_language
 from ustoo.api import api
 from ustoo.core import views as core_views
 
+# The API and the health check come first: they are the most frequent requests, and every pattern
+# tried before a match costs a regular expression.
 urlpatterns = [
+    path("api/v1/", api.urls),
+    path("healthz", core_views.healthz, name="healthz"),
     path("", include("ustoo.stories.urls")),
     path("account/", include("ustoo.accounts.urls")),
     path("help/", include("ustoo.moderation.help_urls")),
@@ -15,11 +19,9 @@ urlpatterns = [
     path("magnitude/", include("ustoo.magnitude.urls")),
     path("movement/", include("ustoo.movement.urls")),
     path("campaigns/", include("ustoo.campaigns.urls")),
-    path("api/v1/", api.urls),
     # Exempt from CSRF: a forged request could only change the display language.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("about/", core_views.about, name="about"),
-    path("healthz", core_views.healthz, name="healthz"),
 ]
 
 handler400 = "ustoo.core.views.bad_request"

@@ -93,7 +93,7 @@ def say_me_too(
         if member is not None and member.is_authenticated:
             statement.member_tag = member_tag(member.pk)
     with transaction.atomic():
-        statement.save()
+        statement.insert()
         StatementTally.add(1)
         story = None
         if draft is not None:
