@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from ustoo.core.hashtags import MAX_HASHTAG_LENGTH, normalise_hashtag
 from ustoo.core.validators import validate_encodable
 from ustoo.stories.models import (
     AgeAtTime,
@@ -67,7 +68,9 @@ class DetailsForm(forms.Form):
             return None
         if value.casefold() in {ONGOING, str(_("ongoing")).casefold()}:
             return ONGOING
-        if not value.isdigit():
+        # Decimal digits of any script ("2017", "٢٠١٧", "２０１７"), which int() reads. Not isdigit(): it
+        # also accepts superscripts and circled digits ("²", "①"), which int() refuses.
+        if not value.isdecimal():
             raise forms.ValidationError(_("Write a year such as 2017, or “ongoing”."), code="invalid")
         year = int(value)
         if not EARLIEST_YEAR <= year <= timezone.now().year:
@@ -298,6 +301,10 @@ class WallFilterForm(forms.Form):
     before = forms.CharField(required=False, max_length=80, widget=forms.HiddenInput)
 
     def clean_hashtag(self):
-        from ustoo.core.hashtags import normalise_hashtag
-
-        return normalise_hashtag((self.cleaned_data.get("hashtag") or "").strip())
+        tag = normalise_hashtag((self.cleaned_data.get("hashtag") or "").strip())
+        if len(tag) > MAX_HASHTAG_LENGTH:
+            raise forms.ValidationError(
+                _("A hashtag has at most %(limit)s characters.") % {"limit": MAX_HASHTAG_LENGTH},
+                code="max_length",
+            )
+        return tag

@@ -76,6 +76,8 @@ def test_statement_with_story(client):
         ({"harms": ["laser"]}, "harms"),
         ({"year": 3000}, "year"),
         ({"year": "soon"}, "year"),
+        ({"year": "²"}, "year"),
+        ({"year": "2⁰¹⁷"}, "year"),
     ],
 )
 def test_invalid_story_fields_are_named(client, change, field):

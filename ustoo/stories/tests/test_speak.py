@@ -70,6 +70,12 @@ def test_ongoing_year_is_accepted(survivor):
     assert statement.ongoing and statement.year is None
 
 
+@pytest.mark.parametrize("written", ["٢٠١٧", "２０１７"])
+def test_a_year_in_other_decimal_digits_is_read_as_that_year(survivor, written):
+    survivor.post("/speak/", {**STORY, "year": written})
+    assert Statement.objects.get().year == 2017
+
+
 def test_moderators_only_story_is_never_published(survivor):
     survivor.post("/speak/", {**STORY, "visibility": "moderators"})
     assert Story.objects.get().status == Status.PENDING
@@ -90,6 +96,9 @@ def test_moderators_only_story_is_never_published(survivor):
         ({"harms": ["verbal", "telepathy"]}, "harms"),
         ({"year": "1850"}, "year"),
         ({"year": "next year"}, "year"),
+        ({"year": "²"}, "year"),
+        ({"year": "²⁰¹⁷"}, "year"),
+        ({"year": "①⑨⑨⑨"}, "year"),
         ({"visibility": "everyone"}, "visibility"),
         ({"content_warnings": ["spoilers"]}, "content_warnings"),
         ({"title": "t" * 201}, "title"),
