@@ -1,7 +1,9 @@
 """Hashtags: extract them from text, normalise them, and know the movement's variants.
 
 A hashtag is `#` followed by letters, marks, digits or `_`, not glued to a preceding word (so a URL's
-`page#part` is not one). Normalised form: NFKC, case-folded, without the `#`. The variants of the
+`page#part` is not one), nor one of digits only (`#1` is a number). Normalised form: NFKC,
+case-folded, without the `#`. A tag longer than MAX_HASHTAG_LENGTH once normalised is not kept: it is
+stored in a column of that size, and case folding can lengthen it ("ß" becomes "ss"). The variants of the
 movement live in one data file, `data/variants.csv`, shared by stories and movement measurement.
 """
 
@@ -37,8 +39,10 @@ def extract_hashtags(text: str) -> list[str]:
         preceded_by_word = index > 0 and _is_tag_char(text[index - 1])
         body = text[start:end]
         # A tag of digits only (#1) is a number, not a hashtag.
-        if body and not preceded_by_word and not body.isdigit() and len(body) <= MAX_HASHTAG_LENGTH:
-            found.setdefault(body.casefold(), None)
+        if body and not preceded_by_word and not body.isdigit():
+            tag = body.casefold()
+            if len(tag) <= MAX_HASHTAG_LENGTH:
+                found.setdefault(tag, None)
         index = text.find("#", max(end, start))
     return list(found)
 
