@@ -9,6 +9,9 @@ worker_class = "gthread"
 accesslog = None  # access logs would record every reader's address: off
 errorlog = "-"
 loglevel = "warning"
+# Gunicorn names the client's address in some warnings ("Invalid request from ip=…"): every line it
+# writes goes through a filter that blanks addresses (ustoo/core/log_privacy.py).
+logger_class = "ustoo.core.log_privacy.GunicornLogger"
 timeout = 30
 keepalive = 5
 forwarded_allow_ips = os.environ.get("USTOO_FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -244,7 +244,9 @@ QUICK_EXIT_URL = env_str("USTOO_QUICK_EXIT_URL", "https://www.bbc.com/weather")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Whatever a library writes, a network address never reaches the log (ustoo/core/log_privacy.py).
+    "filters": {"no_addresses": {"()": "ustoo.core.log_privacy.RedactAddresses"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["no_addresses"]}},
     "loggers": {
         "django": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         # Errors with their traceback only; Django's formatter never prints the client's address, and
