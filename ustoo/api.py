@@ -1,8 +1,12 @@
-"""The JSON API, /api/v1/, documented at /api/v1/openapi.json. Each app contributes a router."""
+"""The JSON API, /api/v1/, documented at /api/v1/openapi.json. Each app contributes a router.
+
+Every answer is JSON, errors included: {"error": "...", "fields": {...}} for what the client can fix
+(below), and for anything unexpected Django's 404 and 500 handlers answer in the same shape under
+/api/ (ustoo/core/views.py), after logging the error as for any page."""
 
 import orjson
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
@@ -63,7 +67,9 @@ api = NinjaAPI(
     urls_namespace="api",
     renderer=OrjsonRenderer(),
     parser=StrictJsonParser(),
-    docs_url="/docs",
+    # No browsable docs page: django-ninja's loads Swagger UI from a CDN with inline script, which
+    # our Content-Security-Policy forbids and our privacy rules exclude. The document is the reference.
+    docs_url=None,
 )
 
 
@@ -95,6 +101,11 @@ def _validation_error(request, exc: ValidationError):
 @api.exception_handler(RequestDataTooBig)
 def _too_big(request, exc: RequestDataTooBig):
     return api.create_response(request, {"error": _("The request body is too large.")}, status=413)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc: Http404):
+    return api.create_response(request, {"error": _("Nothing here")}, status=404)
 
 
 @api.exception_handler(HttpError)

@@ -1,6 +1,8 @@
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+API_PREFIX = "/api/"
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -8,47 +10,49 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
+def _error_page(request: HttpRequest, *, title: str, message: str, status: int) -> HttpResponse:
+    """The error page, or under /api/ the API's JSON error shape: a client of the API never gets HTML."""
+    if request.path_info.startswith(API_PREFIX):
+        return JsonResponse({"error": f"{title}. {message}"}, status=status)
+    return render(request, "error.html", {"title": title, "message": message}, status=status)
+
+
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    return render(
+    return _error_page(
         request,
-        "error.html",
-        {
-            "title": _("This form expired"),
-            "message": _(
-                "For your safety, forms here only work for a while and only from this site. "
-                "Go back, reload the page, and send it again: what you typed may still be there."
-            ),
-        },
+        title=_("This form expired"),
+        message=_(
+            "For your safety, forms here only work for a while and only from this site. "
+            "Go back, reload the page, and send it again: what you typed may still be there."
+        ),
         status=403,
     )
 
 
 def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
-    return render(
+    return _error_page(
         request,
-        "error.html",
-        {"title": _("Something in this request was not right"), "message": _("Go back and try again.")},
+        title=_("Something in this request was not right"),
+        message=_("Go back and try again."),
         status=400,
     )
 
 
 def not_found(request: HttpRequest, exception=None) -> HttpResponse:
-    return render(
+    return _error_page(
         request,
-        "error.html",
-        {"title": _("Nothing here"), "message": _("This page does not exist, or is not for you to see.")},
+        title=_("Nothing here"),
+        message=_("This page does not exist, or is not for you to see."),
         status=404,
     )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(
+    """Django has logged the error with its traceback (never the client's address: see LOGGING)."""
+    return _error_page(
         request,
-        "error.html",
-        {
-            "title": _("Something went wrong on our side"),
-            "message": _("Nothing you sent was lost. Please try again in a moment."),
-        },
+        title=_("Something went wrong on our side"),
+        message=_("Nothing you sent was lost. Please try again in a moment."),
         status=500,
     )
 

@@ -204,3 +204,54 @@ def test_openapi_document_lists_the_endpoints(client):
         "/api/v1/magnitude",
     ]:
         assert path in paths, path
+
+
+def test_no_docs_page_loads_anything_from_another_site(client):
+    """django-ninja's docs page loads Swagger UI from a CDN, with inline script: it is turned off, and
+    the OpenAPI document stays the reference."""
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert b"cdn" not in response.content and b"<script" not in response.content
+    assert client.get("/api/v1/openapi.json").status_code == 200
+
+
+def test_an_unknown_api_path_is_a_json_404(client):
+    for path in ["/api/v1/nothing-here", "/api/v1/stories/1/nothing", "/api/v2/stories"]:
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert response.json()["error"], path
+
+
+def test_an_unexpected_error_in_the_api_is_a_json_500_and_is_logged_without_the_address(
+    client, monkeypatch, caplog
+):
+    from django.test import Client
+
+    def broken(**kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr("ustoo.stories.api.wall_page", broken)
+    client = Client(raise_request_exception=False, REMOTE_ADDR="198.51.100.77")
+    with caplog.at_level("ERROR", logger="django.request"):
+        response = client.get("/api/v1/stories")
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"]
+    assert b"the database went away" not in response.content  # no internals to the client
+    (record,) = [record for record in caplog.records if record.name == "django.request"]
+    assert record.exc_info[0] is RuntimeError  # logged, with its traceback
+    assert "198.51.100.77" not in caplog.text
+
+
+def test_an_unexpected_error_on_a_page_is_still_the_html_page(monkeypatch):
+    from django.test import Client
+
+    def broken(**kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr("ustoo.stories.views.wall_page", broken)
+    response = Client(raise_request_exception=False).get("/")
+    assert response.status_code == 500
+    assert response["Content-Type"].startswith("text/html")
+    assert b"Something went wrong on our side" in response.content
