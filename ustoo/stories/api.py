@@ -1,8 +1,10 @@
 """Stories in the JSON API. Bodies go through the same forms and services as the pages."""
 
 import datetime
+import hashlib
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -16,6 +18,8 @@ from ustoo.stories.models import Story
 from ustoo.stories.wall import Cursor, wall_page
 
 router = Router(tags=["stories"])
+# A client's fingerprint changes every day: a mark of its answers need not outlive that.
+ANSWER_MARK_SECONDS = 24 * 60 * 60
 
 
 class StoryIn(Schema):
@@ -200,8 +204,10 @@ def get_story(request: HttpRequest, story_id: int):
     summary="Stand with the author",
 )
 def add_solidarity(request: HttpRequest, story_id: int, payload: SolidarityIn):
-    """One answer of each kind per person: per member when logged in, else per browser session
-    (the answer sets a session cookie). 201 when added, 200 when this person had already sent it."""
+    """One answer of each kind per person: per member when logged in; without an account, per
+    browser session (the answer sets a session cookie) and, since a script can drop that cookie, per
+    client address for the day (known only by its daily fingerprint). 201 when added, 200 with the
+    unchanged counts when this person had already sent it."""
     story = _public_story(story_id)
     rate_limited(request, "solidarity")
     form = SolidarityForm({"kind": payload.kind})
@@ -209,11 +215,22 @@ def add_solidarity(request: HttpRequest, story_id: int, payload: SolidarityIn):
         raise ApiError(400, _("Some fields are not valid."), _form_errors(form))
     if request.user.is_authenticated:
         _require_csrf(request)
+    elif not _first_answer_from_this_client(request, story, form.cleaned_data["kind"]):
+        story.refresh_from_db()
+        return Status(200, {"added": False, "solidarity": story.solidarity_counts})
     added = services.stand_with(
         story=story, kind=form.cleaned_data["kind"], responder=access.responder_key(request)
     )
     story.refresh_from_db()
     return Status(201 if added else 200, {"added": added, "solidarity": story.solidarity_counts})
+
+
+def _first_answer_from_this_client(request: HttpRequest, story: Story, kind: str) -> bool:
+    """Whether this client (by its daily fingerprint) has not yet sent this answer to this story today;
+    it is marked as sent. The mark lives only in the cache, keyed by a hash: no address is stored."""
+    subject = f"{story.pk}:{kind}:{ratelimit.client_fingerprint(request)}"
+    key = "solidarity-client:" + hashlib.sha256(subject.encode()).hexdigest()[:40]
+    return cache.add(key, True, timeout=ANSWER_MARK_SECONDS)
 
 
 def _require_csrf(request: HttpRequest) -> None:

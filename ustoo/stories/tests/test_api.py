@@ -163,6 +163,30 @@ def test_solidarity_once_of_each_kind_per_person(client):
     assert other.json()["solidarity"] == {"me_too": 1, "believe_you": 1, "not_alone": 0}
 
 
+def test_solidarity_once_of_each_kind_from_a_client_without_cookies():
+    """A script that drops the session cookie is still one person: the second identical answer from
+    the same address is not counted (the mark is kept in the cache under a daily fingerprint)."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    story = make_story().story
+    url = f"/api/v1/stories/{story.pk}/solidarity"
+    answers = [post_json(Client(), url, {"kind": "believe_you"}) for _ in range(3)]
+    assert [answer.status_code for answer in answers] == [201, 200, 200]
+    assert [answer.json()["added"] for answer in answers] == [True, False, False]
+    assert answers[-1].json()["solidarity"] == {"me_too": 0, "believe_you": 1, "not_alone": 0}
+    # Another kind from the same client, and the same kind from another address, still count.
+    assert post_json(Client(), url, {"kind": "not_alone"}).status_code == 201
+    assert post_json(Client(REMOTE_ADDR="192.0.2.8"), url, {"kind": "believe_you"}).status_code == 201
+    story.refresh_from_db()
+    assert story.solidarity_counts == {"me_too": 0, "believe_you": 2, "not_alone": 1}
+    assert story.solidarity.count() == 3
+    # What marks the answers holds no address.
+    marks = [key for key in cache._cache if "solidarity-client" in key]
+    assert len(marks) == 3
+    assert not any("127.0.0.1" in key or "192.0.2.8" in key for key in marks)
+
+
 def test_solidarity_unknown_kind_and_unknown_story(client):
     story = make_story().story
     response = post_json(client, f"/api/v1/stories/{story.pk}/solidarity", {"kind": "pity"})
