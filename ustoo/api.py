@@ -53,11 +53,28 @@ class StrictJsonParser(Parser):
             return {}
         try:
             data = orjson.loads(body)
-        except orjson.JSONDecodeError:
-            raise ApiError(400, _("The request body is not valid JSON (UTF-8).")) from None
+        except orjson.JSONDecodeError as error:
+            raise _not_json(body, error) from None
         if not isinstance(data, dict):
-            raise ApiError(400, _("The request body must be a JSON object."))
+            raise ApiError(400, _("The request body must be a JSON object."), {"body": _("Send an object.")})
         return data
+
+
+def _not_json(body: bytes, error: orjson.JSONDecodeError) -> ApiError:
+    """Why a body is not JSON, naming the byte or character where it goes wrong."""
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as undecodable:
+        return ApiError(
+            400,
+            _("The request body is not valid UTF-8."),
+            {"body": _("Byte %(position)s is not UTF-8.") % {"position": undecodable.start}},
+        )
+    return ApiError(
+        400,
+        _("The request body is not valid JSON (UTF-8)."),
+        {"body": _("Not valid JSON at character %(position)s.") % {"position": error.pos}},
+    )
 
 
 api = NinjaAPI(
@@ -110,6 +127,10 @@ def _not_found(request, exc: Http404):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
+    if isinstance(exc.__cause__, ApiError):
+        # django-ninja wraps whatever the body parser raises in "Cannot parse request body" (400):
+        # the parser's own answer says what is wrong, and with which status (413 for a large body).
+        return _api_error(request, exc.__cause__)
     return api.create_response(request, {"error": str(exc)}, status=exc.status_code)
 
 

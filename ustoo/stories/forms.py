@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from ustoo.core.form_input import UndecodableTextMixin
 from ustoo.core.hashtags import MAX_HASHTAG_LENGTH, normalise_hashtag
 from ustoo.core.validators import validate_encodable
 from ustoo.stories.models import (
@@ -95,7 +96,7 @@ class DetailsForm(forms.Form):
         )
 
 
-class StoryFieldsForm(forms.Form):
+class StoryFieldsForm(UndecodableTextMixin):
     title = TextField(label=_("Title (optional)"), max_length=MAX_TITLE_LENGTH, required=False)
     text = TextField(
         label=_("Your story"),
@@ -245,7 +246,7 @@ class SolidarityForm(forms.Form):
     kind = forms.ChoiceField(choices=SolidarityKind.choices)
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(UndecodableTextMixin):
     text = TextField(
         label=_("Your reply"),
         max_length=MAX_REPLY_LENGTH,

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ustoo.core import proof_of_work, ratelimit
+from ustoo.core.form_input import post_data
 from ustoo.core.shared_pages import shared_page
 from ustoo.core.views import too_many_requests
 from ustoo.stories import access, screening, services
@@ -92,7 +93,8 @@ def speak(request: HttpRequest) -> HttpResponse:
     if (wait := ratelimit.hit(request, "speak")) is not None:
         return too_many_requests(request, wait)
     ratelimit.site_attempts("speak")
-    data = request.POST
+    # Bytes that are not UTF-8 are named on their field, not stored as "�" (core/form_input.py).
+    data, undecodable = post_data(request)
     if data.get(HONEYPOT):
         # Only automated scripts fill the hidden field; they get a plain refusal and nothing is kept.
         return _speak_page(request, SayMeTooForm(data), status=400, refused=True)
@@ -103,7 +105,7 @@ def speak(request: HttpRequest) -> HttpResponse:
         data = data.copy()
         data["title"] = screening.redact(data.get("title", ""))
         data["text"] = screening.redact(data.get("text", ""))
-    form = SayMeTooForm(data)
+    form = SayMeTooForm(data, undecodable=undecodable)
     if not form.is_valid():
         return _speak_page(request, form)
     if form.shares_story and data.get("guard") != GUARD_SEND:
@@ -168,7 +170,8 @@ def reply(request: HttpRequest, story_id: int) -> HttpResponse:
     story = access.get_story_for_reader(request, story_id)
     if (wait := ratelimit.hit(request, "reply")) is not None:
         return too_many_requests(request, wait)
-    form = ReplyForm(request.POST)
+    data, undecodable = post_data(request)
+    form = ReplyForm(data, undecodable=undecodable)
     if form.is_valid():
         try:
             services.reply_to(story=story, member=request.user, text=form.cleaned_data["text"])
@@ -215,7 +218,8 @@ def edit(request: HttpRequest, statement_id: int) -> HttpResponse:
     story = access.get_story_for_author(request, statement_id)
     statement = story.statement
     if request.method == "POST":
-        form = EditStoryForm(request.POST)
+        data, undecodable = post_data(request)
+        form = EditStoryForm(data, undecodable=undecodable)
         if form.is_valid():
             services.edit_story(story=story, draft=form.draft(), details=form.details(), member=request.user)
             messages.success(request, _("Your story is updated."))

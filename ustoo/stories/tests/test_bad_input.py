@@ -1,0 +1,89 @@
+"""Bad bytes and big bodies: the person sees the form again with what they typed, and nothing is stored."""
+
+import json
+
+import pytest
+
+from ustoo.conftest import make_story
+from ustoo.stories.models import Statement, StatementTally, Story
+
+pytestmark = pytest.mark.django_db
+
+FORM = "application/x-www-form-urlencoded"
+
+
+def post_form(client, path, body: bytes):
+    return client.post(path, data=body, content_type=FORM)
+
+
+# --- Text that is not UTF-8 ------------------------------------------------------------------------
+
+
+def test_invalid_utf8_in_the_story_rerenders_the_form_and_stores_nothing(survivor):
+    body = b"mode=story&content_warnings=other&title=Caf%C3%A9&text=It+was+%FF%FEbroken+there+%C3%A9t%C3%A9"
+    response = post_form(survivor, "/speak/", body)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert [error.code for error in form.errors.as_data()["text"]] == ["encoding"]
+    assert "title" not in form.errors  # the title was valid UTF-8
+    page = response.content.decode()
+    assert "could not be read" in page
+    # What could be decoded is kept, without replacement characters.
+    assert "It was broken there été" in page
+    assert "\ufffd" not in page
+    assert "Café" in page
+    assert not Statement.objects.exists()
+    assert StatementTally.total()[0] == 0
+    assert "receipt" not in response.context
+
+
+def test_invalid_utf8_in_an_edit_keeps_the_stored_story(survivor):
+    spoken = make_story(text="What I first wrote")
+    survivor.post("/receipt/", {"receipt": spoken.receipt})
+    body = b"visibility=public&content_warnings=harassment&text=New+%E2%82words"
+    response = post_form(survivor, f"/mine/{spoken.statement.pk}/edit/", body)
+    assert response.status_code == 400
+    assert "text" in response.context["form"].errors
+    assert "New words" in response.content.decode()
+    assert Story.objects.get().text == "What I first wrote"
+
+
+def test_invalid_utf8_in_a_reply_is_refused(supporter):
+    story = make_story(replies_enabled=True).story
+    response = post_form(supporter, f"/stories/{story.pk}/reply/", b"text=I+believe+you%C0")
+    assert response.status_code == 400
+    assert "text" in response.context["reply_form"].errors
+    assert not story.replies.exists()
+
+
+def test_valid_utf8_is_untouched(survivor):
+    body = "mode=story&content_warnings=other&text=Ça s'est passé à Montréal, #أنا_كمان".encode()
+    response = post_form(survivor, "/speak/", body)
+    assert "receipt" in response.context
+    assert Story.objects.get().text == "Ça s'est passé à Montréal, #أنا_كمان"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"story": {"text": "caf\xe9", "content_warnings": ["other"]}}',  # Latin-1, not UTF-8
+        b'{"story": {"text": "\xed\xa0\x80", "content_warnings": ["other"]}}',  # an encoded surrogate
+        b"\xff\xfe{}",
+    ],
+)
+def test_invalid_utf8_in_json_names_the_body(client, raw):
+    response = client.post("/api/v1/statements", data=raw, content_type="application/json")
+    assert response.status_code == 400
+    body = response.json()
+    assert "UTF-8" in body["error"]
+    assert "body" in body["fields"]
+    assert not Statement.objects.exists()
+
+
+def test_malformed_json_names_the_body(client):
+    response = client.post("/api/v1/statements", data=b'{"story": ', content_type="application/json")
+    assert response.status_code == 400
+    assert "body" in response.json()["fields"]
+    response = client.post("/api/v1/statements", data=json.dumps([1]), content_type="application/json")
+    assert response.status_code == 400
+    assert "body" in response.json()["fields"]
