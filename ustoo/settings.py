@@ -217,8 +217,11 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
-# Request size limits: a story is at most 20,000 characters; nothing we accept is larger than 256 KiB.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+# Request size limits. A story is at most 20,000 characters, but url-encoded it can take 240 KB (a
+# 4-byte character becomes 12 bytes), and a pasted text may be longer than allowed: bodies up to 1 MiB
+# are read, so an over-long story comes back in its form with the text kept and its length named.
+# Anything larger gets a 413 page (core/views.py).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 

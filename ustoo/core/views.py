@@ -1,5 +1,8 @@
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 API_PREFIX = "/api/"
@@ -30,6 +33,18 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+    if isinstance(exception, RequestDataTooBig):
+        limit = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        return _error_page(
+            request,
+            title=_("What you sent is too large"),
+            message=_(
+                "It is more than %(limit)s, far more than a story can hold (20,000 characters). "
+                "Go back: what you typed may still be there. Shorten it and send it again."
+            )
+            % {"limit": limit},
+            status=413,
+        )
     return _error_page(
         request,
         title=_("Something in this request was not right"),

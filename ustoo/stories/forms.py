@@ -2,13 +2,14 @@
 lives in one place."""
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from ustoo.core.form_input import UndecodableTextMixin
 from ustoo.core.hashtags import MAX_HASHTAG_LENGTH, normalise_hashtag
-from ustoo.core.validators import validate_encodable
+from ustoo.core.validators import MaxCharactersValidator, validate_encodable
 from ustoo.stories.models import (
     AgeAtTime,
     ContentWarning,
@@ -27,7 +28,16 @@ ONGOING = "ongoing"
 
 
 class TextField(forms.CharField):
+    """Text as people type it: storable as UTF-8, and a length error that says how long it is."""
+
     default_validators = [validate_encodable]
+
+    def __init__(self, *, max_length: int | None = None, **kwargs) -> None:
+        super().__init__(max_length=max_length, **kwargs)
+        self.validators = [
+            MaxCharactersValidator(max_length) if isinstance(validator, MaxLengthValidator) else validator
+            for validator in self.validators
+        ]
 
 
 def _blank_first(choices, label=_("Prefer not to say")):  # noqa: B008 (a lazy translation)
@@ -131,11 +141,12 @@ class StoryFieldsForm(UndecodableTextMixin):
     )
 
     def clean_story_fields(self, cleaned: dict) -> None:
-        if not cleaned.get("text"):
+        # A field that already has an error (too long, an unknown choice) is not also called missing.
+        if not cleaned.get("text") and "text" not in self.errors:
             self.add_error(
                 "text", forms.ValidationError(_("Write your story, or choose “Count me”."), code="required")
             )
-        if not cleaned.get("content_warnings"):
+        if not cleaned.get("content_warnings") and "content_warnings" not in self.errors:
             self.add_error(
                 "content_warnings",
                 forms.ValidationError(

@@ -87,3 +87,54 @@ def test_malformed_json_names_the_body(client):
     response = client.post("/api/v1/statements", data=json.dumps([1]), content_type="application/json")
     assert response.status_code == 400
     assert "body" in response.json()["fields"]
+
+
+# --- Over-long stories and oversized bodies --------------------------------------------------------
+
+
+def test_an_overlong_story_comes_back_with_its_length_and_every_character_typed(survivor):
+    typed = "It started in my first week. " + "x" * 300_000  # a 300 KB form body
+    response = survivor.post("/speak/", {"mode": "story", "text": typed, "content_warnings": ["other"]})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Too long (300,029 characters, at most 20,000)." in page
+    assert typed in page  # nothing to type again
+    assert not Statement.objects.exists()
+
+
+def test_a_story_of_20000_four_byte_characters_fits(survivor):
+    typed = "\N{FACE WITH TEARS OF JOY}" * 20_000  # 240 KB once url-encoded
+    response = survivor.post("/speak/", {"mode": "story", "text": typed, "content_warnings": ["other"]})
+    assert "receipt" in response.context
+    assert Story.objects.get().text == typed
+
+
+def test_an_overlong_title_names_its_length():
+    from ustoo.stories.forms import SayMeTooForm
+
+    form = SayMeTooForm({"mode": "story", "text": "x", "content_warnings": ["other"], "title": "t" * 1234})
+    assert form.errors["title"] == ["Too long (1,234 characters, at most 200)."]
+
+
+def test_a_body_beyond_the_ceiling_gets_a_clear_413_page(survivor, settings):
+    body = b"mode=story&content_warnings=other&text=" + b"x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
+    response = post_form(survivor, "/speak/", body)
+    assert response.status_code == 413
+    assert response["Content-Type"].startswith("text/html")
+    assert "What you sent is too large" in response.content.decode()
+    assert not Statement.objects.exists()
+
+
+def test_a_body_beyond_the_ceiling_is_a_json_413_in_the_api(client, settings):
+    story = {"text": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1), "content_warnings": ["other"]}
+    response = client.post("/api/v1/statements", data={"story": story}, content_type="application/json")
+    assert response.status_code == 413
+    assert response.json()["error"]
+    assert not Statement.objects.exists()
+
+
+def test_an_overlong_story_in_the_api_names_its_length(client):
+    story = {"text": "x" * 25_000, "content_warnings": ["other"]}
+    response = client.post("/api/v1/statements", data={"story": story}, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["fields"]["text"] == "Too long (25,000 characters, at most 20,000)."
