@@ -8,31 +8,40 @@ PORT ?= 8000
 export USTOO_DATA_DIR ?= $(CURDIR)/var
 PYTEST := $(BIN)/python -m pytest
 
-.PHONY: help run test test-sqlite test-postgres test-browser bench lint lock build system-deps clean
+.PHONY: help run test test-sqlite test-postgres test-browser bench lint lock build clean \
+	deps-run deps-test deps-bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-$(BIN)/.installed: requirements.lock pyproject.toml
+# Each target checks (as root on Debian: installs) the system packages it needs: scripts/system-deps.
+deps-run:
+	@scripts/system-deps run
+
+deps-test:
+	@scripts/system-deps test
+
+deps-bench:
+	@scripts/system-deps bench
+
+# Order-only: a venv needs Debian's pythonX.Y-venv, and translations need gettext's msgfmt.
+$(BIN)/.installed: requirements.lock pyproject.toml | deps-run
 	@PY=$$(scripts/find-python) && test -x $(BIN)/python || "$$PY" -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
 
-build: $(BIN)/.installed ## Compile translations and collect static files
+build: $(BIN)/.installed | deps-run ## Compile translations and collect static files
 	cd ustoo && ../$(BIN)/ustoo compilemessages --ignore '.venv' -v 0
 	$(BIN)/ustoo collectstatic --noinput -v 0
 
-run: build ## Serve the site at http://127.0.0.1:$(PORT) (demo content on first start)
+run: deps-run build ## Serve the site at http://127.0.0.1:$(PORT) (demo content on first start)
 	$(BIN)/ustoo migrate --noinput -v 0
 	$(BIN)/ustoo load_demo --if-empty
 	$(BIN)/ustoo load_demo_campaigns --if-empty
 	USTOO_HTTPS=0 $(BIN)/gunicorn ustoo.wsgi --config python:ustoo.gunicorn_conf --bind 127.0.0.1:$(PORT)
 
-system-deps:
-	@scripts/system-deps
-
-test: system-deps build ## Run every test: SQLite, PostgreSQL, then headless Chromium
+test: deps-test build ## Run every test: SQLite, PostgreSQL, then headless Chromium
 	$(MAKE) --no-print-directory test-sqlite test-postgres test-browser
 
 test-sqlite: build
@@ -44,7 +53,7 @@ test-postgres: build
 test-browser: build
 	$(PYTEST) -q -m browser
 
-bench: system-deps build ## Run the benchmarks and print ratios (see bench/RESULTS.md)
+bench: deps-bench build ## Run the benchmarks and print ratios (see bench/RESULTS.md)
 	$(BIN)/python -m bench
 
 lint: $(BIN)/.installed ## ruff and Django's own checks

@@ -1,0 +1,90 @@
+"""The README's commands: each make target checks the system packages it needs, and only those."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture
+def bare_path(tmp_path):
+    """A PATH with the shell tools the script uses, a Python, no apt-get (so nothing is installed,
+    whoever runs the tests) and no msgfmt, wrk or chromium unless a test adds a stand-in."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("sh", "dirname", "ls", "id"):
+        (bin_dir / tool).symlink_to(shutil.which(tool))
+    (bin_dir / "python3").symlink_to(sys.executable)
+    return bin_dir
+
+
+def add_stand_in(bin_dir: Path, name: str) -> None:
+    (bin_dir / name).write_text("#!/bin/sh\nexit 0\n")
+    (bin_dir / name).chmod(0o755)
+
+
+def system_deps(bin_dir: Path, target: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [bin_dir / "sh", ROOT / "scripts" / "system-deps", target],
+        env={"PATH": str(bin_dir), "HOME": str(bin_dir)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_run_needs_gettext_and_nothing_the_tests_need(bare_path):
+    answer = system_deps(bare_path, "run")
+    assert answer.returncode == 1
+    assert "make run needs these packages: gettext" in answer.stderr
+    assert "chromium" not in answer.stderr and "wrk" not in answer.stderr
+    add_stand_in(bare_path, "msgfmt")
+    assert system_deps(bare_path, "run").returncode == 0
+
+
+def test_test_never_needs_wrk(bare_path):
+    for tool in ("msgfmt", "chromium"):
+        add_stand_in(bare_path, tool)
+    answer = system_deps(bare_path, "test")
+    assert "wrk" not in answer.stderr
+    if Path("/usr/lib/postgresql").is_dir():  # the only other thing it looks for
+        assert answer.returncode == 0, answer.stderr
+
+
+def test_bench_needs_wrk(bare_path):
+    add_stand_in(bare_path, "msgfmt")
+    answer = system_deps(bare_path, "bench")
+    assert answer.returncode == 1
+    assert "make bench needs these packages: wrk" in answer.stderr
+    assert "chromium" not in answer.stderr
+
+
+def test_an_unknown_target_is_refused(bare_path):
+    answer = system_deps(bare_path, "deploy")
+    assert answer.returncode == 2
+    assert "usage" in answer.stderr
+
+
+def make_dry_run(target: str) -> list[str]:
+    answer = subprocess.run(
+        ["make", "--no-print-directory", "-n", target],
+        cwd=ROOT,
+        env={**os.environ, "MAKEFLAGS": ""},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return answer.stdout.splitlines()
+
+
+@pytest.mark.parametrize(("target", "deps"), [("run", "run"), ("test", "test"), ("bench", "bench")])
+def test_each_target_checks_its_own_packages_first(target, deps):
+    commands = make_dry_run(target)
+    assert commands[0] == f"scripts/system-deps {deps}"
+    checked = {line.split()[-1] for line in commands if line.startswith("scripts/system-deps")}
+    assert checked <= {deps, "run"}  # `run`'s packages are everyone's: venv support and gettext
