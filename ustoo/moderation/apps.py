@@ -9,7 +9,7 @@ class ModerationConfig(AppConfig):
 
     def ready(self) -> None:
         from ustoo.core.retention import register_retention_task
-        from ustoo.moderation import crisis, naming_guard
+        from ustoo.moderation import crisis, naming_guard, resources
         from ustoo.moderation.retention import prune_expired_stories
         from ustoo.stories import screening
 
@@ -22,3 +22,4 @@ class ModerationConfig(AppConfig):
             ]
 
         screening.register(find=find, redact=naming_guard.redact, signals_danger=crisis.signals_danger)
+        screening.register_help(resources.help_after_speaking)

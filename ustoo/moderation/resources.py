@@ -25,6 +25,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 
+from ustoo.stories.screening import HelpOffer
+
 DATA_FILE = Path(__file__).resolve().parent / "data" / "support_services.json"
 
 INTERNATIONAL = "INT"
@@ -135,6 +137,19 @@ class Service:
     @property
     def language_names(self) -> list[tuple[str, str]]:
         return [(code, language_name(code)) for code in self.languages]
+
+    def as_dict(self) -> dict[str, Any]:
+        """What the API shows of a service."""
+        return {
+            "name": self.name,
+            "country": self.country,
+            "phone": self.phone,
+            "sms": self.sms,
+            "web": self.web,
+            "hours": self.hours_text,
+            "languages": list(self.languages),
+            "crisis": self.crisis,
+        }
 
     @property
     def hours_text(self) -> str:
@@ -410,6 +425,17 @@ def country_for_request(request: HttpRequest) -> str | None:
         if code:
             return code
     return country_from_accept_language(request.headers.get("Accept-Language", ""))
+
+
+def help_after_speaking(request: HttpRequest, country: str, urgent: bool) -> HelpOffer:
+    """Registered with stories' screening: the services for the country the person gave with what
+    they said, else the page's or the browser's; crisis lines too when their words signal danger."""
+    code = normalize_country(country) or country_for_request(request)
+    return HelpOffer(
+        country=code or "",
+        services=services_for(code),
+        crisis_lines=crisis_lines(code) if urgent else (),
+    )
 
 
 def help_context(request: HttpRequest) -> dict[str, Any]:

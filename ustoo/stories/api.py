@@ -12,7 +12,7 @@ from ninja import Field, Router, Schema, Status
 
 from ustoo.api import ApiError, rate_limited
 from ustoo.core import proof_of_work, ratelimit
-from ustoo.stories import access, services
+from ustoo.stories import access, screening, services
 from ustoo.stories.forms import SayMeTooForm, SolidarityForm
 from ustoo.stories.models import Story
 from ustoo.stories.wall import Cursor, wall_page
@@ -46,11 +46,33 @@ class StatementIn(Schema):
     story: StoryIn | None = None
 
 
+class HelpServiceOut(Schema):
+    name: str
+    country: str = Field(..., description="ISO 3166-1 alpha-2 code, or INT for international lines")
+    phone: str | None = None
+    sms: str | None = None
+    web: str | None = None
+    hours: str = Field("", description="Opening hours in the request's language; empty when unknown")
+    languages: list[str]
+    crisis: bool = Field(..., description="Answers at once someone in danger")
+
+
 class StatementOut(Schema):
     id: int
     receipt: str | None = Field(None, description="Shown once: keep it to come back, edit or delete.")
     story_id: int | None = None
     story_status: str | None = None
+    help_country: str | None = Field(
+        None,
+        description="The country whose services `help` lists: the story's country, "
+        "else ?country=, else the Accept-Language region",
+    )
+    help: list[HelpServiceOut] = Field(
+        default_factory=list, description="Support services to offer the person who spoke"
+    )
+    crisis_lines: list[HelpServiceOut] = Field(
+        default_factory=list, description="Lines to reach at once; only when the story signals danger"
+    )
 
 
 class StoryOut(Schema):
@@ -64,6 +86,7 @@ class StoryOut(Schema):
     setting: str
     solidarity: dict[str, int]
     replies_enabled: bool
+    demo: bool = Field(False, description="Written for the demo, fictional: not a real person's words")
 
 
 class StoryPage(Schema):
@@ -96,6 +119,7 @@ def _story_out(story: Story) -> dict:
         "setting": story.statement.setting,
         "solidarity": story.solidarity_counts,
         "replies_enabled": story.replies_enabled,
+        "demo": story.demo,
     }
 
 
@@ -138,6 +162,11 @@ def create_statement(request: HttpRequest, payload: StatementIn):
             draft=form.draft(),
             language=get_language() or "",
         )
+    offer = screening.help_after_speaking(
+        request,
+        country=spoken.statement.country.code or "",
+        urgent=bool(spoken.story and spoken.story.urgent),
+    )
     return Status(
         201,
         {
@@ -145,6 +174,9 @@ def create_statement(request: HttpRequest, payload: StatementIn):
             "receipt": spoken.receipt,
             "story_id": spoken.story.pk if spoken.story else None,
             "story_status": spoken.story.status if spoken.story else None,
+            "help_country": offer.country or None,
+            "help": [service.as_dict() for service in offer.services],
+            "crisis_lines": [service.as_dict() for service in offer.crisis_lines],
         },
     )
 
@@ -218,9 +250,15 @@ def add_solidarity(request: HttpRequest, story_id: int, payload: SolidarityIn):
     elif not _first_answer_from_this_client(request, story, form.cleaned_data["kind"]):
         story.refresh_from_db()
         return Status(200, {"added": False, "solidarity": story.solidarity_counts})
-    added = services.stand_with(
-        story=story, kind=form.cleaned_data["kind"], responder=access.responder_key(request)
-    )
+    try:
+        added = services.stand_with(
+            story=story,
+            kind=form.cleaned_data["kind"],
+            responder=access.responder_key(request),
+            member=request.user,
+        )
+    except services.NotAllowedNow as refusal:
+        raise ApiError(403, str(refusal), {"account": str(refusal)}) from None
     story.refresh_from_db()
     return Status(201 if added else 200, {"added": added, "solidarity": story.solidarity_counts})
 

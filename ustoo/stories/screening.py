@@ -1,10 +1,14 @@
-"""Screening of what someone is about to publish: does it name someone, or signal danger?
+"""Screening of what someone is about to publish: does it name someone, or signal danger? And the
+help to offer them once they have spoken.
 
-The detectors live in moderation (above stories), which registers them here from its AppConfig;
-stories asks through this module and never imports moderation."""
+The detectors and the directory of support services live in moderation (above stories), which
+registers them here from its AppConfig; stories asks through this module and never imports moderation."""
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import HttpRequest
 
 
 @dataclass(frozen=True)
@@ -53,3 +57,30 @@ def screen(text: str) -> Screening:
 
 def redact(text: str) -> str:
     return _registered.redact(text) if _registered is not None else text
+
+
+@dataclass(frozen=True)
+class HelpOffer:
+    """Support to show someone who has just spoken: services for their country (`country`, empty
+    when unknown), and, when what they wrote signals danger, the crisis lines to reach at once.
+    Services are moderation's `Service` objects (their `as_dict()` is what the API shows)."""
+
+    country: str = ""
+    services: Sequence[Any] = ()
+    crisis_lines: Sequence[Any] = ()
+
+
+_help: Callable[[HttpRequest, str, bool], HelpOffer] | None = None
+
+
+def register_help(offer: Callable[[HttpRequest, str, bool], HelpOffer]) -> None:
+    global _help
+    _help = offer
+
+
+def help_after_speaking(request: HttpRequest, *, country: str, urgent: bool) -> HelpOffer:
+    """The help to offer after someone spoke: for the country they gave with what they said, else the
+    one chosen on the page (?country=), else their browser's language region."""
+    if _help is None:
+        return HelpOffer()
+    return _help(request, country, urgent)

@@ -4,9 +4,9 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from ustoo.core import receipts
@@ -50,6 +50,30 @@ class StoryDraft:
     language: str = ""
 
 
+class NotAllowedNow(Exception):
+    """The member's account may not take part right now; the message says why, and until when."""
+
+
+def standing_refusal(member) -> str | None:
+    """Why this member may not speak, edit, reply, flag or answer right now (a suspension, with its
+    end, or a ban), in plain words; None when they may, or when nobody is logged in."""
+    if member is None or not member.is_authenticated or member.may_take_part:
+        return None
+    if member.is_active and not member.is_banned:
+        until = formats.date_format(timezone.localtime(member.suspended_until), "DATETIME_FORMAT")
+        return _(
+            "Your account is suspended until %(until)s. Until then you can read, but not speak, "
+            "edit, reply, flag or answer stories."
+        ) % {"until": until}
+    return _("Your account is closed: it can no longer speak, edit, reply, flag or answer stories.")
+
+
+def ensure_may_take_part(member) -> None:
+    """Raise NotAllowedNow for a suspended or banned member; anyone else may go on."""
+    if (refusal := standing_refusal(member)) is not None:
+        raise NotAllowedNow(refusal)
+
+
 @dataclass(frozen=True)
 class Spoken:
     statement: Statement
@@ -71,7 +95,9 @@ def say_me_too(
     `at` is when it was said, for imports and demo content; by default now.
 
     Without an account, or when a member chooses anonymity, the person gets a receipt; a member
-    speaking anonymously is linked to the statement only through their keyed tag."""
+    speaking anonymously is linked to the statement only through their keyed tag. A suspended or
+    banned member is refused (NotAllowedNow), anonymously or not: the tag would still link it to them."""
+    ensure_may_take_part(member)
     details = details or Details()
     receipt = None
     speaks_as_member = member is not None and member.is_authenticated and not anonymous
@@ -134,9 +160,17 @@ def initial_status(story: Story, member) -> str:
 
 
 def edit_story(*, story: Story, draft: StoryDraft, details: Details, member=None) -> Story:
-    """Change a story. A change goes back to review unless its author may publish at once."""
+    """Change a story. A change goes back to review unless its author may publish at once; a rejected
+    story goes back to review whoever edits it, and a hidden one stays hidden.
+
+    The statement and story are re-read under lock, so the magnitude moves from what is stored now,
+    not from a copy someone else changed meanwhile. Returns the stored story."""
+    ensure_may_take_part(member)
     with transaction.atomic():
-        before = facts_of(story.statement, story)
+        statement = Statement.objects.select_for_update().get(pk=story.statement_id)
+        story = Story.objects.select_for_update().get(pk=story.pk)
+        story.statement = statement
+        before = facts_of(statement, story)
         screening = screen(f"{draft.title}\n{draft.text}")
         story.identifies_someone = screening.identifies_someone
         story.urgent = screening.urgent
@@ -150,12 +184,16 @@ def edit_story(*, story: Story, draft: StoryDraft, details: Details, member=None
             story.language = draft.language[:8]
         story.updated_at = timezone.now()
         story.version += 1
-        wanted = initial_status(story, member)
-        if story.status in (Status.PUBLISHED, Status.PENDING, Status.REJECTED):  # hidden stays hidden
+        if story.status == Status.REJECTED:
+            # The moderator's "no" stands until a moderator reads the new version.
+            story.status = Status.PENDING
+            story.rejected_at = None
+            story.published_at = None
+        elif story.status in (Status.PUBLISHED, Status.PENDING):  # hidden stays hidden
+            wanted = initial_status(story, member)
             story.status = wanted
             story.published_at = story.published_at if wanted == Status.PUBLISHED else None
         story.save()
-        statement = story.statement
         for name, value in vars(details).items():
             setattr(statement, name, sorted(set(value)) if name == "harms" else value)
         statement.save()
@@ -169,24 +207,48 @@ def edit_story(*, story: Story, draft: StoryDraft, details: Details, member=None
 def delete_statement(*, statement: Statement, keep_in_total: bool) -> None:
     """Delete what the person said. The story's text, its hashtags, solidarity and replies go at once
     (and with them the full-text index entry). If they want to stay counted, a bare statement with
-    no link to them remains; otherwise the statement goes too and the total drops by one."""
+    no link to them remains; otherwise the statement goes too and the total drops by one.
+
+    What is counted is read from the stored row under lock, never from the caller's copy: two
+    deletions of the same statement, or a withdrawal then a deletion from an older copy, move the
+    total and the magnitude once."""
     with transaction.atomic():
-        before = facts_of(statement, Story.objects.filter(statement=statement).first())
-        Story.objects.filter(statement=statement).delete()
-        if keep_in_total and statement.counted:
-            Statement.objects.filter(pk=statement.pk).update(member=None, member_tag=None, receipt_hash=None)
-            statement_changed(before, facts_of(statement))
+        current = Statement.objects.select_for_update().filter(pk=statement.pk).first()
+        if current is None:  # already deleted
+            return
+        story = Story.objects.select_for_update().filter(statement=current).first()
+        before = facts_of(current, story)
+        if story is not None:
+            Story.objects.filter(pk=story.pk).delete()
+            transaction.on_commit(_erase_freed_pages)
+        if keep_in_total and current.counted:
+            Statement.objects.filter(pk=current.pk).update(member=None, member_tag=None, receipt_hash=None)
+            statement_changed(before, facts_of(current))
         else:
-            if statement.counted:
+            deleted, _rows = Statement.objects.filter(pk=current.pk).delete()
+            if deleted and current.counted:
                 StatementTally.add(-1)
-            statement.delete()
-            statement_changed(before, None)
+                statement_changed(before, None)
+
+
+def _erase_freed_pages() -> None:
+    """After a story's deletion commits, copy SQLite's write-ahead log back into the database file
+    and truncate it: the database zeroes freed pages (secure_delete) but the log still holds the
+    old pages until a checkpoint, and deleted words must be gone at once. A checkpoint that readers
+    hold back stays partial; the next one (or prune_expired) finishes it."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def withdraw_from_total(*, statement: Statement) -> None:
     with transaction.atomic():
-        before = facts_of(statement, Story.objects.filter(statement=statement).first())
-        if Statement.objects.filter(pk=statement.pk, counted=True).update(counted=False):
+        current = Statement.objects.select_for_update().filter(pk=statement.pk).first()
+        if current is None:
+            return
+        before = facts_of(current, Story.objects.filter(statement=current).first())
+        if Statement.objects.filter(pk=current.pk, counted=True).update(counted=False):
             StatementTally.add(-1)
             statement_changed(before, None)
 
@@ -198,8 +260,11 @@ _COUNT_FIELDS = {
 }
 
 
-def stand_with(*, story: Story, kind: str, responder: bytes) -> bool:
-    """Add one answer of this kind from this person; False if they had already given it."""
+def stand_with(*, story: Story, kind: str, responder: bytes, member=None) -> bool:
+    """Add one answer of this kind from this person; False if they had already given it.
+
+    `member` is who is logged in, if anyone: a suspended or banned member is refused (NotAllowedNow)."""
+    ensure_may_take_part(member)
     try:
         with transaction.atomic():
             Solidarity.objects.create(story=story, kind=kind, responder=responder)
@@ -218,8 +283,8 @@ def reply_to(*, story: Story, member, text: str) -> Reply:
     author has not blocked, and no faster than the story's slow mode allows."""
     if not story.replies_enabled:
         raise ReplyRefused(_("The author has not turned replies on."))
-    if not member.may_take_part:
-        raise ReplyRefused(_("Your account cannot reply right now."))
+    if (refusal := standing_refusal(member)) is not None:
+        raise ReplyRefused(refusal)
     if not member.is_trusted:
         raise ReplyRefused(_("New members can reply once their first stories are approved."))
     if ReplyBlock.objects.filter(story=story, member=member).exists():

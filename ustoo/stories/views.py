@@ -69,6 +69,7 @@ def _render_wall(request: HttpRequest) -> HttpResponse:
             "as_of": as_of,
             "preferences": preferences,
             "filtered": any(cleaned.get(name) for name in ("setting", "hashtag", "language", "q")),
+            "shows_demo": any(story.demo for story in page.stories),
         },
     )
 
@@ -100,7 +101,9 @@ def speak(request: HttpRequest) -> HttpResponse:
         return _speak_page(request, SayMeTooForm(data), status=400, refused=True)
     flooded = not request.user.is_authenticated and ratelimit.site_is_flooded("speak")
     if flooded and not proof_of_work.is_solved(data.get("pow_challenge", ""), data.get("pow_nonce", "")):
-        return _speak_page(request, SayMeTooForm(data), status=429, pow_needed=True)
+        response = _speak_page(request, SayMeTooForm(data), status=429, pow_needed=True)
+        response["Retry-After"] = "1"  # as soon as the puzzle on the page is solved
+        return response
     if data.get("guard") == GUARD_REDACT:
         data = data.copy()
         data["title"] = screening.redact(data.get("title", ""))
@@ -114,18 +117,36 @@ def speak(request: HttpRequest) -> HttpResponse:
         findings = screening.screen(f"{form.cleaned_data['title']}\n{form.cleaned_data['text']}").findings
         if findings or data.get("guard") == GUARD_REDACT:
             return _speak_page(request, form, findings=findings, redacted=data.get("guard") == GUARD_REDACT)
-    spoken = services.say_me_too(
-        member=request.user,
-        anonymous=form.cleaned_data["anonymous"] or not request.user.is_authenticated,
-        details=form.details(),
-        draft=form.draft() if form.shares_story else None,
-        language=get_language() or "",
+    try:
+        spoken = services.say_me_too(
+            member=request.user,
+            anonymous=form.cleaned_data["anonymous"] or not request.user.is_authenticated,
+            details=form.details(),
+            draft=form.draft() if form.shares_story else None,
+            language=get_language() or "",
+        )
+    except services.NotAllowedNow as refusal:
+        form.add_error(None, str(refusal))
+        return _speak_page(request, form, status=403)
+    if spoken.receipt is not None:
+        access.remember_receipt_statement(request, spoken.statement)
+    # Whoever spoke, by name or not, is offered help at once (crisis lines when their words signal danger).
+    offer = screening.help_after_speaking(
+        request,
+        country=spoken.statement.country.code or "",
+        urgent=bool(spoken.story and spoken.story.urgent),
     )
-    if spoken.receipt is None:
-        messages.success(request, _("You said “me too”. You are not alone."))
-        return redirect("stories:my_statements")
-    access.remember_receipt_statement(request, spoken.statement)
-    return render(request, "stories/receipt.html", {"spoken": spoken, "receipt": spoken.receipt})
+    return render(
+        request,
+        "stories/receipt.html",
+        {
+            "spoken": spoken,
+            "receipt": spoken.receipt,
+            "help_country": offer.country,
+            "help_services": offer.services,
+            "crisis_services": offer.crisis_lines,
+        },
+    )
 
 
 def detail(request: HttpRequest, story_id: int) -> HttpResponse:
@@ -150,9 +171,18 @@ def stand_with(request: HttpRequest, story_id: int) -> HttpResponse:
         return too_many_requests(request, wait)
     form = SolidarityForm(request.POST)
     if form.is_valid():
-        added = services.stand_with(
-            story=story, kind=form.cleaned_data["kind"], responder=access.responder_key(request)
-        )
+        try:
+            added = services.stand_with(
+                story=story,
+                kind=form.cleaned_data["kind"],
+                responder=access.responder_key(request),
+                member=request.user,
+            )
+        except services.NotAllowedNow as refusal:
+            if request.htmx:
+                return HttpResponse(str(refusal), status=403)
+            messages.error(request, str(refusal))
+            return redirect(story)
         story.refresh_from_db()
         if not request.htmx:
             if added:
@@ -217,13 +247,21 @@ def mine(request: HttpRequest, statement_id: int) -> HttpResponse:
 def edit(request: HttpRequest, statement_id: int) -> HttpResponse:
     story = access.get_story_for_author(request, statement_id)
     statement = story.statement
+    refused = False
     if request.method == "POST":
         data, undecodable = post_data(request)
         form = EditStoryForm(data, undecodable=undecodable)
         if form.is_valid():
-            services.edit_story(story=story, draft=form.draft(), details=form.details(), member=request.user)
-            messages.success(request, _("Your story is updated."))
-            return redirect("stories:mine", statement_id=statement.pk)
+            try:
+                services.edit_story(
+                    story=story, draft=form.draft(), details=form.details(), member=request.user
+                )
+            except services.NotAllowedNow as refusal:
+                form.add_error(None, str(refusal))
+                refused = True
+            else:
+                messages.success(request, _("Your story is updated."))
+                return redirect("stories:mine", statement_id=statement.pk)
     else:
         year = str(_("ongoing")) if statement.ongoing else statement.year or ""
         form = EditStoryForm(
@@ -247,7 +285,7 @@ def edit(request: HttpRequest, statement_id: int) -> HttpResponse:
         request,
         "stories/edit.html",
         {"form": form, "statement": statement},
-        status=400 if form.errors else 200,
+        status=403 if refused else 400 if form.errors else 200,
     )
 
 

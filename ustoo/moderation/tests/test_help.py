@@ -379,3 +379,91 @@ def test_help_context_for_another_page(rf):
     assert context["help_country"] == "GB"
     assert context["help_services"][0].name == "999"
     assert all(service.crisis for service in context["crisis_services"])
+
+
+# --- Help after speaking -----------------------------------------------------------------------------
+
+URGENT_STORY = {"mode": "story", "text": "I want to die, I cannot go on.", "content_warnings": ["self_harm"]}
+CALM_STORY = {
+    "mode": "story",
+    "text": "It happened on the bus, years ago.",
+    "content_warnings": ["harassment"],
+}
+
+
+def _phones(services) -> set[str]:
+    return {service.phone for service in services if service.phone}
+
+
+@pytest.mark.django_db
+def test_a_member_speaking_by_name_is_shown_help_and_crisis_lines_at_once(supporter):
+    response = supporter.post("/speak/", {**URGENT_STORY, "anonymous": "", "country": "GB"})
+    assert response.status_code == 200 and response.context["receipt"] is None
+    page = response.content.decode()
+    assert 'id="crisis-lines"' in page and "116 123" in page  # Samaritans
+    assert "If you need to talk to someone" in page
+    assert "Your receipt" not in page
+
+
+@pytest.mark.django_db
+def test_help_is_shown_after_every_kind_of_statement(supporter, survivor):
+    for client, data in (
+        (supporter, {"mode": "count", "anonymous": ""}),
+        (supporter, {**CALM_STORY, "anonymous": "on"}),
+        (survivor, {"mode": "count"}),
+        (survivor, CALM_STORY),
+    ):
+        page = client.post("/speak/", data).content.decode()
+        assert "If you need to talk to someone" in page
+        assert 'id="crisis-lines"' not in page  # nothing here signals danger
+
+
+@pytest.mark.django_db
+def test_the_country_given_with_the_story_comes_first(survivor):
+    response = survivor.post(
+        "/speak/?country=GB", {**URGENT_STORY, "country": "FR"}, headers={"accept-language": "en-US"}
+    )
+    assert response.context["help_country"] == "FR"
+    assert "3919" in _phones(response.context["help_services"])
+    assert "3114" in _phones(response.context["crisis_services"])  # the French suicide line
+    assert "988" not in _phones(response.context["crisis_services"])
+
+
+@pytest.mark.django_db
+def test_without_a_country_the_pages_choice_comes_before_the_browsers_language(survivor):
+    chosen = survivor.post("/speak/?country=GB", CALM_STORY, headers={"accept-language": "en-US"})
+    assert chosen.context["help_country"] == "GB"
+    assert "116 123" in _phones(chosen.context["help_services"])
+    browser = Client().post("/speak/", CALM_STORY, headers={"accept-language": "en-US"})
+    assert browser.context["help_country"] == "US"
+    assert "988" in _phones(browser.context["help_services"])
+
+
+@pytest.mark.django_db
+def test_the_api_answers_with_help_and_crisis_lines_when_urgent(client):
+    def speak(body, path="/api/v1/statements", **extra):
+        response = client.post(path, data=json.dumps(body), content_type="application/json", **extra)
+        assert response.status_code == 201
+        return response.json()
+
+    urgent = speak(
+        {"story": {"text": URGENT_STORY["text"], "content_warnings": ["self_harm"], "country": "FR"}},
+        headers={"accept-language": "en-GB"},
+    )
+    assert urgent["help_country"] == "FR"
+    assert "3919" in {service["phone"] for service in urgent["help"]}
+    crisis = urgent["crisis_lines"]
+    assert crisis and all(service["crisis"] for service in crisis)
+    assert "3114" in {service["phone"] for service in crisis}
+    assert {"name", "phone", "web", "hours", "languages", "country"} <= set(crisis[0])
+
+    calm = speak(
+        {"story": {"text": CALM_STORY["text"], "content_warnings": ["harassment"]}},
+        path="/api/v1/statements?country=IN",
+        headers={"accept-language": "en-GB"},
+    )
+    assert calm["help_country"] == "IN" and calm["help"] and calm["crisis_lines"] == []
+
+    count_only = speak({}, headers={"accept-language": "fr-CA"})
+    assert count_only["help_country"] == "CA"
+    assert count_only["help"] and count_only["crisis_lines"] == []
