@@ -11,6 +11,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ustoo.accounts import throttle
 from ustoo.accounts.forms import ConfirmPassphraseForm, LoginForm, RegisterForm
 from ustoo.accounts.member_data import delete_member, export_member_data
+from ustoo.core import ratelimit
+from ustoo.core.views import too_many_requests
 
 
 @require_http_methods(["GET", "POST"])
@@ -76,18 +78,24 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def export(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and (wait := ratelimit.passphrase_retry_after(request, request.user.pk)):
+        return too_many_requests(request, wait)
     form = ConfirmPassphraseForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         body = orjson.dumps(export_member_data(request.user), option=orjson.OPT_INDENT_2)
         response = HttpResponse(body, content_type="application/json")
         response["Content-Disposition"] = 'attachment; filename="ustoo-my-data.json"'
         return response
+    if request.method == "POST":
+        ratelimit.record_passphrase_failure(request, request.user.pk)
     return render(request, "accounts/export.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete_account(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and (wait := ratelimit.passphrase_retry_after(request, request.user.pk)):
+        return too_many_requests(request, wait)
     form = ConfirmPassphraseForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         member = request.user
@@ -97,4 +105,6 @@ def delete_account(request: HttpRequest) -> HttpResponse:
         response = redirect("stories:wall")
         response["Clear-Site-Data"] = '"cache", "storage"'
         return response
+    if request.method == "POST":
+        ratelimit.record_passphrase_failure(request, request.user.pk)
     return render(request, "accounts/delete.html", {"form": form}, status=400 if form.errors else 200)

@@ -1,12 +1,16 @@
 """Counting attempts without storing who made them.
 
-A client is known only by an HMAC of its address under a key that changes every day, kept in the
-cache with a short expiry; the address itself is never stored or logged. A browser session is known
-by a hash of its cookie. Limits are fixed windows: at most N attempts per window, per client and per
-session; an attempt over the limit is not counted and is told how long to wait."""
+A client is known only by an HMAC of its address under a random key drawn for each day and kept
+only in the cache (never in the database or the settings), so nobody can recompute a fingerprint
+from the address afterwards, not even with the site's SECRET_KEY; the address itself is never
+stored or logged. A browser session is known by a hash of its cookie. Limits are fixed windows: at
+most N attempts per window, per client and per session; an attempt over the limit is not counted
+and is told how long to wait."""
 
+import datetime
 import hashlib
 import hmac
+import secrets
 import time
 from dataclasses import dataclass
 
@@ -31,12 +35,31 @@ def client_address(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+_DAILY_KEY_PREFIX = "rl:client-key:"
+
+
+def _daily_key() -> bytes:
+    """Today's random client key, shared through the cache by every worker and app server.
+
+    The first to need it draws it; cache.add keeps the first one written, so concurrent workers
+    agree. It expires shortly after its day ends, and with it any way to link a fingerprint to an
+    address."""
+    now = timezone.now()
+    name = _DAILY_KEY_PREFIX + now.date().isoformat()
+    key = cache.get(name)
+    if key is None:
+        midnight = datetime.datetime.combine(
+            now.date() + datetime.timedelta(days=1), datetime.time(), tzinfo=now.tzinfo
+        )
+        cache.add(name, secrets.token_hex(32), timeout=int((midnight - now).total_seconds()) + 60)
+        key = cache.get(name)
+        if key is None:  # a cache that keeps nothing: a fresh key for this request is still unlinkable
+            key = secrets.token_hex(32)
+    return bytes.fromhex(key)
+
+
 def client_fingerprint(request: HttpRequest) -> str:
-    day = timezone.now().date().isoformat()
-    daily_key = hmac.new(
-        settings.SECRET_KEY.encode(), f"ustoo client key {day}".encode(), hashlib.sha256
-    ).digest()
-    return hmac.new(daily_key, client_address(request).encode(), hashlib.sha256).hexdigest()[:32]
+    return hmac.new(_daily_key(), client_address(request).encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def _session_fingerprint(request: HttpRequest) -> str | None:
@@ -78,20 +101,68 @@ def hit(request: HttpRequest, scope: str) -> int | None:
     if not settings.RATE_LIMITS_ENABLED:
         return None
     per_client, per_session = (Rate(*pair) for pair in settings.RATE_LIMITS[scope])
-    subjects = [("client", client_fingerprint(request), per_client)]
+    subjects = [(f"{scope}:client", client_fingerprint(request), per_client)]
     if (session := _session_fingerprint(request)) is not None:
-        subjects.append(("session", session, per_session))
+        subjects.append((f"{scope}:session", session, per_session))
+    return _attempt(subjects)
+
+
+def attempt(scope: str, subject: str, rate: Rate) -> int | None:
+    """Count one attempt by `subject` (a member's id, say) at `scope`, at most rate.count per window
+    of rate.seconds. Returns None when allowed, or the seconds to wait (then nothing is counted).
+
+    Unlike hit(), it applies whether or not RATE_LIMITS_ENABLED: it guards rules, not traffic."""
+    return _attempt([(scope, subject, rate)])
+
+
+def _attempt(subjects: list[tuple[str, str, Rate]]) -> int | None:
     now = time.time()
     keys = []
-    for kind, subject, rate in subjects:
-        window = int(now // rate.seconds)
-        key = _key(f"{scope}:{kind}:{window}", subject)
+    for scope, subject, rate in subjects:
+        key, wait = _window(scope, subject, rate, now)
         if (cache.get(key) or 0) >= rate.count:
-            return max(1, int((window + 1) * rate.seconds - now) + 1)
+            return wait
         keys.append((key, rate.seconds))
     for key, seconds in keys:
         _count(key, seconds)
     return None
+
+
+def _window(scope: str, subject: str, rate: Rate, now: float) -> tuple[str, int]:
+    """The counter's key in the current fixed window, and the seconds until that window ends."""
+    window = int(now // rate.seconds)
+    return _key(f"{scope}:{window}", subject), max(1, int((window + 1) * rate.seconds - now) + 1)
+
+
+# Passphrase re-entry (a moderator's confirmation, a member's export or deletion) is throttled like
+# login: a few wrong passphrases per member, a few more per client, in a window of the lockout's length.
+_REENTRY_MEMBER = "reentry-member"
+_REENTRY_CLIENT = "reentry-client"
+
+
+def _passphrase_subjects(request: HttpRequest, member_id: int) -> list[tuple[str, str, Rate]]:
+    limit, window = settings.LOGIN_FAILURE_LIMIT, settings.LOGIN_LOCKOUT_SECONDS
+    return [
+        (_REENTRY_MEMBER, str(member_id), Rate(limit, window)),
+        (_REENTRY_CLIENT, client_fingerprint(request), Rate(limit * 4, window)),
+    ]
+
+
+def passphrase_retry_after(request: HttpRequest, member_id: int) -> int | None:
+    """Seconds this member (or this client) must wait before typing a passphrase again; None if free."""
+    now = time.time()
+    waits = []
+    for scope, subject, rate in _passphrase_subjects(request, member_id):
+        key, wait = _window(scope, subject, rate, now)
+        if (cache.get(key) or 0) >= rate.count:
+            waits.append(wait)
+    return max(waits, default=None)
+
+
+def record_passphrase_failure(request: HttpRequest, member_id: int) -> None:
+    now = time.time()
+    for scope, subject, rate in _passphrase_subjects(request, member_id):
+        _count(_window(scope, subject, rate, now)[0], rate.seconds)
 
 
 def site_attempts(scope: str, window_seconds: int = 60) -> int:

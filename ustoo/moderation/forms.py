@@ -54,24 +54,48 @@ class FlagForm(forms.Form):
     )
 
 
-class SlowModeForm(forms.Form):
+class StoryVersionForm(forms.Form):
+    """The version of the story the moderator read: a decision on a story changed since is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class SlowModeForm(StoryVersionForm):
     seconds = forms.IntegerField(
         label=_("Minimum seconds between one member's replies (0: off)"), min_value=0, max_value=7 * 24 * 3600
     )
 
 
+class ReplyDecisionForm(forms.Form):
+    reply = forms.IntegerField(min_value=1)
+    hidden = forms.ChoiceField(choices=[("1", _("Hide")), ("0", _("Restore"))])
+
+
 class MemberActionForm(forms.Form):
-    PROMOTE, SUSPEND, BAN, REINSTATE = "promote", "suspend", "ban", "reinstate"
+    PROMOTE, MAKE_MODERATOR, SUSPEND, BAN, REINSTATE = (
+        "promote",
+        "make_moderator",
+        "suspend",
+        "ban",
+        "reinstate",
+    )
     action = forms.ChoiceField(
         choices=[
             (PROMOTE, _("Promote to member")),
             (SUSPEND, _("Suspend")),
             (BAN, _("Ban")),
             (REINSTATE, _("Reinstate")),
+            (MAKE_MODERATOR, _("Make a moderator (administrators)")),
         ],
         widget=forms.RadioSelect,
     )
     days = forms.IntegerField(label=_("Days of suspension"), min_value=1, max_value=365, required=False)
+    # The member's standing as the moderator saw it (services.member_state): refused if it changed.
+    state = forms.CharField(
+        widget=forms.HiddenInput,
+        max_length=64,
+        error_messages={"required": _("This form is out of date: reload the page and try again.")},
+    )
 
     def clean(self):
         cleaned = super().clean()

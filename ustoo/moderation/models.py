@@ -25,6 +25,7 @@ class Action(models.TextChoices):
     BLOCK_RECEIPT = "block_receipt", _("Receipt stopped")
     SLOW_MODE = "slow_mode", _("Slow mode set")
     PROMOTE = "promote", _("Promoted to member")
+    MAKE_MODERATOR = "make_moderator", _("Made a moderator")
     SUSPEND = "suspend", _("Suspended")
     BAN = "ban", _("Banned")
     REINSTATE = "reinstate", _("Reinstated")
@@ -52,6 +53,8 @@ class Decision(models.Model):
     story_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     reply_id = models.BigIntegerField(null=True, blank=True)
     member_id = models.BigIntegerField(null=True, blank=True)
+    # Set when a moderator stops a receipt on its own, so reinstating a banned member leaves it stopped.
+    statement_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     code = models.CharField(max_length=16, choices=ReasonCode.choices, blank=True)
     until = models.DateTimeField(null=True, blank=True)
 

@@ -1,26 +1,55 @@
-"""Moderation workflows. Each decision checks the story has not changed since the moderator read it,
-applies the change, and writes its line in the audit log, in one transaction."""
+"""Moderation workflows. Each decision checks that what it acts on has not changed since the
+moderator read it (a story's version, a member's state, a reply's visibility), applies the change,
+and writes its line in the audit log, in one transaction: a decision taken twice is applied once."""
 
 import datetime
+import hashlib
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ustoo.accounts.models import Member, TrustLevel
+from ustoo.accounts.models import Member, Role, TrustLevel
 from ustoo.core import ratelimit
 from ustoo.core.ownership import member_tag
 from ustoo.moderation.models import Action, Decision, Flag
 from ustoo.stories.models import Reply, Statement, Status, Story
+from ustoo.stories.services import standing_refusal
+
+FLAG_LIMIT_WINDOW_SECONDS = 24 * 60 * 60
 
 
 class ModerationRefused(Exception):
     """A decision that cannot be applied; the message says why, in plain words."""
 
 
+class Conflict(ModerationRefused):
+    """What the decision is about changed since the moderator read it: nothing was applied."""
+
+
+class NotPermitted(ModerationRefused):
+    """This moderator's role does not allow this decision about this member."""
+
+
+class FlagLimited(ModerationRefused):
+    """A new member flagged as often as they may today; `retry_after` says for how many seconds."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 def _log(
-    *, moderator, action: str, story_id=None, reply_id=None, member_id=None, code="", until=None
+    *,
+    moderator,
+    action: str,
+    story_id=None,
+    reply_id=None,
+    member_id=None,
+    statement_id=None,
+    code="",
+    until=None,
 ) -> Decision:
     return Decision.objects.create(
         moderator=moderator,
@@ -29,6 +58,7 @@ def _log(
         story_id=story_id,
         reply_id=reply_id,
         member_id=member_id,
+        statement_id=statement_id,
         code=code,
         until=until,
     )
@@ -37,7 +67,7 @@ def _log(
 def _current(story: Story, expected_version: int) -> Story:
     current = Story.objects.select_for_update().select_related("statement").get(pk=story.pk)
     if current.version != expected_version:
-        raise ModerationRefused(
+        raise Conflict(
             _(
                 "This story changed since you opened it (someone else decided, or the author edited it). "
                 "Nothing was applied: look at it again."
@@ -105,27 +135,50 @@ def hide_story(*, story: Story, moderator: Member, code: str, message: str, expe
     return story
 
 
-def block_receipt(*, statement: Statement, moderator: Member) -> None:
-    """Stop the receipt of an anonymous author: it opens nothing any more. Who it was stays unknown."""
+def block_receipt(*, story: Story, moderator: Member, expected_version: int) -> None:
+    """Stop the receipt of a story's anonymous author: it opens nothing any more. Who it was stays
+    unknown. The decision stands on its own: reinstating a banned member does not undo it."""
     with transaction.atomic():
-        Statement.objects.filter(pk=statement.pk).update(receipt_blocked=True)
-        story_id = Story.objects.filter(statement=statement).values_list("pk", flat=True).first()
-        _log(moderator=moderator, action=Action.BLOCK_RECEIPT, story_id=story_id)
+        story = _current(story, expected_version)
+        if Decision.objects.filter(action=Action.BLOCK_RECEIPT, statement_id=story.statement_id).exists():
+            raise Conflict(_("This receipt was already stopped. Nothing was applied."))
+        Statement.objects.filter(pk=story.statement_id).update(receipt_blocked=True)
+        _log(
+            moderator=moderator,
+            action=Action.BLOCK_RECEIPT,
+            story_id=story.pk,
+            statement_id=story.statement_id,
+        )
 
 
-def set_slow_mode(*, story: Story, moderator: Member, seconds: int) -> None:
+def set_slow_mode(*, story: Story, moderator: Member, seconds: int, expected_version: int) -> None:
     with transaction.atomic():
-        Story.objects.filter(pk=story.pk).update(slow_mode_seconds=max(0, seconds))
+        story = _current(story, expected_version)
+        story.slow_mode_seconds = max(0, seconds)
+        story.version += 1
+        story.save(update_fields=["slow_mode_seconds", "version"])
         _log(moderator=moderator, action=Action.SLOW_MODE, story_id=story.pk)
 
 
 def set_reply_hidden_by_moderators(*, reply: Reply, moderator: Member, hidden: bool) -> None:
+    """Hide or restore a reply; either way its open flags are resolved (keeping hidden a reply that
+    flags hid is a decision too). Refused when there is nothing left to decide: the reply is already
+    in that state with no open flag (another moderator decided meanwhile, or the form was sent twice)."""
     with transaction.atomic():
-        Reply.objects.filter(pk=reply.pk).update(hidden_by_moderators=hidden)
-        if not hidden:
-            Flag.objects.filter(reply=reply, resolved_at__isnull=True).update(resolved_at=timezone.now())
+        current = Reply.objects.select_for_update().filter(pk=reply.pk).first()
+        if current is None:
+            raise Conflict(_("This reply was deleted meanwhile."))
+        open_flags = Flag.objects.filter(reply=current, resolved_at__isnull=True)
+        if current.hidden_by_moderators == hidden and not open_flags.exists():
+            raise Conflict(
+                _("This reply is already hidden: nothing was applied.")
+                if hidden
+                else _("This reply is already visible: nothing was applied.")
+            )
+        Reply.objects.filter(pk=current.pk).update(hidden_by_moderators=hidden)
+        open_flags.update(resolved_at=timezone.now())
         action = Action.HIDE_REPLY if hidden else Action.RESTORE_REPLY
-        _log(moderator=moderator, action=action, story_id=reply.story_id, reply_id=reply.pk)
+        _log(moderator=moderator, action=action, story_id=current.story_id, reply_id=current.pk)
 
 
 # Members: trust, suspension, ban.
@@ -145,35 +198,98 @@ def promote_if_earned(member: Member) -> bool:
     return False
 
 
-def promote(*, member: Member, moderator: Member) -> None:
+def member_state(member: Member) -> str:
+    """A short digest of what moderators decide about a member (role, trust, suspension, ban). The
+    members page sends it back with a decision, which is refused if the member changed meanwhile."""
+    parts = [
+        member.role,
+        member.trust_level,
+        member.suspended_until.isoformat() if member.suspended_until else "",
+        member.banned_at.isoformat() if member.banned_at else "",
+        str(member.is_active),
+    ]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+def _current_member(member: Member, moderator: Member, expected_state: str) -> Member:
+    """The member as stored now, locked; refused if they changed since the moderator read the page,
+    or if this moderator may not decide about them."""
+    current = Member.objects.select_for_update().get(pk=member.pk)
+    if member_state(current) != expected_state:
+        raise Conflict(
+            _(
+                "This member's standing changed since you opened the page (someone else decided). "
+                "Nothing was applied: look again."
+            )
+        )
+    if current.pk == moderator.pk:
+        raise NotPermitted(_("You cannot take a decision about your own account."))
+    if current.role == Role.ADMIN:
+        raise NotPermitted(_("Administrators are managed with the ustoo create_moderator command, not here."))
+    if current.role == Role.MODERATOR and moderator.role != Role.ADMIN:
+        raise NotPermitted(_("Only an administrator can take a decision about a moderator."))
+    return current
+
+
+def promote(*, member: Member, moderator: Member, expected_state: str) -> None:
     with transaction.atomic():
+        member = _current_member(member, moderator, expected_state)
+        if member.trust_level != TrustLevel.NEW:
+            raise ModerationRefused(_("This member is not new any more: nothing to promote."))
         Member.objects.filter(pk=member.pk).update(trust_level=TrustLevel.MEMBER)
         _log(moderator=moderator, action=Action.PROMOTE, member_id=member.pk)
 
 
-def suspend(*, member: Member, moderator: Member, days: int) -> None:
-    if member.is_moderator:
-        raise ModerationRefused(_("Moderators cannot be suspended from here."))
+def make_moderator(*, member: Member, moderator: Member, expected_state: str) -> None:
+    """Administrators only: a member in good standing becomes a moderator."""
+    if moderator.role != Role.ADMIN:
+        raise NotPermitted(_("Only an administrator can make a member a moderator."))
+    with transaction.atomic():
+        member = _current_member(member, moderator, expected_state)
+        if member.role != Role.MEMBER:
+            raise ModerationRefused(_("This member is already a moderator."))
+        if not member.may_take_part:
+            raise ModerationRefused(_("Reinstate this member first."))
+        Member.objects.filter(pk=member.pk).update(role=Role.MODERATOR, trust_level=TrustLevel.MEMBER)
+        _log(moderator=moderator, action=Action.MAKE_MODERATOR, member_id=member.pk)
+
+
+def suspend(*, member: Member, moderator: Member, days: int, expected_state: str) -> None:
     until = timezone.now() + datetime.timedelta(days=days)
     with transaction.atomic():
+        member = _current_member(member, moderator, expected_state)
+        if member.is_banned:
+            raise ModerationRefused(_("This member is banned: reinstate them before suspending."))
         Member.objects.filter(pk=member.pk).update(suspended_until=until)
         _log(moderator=moderator, action=Action.SUSPEND, member_id=member.pk, until=until)
 
 
-def ban(*, member: Member, moderator: Member) -> None:
-    """A ban ends the member's sessions and stops every receipt of what they said anonymously."""
-    if member.is_moderator:
-        raise ModerationRefused(_("Moderators cannot be banned from here."))
+def ban(*, member: Member, moderator: Member, expected_state: str) -> None:
+    """A ban ends the member's sessions (an inactive account is logged out on its next request) and
+    stops every receipt of what they said anonymously."""
     with transaction.atomic():
+        member = _current_member(member, moderator, expected_state)
+        if member.is_banned:
+            raise ModerationRefused(_("This member is already banned."))
         Member.objects.filter(pk=member.pk).update(banned_at=timezone.now(), is_active=False)
         Statement.objects.filter(member_tag=member_tag(member.pk)).update(receipt_blocked=True)
         _log(moderator=moderator, action=Action.BAN, member_id=member.pk)
 
 
-def reinstate(*, member: Member, moderator: Member) -> None:
+def reinstate(*, member: Member, moderator: Member, expected_state: str) -> None:
+    """End a ban or a suspension. Receipts the ban stopped open again, but not one a moderator
+    stopped on its own (block_receipt): that decision stands."""
     with transaction.atomic():
+        member = _current_member(member, moderator, expected_state)
+        if not member.is_banned and member.suspended_until is None:
+            raise ModerationRefused(_("This member is in good standing: nothing to reinstate."))
         Member.objects.filter(pk=member.pk).update(banned_at=None, suspended_until=None, is_active=True)
-        Statement.objects.filter(member_tag=member_tag(member.pk)).update(receipt_blocked=False)
+        stopped_on_their_own = Decision.objects.filter(
+            action=Action.BLOCK_RECEIPT, statement_id__isnull=False
+        ).values("statement_id")
+        Statement.objects.filter(member_tag=member_tag(member.pk), receipt_blocked=True).exclude(
+            pk__in=stopped_on_their_own
+        ).update(receipt_blocked=False)
         _log(moderator=moderator, action=Action.REINSTATE, member_id=member.pk)
 
 
@@ -181,22 +297,31 @@ def reinstate(*, member: Member, moderator: Member) -> None:
 
 
 def flag(*, member: Member, reason: str, story: Story | None = None, reply: Reply | None = None) -> bool:
-    """One flag per member per story or reply; enough distinct flags hide it until a moderator looks.
+    """One flag per member per story or reply; MODERATION_FLAGS_TO_HIDE distinct open flags hide it
+    until a moderator decides (the flagged queue shows it first).
 
-    Returns False if this member had already flagged it. New members may flag only a few times a day."""
-    if not member.may_take_part:
-        raise ModerationRefused(_("Your account cannot flag right now."))
+    Returns False if this member had already flagged it. New members may flag only a few times a
+    day (FlagLimited, with the seconds to wait)."""
+    if (refusal := standing_refusal(member)) is not None:
+        raise ModerationRefused(refusal)
     if not member.is_trusted:
-        window = 24 * 60 * 60
-        if ratelimit.is_blocked(
-            "flag-new-member", str(member.pk), settings.MODERATION_NEW_MEMBER_FLAGS_PER_DAY
-        ):
-            raise ModerationRefused(
-                _("New members can flag a few times a day. Thank you: try again tomorrow.")
+        wait = ratelimit.attempt(
+            "flag-new-member",
+            str(member.pk),
+            ratelimit.Rate(settings.MODERATION_NEW_MEMBER_FLAGS_PER_DAY, FLAG_LIMIT_WINDOW_SECONDS),
+        )
+        if wait is not None:
+            raise FlagLimited(
+                _("New members can flag a few times a day. Thank you: try again tomorrow."),
+                retry_after=wait,
             )
-        ratelimit.record("flag-new-member", str(member.pk), window)
     try:
         with transaction.atomic():
+            # The flagged object is locked first, so concurrent flags are counted one after another.
+            if story is not None:
+                story = Story.objects.select_for_update().get(pk=story.pk)
+            if reply is not None:
+                reply = Reply.objects.select_for_update().get(pk=reply.pk)
             Flag.objects.create(member=member, reason=reason, story=story, reply=reply)
             open_flags = Flag.objects.filter(story=story, reply=reply, resolved_at__isnull=True).count()
             if open_flags >= settings.MODERATION_FLAGS_TO_HIDE:
@@ -208,7 +333,7 @@ def flag(*, member: Member, reason: str, story: Story | None = None, reply: Repl
 
 def _hide_after_flags(*, story: Story | None, reply: Reply | None) -> None:
     if story is not None and story.status == Status.PUBLISHED:
-        Story.objects.get(pk=story.pk).unpublish(Status.HIDDEN)
+        story.unpublish(Status.HIDDEN)
         _log(moderator=None, action=Action.HIDE_BY_FLAGS, story_id=story.pk)
     if reply is not None and not reply.hidden_by_moderators:
         Reply.objects.filter(pk=reply.pk).update(hidden_by_moderators=True)

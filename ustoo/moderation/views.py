@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Min, Q, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -11,12 +11,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ustoo.accounts.forms import ConfirmPassphraseForm
-from ustoo.accounts.models import Member
+from ustoo.accounts.models import Member, Role
 from ustoo.core import ratelimit
 from ustoo.core.views import too_many_requests
 from ustoo.moderation import services
 from ustoo.moderation.access import mark_passphrase_confirmed, moderator_required
-from ustoo.moderation.forms import DecisionForm, FlagForm, MemberActionForm, QueueFilterForm, SlowModeForm
+from ustoo.moderation.forms import (
+    DecisionForm,
+    FlagForm,
+    MemberActionForm,
+    QueueFilterForm,
+    ReplyDecisionForm,
+    SlowModeForm,
+    StoryVersionForm,
+)
 from ustoo.moderation.models import Decision
 from ustoo.stories.access import get_story_for_reader
 from ustoo.stories.models import Reply, Status, Story
@@ -24,16 +32,41 @@ from ustoo.stories.models import Reply, Status, Story
 QUEUE_PAGE_SIZE = 25
 
 
+def _refusal_page(request: HttpRequest, message: str, *, status: int, retry_after: int | None = None):
+    response = render(
+        request, "error.html", {"title": _("Please wait a moment"), "message": message}, status=status
+    )
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+def passphrase_throttled(request: HttpRequest) -> HttpResponse | None:
+    """The 429 answer when this member (or client) typed too many wrong passphrases lately."""
+    if (wait := ratelimit.passphrase_retry_after(request, request.user.pk)) is None:
+        return None
+    return _refusal_page(
+        request,
+        _("Too many wrong passphrases. Wait a few minutes and try again."),
+        status=429,
+        retry_after=wait,
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def confirm_passphrase(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and (refused := passphrase_throttled(request)) is not None:
+        return refused
     form = ConfirmPassphraseForm(request.user, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        mark_passphrase_confirmed(request)
-        target = request.GET.get("next", "")
-        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-            target = "moderation:queue"
-        return redirect(target)
+    if request.method == "POST":
+        if form.is_valid():
+            mark_passphrase_confirmed(request)
+            target = request.GET.get("next", "")
+            if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+                target = "moderation:queue"
+            return redirect(target)
+        ratelimit.record_passphrase_failure(request, request.user.pk)
     return render(request, "moderation/confirm.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -62,10 +95,52 @@ def queue(request: HttpRequest) -> HttpResponse:
     counts = {
         "pending": Story.objects.filter(status=Status.PENDING).count(),
         "hidden": Story.objects.filter(status=Status.HIDDEN).count(),
+        "flagged": _flagged_stories().count() + _flagged_replies().count(),
     }
+    more = request.GET.copy()
+    more.pop("page", None)
     return render(
-        request, "moderation/queue.html", {"page": page, "filters": filters, "state": state, "counts": counts}
+        request,
+        "moderation/queue.html",
+        {"page": page, "filters": filters, "state": state, "counts": counts, "more_query": more.urlencode()},
     )
+
+
+_OPEN = Q(flags__resolved_at__isnull=True)
+
+
+def _flagged_stories():
+    return (
+        Story.objects.annotate(
+            open_flags=Count("flags", filter=_OPEN), first_flag=Min("flags__created_at", filter=_OPEN)
+        )
+        .filter(open_flags__gt=0)
+        .select_related("statement")
+    )
+
+
+def _flagged_replies():
+    return (
+        Reply.objects.annotate(
+            open_flags=Count("flags", filter=_OPEN), first_flag=Min("flags__created_at", filter=_OPEN)
+        )
+        .filter(open_flags__gt=0)
+        .select_related("member")
+    )
+
+
+@moderator_required
+def flagged(request: HttpRequest) -> HttpResponse:
+    """Stories and replies members flagged, with flags no moderator has answered yet: those the flags
+    already hid come first (they wait for a decision), then the longest flagged."""
+    hidden_story = Case(When(status=Status.HIDDEN, then=Value(0)), default=Value(1))
+    stories = Paginator(
+        _flagged_stories().order_by(hidden_story, "first_flag", "id"), QUEUE_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    replies = Paginator(
+        _flagged_replies().order_by("-hidden_by_moderators", "first_flag", "id"), QUEUE_PAGE_SIZE
+    ).get_page(request.GET.get("replies_page"))
+    return render(request, "moderation/flagged.html", {"stories": stories, "replies": replies})
 
 
 @moderator_required
@@ -74,7 +149,7 @@ def review(request: HttpRequest, story_id: int) -> HttpResponse:
     return _render_review(request, story, DecisionForm(initial={"version": story.version}))
 
 
-def _render_review(request, story, form, status=200):
+def _render_review(request, story, form, status=200, slow_mode_form=None):
     return render(
         request,
         "moderation/review.html",
@@ -82,8 +157,11 @@ def _render_review(request, story, form, status=200):
             "story": story,
             "form": form,
             "flags": story.flags.select_related(None).order_by("created_at"),
-            "replies": story.replies.select_related("member"),
-            "slow_mode_form": SlowModeForm(initial={"seconds": story.slow_mode_seconds}),
+            "replies": story.replies.select_related("member").annotate(
+                open_flags=Count("flags", filter=_OPEN)
+            ),
+            "slow_mode_form": slow_mode_form
+            or SlowModeForm(initial={"seconds": story.slow_mode_seconds, "version": story.version}),
             # Anonymous authors stay anonymous here: only a named member's username is shown.
             "named_author": story.statement.member,
         },
@@ -96,15 +174,9 @@ def _render_review(request, story, form, status=200):
 def decide(request: HttpRequest, story_id: int) -> HttpResponse:
     story = get_object_or_404(Story.objects.select_related("statement"), pk=story_id)
     if request.POST.get("block_receipt"):
-        services.block_receipt(statement=story.statement, moderator=request.user)
-        messages.success(request, _("That receipt opens nothing any more. Who holds it stays unknown."))
-        return redirect("moderation:review", story_id=story.pk)
-    if reply_id := request.POST.get("reply"):
-        reply = get_object_or_404(Reply, pk=reply_id, story=story)
-        services.set_reply_hidden_by_moderators(
-            reply=reply, moderator=request.user, hidden=request.POST.get("hidden") == "1"
-        )
-        return redirect("moderation:review", story_id=story.pk)
+        return _block_receipt(request, story)
+    if request.POST.get("reply"):
+        return _decide_on_reply(request, story)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         return _render_review(request, story, form, status=400)
@@ -144,27 +216,87 @@ def decide(request: HttpRequest, story_id: int) -> HttpResponse:
     return redirect("moderation:queue")
 
 
+def _refused_review(request, story, refusal: services.ModerationRefused) -> HttpResponse:
+    story.refresh_from_db()
+    form = DecisionForm(initial={"version": story.version})
+    messages.error(request, str(refusal))
+    return _render_review(
+        request, story, form, status=403 if isinstance(refusal, services.NotPermitted) else 409
+    )
+
+
+def _block_receipt(request, story: Story) -> HttpResponse:
+    form = StoryVersionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("This form is missing the story's version: reload the page and try again."))
+        return _render_review(request, story, DecisionForm(initial={"version": story.version}), status=400)
+    try:
+        services.block_receipt(
+            story=story, moderator=request.user, expected_version=form.cleaned_data["version"]
+        )
+    except services.ModerationRefused as refusal:
+        return _refused_review(request, story, refusal)
+    messages.success(request, _("That receipt opens nothing any more. Who holds it stays unknown."))
+    return redirect("moderation:review", story_id=story.pk)
+
+
+def _decide_on_reply(request, story: Story) -> HttpResponse:
+    form = ReplyDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a reply, and whether to hide or restore it."))
+        return _render_review(request, story, DecisionForm(initial={"version": story.version}), status=400)
+    reply = get_object_or_404(Reply, pk=form.cleaned_data["reply"], story=story)
+    try:
+        services.set_reply_hidden_by_moderators(
+            reply=reply, moderator=request.user, hidden=form.cleaned_data["hidden"] == "1"
+        )
+    except services.ModerationRefused as refusal:
+        return _refused_review(request, story, refusal)
+    return redirect("moderation:review", story_id=story.pk)
+
+
 @moderator_required
 @require_POST
 def slow_mode(request: HttpRequest, story_id: int) -> HttpResponse:
-    story = get_object_or_404(Story, pk=story_id)
+    story = get_object_or_404(Story.objects.select_related("statement"), pk=story_id)
     form = SlowModeForm(request.POST)
-    if form.is_valid():
-        services.set_slow_mode(story=story, moderator=request.user, seconds=form.cleaned_data["seconds"])
-        messages.success(request, _("Slow mode saved."))
-    else:
-        messages.error(request, _("Give a number of seconds between 0 and one week."))
+    if not form.is_valid():
+        return _render_review(
+            request, story, DecisionForm(initial={"version": story.version}), status=400, slow_mode_form=form
+        )
+    try:
+        services.set_slow_mode(
+            story=story,
+            moderator=request.user,
+            seconds=form.cleaned_data["seconds"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except services.ModerationRefused as refusal:
+        return _refused_review(request, story, refusal)
+    messages.success(request, _("Slow mode saved."))
     return redirect("moderation:review", story_id=story.pk)
 
 
 @moderator_required
 def members(request: HttpRequest) -> HttpResponse:
+    return _render_members(request)
+
+
+def _render_members(request: HttpRequest, status: int = 200) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:40]
     found = Member.objects.order_by("-date_joined")
     if query:
         found = found.filter(username__icontains=query)
     page = Paginator(found, 50).get_page(request.GET.get("page"))
-    return render(request, "moderation/members.html", {"page": page, "q": query, "form": MemberActionForm()})
+    for member in page:
+        # Sent back with a decision: refused if the member changed meanwhile.
+        member.moderation_state = services.member_state(member)
+    return render(
+        request,
+        "moderation/members.html",
+        {"page": page, "q": query, "form": MemberActionForm(), "is_admin": request.user.role == Role.ADMIN},
+        status=status,
+    )
 
 
 @moderator_required
@@ -174,21 +306,28 @@ def member_action(request: HttpRequest, member_id: int) -> HttpResponse:
     form = MemberActionForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
-        return redirect("moderation:members")
-    action = form.cleaned_data["action"]
+        return _render_members(request, status=400)
+    action, state = form.cleaned_data["action"], form.cleaned_data["state"]
     try:
         match action:
             case MemberActionForm.PROMOTE:
-                services.promote(member=member, moderator=request.user)
+                services.promote(member=member, moderator=request.user, expected_state=state)
+            case MemberActionForm.MAKE_MODERATOR:
+                services.make_moderator(member=member, moderator=request.user, expected_state=state)
             case MemberActionForm.SUSPEND:
-                services.suspend(member=member, moderator=request.user, days=form.cleaned_data["days"])
+                services.suspend(
+                    member=member,
+                    moderator=request.user,
+                    days=form.cleaned_data["days"],
+                    expected_state=state,
+                )
             case MemberActionForm.BAN:
-                services.ban(member=member, moderator=request.user)
+                services.ban(member=member, moderator=request.user, expected_state=state)
             case MemberActionForm.REINSTATE:
-                services.reinstate(member=member, moderator=request.user)
+                services.reinstate(member=member, moderator=request.user, expected_state=state)
     except services.ModerationRefused as refusal:
         messages.error(request, str(refusal))
-        return redirect("moderation:members")
+        return _render_members(request, status=403 if isinstance(refusal, services.NotPermitted) else 409)
     messages.success(request, _("Saved."))
     return redirect("moderation:members")
 
@@ -223,6 +362,8 @@ def _flag(request, *, form_target: Story, story=None, reply=None) -> HttpRespons
             added = services.flag(
                 member=request.user, reason=form.cleaned_data["reason"], story=story, reply=reply
             )
+        except services.FlagLimited as refusal:
+            return _refusal_page(request, str(refusal), status=429, retry_after=refusal.retry_after)
         except services.ModerationRefused as refusal:
             messages.error(request, str(refusal))
             return redirect(form_target)
