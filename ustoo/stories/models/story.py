@@ -66,6 +66,8 @@ class Story(models.Model):
     slow_mode_seconds = models.PositiveIntegerField(default=0)
     # Bumped by every change, so a moderator's decision on a story that changed meanwhile is refused.
     version = models.PositiveIntegerField(default=1)
+    # Written for the demo (`ustoo load_demo`), not by a person: pages and the API label it fictional.
+    demo = models.BooleanField(default=False, editable=False)
     me_too_count = models.PositiveIntegerField(default=0)
     believe_you_count = models.PositiveIntegerField(default=0)
     not_alone_count = models.PositiveIntegerField(default=0)

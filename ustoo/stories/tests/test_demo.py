@@ -148,3 +148,35 @@ def test_the_spread_over_time_is_the_same_on_every_load(tmp_path, monkeypatch):
     Statement.objects.all().delete()
     load_demo.load(data, now=now)
     assert sorted(Statement.objects.values_list("created_at", flat=True)) == first
+
+
+LABEL = "Demo content — fictional"
+
+
+def test_demo_stories_are_labelled_fictional_wherever_they_appear(stranger):
+    real = make_story(text="This one is a real person's story. #MeToo").story
+    run("--force")
+    demo = Story.objects.filter(demo=True, status="published", visibility="public").first()
+    assert Story.objects.filter(demo=True).count() == len(DEMO["stories"])
+    assert not Story.objects.filter(pk=real.pk, demo=True).exists()
+
+    wall = stranger.get("/").content.decode()
+    assert 'id="demo-notice"' in wall
+    labelled = re.findall(r'<article class="story" id="story-(\d+)"[^>]*>\s*<p class="demo-label"', wall)
+    on_wall = re.findall(r'<article class="story" id="story-(\d+)"', wall)
+    assert set(labelled) == {
+        str(pk) for pk in Story.objects.filter(demo=True).values_list("pk", flat=True)
+    } & set(on_wall)
+    assert labelled, "no demo story on the first page of the wall"
+
+    assert LABEL in stranger.get(demo.get_absolute_url()).content.decode()
+    assert LABEL not in stranger.get(real.get_absolute_url()).content.decode()
+    assert stranger.get(f"/api/v1/stories/{demo.pk}").json()["demo"] is True
+    assert stranger.get(f"/api/v1/stories/{real.pk}").json()["demo"] is False
+
+
+def test_a_wall_without_demo_stories_has_no_demo_notice(stranger):
+    make_story()
+    wall = stranger.get("/").content.decode()
+    assert 'id="demo-notice"' not in wall
+    assert LABEL not in wall

@@ -140,8 +140,9 @@ def load(data: dict, *, now: datetime.datetime | None = None) -> dict[str, int]:
 
 
 def _stamp(spoken: services.Spoken, *, at: datetime.datetime) -> None:
-    """Move the story's publication back to `at` too (the statement was recorded at `at`), so the wall
-    reads like weeks of activity.
+    """Mark the story as demo content, which every page showing it labels fictional, and move its
+    publication back to `at` too (the statement was recorded at `at`), so the wall reads like weeks
+    of activity.
 
     The hashtag rows carry a copy of `published_at` for the filtered wall, so they move with it."""
     Statement.objects.filter(pk=spoken.statement.pk).update(created_at=at)
@@ -150,8 +151,11 @@ def _stamp(spoken: services.Spoken, *, at: datetime.datetime) -> None:
     if story is None:
         return
     published_at = at if story.published_at else None
-    Story.objects.filter(pk=story.pk).update(created_at=at, updated_at=at, published_at=published_at)
+    Story.objects.filter(pk=story.pk).update(
+        created_at=at, updated_at=at, published_at=published_at, demo=True
+    )
     StoryHashtag.objects.filter(story=story).update(published_at=published_at)
+    story.demo = True
     story.created_at = story.updated_at = at
     story.published_at = published_at
 
