@@ -70,7 +70,6 @@ def _render_wall(request: HttpRequest) -> HttpResponse:
             "preferences": preferences,
             "filtered": any(cleaned.get(name) for name in ("setting", "hashtag", "language", "q")),
             "shows_demo": any(story.demo for story in page.stories),
-            "shows_demo": any(story.demo for story in page.stories),
         },
     )
 
