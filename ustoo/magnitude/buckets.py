@@ -23,7 +23,12 @@ LANGUAGE = "language"
 HASHTAG = "hashtag"
 SETTING_BY_AGE = "setting_by_age"
 
+# Derived at release time from the day counters; no counter of its own.
+MONTH = "month"
+
 DIMENSIONS = (HOUR, DAY, SETTING, RELATION, AGE, HARM, COUNTRY, LANGUAGE, HASHTAG, SETTING_BY_AGE)
+# What a release noises: every counter's dimension, and the months.
+RELEASED = (*DIMENSIONS, MONTH)
 PAIR_SEPARATOR = "|"
 MAX_VARIANTS_PER_STATEMENT = 3
 
@@ -39,36 +44,42 @@ SENSITIVITY = {
     LANGUAGE: 1,
     HASHTAG: MAX_VARIANTS_PER_STATEMENT,
     SETTING_BY_AGE: 1,
+    MONTH: 1,
 }
 
 Bucket = tuple[str, str]
 
 
 def hour_bucket(moment: datetime.datetime) -> str:
-    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H")
+    # isoformat is the cheapest way to the same text as strftime("%Y-%m-%dT%H"): this runs on every write.
+    return moment.astimezone(datetime.UTC).isoformat()[:13]
 
 
 def day_bucket(moment: datetime.datetime) -> str:
-    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%d")
+    return moment.astimezone(datetime.UTC).isoformat()[:10]
 
 
 def buckets_of(facts: StatementFacts | None) -> list[Bucket]:
     if facts is None:
         return []
-    buckets = [(HOUR, hour_bucket(facts.created_at)), (DAY, day_bucket(facts.created_at))]
-    for dimension, value in (
-        (SETTING, facts.setting),
-        (RELATION, facts.relation),
-        (AGE, facts.age_at_time),
-        (COUNTRY, facts.country.upper()),
-        (LANGUAGE, facts.language.strip().lower()[:8]),
-    ):
-        if value:
-            buckets.append((dimension, value))
-    if facts.setting and facts.age_at_time:
-        buckets.append((SETTING_BY_AGE, f"{facts.setting}{PAIR_SEPARATOR}{facts.age_at_time}"))
+    hour = hour_bucket(facts.created_at)
+    buckets = [(HOUR, hour), (DAY, hour[:10])]
+    if facts.setting:
+        buckets.append((SETTING, facts.setting))
+    if facts.relation:
+        buckets.append((RELATION, facts.relation))
+    if facts.age_at_time:
+        buckets.append((AGE, facts.age_at_time))
+        if facts.setting:
+            buckets.append((SETTING_BY_AGE, f"{facts.setting}{PAIR_SEPARATOR}{facts.age_at_time}"))
+    if facts.country:
+        buckets.append((COUNTRY, facts.country.upper()))
+    language = facts.language.strip().lower()[:8]
+    if language:
+        buckets.append((LANGUAGE, language))
     buckets.extend((HARM, harm) for harm in sorted(set(facts.harms)))
-    known = variants()
-    movement_tags = [tag for tag in facts.hashtags if tag in known]
-    buckets.extend((HASHTAG, tag) for tag in movement_tags[:MAX_VARIANTS_PER_STATEMENT])
+    if facts.hashtags:
+        known = variants()
+        movement_tags = [tag for tag in facts.hashtags if tag in known]
+        buckets.extend((HASHTAG, tag) for tag in movement_tags[:MAX_VARIANTS_PER_STATEMENT])
     return buckets

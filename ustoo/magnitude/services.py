@@ -8,6 +8,7 @@ from django.core.cache import caches
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django_countries import countries
 
 from ustoo.core.hashtags import variants
@@ -33,6 +34,23 @@ def release_seconds() -> int:
 
 def hours_shown() -> int:
     return int(getattr(settings, "MAGNITUDE_HOURS_SHOWN", 7 * 24))
+
+
+def noise_key() -> bytes:
+    """The secret the noise of every released cell is drawn from (see release.py). Derived from
+    OWNERSHIP_KEY, the site's secret that must never change, so the noise of an unchanged figure stays
+    the same across restarts, servers and SECRET_KEY rotations; it is never shown or stored."""
+    return salted_hmac(
+        "ustoo.magnitude.noise", "cell noise", secret=settings.OWNERSHIP_KEY, algorithm="sha256"
+    ).digest()
+
+
+def month_sums(days: dict[str, int]) -> dict[str, int]:
+    """Statements per month (YYYY-MM), from the day counters: nothing more is kept on write."""
+    months: dict[str, int] = {}
+    for day, count in days.items():
+        months[day[:7]] = months.get(day[:7], 0) + count
+    return months
 
 
 def count_from_rows() -> Tally[tuple[str, str]]:
@@ -89,6 +107,7 @@ def vocabularies() -> dict[str, tuple[str, ...]]:
         ),
         buckets.DAY: (),
         buckets.HOUR: (),
+        buckets.MONTH: (),
     }
 
 
@@ -98,23 +117,22 @@ def period_start(moment: datetime.datetime) -> datetime.datetime:
     return datetime.datetime.fromtimestamp(epoch - epoch % seconds, tz=datetime.UTC)
 
 
-def publish_release(
-    *, start: datetime.datetime, rng: release.RandomSource = release.SYSTEM_RANDOM
-) -> Release:
+def publish_release(*, start: datetime.datetime) -> Release:
     """Make the release of the period beginning at `start`, unless another server already has.
 
-    Two servers may compute one at the same moment; only the first stored is ever shown, so the
-    other's noise never leaves the server and spends nothing."""
+    Two servers may compute one at the same moment; both draw the same noise (it is a function of
+    the key, the cell and its count), and only the first stored is kept."""
     hours_since = start - datetime.timedelta(hours=hours_shown() - 1)
     sums = Counter.objects.sums(hours_since=buckets.hour_bucket(hours_since))
+    sums[buckets.MONTH] = month_sums(sums.get(buckets.DAY, {}))
     words = vocabularies()
     epsilon = release.as_fraction(magnitude_epsilon())
     figures = release.make_release(
         sums,
-        breakdowns={name: (buckets.SENSITIVITY[name], words[name]) for name in buckets.DIMENSIONS},
+        breakdowns={name: (buckets.SENSITIVITY[name], words[name]) for name in buckets.RELEASED},
         epsilon=epsilon,
         k=magnitude_k(),
-        rng=rng,
+        key=noise_key(),
     )
     figures["hours_since"] = hours_since.isoformat()
     Release.objects.bulk_create(
