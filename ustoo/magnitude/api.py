@@ -33,27 +33,48 @@ class MagnitudeOut(Schema):
     next_release_at: datetime.datetime
     k: int = Field(..., description="No released cell is below k; smaller ones are listed under suppressed.")
     epsilon: float = Field(
-        ..., description="The differential-privacy budget ε of one release, all breakdowns."
+        ...,
+        description="The ε of one release's noise, all breakdowns together. Suppression below k is decided "
+        "on the true count and is not part of this guarantee; releases over time add up (see "
+        "/magnitude/how-we-count).",
     )
     epsilon_per_breakdown: float
     noise_scale: dict[str, float] = Field(
-        ..., description="Scale of the two-sided geometric noise added to each cell of each breakdown."
+        ...,
+        description="Scale of the two-sided geometric noise added to each cell of each breakdown. A cell's "
+        "noise stays the same from release to release until its true count changes.",
     )
     breakdowns: dict[str, dict[str, int]] = Field(
         ...,
         description="setting, relation, age_at_time, harm, country, language, hashtag, per_day, per_hour, "
-        "setting_by_age: each a mapping from category to a noisy count of statements.",
+        "per_month, setting_by_age: each a mapping from category to a noisy count of statements. "
+        "per_day covers the window; per_hour the last hours up to released_at; per_month every month "
+        "from the first with a released figure.",
     )
-    suppressed: dict[str, list[str]] = Field(..., description="Cells held back, per breakdown.")
+    suppressed: dict[str, list[str]] = Field(
+        ...,
+        description="Cells held back (fewer than k, or none: the two look alike), per breakdown; for "
+        "per_day, per_hour and per_month, every bucket in their range that is not released.",
+    )
 
 
 class MagnitudeQuery(Schema):
     breakdowns: str | None = Field(
         None, description="Comma-separated breakdown names (default: all). Unknown names are refused."
     )
-    since: str | None = Field(None, description="First day of per_day, YYYY-MM-DD (default: 365 days back).")
-    until: str | None = Field(None, description="Last day of per_day, YYYY-MM-DD (default: today, UTC).")
-    format: str | None = Field(None, description="json (default) or csv.")
+    since: str | None = Field(
+        None,
+        description="First day of per_day, YYYY-MM-DD, from 2000-01-01 (default: 365 days before until).",
+    )
+    until: str | None = Field(
+        None, description="Last day of per_day, YYYY-MM-DD, up to 9999-12-31 (default: today, UTC)."
+    )
+    format: str | None = Field(
+        None,
+        description='json (default) or csv. The CSV starts with lines beginning with "#" that give the '
+        "unit, window, time zone, k, ε and noise scales, then has the columns breakdown, category, "
+        "statements, status (exact, noisy or held_back; held-back cells have no count).",
+    )
 
 
 @router.get(

@@ -7,6 +7,7 @@ ask for anything the release does not already hold, so they spend no privacy bud
 import csv
 import datetime
 import io
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -29,11 +30,21 @@ BREAKDOWNS = {
     "hashtag": buckets.HASHTAG,
     "per_day": buckets.DAY,
     "per_hour": buckets.HOUR,
+    "per_month": buckets.MONTH,
     "setting_by_age": buckets.SETTING_BY_AGE,
 }
+# The breakdowns over time: every bucket in their range is listed, released or held back.
+TIME_BREAKDOWNS = ("per_hour", "per_day", "per_month")
 FORMATS = ("json", "csv")
 DEFAULT_WINDOW_DAYS = 365
 MAX_WINDOW_DAYS = 3660
+# The days a window may name. Statements are dated when they are made here, and none was made before
+# this software existed; the bounds also keep every date computed from a window within the calendar.
+FIRST_DAY = datetime.date(2000, 1, 1)
+LAST_DAY = datetime.date(9999, 12, 31)
+DAY_FORMAT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# The status column of the CSV.
+EXACT, NOISY, HELD_BACK = "exact", "noisy", "held_back"
 
 
 class BadParameter(ValueError):
@@ -70,15 +81,28 @@ def parse_breakdowns(value: str | None) -> list[str]:
 
 
 def _parse_day(name: str, value: str) -> datetime.date:
+    # fromisoformat alone would also take 20171015 or 2017-W42-1: the API promises YYYY-MM-DD only.
     try:
-        return datetime.date.fromisoformat(value)
+        if not DAY_FORMAT.fullmatch(value):
+            raise ValueError(value)
+        day = datetime.date.fromisoformat(value)
     except ValueError:
         raise BadParameter(name, _("Give a date as YYYY-MM-DD.")) from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise BadParameter(
+            name,
+            _("Give a day between %(first)s and %(last)s.")
+            % {"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()},
+        )
+    return day
 
 
 def parse_window(*, since: str | None, until: str | None, today: datetime.date) -> Window:
     end = _parse_day("until", until) if until else today
-    start = _parse_day("since", since) if since else end - datetime.timedelta(days=DEFAULT_WINDOW_DAYS - 1)
+    if since:
+        start = _parse_day("since", since)
+    else:
+        start = max(FIRST_DAY, end - datetime.timedelta(days=DEFAULT_WINDOW_DAYS - 1))
     if start > end:
         raise BadParameter("since", _("The window must start on or before its last day (until)."))
     if (end - start).days + 1 > MAX_WINDOW_DAYS:
@@ -112,6 +136,30 @@ def release_hours(release: Release) -> list[str]:
     return hours
 
 
+def release_months(release: Release) -> list[str]:
+    """The months `per_month` covers in this release, oldest first: from the first month with a
+    released figure to the month of the release (none when no month is released)."""
+    released = release.figures["breakdowns"].get(buckets.MONTH, {})
+    if not released:
+        return []
+    year, month = map(int, min(released).split("-"))
+    last = release.released_at.astimezone(datetime.UTC).strftime("%Y-%m")
+    months = []
+    while (current := f"{year:04d}-{month:02d}") <= last:
+        months.append(current)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def time_buckets(name: str, *, release: Release, window: Window) -> list[str]:
+    """Every bucket a breakdown over time covers, oldest first."""
+    if name == "per_day":
+        return window.days()
+    if name == "per_hour":
+        return release_hours(release)
+    return release_months(release)
+
+
 def open_data(*, release: Release, names: list[str], window: Window) -> dict:
     total, as_of = headline()
     figures = release.figures
@@ -121,14 +169,10 @@ def open_data(*, release: Release, names: list[str], window: Window) -> dict:
         dimension = BREAKDOWNS[name]
         cells = figures["breakdowns"].get(dimension, {})
         held = figures["suppressed"].get(dimension, [])
-        if name == "per_day":
-            days = window.days()
-            cells = {day: cells[day] for day in days if day in cells}
-            held = [day for day in days if day not in cells]
-        elif name == "per_hour":
-            hours = release_hours(release)
-            cells = {hour: cells[hour] for hour in hours if hour in cells}
-            held = [hour for hour in hours if hour not in cells]
+        if name in TIME_BREAKDOWNS:
+            covered = time_buckets(name, release=release, window=window)
+            cells = {bucket: cells[bucket] for bucket in covered if bucket in cells}
+            held = [bucket for bucket in covered if bucket not in cells]
         breakdowns[name] = cells
         suppressed[name] = held
     return {
@@ -142,19 +186,57 @@ def open_data(*, release: Release, names: list[str], window: Window) -> dict:
         "k": release.k,
         "epsilon": release.epsilon,
         "epsilon_per_breakdown": figures["epsilon_per_breakdown"],
-        "noise_scale": {name: figures["noise_scale"][BREAKDOWNS[name]] for name in names},
+        # A release made by an older version may lack a newer breakdown; it is then simply empty.
+        "noise_scale": {
+            name: figures["noise_scale"][BREAKDOWNS[name]]
+            for name in names
+            if BREAKDOWNS[name] in figures["noise_scale"]
+        },
         "breakdowns": breakdowns,
         "suppressed": suppressed,
     }
 
 
 def to_csv(data: dict) -> str:
-    """One row per released figure: the exact total first, then every released breakdown cell."""
+    """The open data as CSV: first a few lines starting with "#" that say what the figures are (the
+    unit, the window, k, ε and the noise), then a table with one row per figure: the exact total,
+    every released cell (status "noisy") and every held-back cell (status "held_back", no count).
+    Most tools skip the "#" lines when told to (pandas: comment="#"; R: comment.char="#")."""
     out = io.StringIO()
+    window = data["window"]
+    about = [
+        ("unit", f"{UNIT}: one person saying “me too” here once"),
+        ("timezone", data["timezone"]),
+        ("window", f"per_day from {window['since']} to {window['until']}; other breakdowns: every statement"),
+        ("released_at", _iso(data["released_at"])),
+        ("k", f"{data['k']}: cells below k are held back (status held_back, no count)"),
+        ("epsilon", f"{data['epsilon']} per release, {data['epsilon_per_breakdown']} per breakdown"),
+        (
+            "noise_scale",
+            "; ".join(f"{name} {scale:g}" for name, scale in data["noise_scale"].items())
+            + " (two-sided geometric noise, the same for a figure until its count changes)",
+        ),
+    ]
+    for key, value in about:
+        out.write(f"# {key}: {value}\n")
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["breakdown", "category", UNIT])
-    writer.writerow(["total", "", data["statements"]])
+    writer.writerow(["breakdown", "category", UNIT, "status"])
+    writer.writerow(["total", "", data["statements"], EXACT])
     for name, cells in data["breakdowns"].items():
+        held = data["suppressed"].get(name, [])
+        if name in TIME_BREAKDOWNS:
+            # In time order, held-back buckets in their place.
+            for bucket in sorted([*cells, *held]):
+                writer.writerow(
+                    [name, bucket, *((cells[bucket], NOISY) if bucket in cells else ("", HELD_BACK))]
+                )
+            continue
         for category, count in cells.items():
-            writer.writerow([name, category, count])
+            writer.writerow([name, category, count, NOISY])
+        for category in held:
+            writer.writerow([name, category, "", HELD_BACK])
     return out.getvalue()
+
+
+def _iso(moment: datetime.datetime | str) -> str:
+    return moment if isinstance(moment, str) else moment.astimezone(datetime.UTC).isoformat()
