@@ -14,6 +14,8 @@ OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "
 # A single-hue blue ramp (light to dark), readable with every common colour-vision deficiency.
 SEQUENTIAL = ("#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
 NO_DATA = "#e8e8e8"
+UNCOUNTED_FILL = "#ffffff"
+HATCH = "#8c8c8c"
 TEXT = "#1a1a1a"
 FONT = "system-ui, sans-serif"
 
@@ -22,7 +24,7 @@ FONT = "system-ui, sans-serif"
 class Row:
     key: str
     label: str
-    value: int
+    value: int | None  # None: held back (fewer than k), in the charts over time only
 
 
 def _number(value: int) -> str:
@@ -80,16 +82,43 @@ def bar_chart(chart_id: str, title: str, rows: list[Row], *, colour: str = OKABE
     return mark_safe("".join(parts))  # noqa: S308 - every piece above was escaped by format_html
 
 
+def _hatch(pattern_id: str) -> str:
+    """A diagonal hatch, for buckets held back: drawn, so they cannot be mistaken for zero."""
+    return format_html(
+        '<defs><pattern id="{id}" width="6" height="6" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/>'
+        '<line x1="0" y1="0" x2="0" y2="6" stroke="{hatch}" stroke-width="2"/></pattern></defs>',
+        id=pattern_id,
+        hatch=HATCH,
+    )
+
+
+def _runs(rows: list[Row]) -> list[tuple[int, int]]:
+    """(first, last) index of each released bucket alone, and of each run of held-back buckets: one
+    band for a run looks the same and is far less to send."""
+    runs: list[tuple[int, int]] = []
+    for index, row in enumerate(rows):
+        if row.value is None and runs and runs[-1][1] == index - 1 and rows[index - 1].value is None:
+            runs[-1] = (runs[-1][0], index)
+        else:
+            runs.append((index, index))
+    return runs
+
+
 def column_chart(
-    chart_id: str, title: str, rows: list[Row], *, every: int, colour: str = OKABE_ITO[0]
+    chart_id: str, title: str, rows: list[Row], *, every: int, held_back: str, colour: str = OKABE_ITO[0]
 ) -> SafeString:
-    """Columns over time (one per hour or day, held-back ones at 0), with a label every `every` columns."""
-    left, bottom, top, plot_height, plot_width = 60, 40, 10, 200, 620
+    """Columns over time, oldest on the left, with a label every `every` columns. A held-back bucket
+    (value None) is a hatched band the height of the plot, explained in the legend as `held_back`:
+    its true count is below k or it has none, which is not the same as 0."""
+    left, bottom, top, plot_height, plot_width = 60, 40, 30, 200, 620
     width, height = left + plot_width + 20, top + plot_height + bottom
-    largest = max((row.value for row in rows), default=0) or 1
+    largest = max((row.value for row in rows if row.value is not None), default=0) or 1
     step = plot_width / max(len(rows), 1)
+    hatch_id = f"{chart_id}-held-back"
     parts = [
-        _open(chart_id, title, _("Column chart: statements over time, oldest on the left."), width, height)
+        _open(chart_id, title, _("Column chart: statements over time, oldest on the left."), width, height),
+        _hatch(hatch_id),
     ]
     parts.append(
         format_html(
@@ -105,10 +134,40 @@ def column_chart(
             largest=_number(largest),
         )
     )
-    for index, row in enumerate(rows):
-        x = left + index * step
-        column = round(plot_height * row.value / largest, 1)
-        if row.value:
+    if any(row.value is None for row in rows):
+        parts.append(
+            format_html(
+                '<g class="legend"><rect x="{x}" y="6" width="14" height="14" fill="url(#{id})" '
+                'stroke="{hatch}" stroke-width="0.5"/>'
+                '<text x="{tx}" y="18" fill="{text}">{label}</text></g>',
+                x=left,
+                tx=left + 20,
+                id=hatch_id,
+                hatch=HATCH,
+                text=TEXT,
+                label=held_back,
+            )
+        )
+    for first, last in _runs(rows):
+        row = rows[first]
+        x = left + first * step
+        if row.value is None:
+            span = row.label if last == first else f"{row.label} – {rows[last].label}"
+            parts.append(
+                format_html(
+                    '<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="url(#{id})" class="held-back">'
+                    "<title>{span}: {held_back}</title></rect>",
+                    x=_f(x),
+                    y=top,
+                    w=_f(step * (last - first + 1)),
+                    h=plot_height,
+                    id=hatch_id,
+                    span=span,
+                    held_back=held_back,
+                )
+            )
+        elif row.value:
+            column = round(plot_height * row.value / largest, 1)
             parts.append(
                 format_html(
                     '<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="{colour}">'
@@ -122,16 +181,17 @@ def column_chart(
                     value=_number(row.value),
                 )
             )
-        if index % every == 0:
-            parts.append(
-                format_html(
-                    '<text x="{x}" y="{y}" fill="{text}" font-size="11">{label}</text>',
-                    x=_f(x),
-                    y=top + plot_height + 16,
-                    text=TEXT,
-                    label=row.label,
-                )
+        parts.extend(
+            format_html(
+                '<text x="{x}" y="{y}" fill="{text}" font-size="11">{label}</text>',
+                x=_f(left + index * step),
+                y=top + plot_height + 16,
+                text=TEXT,
+                label=rows[index].label,
             )
+            for index in range(first, last + 1)
+            if index % every == 0
+        )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every piece above was escaped by format_html
 
@@ -203,11 +263,16 @@ def classes(values: list[int]) -> list[int]:
     return sorted(set([*bounds, ordered[-1]]))
 
 
-def world_map(chart_id: str, title: str, values: dict[str, int], names: dict[str, str]) -> SafeString:
-    """Countries shaded by released count; those held back or with none are grey."""
-    paths = worldmap.country_paths()
+def world_map(
+    chart_id: str, title: str, values: dict[str, int], names: dict[str, str], *, too_few: str
+) -> SafeString:
+    """Countries shaded by released count, from light to dark blue; those held back or with none are
+    grey. Places too small to see are dots; a released figure for a place not on the map is written
+    under it."""
+    shapes = worldmap.shapes()
     bounds = classes(list(values.values()))
-    legend_height = 34
+    off_map = sorted(code for code in values if code in worldmap.NOT_ON_MAP)
+    legend_height = 34 + 20 * bool(off_map)
     width, height = worldmap.WIDTH, worldmap.HEIGHT + legend_height
     parts = [
         _open(
@@ -221,20 +286,31 @@ def world_map(chart_id: str, title: str, values: dict[str, int], names: dict[str
             height,
         )
     ]
-    parts.append('<g stroke="#ffffff" stroke-width="0.5">')
-    for code, path in sorted(paths.items()):
+
+    def shape_of(code: str, path: str) -> str:
+        name = names.get(code, code)
         value = values.get(code)
-        if value is None:
-            fill, tip = NO_DATA, _("%(country)s: too few to show") % {"country": names.get(code, code)}
+        if code in worldmap.UNCOUNTED:
+            fill = UNCOUNTED_FILL
+            tip = _("%(country)s: not counted on its own (not in ISO 3166-1, so not a choice here)") % {
+                "country": _("Kosovo") if code == "XK" else name
+            }
+        elif value is None:
+            fill, tip = NO_DATA, f"{name}: {too_few}"
         else:
             fill = SEQUENTIAL[next(i for i, bound in enumerate(bounds) if value <= bound) % len(SEQUENTIAL)]
-            tip = f"{names.get(code, code)}: {_number(value)}"
-        parts.append(
-            format_html('<path d="{d}" fill="{fill}"><title>{tip}</title></path>', d=path, fill=fill, tip=tip)
+            tip = f"{name}: {_number(value)}"
+        return format_html(
+            '<path d="{d}" fill="{fill}"><title>{tip}</title></path>', d=path, fill=fill, tip=tip
         )
+
+    parts.append('<g stroke="#ffffff" stroke-width="0.5">')
+    parts.extend(shape_of(code, path) for code, path in sorted(shapes.areas.items()))
+    parts.append(format_html('</g><g stroke="{stroke}" stroke-width="0.75">', stroke=TEXT))
+    parts.extend(shape_of(code, path) for code, path in sorted(shapes.dots.items()))
     parts.append("</g>")
     y = worldmap.HEIGHT + 8
-    legend = [(NO_DATA, _("too few to show"))]
+    legend = [(NO_DATA, too_few)]
     lower = 0
     for index, bound in enumerate(bounds):
         legend.append((SEQUENTIAL[index % len(SEQUENTIAL)], f"{_number(lower)}–{_number(bound)}"))
@@ -253,6 +329,16 @@ def world_map(chart_id: str, title: str, values: dict[str, int], names: dict[str
                 ty=y + 12,
                 text=TEXT,
                 label=label,
+            )
+        )
+    if off_map:
+        listed = ", ".join(f"{names.get(code, code)}: {_number(values[code])}" for code in off_map)
+        parts.append(
+            format_html(
+                '<text x="10" y="{y}" fill="{text}">{label}</text>',
+                y=y + 34,
+                text=TEXT,
+                label=_("Not on the map: %(places)s") % {"places": listed},
             )
         )
     parts.append("</svg>")

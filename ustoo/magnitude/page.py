@@ -25,7 +25,8 @@ CHARTED = ("setting", "relation", "age_at_time", "harm", "language", "hashtag")
 def titles() -> dict[str, str]:
     return {
         "per_hour": _("Statements per hour, last seven days (UTC)"),
-        "per_day": _("Statements per day (UTC)"),
+        "per_day": _("Statements per day, last 365 days (UTC)"),
+        "per_month": _("Statements per month, since the first month with a figure to show (UTC)"),
         "setting": _("Where it happened"),
         "relation": _("Who did it"),
         "age_at_time": _("Age at the time"),
@@ -68,11 +69,37 @@ def rows(name: str, cells: dict[str, int]) -> list[charts.Row]:
     return sorted(found, key=lambda row: (-row.value, row.label))
 
 
-def time_rows(cells: dict[str, int], buckets: list[str], *, hourly: bool) -> list[charts.Row]:
+def held_back_text(k: int) -> str:
+    return _("held back (fewer than %(k)d)") % {"k": k}
+
+
+def time_rows(cells: dict[str, int], buckets: list[str], *, hourly: bool = False) -> list[charts.Row]:
+    """One row per bucket, in time order; a bucket not released has no value (held back), never 0."""
+
     def show(bucket: str) -> str:
         return bucket[5:].replace("T", " ") + ":00" if hourly else bucket
 
-    return [charts.Row(key=bucket, label=show(bucket), value=cells.get(bucket, 0)) for bucket in buckets]
+    return [charts.Row(key=bucket, label=show(bucket), value=cells.get(bucket)) for bucket in buckets]
+
+
+def time_range(name: str, data: dict, release: Release) -> list[str]:
+    """The buckets a chart over time draws, oldest first (none when nothing of it may be shown).
+
+    By hour: every hour of the release. By month: from the first month with a released figure. By
+    day: the window's days from the first one with a released figure, so that the days before a site
+    opened are not drawn as held back."""
+    cells = data["breakdowns"].get(name, {})
+    if not cells:
+        return []
+    if name == "per_hour":
+        return figures.release_hours(release)
+    if name == "per_month":
+        return figures.release_months(release)
+    first, last = (
+        datetime.date.fromisoformat(min(cells)),
+        datetime.date.fromisoformat(data["window"]["until"]),
+    )
+    return figures.Window(since=first, until=last).days()
 
 
 def findings(data: dict) -> list[str]:
@@ -111,30 +138,21 @@ def chart(name: str, data: dict, release: Release) -> SafeString | None:
     cells = data["breakdowns"].get(name, {})
     heading = titles()[name]
     chart_id = f"chart-{name.replace('_', '-')}"
-    if name == "per_hour":
-        hours = figures.release_hours(release)
-        return (
-            charts.column_chart(chart_id, heading, time_rows(cells, hours, hourly=True), every=24)
-            if cells
-            else None
-        )
-    if name == "per_day":
-        if not cells:
+    if name in figures.TIME_BREAKDOWNS:
+        covered = time_range(name, data, release)
+        if not covered:
             return None
-        first = min(cells)
-        days = [
-            day
-            for day in figures.Window(
-                since=datetime.date.fromisoformat(first),
-                until=datetime.date.fromisoformat(data["window"]["until"]),
-            ).days()
-        ]
+        every = {"per_hour": 24, "per_month": 12}.get(name, max(1, len(covered) // 6))
         return charts.column_chart(
-            chart_id, heading, time_rows(cells, days, hourly=False), every=max(1, len(days) // 6)
+            chart_id,
+            heading,
+            time_rows(cells, covered, hourly=name == "per_hour"),
+            every=every,
+            held_back=held_back_text(data["k"]),
         )
     if name == "country":
         names = {code: str(country_name) for code, country_name in countries}
-        return charts.world_map(chart_id, heading, cells, names)
+        return charts.world_map(chart_id, heading, cells, names, too_few=_("too few to show"))
     if name == "setting_by_age":
         if not cells:
             return None
@@ -163,9 +181,11 @@ def chart(name: str, data: dict, release: Release) -> SafeString | None:
     return charts.bar_chart(chart_id, heading, rows(name, cells), colour=colour)
 
 
-def table_rows(name: str, cells: dict[str, int]) -> list[charts.Row]:
-    if name in ("per_day", "per_hour"):
-        return [charts.Row(key=key, label=key, value=value) for key, value in sorted(cells.items())]
+def table_rows(name: str, data: dict, release: Release) -> list[charts.Row]:
+    """The chart's figures as table rows: over time, every bucket the chart draws, held back or not."""
+    cells = data["breakdowns"].get(name, {})
+    if name in figures.TIME_BREAKDOWNS:
+        return time_rows(cells, time_range(name, data, release))
     if name == "setting_by_age":
         found = []
         for key, value in cells.items():
@@ -179,6 +199,7 @@ def table_rows(name: str, cells: dict[str, int]) -> list[charts.Row]:
 SECTIONS = (
     "per_hour",
     "per_day",
+    "per_month",
     "setting",
     "relation",
     "age_at_time",
@@ -197,16 +218,22 @@ def sections_html(data: dict, release: Release) -> SafeString:
     local = caches["local"]
     found = local.get(key)
     if found is None:
-        sections = [
-            {
-                "name": name,
-                "title": titles()[name],
-                "svg": chart(name, data, release),
-                "table": table_rows(name, data["breakdowns"].get(name, {})),
-                "suppressed": len(data["suppressed"].get(name, [])),
-            }
-            for name in SECTIONS
-        ]
-        found = render_to_string("magnitude/_sections.html", {"sections": sections, "data": data})
+        sections = []
+        for name in SECTIONS:
+            table = table_rows(name, data, release)
+            sections.append(
+                {
+                    "name": name,
+                    "title": titles()[name],
+                    "svg": chart(name, data, release),
+                    "table": table,
+                    "suppressed": len(data["suppressed"].get(name, [])),
+                    "over_time": name in figures.TIME_BREAKDOWNS,
+                    "last": table[-1].key if table else "",
+                    "held_back": any(row.value is None for row in table),
+                }
+            )
+        context = {"sections": sections, "data": data, "held_back": held_back_text(data["k"])}
+        found = render_to_string("magnitude/_sections.html", context)
         local.set(key, found, 3600)
     return mark_safe(found)  # noqa: S308 - rendered by the template engine, which escaped it

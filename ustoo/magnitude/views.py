@@ -1,7 +1,7 @@
 """The magnitude pages: the figures, how they are counted, and a counter other sites can embed."""
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
 from django.shortcuts import render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -64,11 +64,13 @@ def how_we_count(request: HttpRequest) -> HttpResponse:
         "noise_scale": {
             page.titles()[name]: release.figures["noise_scale"][dimension]
             for name, dimension in figures.BREAKDOWNS.items()
+            if dimension in release.figures["noise_scale"]
         },
         "release_minutes": services.release_seconds() // 60,
         "hours_shown": services.hours_shown(),
         "timezone": settings.TIME_ZONE,
         "window_days": figures.DEFAULT_WINDOW_DAYS,
+        "breakdown_count": len(release.figures["noise_scale"]),
     }
     return render(request, "magnitude/how_we_count.html", context)
 
@@ -93,14 +95,21 @@ def badge(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _not_found(message: str) -> HttpResponse:
+    return HttpResponseNotFound(message, content_type="text/plain; charset=utf-8")
+
+
 @require_safe
 def chart_svg(request: HttpRequest, name: str) -> HttpResponse:
     if name not in page.SECTIONS:
-        raise Http404
+        return _not_found(
+            _("There is no chart called “%(name)s”. The charts are: %(names)s.")
+            % {"name": name, "names": ", ".join(page.SECTIONS)}
+        )
     data, release = _figures()
     svg = page.chart(name, data, release)
     if svg is None:
-        raise Http404
+        return _not_found(_("Not enough statements yet to show this without risking someone's privacy."))
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="magnitude-{name}.svg"'
     return response
