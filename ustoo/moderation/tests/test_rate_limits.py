@@ -1,14 +1,23 @@
 """Anti-abuse: limits per client and per session answer 429 with Retry-After; a flood switches
 anonymous speaking to a proof of work; a honeypot catches scripts. Pages and API alike."""
 
+import datetime
+import hashlib
+import hmac
 import json
 import time
 
 import pytest
-from django.test import Client
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client, RequestFactory
+from django.utils import timezone
 
+from ustoo.accounts.models import Member
 from ustoo.conftest import PASSPHRASE, make_member, make_story
-from ustoo.core import proof_of_work
+from ustoo.core import proof_of_work, ratelimit
+from ustoo.moderation.models import Flag
 from ustoo.stories.models import Statement
 
 pytestmark = pytest.mark.django_db
@@ -171,3 +180,165 @@ def test_expired_challenges_are_refused(limits, monkeypatch):
     later = time.time() + proof_of_work.LIFETIME_SECONDS + 1
     monkeypatch.setattr(proof_of_work.time, "time", lambda: later)
     assert not proof_of_work.is_solved(challenge, nonce)
+
+
+def test_the_pages_proof_of_work_refusal_says_when_to_retry(limits):
+    _flood(limits)
+    refused = Client().post("/speak/", {"mode": "count"}, REMOTE_ADDR="198.51.100.70")
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) >= 1
+
+
+def test_new_members_over_their_flag_limit_get_429_with_retry_after(new_member, new_member_account, settings):
+    settings.MODERATION_NEW_MEMBER_FLAGS_PER_DAY = 1
+    first, second = (make_story(text=f"story {n}").story for n in range(2))
+    assert new_member.post(f"/flag/story/{first.pk}/", {"reason": "spam"}).status_code == 302
+    refused = new_member.post(f"/flag/story/{second.pk}/", {"reason": "spam"})
+    assert refused.status_code == 429
+    assert 0 < int(refused["Retry-After"]) <= 24 * 60 * 60 + 1
+    assert b"New members can flag a few times a day" in refused.content
+    assert list(Flag.objects.values_list("story_id", flat=True)) == [first.pk]
+
+
+def test_login_limits_say_when_to_retry(settings):
+    settings.LOGIN_FAILURE_LIMIT = 2
+    settings.LOGIN_LOCKOUT_SECONDS = 600
+    make_member("author")
+    client = Client()
+    for _ in range(2):
+        client.post("/account/login/", {"username": "author", "passphrase": "wrong"})
+    blocked = client.post("/account/login/", {"username": "author", "passphrase": PASSPHRASE})
+    assert blocked.status_code == 429 and int(blocked["Retry-After"]) == 600
+    assert b"Too many attempts" in blocked.content
+    assert not blocked.wsgi_request.user.is_authenticated
+
+
+def test_a_client_guessing_many_usernames_is_limited_with_retry_after(settings):
+    settings.LOGIN_FAILURE_LIMIT = 1  # four failures per client, whatever the usernames
+    for n in range(4):
+        Client().post("/account/login/", {"username": f"guess{n}", "passphrase": "wrong"})
+    blocked = Client().post("/account/login/", {"username": "someone-else", "passphrase": "wrong"})
+    assert blocked.status_code == 429 and int(blocked["Retry-After"]) > 0
+
+
+def test_per_session_limits_say_when_to_retry(limits, supporter):
+    for address in ("198.51.100.1", "198.51.100.2"):
+        supporter.post("/speak/", {"mode": "count", "anonymous": "on"}, REMOTE_ADDR=address)
+    blocked = supporter.post("/speak/", {"mode": "count", "anonymous": "on"}, REMOTE_ADDR="198.51.100.3")
+    assert blocked.status_code == 429
+    assert 0 < int(blocked["Retry-After"]) <= 3601
+
+
+# --- The client key ---------------------------------------------------------------------------------
+
+
+def _request(address="203.0.113.5"):
+    return RequestFactory().get("/", REMOTE_ADDR=address)
+
+
+def _key_entries() -> dict:
+    return {key: value for key, value in cache._cache.items() if "rl:client-key:" in key}
+
+
+def test_the_client_key_is_random_not_derived_from_the_secret_key():
+    first = ratelimit.client_fingerprint(_request())
+    day = timezone.now().date().isoformat()
+    derived = hmac.new(settings.SECRET_KEY.encode(), f"ustoo client key {day}".encode(), hashlib.sha256)
+    assert first != hmac.new(derived.digest(), b"203.0.113.5", hashlib.sha256).hexdigest()[:32]
+    # The same day, the same cache: the same fingerprint. A fresh cache draws another key.
+    assert ratelimit.client_fingerprint(_request()) == first
+    cache.clear()
+    assert ratelimit.client_fingerprint(_request()) != first
+
+
+def test_the_client_key_lives_only_in_the_cache_and_every_worker_reads_it():
+    fingerprint = ratelimit.client_fingerprint(_request())
+    day = timezone.now().date().isoformat()
+    stored = cache.get(f"rl:client-key:{day}")
+    assert stored and len(bytes.fromhex(stored)) == 32
+    assert stored not in repr(vars(settings._wrapped))
+    # Another worker or app server sharing the cache computes the same fingerprint from it alone.
+    assert fingerprint == hmac.new(bytes.fromhex(stored), b"203.0.113.5", hashlib.sha256).hexdigest()[:32]
+    # A key already in the cache (drawn by a worker that got there first) is the one used.
+    cache.set(f"rl:client-key:{day}", "ab" * 32)
+    assert (
+        ratelimit.client_fingerprint(_request())
+        == (hmac.new(bytes.fromhex("ab" * 32), b"203.0.113.5", hashlib.sha256).hexdigest()[:32])
+    )
+
+
+@pytest.mark.django_db
+def test_the_client_key_is_in_no_database_table():
+    ratelimit.client_fingerprint(_request())
+    stored = cache.get(f"rl:client-key:{timezone.now().date().isoformat()}")
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            columns = [
+                column.name for column in connection.introspection.get_table_description(cursor, table)
+            ]
+            quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
+            cursor.execute(f"SELECT {quoted} FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            for row in cursor.fetchall():
+                assert stored not in repr(row), table
+
+
+def test_the_client_key_rotates_by_day_and_expires(monkeypatch):
+    today = ratelimit.client_fingerprint(_request())
+    now = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: now + datetime.timedelta(days=1))
+    tomorrow = ratelimit.client_fingerprint(_request())
+    assert tomorrow != today
+    assert len(_key_entries()) == 2
+    # Each day's key expires shortly after its day ends: it does not outlive the counters it keyed.
+    for expiry in (cache._expire_info[key] for key in _key_entries()):
+        assert expiry - time.time() <= 2 * 24 * 60 * 60 + 60
+
+
+# --- Passphrase re-entry ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def lockout(settings):
+    settings.LOGIN_FAILURE_LIMIT = 2
+    settings.LOGIN_LOCKOUT_SECONDS = 600
+    return settings
+
+
+def test_a_moderators_passphrase_confirmation_is_throttled(lockout, moderator_member):
+    client = Client()
+    client.force_login(moderator_member)
+    for _ in range(2):
+        assert client.post("/moderate/confirm/", {"passphrase": "wrong"}).status_code == 400
+    blocked = client.post("/moderate/confirm/", {"passphrase": PASSPHRASE})
+    assert blocked.status_code == 429 and 0 < int(blocked["Retry-After"]) <= 601
+    assert b"Too many wrong passphrases" in blocked.content
+    assert client.get("/moderate/").status_code == 302  # still not confirmed
+
+
+@pytest.mark.parametrize("path", ["/account/export/", "/account/delete/"])
+def test_export_and_deletion_passphrase_checks_are_throttled(lockout, supporter, supporter_member, path):
+    for _ in range(2):
+        assert supporter.post(path, {"passphrase": "wrong"}).status_code == 400
+    blocked = supporter.post(path, {"passphrase": PASSPHRASE})
+    assert blocked.status_code == 429 and int(blocked["Retry-After"]) > 0
+    assert Member.objects.filter(pk=supporter_member.pk).exists()
+    assert "Content-Disposition" not in blocked
+
+
+def test_one_client_trying_passphrases_for_many_accounts_is_throttled(lockout):
+    lockout.LOGIN_FAILURE_LIMIT = 1  # one failure per member, four per client
+    members = [make_member(f"member{n}") for n in range(5)]
+    for member in members[:4]:
+        client = Client()
+        client.force_login(member)
+        assert (
+            client.post("/account/export/", {"passphrase": "wrong"}, REMOTE_ADDR="192.0.2.9").status_code
+            == 400
+        )
+    fresh = Client()
+    fresh.force_login(members[4])
+    assert (
+        fresh.post("/account/export/", {"passphrase": PASSPHRASE}, REMOTE_ADDR="192.0.2.9").status_code == 429
+    )
+    elsewhere = fresh.post("/account/export/", {"passphrase": PASSPHRASE}, REMOTE_ADDR="192.0.2.10")
+    assert elsewhere.status_code == 200 and elsewhere["Content-Disposition"]
