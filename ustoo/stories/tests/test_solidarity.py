@@ -73,3 +73,20 @@ def test_author_hides_a_reply(survivor, stranger):
     assert b"unkind words" not in stranger.get(f"/stories/{spoken.story.pk}/").content
     survivor.post(f"/mine/{spoken.statement.pk}/replies/{reply.pk}/hide/", {"hidden": "0"})
     assert b"unkind words" in stranger.get(f"/stories/{spoken.story.pk}/").content
+
+
+@pytest.mark.parametrize("anonymous", [True, False], ids=["anonymously", "by-name"])
+def test_a_member_sees_the_solidarity_counts_on_their_page(author, author_member, stranger, anonymous):
+    spoken = make_story(member=author_member, anonymous=anonymous)
+    story = spoken.story
+    stranger.post(f"/stories/{story.pk}/stand-with/", {"kind": "believe_you"})
+    stranger.post(f"/stories/{story.pk}/stand-with/", {"kind": "not_alone"})
+    other = Client()
+    other.post(f"/stories/{story.pk}/stand-with/", {"kind": "believe_you"})
+
+    page = author.get(f"/mine/{spoken.statement.pk}/").content.decode()
+    assert "I believe you: <strong>2</strong>" in page
+    assert "You are not alone: <strong>1</strong>" in page
+    assert "Me too: <strong>0</strong>" in page
+    # Only to the author: the page is not anyone else's to open.
+    assert stranger.get(f"/mine/{spoken.statement.pk}/").status_code == 404
