@@ -1,5 +1,6 @@
 from django import template
 
+from ustoo.stories import author_notices as notices
 from ustoo.stories.models import ContentWarning, Harm
 
 register = template.Library()
@@ -22,3 +23,9 @@ def warning_labels(codes) -> list[str]:
 @register.filter
 def harm_labels(codes) -> list[str]:
     return [str(_HARM_LABELS.get(code, code)) for code in codes or []]
+
+
+@register.inclusion_tag("stories/_author_notices.html", takes_context=True)
+def author_notices(context) -> dict:
+    """Notices from other apps for the author reading their own statements (author_notices.py)."""
+    return {"notices": notices.author_notices(context["request"])}
