@@ -51,6 +51,15 @@ def story_links_for_author(request: HttpRequest):
     ).select_related("campaign", "story")
 
 
+def pending_story_links_for_author(request: HttpRequest):
+    """Requests this visitor has not answered yet, from campaigns that were not rejected."""
+    return (
+        story_links_for_author(request)
+        .filter(agreed_at__isnull=True)
+        .exclude(campaign__status=Status.REJECTED)
+    )
+
+
 def get_story_link_for_author(request: HttpRequest, link_id: int) -> CampaignStoryLink:
     try:
         return story_links_for_author(request).get(pk=link_id)

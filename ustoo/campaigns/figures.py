@@ -37,8 +37,29 @@ def by_country(campaign: Campaign) -> list[dict]:
     ]
 
 
-def top_countries(campaign: Campaign, limit: int = 10) -> list[dict]:
-    return by_country(campaign)[:limit]
+def support_table(campaign: Campaign, regions_per_country: int = 10) -> list[dict]:
+    """Every country the map shades, most signatures first, each with its regions: those with at
+    least region_minimum() signatures, like the open data, at most `regions_per_country` (the open
+    data has them all). One query over the counts kept on write."""
+    rows = SupportCount.objects.filter(campaign=campaign, count__gt=0).order_by("-count", "country", "region")
+    table: dict[str, dict] = {}
+    regions: dict[str, list[dict]] = {}
+    for row in rows:
+        if not row.region:
+            table[row.country] = {
+                "code": row.country,
+                "name": str(countries.name(row.country) or row.country),
+                "signatures": row.count,
+                "regions": [],
+                "more_regions": 0,
+            }
+        elif row.count >= region_minimum():
+            regions.setdefault(row.country, []).append({"region": row.region, "signatures": row.count})
+    for code, country in table.items():
+        shown = regions.get(code, [])
+        country["regions"] = shown[:regions_per_country]
+        country["more_regions"] = max(0, len(shown) - regions_per_country)
+    return list(table.values())
 
 
 def agreed_stories(campaign: Campaign) -> list[Story]:

@@ -82,8 +82,12 @@ class CampaignForm(forms.Form):
     decision_maker_organisation = TextField(label=_("Their organisation"), max_length=160)
     decision_maker_email = forms.EmailField(
         label=_("Their e-mail address (optional, never shown)"),
+        max_length=254,
         required=False,
-        help_text=_("At the response threshold we ask them for a response at this address."),
+        help_text=_(
+            "At the response threshold we ask them for a response at this address. Without it, "
+            "the site's moderators reach them another way."
+        ),
     )
     why = TextField(label=_("Why it matters"), max_length=WHY_MAX, widget=forms.Textarea(attrs={"rows": 8}))
     goal = forms.IntegerField(label=_("Signature goal"), min_value=1, max_value=GOAL_MAX, initial=1000)
@@ -212,6 +216,14 @@ class ResponseForm(forms.Form):
         label=_("The decision maker's response, as received"),
         max_length=20_000,
         widget=forms.Textarea(attrs={"rows": 10}),
+    )
+
+
+class DecisionMakerEmailForm(forms.Form):
+    email = forms.EmailField(
+        label=_("The decision maker's e-mail address (never shown)"),
+        max_length=254,
+        help_text=_("The request for a response goes to it with the next batch of mail."),
     )
 
 

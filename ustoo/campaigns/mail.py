@@ -2,7 +2,9 @@
 address (USTOO_SITE_URL). Signers get mail only to confirm and, if they asked, with updates; a
 survivor never gets mail from here by default."""
 
+import enum
 import logging
+import smtplib
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -13,7 +15,14 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ustoo.campaigns import tokens
-from ustoo.campaigns.models import Campaign, CampaignUpdate, ConfirmedEmail, Signature, UpdateKind
+from ustoo.campaigns.models import (
+    Campaign,
+    CampaignUpdate,
+    ConfirmedEmail,
+    Signature,
+    UpdateKind,
+    escalation_threshold,
+)
 from ustoo.core.mail import EmlFileBackend
 
 logger = logging.getLogger("ustoo.campaigns")
@@ -61,6 +70,23 @@ def confirmation(signature: Signature) -> EmailMessage:
         )
 
 
+def already_signed(signature: Signature) -> EmailMessage:
+    """To an address that signed already: sent in place of a confirmation link, so that signing
+    again looks the same from outside, and the real owner hears that someone used their address."""
+    with translation.override(signature.language):
+        return _message(
+            _("You already signed this campaign"),
+            "campaigns/mail/already_signed.txt",
+            {
+                "campaign": signature.campaign,
+                "campaign_url": site_url(signature.campaign.get_absolute_url()),
+                "counted": signature.status == "confirmed",
+                "manage_url": manage_link(signature) if signature.manage_key else "",
+            },
+            signature.email,
+        )
+
+
 def member_email_confirmation(address: ConfirmedEmail, language: str) -> EmailMessage:
     link = site_url(
         reverse("campaigns:confirm_email", args=[tokens.make("email", address.pk, address.nonce)])
@@ -79,6 +105,7 @@ def update(update: CampaignUpdate, signature: Signature) -> EmailMessage:
         UpdateKind.UPDATE: _("News from a campaign you signed"),
         UpdateKind.RESPONSE: _("The decision maker responded"),
         UpdateKind.VICTORY: _("Victory: a campaign you signed won"),
+        UpdateKind.ESCALATION: _("A campaign you signed was escalated"),
     }
     with translation.override(signature.language):
         return _message(
@@ -89,6 +116,7 @@ def update(update: CampaignUpdate, signature: Signature) -> EmailMessage:
                 "update": update,
                 "campaign_url": site_url(update.campaign.get_absolute_url()),
                 "manage_url": manage_link(signature),
+                "escalation_threshold": escalation_threshold(),
             },
             signature.email,
         )
@@ -121,15 +149,56 @@ def _connection():
     return mailers.default
 
 
-def send(messages: Iterable[EmailMessage]) -> int:
-    """Send over one connection. A failure is logged (without addresses) and reported as 0 sent:
-    nothing is lost, as signing again or the next `send_campaign_mail` run sends it again."""
+class Outcome(enum.Enum):
+    SENT = "sent"
+    # The server refused this one address for good (5xx at RCPT, or it cannot be written): the
+    # other messages can still go.
+    REFUSED = "refused"
+
+
+def send_each(messages: Iterable[EmailMessage]) -> list[Outcome]:
+    """Send one message at a time over one connection, and say what became of each.
+
+    A server takes or refuses each message on its own: Django's SMTP backend raises at the first
+    refusal after earlier messages were delivered, so batches are never sent as a whole. A refused
+    address is reported and the next message tried; anything else (the server down, a temporary
+    refusal) stops there, so the list returned is shorter than `messages` and the rest were not
+    sent. Failures are logged without addresses."""
     messages = list(messages)
+    outcomes: list[Outcome] = []
     if not messages:
-        return 0
+        return outcomes
     try:
         with _connection() as connection:
-            return connection.send_messages(messages) or 0
-    except OSError as error:
-        logger.error("Campaign mail not sent: %s (%d messages)", type(error).__name__, len(messages))
-        return 0
+            for message in messages:
+                try:
+                    connection.send_messages([message])
+                except smtplib.SMTPRecipientsRefused as refusal:
+                    if not _refused_for_good(refusal):
+                        raise
+                    outcomes.append(Outcome.REFUSED)
+                except ValueError:  # an address the backend cannot write (Django's prep_address)
+                    outcomes.append(Outcome.REFUSED)
+                else:
+                    outcomes.append(Outcome.SENT)
+    except OSError as error:  # smtplib's errors are OSErrors too
+        logger.error(
+            "Campaign mail stopped: %s (%d of %d messages done)",
+            type(error).__name__,
+            len(outcomes),
+            len(messages),
+        )
+    refused = outcomes.count(Outcome.REFUSED)
+    if refused:
+        logger.warning("Campaign mail: the server refused %d addresses", refused)
+    return outcomes
+
+
+def _refused_for_good(refusal: smtplib.SMTPRecipientsRefused) -> bool:
+    return all(code >= 500 for code, _reply in refusal.recipients.values())
+
+
+def send(messages: Iterable[EmailMessage]) -> int:
+    """How many of `messages` the server took (see send_each). Nothing is lost on a failure:
+    signing again or the next `send_campaign_mail` run sends what was not sent."""
+    return send_each(messages).count(Outcome.SENT)

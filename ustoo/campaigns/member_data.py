@@ -1,6 +1,7 @@
 """What campaigns hold about a member, for their export and their account deletion."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from ustoo.campaigns import services
 from ustoo.campaigns.models import Campaign, ConfirmedEmail, Signature, SignatureStatus, Sponsor
@@ -41,14 +42,16 @@ def export_campaign_data(member) -> dict:
 
 
 def erase_campaign_data(member) -> None:
-    """Signatures on open campaigns are withdrawn (they stop counting); on closed ones they stay
-    counted but lose every detail. Campaigns the member started stay, without their starter."""
+    """Signatures on open campaigns, and those not counted, are deleted (the counted ones stop
+    counting); on closed campaigns counted ones stay counted but are anonymised like every
+    signature six months after closing. Campaigns the member started stay, without their starter."""
+    now = timezone.now()
     with transaction.atomic():
         for signature in Signature.objects.filter(member=member).select_related("campaign"):
-            if signature.campaign.accepts_signatures() or signature.status != SignatureStatus.CONFIRMED:
+            if signature.status == SignatureStatus.INVALIDATED:
+                signature.delete()  # not counted: nothing to move
+            elif signature.campaign.accepts_signatures() or signature.status != SignatureStatus.CONFIRMED:
                 services.withdraw_signature(signature=signature)
-            Signature.objects.filter(pk=signature.pk).update(
-                name="", email="", postcode="", reason="", member=None, show_name=False, wants_updates=False
-            )
+        Signature.objects.filter(member=member).anonymise(now)
         Sponsor.objects.filter(member=member).delete()
         Campaign.objects.filter(starter=member).update(starter=None)

@@ -9,6 +9,8 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -72,6 +74,17 @@ class CampaignQuerySet(models.QuerySet["Campaign"]):
     def due_to_close(self, now: datetime.datetime) -> "CampaignQuerySet":
         return self.filter(status=Status.OPEN, ends_on__lt=timezone.localdate(now))
 
+    def response_request_due(self) -> "CampaignQuerySet":
+        """Past the response threshold, and the decision maker not yet asked."""
+        return self.filter(response_requested_at__isnull=False, response_request_sent_at__isnull=True)
+
+    def to_ask_by_other_means(self) -> "CampaignQuerySet":
+        """Due a request for a response with no address to send it to: a moderator's task."""
+        return self.response_request_due().filter(decision_maker_email="")
+
+    def escalation_to_follow_up(self) -> "CampaignQuerySet":
+        return self.filter(escalated_at__isnull=False, escalation_followed_up_at__isnull=True)
+
 
 class Campaign(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
@@ -102,6 +115,8 @@ class Campaign(models.Model):
     response_requested_at = models.DateTimeField(null=True, blank=True)
     response_request_sent_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
+    # When a moderator recorded what the site did about the escalation (until then it is on their list).
+    escalation_followed_up_at = models.DateTimeField(null=True, blank=True)
     response_text = models.TextField(blank=True)
     response_at = models.DateTimeField(null=True, blank=True)
     victory_text = models.TextField(blank=True)
@@ -195,7 +210,6 @@ class CampaignStoryLink(models.Model):
 class SignatureStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for e-mail confirmation")
     CONFIRMED = "confirmed", _("Confirmed")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
     INVALIDATED = "invalidated", _("Invalidated by a moderator")
 
 
@@ -224,6 +238,32 @@ def region_of(country: str, postcode: str) -> str:
 class SignatureQuerySet(models.QuerySet["Signature"]):
     def confirmed(self) -> "SignatureQuerySet":
         return self.filter(status=SignatureStatus.CONFIRMED)
+
+    def to_mail_updates(self) -> "SignatureQuerySet":
+        """Counted signers who asked for news, at an address the mail server has not refused."""
+        return self.filter(
+            status=SignatureStatus.CONFIRMED, wants_updates=True, mail_refused_at__isnull=True
+        ).exclude(email="")
+
+    def anonymise(self, now: datetime.datetime) -> int:
+        """Wipe everything that could point at the signers, keeping what the counts are made of
+        (campaign, status, country, region). Their address's hash goes too, replaced by a value
+        that matches no address. Returns how many signatures were anonymised."""
+        return self.update(
+            name="",
+            show_name=False,
+            email="",
+            email_hash=Concat(Value("anonymised:"), Cast("id", output_field=models.CharField())),
+            email_domain="",
+            postcode="",
+            reason="",
+            wants_updates=False,
+            member=None,
+            client_hash="",
+            nonce="",
+            manage_key="",
+            anonymised_at=now,
+        )
 
     def since(self, moment: datetime.datetime) -> "SignatureQuerySet":
         return self.filter(created_at__gte=moment)
@@ -254,9 +294,11 @@ class Signature(models.Model):
     # The secret in the signer's own link (withdraw, stop updates); emptied at anonymisation.
     manage_key = models.CharField(max_length=32, default=new_secret, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # When this address was last mailed about this campaign (set only once the server took the mail).
     mailed_at = models.DateTimeField(null=True, blank=True)
+    # When the mail server refused this address for good: no more mail is tried.
+    mail_refused_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
-    withdrawn_at = models.DateTimeField(null=True, blank=True)
     invalidated_at = models.DateTimeField(null=True, blank=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
 
@@ -300,6 +342,7 @@ class UpdateKind(models.TextChoices):
     UPDATE = "update", _("Update")
     RESPONSE = "response", _("Response from the decision maker")
     VICTORY = "victory", _("Victory")
+    ESCALATION = "escalation", _("Escalated")
 
 
 class CampaignUpdate(models.Model):
@@ -349,7 +392,10 @@ class DecisionAction(models.TextChoices):
     PUBLISH = "publish", _("Published")
     REJECT = "reject", _("Rejected")
     RESPONSE_THRESHOLD = "response_due", _("Reached the response threshold")
+    RESPONSE_ASKED = "response_asked", _("Decision maker asked for a response")
+    DECISION_MAKER_EMAIL = "dm_email", _("Decision maker's address added")
     ESCALATION_THRESHOLD = "escalated", _("Reached the escalation threshold")
+    ESCALATION_FOLLOWED_UP = "followed_up", _("Escalation followed up")
     RESPONSE = "response", _("Decision maker's response published")
     UPDATE = "update", _("Update posted")
     VICTORY = "victory", _("Victory declared")

@@ -12,4 +12,11 @@ urlpatterns = [
     path("<int:campaign_id>/invalidate/", moderation_views.invalidate, name="invalidate"),
     path("<int:campaign_id>/response/", moderation_views.response, name="response"),
     path("<int:campaign_id>/delivery/", moderation_views.delivery, name="delivery"),
+    path(
+        "<int:campaign_id>/decision-maker-email/",
+        moderation_views.decision_maker_email,
+        name="decision_maker_email",
+    ),
+    path("<int:campaign_id>/asked/", moderation_views.asked_by_other_means, name="asked_by_other_means"),
+    path("<int:campaign_id>/followed-up/", moderation_views.escalation_followed_up, name="followed_up"),
 ]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ustoo.campaigns import services
-from ustoo.campaigns.forms import InvalidateForm, ResponseForm, ReviewForm
+from ustoo.campaigns.forms import DecisionMakerEmailForm, InvalidateForm, ResponseForm, ReviewForm
 from ustoo.campaigns.models import Campaign, CampaignDecision, Signature, SignatureStatus, Status
 from ustoo.moderation.access import moderator_required
 
@@ -30,7 +30,13 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "campaigns/moderation/queue.html",
-        {"pending": pending, "open_campaigns": open_campaigns, "awaiting_response": awaiting_response},
+        {
+            "pending": pending,
+            "open_campaigns": open_campaigns,
+            "awaiting_response": awaiting_response,
+            "to_ask": Campaign.objects.to_ask_by_other_means().order_by("response_requested_at"),
+            "to_follow_up": Campaign.objects.escalation_to_follow_up().order_by("escalated_at"),
+        },
     )
 
 
@@ -40,7 +46,7 @@ def review(request: HttpRequest, campaign_id: int) -> HttpResponse:
     return _render_review(request, campaign, ReviewForm(), ResponseForm())
 
 
-def _render_review(request, campaign, form, response_form, status=200):
+def _render_review(request, campaign, form, response_form, status=200, address_form=None):
     return render(
         request,
         "campaigns/moderation/review.html",
@@ -48,6 +54,8 @@ def _render_review(request, campaign, form, response_form, status=200):
             "campaign": campaign,
             "form": form,
             "response_form": response_form,
+            "address_form": address_form or DecisionMakerEmailForm(),
+            "to_ask": Campaign.objects.to_ask_by_other_means().filter(pk=campaign.pk).exists(),
             "supporters": campaign.sponsors.count(),
             "log": CampaignDecision.objects.filter(campaign_id=campaign.pk)[:20],
         },
@@ -89,9 +97,7 @@ def _selection(campaign: Campaign, request: HttpRequest):
         hours = 1
     since = timezone.now() - datetime.timedelta(hours=hours)
     signatures = (
-        Signature.objects.since(since)
-        .filter(campaign=campaign)
-        .exclude(status__in=[SignatureStatus.INVALIDATED, SignatureStatus.WITHDRAWN])
+        Signature.objects.since(since).filter(campaign=campaign).exclude(status=SignatureStatus.INVALIDATED)
     )
     if domain := request.GET.get("domain", "").strip().lower():
         signatures = signatures.filter(email_domain=domain)
@@ -180,6 +186,46 @@ def delivery(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = get_object_or_404(Campaign, pk=campaign_id, status__in=[Status.OPEN, Status.CLOSED])
     services.approve_delivery(campaign=campaign, moderator=request.user)
     messages.success(request, _("The delivery export is approved for the starter."))
+    return redirect("campaign_moderation:review", campaign.pk)
+
+
+@moderator_required
+@require_POST
+def decision_maker_email(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """Where to reach a decision maker the starter gave no address for: the next
+    `send_campaign_mail` sends them the request for a response."""
+    campaign = get_object_or_404(Campaign, pk=campaign_id, status__in=[Status.OPEN, Status.CLOSED])
+    form = DecisionMakerEmailForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_decision_maker_email(
+                campaign=campaign, moderator=request.user, email=form.cleaned_data["email"]
+            )
+        except services.CampaignRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(
+                request, _("Saved: the request for a response goes with the next batch of mail.")
+            )
+            return redirect("campaign_moderation:review", campaign.pk)
+    return _render_review(request, campaign, ReviewForm(), ResponseForm(), status=400, address_form=form)
+
+
+@moderator_required
+@require_POST
+def asked_by_other_means(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = get_object_or_404(Campaign, pk=campaign_id)
+    if services.record_response_request(campaign=campaign, now=timezone.now(), moderator=request.user):
+        messages.success(request, _("Noted: the decision maker was asked for a response."))
+    return redirect("campaign_moderation:review", campaign.pk)
+
+
+@moderator_required
+@require_POST
+def escalation_followed_up(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = get_object_or_404(Campaign, pk=campaign_id)
+    if services.record_escalation_follow_up(campaign=campaign, moderator=request.user):
+        messages.success(request, _("Noted: the escalation was followed up."))
     return redirect("campaign_moderation:review", campaign.pk)
 
 

@@ -10,8 +10,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import CharField, F, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
@@ -42,6 +41,15 @@ from ustoo.stories.models import Statement, Story
 
 class CampaignRefused(Exception):
     """An action that cannot be done now; the message says why, in plain words."""
+
+
+class MailNotSent(CampaignRefused):
+    """The mail server did not take the message: nothing was lost, and trying again later works."""
+
+
+def _refuse_barred(member: Member) -> None:
+    if not member.may_take_part:
+        raise CampaignRefused(_("Your account cannot take part in campaigns at the moment."))
 
 
 def sponsors_needed() -> int:
@@ -121,6 +129,7 @@ def start_campaign(*, starter: Member, draft: CampaignDraft, story_ids: list[int
 def support_campaign(*, campaign: Campaign, member: Member) -> bool:
     """Back a campaign through its supporter link. With enough supporters it goes to moderation.
     Returns whether this member's support was new."""
+    _refuse_barred(member)
     if campaign.starter_id == member.pk:
         raise CampaignRefused(_("You started this campaign: ask others to support it."))
     with transaction.atomic():
@@ -158,6 +167,13 @@ def publish_campaign(*, campaign: Campaign, moderator: Member) -> Campaign:
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
         if campaign.status != Status.PENDING:
             raise CampaignRefused(_("Only a campaign waiting for moderation can be published."))
+        if campaign.ends_on < timezone.localdate():
+            raise CampaignRefused(
+                _(
+                    "Its end date has passed, so it cannot be published. Its starter can start it "
+                    "again with a new end date."
+                )
+            )
         now = timezone.now()
         campaign.status, campaign.published_at, campaign.decided_at = Status.OPEN, now, now
         campaign.save(update_fields=["status", "published_at", "decided_at"])
@@ -203,11 +219,17 @@ def _resend_after() -> datetime.timedelta:
 
 
 def sign_campaign(*, campaign: Campaign, signer: SignerDetails, client_hash: str = "") -> None:
-    """Record a signature waiting for its e-mail confirmation and mail the link.
+    """Record a signature waiting for its e-mail confirmation, and mail the address.
 
-    The answer is the same whether the address is new, waiting or already counted, so signing
-    cannot reveal who signed: nothing is returned, an already-counted signature is left alone, and
-    a waiting one gets a fresh link (at most every few minutes, so nobody can flood an inbox)."""
+    Signing must not reveal who signed, by its answer or by its time. So every request does the
+    same work, whatever the address's state: it mails the address once (a confirmation link to a
+    new or waiting signature; to one already counted, a note saying so, with the signer's own
+    link, which also tells the real owner someone used their address), and answers the same. An
+    address is mailed about a campaign at most once every few minutes, whatever its state, so
+    nobody can flood an inbox; an already-counted signature is never changed.
+
+    The time of the mail is recorded only once the server took it: if the server is down this
+    raises MailNotSent, and signing again later sends it."""
     if not campaign.accepts_signatures():
         raise CampaignRefused(_("This campaign is closed: it no longer takes signatures."))
     email_hash = addresses.address_hash(signer.email)
@@ -226,33 +248,51 @@ def sign_campaign(*, campaign: Campaign, signer: SignerDetails, client_hash: str
         "client_hash": client_hash,
     }
     with transaction.atomic():
-        existing = (
+        signature = (
             Signature.objects.select_for_update().filter(campaign=campaign, email_hash=email_hash).first()
         )
-        if existing is None:
+        created = signature is None
+        previously_mailed = None if created else signature.mailed_at
+        if previously_mailed is not None and now - previously_mailed < _resend_after():
+            return
+        if created:
             try:
                 with transaction.atomic():
                     signature = Signature.objects.create(
-                        campaign=campaign, email_hash=email_hash, nonce=secrets.token_urlsafe(16), **fields
+                        campaign=campaign,
+                        email_hash=email_hash,
+                        nonce=secrets.token_urlsafe(16),
+                        mailed_at=now,
+                        **fields,
                     )
             except IntegrityError:  # the same address, signing at the same moment elsewhere
                 return
-        elif existing.status in (SignatureStatus.PENDING, SignatureStatus.WITHDRAWN):
-            recently_mailed = existing.mailed_at is not None and now - existing.mailed_at < _resend_after()
-            if existing.status == SignatureStatus.PENDING and recently_mailed:
-                return
-            signature = existing
-            for name, value in fields.items():
-                setattr(signature, name, value)
-            signature.status = SignatureStatus.PENDING
-            signature.nonce = secrets.token_urlsafe(16)
-            signature.created_at = now
-            signature.withdrawn_at = None
-            signature.save()
-        else:  # confirmed (counted already) or invalidated: nothing changes, and nothing says so
-            return
-        Signature.objects.filter(pk=signature.pk).update(mailed_at=now)
-    mail.send([mail.confirmation(signature)])
+        else:
+            signature.campaign, signature.mailed_at = campaign, now
+            if signature.status == SignatureStatus.PENDING:
+                # The latest details win; the nonce stays, so a link sent earlier still works.
+                for name, value in fields.items():
+                    setattr(signature, name, value)
+                signature.created_at = now
+                signature.save()
+            else:  # counted already, or invalidated: nothing about it changes
+                signature.save(update_fields=["mailed_at"])
+        if signature.status == SignatureStatus.PENDING:
+            message = mail.confirmation(signature)
+        else:
+            message = mail.already_signed(signature)
+    if not mail.send([message]):
+        unsent = Signature.objects.filter(pk=signature.pk, mailed_at=now)
+        if created:
+            unsent.filter(status=SignatureStatus.PENDING).delete()
+        else:
+            unsent.update(mailed_at=previously_mailed)
+        raise MailNotSent(
+            _(
+                "We could not send the e-mail just now, so nothing is signed yet. Please try again "
+                "in a few minutes."
+            )
+        )
 
 
 class LinkUsed(CampaignRefused):
@@ -301,6 +341,7 @@ def confirm_signature(*, token: str) -> Signature:
 def sign_as_member(*, campaign: Campaign, member: Member, wants_updates: bool, language: str) -> bool:
     """One click: a member with a confirmed e-mail signs and is counted at once. Returns whether a
     new signature was counted (False when this address had already signed)."""
+    _refuse_barred(member)
     address = ConfirmedEmail.objects.filter(member=member, confirmed_at__isnull=False).first()
     if address is None:
         raise CampaignRefused(_("Confirm an e-mail address on your account first."))
@@ -323,7 +364,7 @@ def sign_as_member(*, campaign: Campaign, member: Member, wants_updates: bool, l
         signature.country, signature.postcode = address.country, address.postcode
         signature.region = region_of(str(address.country), address.postcode)
         signature.wants_updates, signature.language, signature.member = wants_updates, language, member
-        signature.status, signature.nonce, signature.withdrawn_at = SignatureStatus.CONFIRMED, "", None
+        signature.status, signature.nonce = SignatureStatus.CONFIRMED, ""
         signature.confirmed_at = timezone.now()
         signature.save()
         _count(campaign, [signature], +1)
@@ -362,6 +403,10 @@ def _count(campaign: Campaign, signatures: list[Signature], delta: int) -> None:
         campaign.save(update_fields=[field for field, _action in reached])
         for _field, action in reached:
             _log(action=action, campaign=campaign, count=campaign.signature_count)
+        if ("escalated_at", DecisionAction.ESCALATION_THRESHOLD) in reached:
+            # Signers who asked for news hear it (by `send_campaign_mail`); moderators find it on
+            # their list until they record what was done.
+            CampaignUpdate.objects.create(campaign=campaign, kind=UpdateKind.ESCALATION, text="")
 
 
 # --- The signer's own link -----------------------------------------------------------------------
@@ -378,21 +423,22 @@ def signature_for_signer(token: str) -> Signature:
     return signature
 
 
-def withdraw_signature(*, signature: Signature) -> None:
-    """The signer takes their signature back: it stops counting and their details are wiped (only
-    the keyed hash stays, so signing again is still one signature)."""
+def withdraw_signature(*, signature: Signature) -> bool:
+    """The signer takes their signature back: it stops counting and is deleted, with everything
+    that could point at them. Signing again later is a new signature, counted once as before.
+
+    One a moderator invalidated stays (so that address cannot sign again): returns False."""
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().get(pk=signature.campaign_id)
-        signature = Signature.objects.select_for_update().get(pk=signature.pk)
-        if signature.status in (SignatureStatus.WITHDRAWN, SignatureStatus.INVALIDATED):
-            return
+        signature = Signature.objects.select_for_update().filter(pk=signature.pk).first()
+        if signature is None:
+            return True
+        if signature.status == SignatureStatus.INVALIDATED:
+            return False
         if signature.status == SignatureStatus.CONFIRMED:
             _count(campaign, [signature], -1)
-        signature.status, signature.withdrawn_at = SignatureStatus.WITHDRAWN, timezone.now()
-        signature.name = signature.email = signature.postcode = signature.reason = signature.client_hash = ""
-        signature.show_name = signature.wants_updates = False
-        signature.nonce, signature.member = "", None
-        signature.save()
+        signature.delete()
+    return True
 
 
 def stop_updates(*, signature: Signature) -> None:
@@ -418,7 +464,8 @@ def set_member_email(
             "created_at": timezone.now(),
         },
     )
-    mail.send([mail.member_email_confirmation(address, language)])
+    if not mail.send([mail.member_email_confirmation(address, language)]):
+        raise MailNotSent(_("We could not send the e-mail just now. Please try again in a few minutes."))
     return address
 
 
@@ -479,6 +526,44 @@ def publish_response(*, campaign: Campaign, moderator: Member, text: str) -> Cam
     return posted
 
 
+def record_response_request(
+    *, campaign: Campaign, now: datetime.datetime, moderator: Member | None = None
+) -> bool:
+    """Note that the decision maker was asked for a response: by e-mail (`send_campaign_mail`,
+    no moderator), or by other means a moderator used. Returns False when it was noted already."""
+    with transaction.atomic():
+        updated = (
+            Campaign.objects.response_request_due()
+            .filter(pk=campaign.pk)
+            .update(response_request_sent_at=now)
+        )
+        if updated:
+            _log(action=DecisionAction.RESPONSE_ASKED, campaign=campaign, actor=moderator)
+    return bool(updated)
+
+
+def set_decision_maker_email(*, campaign: Campaign, moderator: Member, email: str) -> None:
+    """A moderator found where to reach the decision maker: the next `send_campaign_mail` asks them."""
+    if campaign.anonymised_at is not None:
+        raise CampaignRefused(_("This campaign's data was deleted."))
+    with transaction.atomic():
+        Campaign.objects.filter(pk=campaign.pk).update(decision_maker_email=email)
+        _log(action=DecisionAction.DECISION_MAKER_EMAIL, campaign=campaign, actor=moderator)
+
+
+def record_escalation_follow_up(*, campaign: Campaign, moderator: Member) -> bool:
+    """A moderator took an escalated campaign further; it leaves their list."""
+    with transaction.atomic():
+        updated = (
+            Campaign.objects.escalation_to_follow_up()
+            .filter(pk=campaign.pk)
+            .update(escalation_followed_up_at=timezone.now())
+        )
+        if updated:
+            _log(action=DecisionAction.ESCALATION_FOLLOWED_UP, campaign=campaign, actor=moderator)
+    return bool(updated)
+
+
 def close_due_campaigns(*, now: datetime.datetime | None = None) -> int:
     """Close every open campaign whose end date has passed."""
     now = now or timezone.now()
@@ -504,7 +589,7 @@ def invalidate_signatures(*, campaign: Campaign, moderator: Member, signature_id
         selected = list(
             Signature.objects.select_for_update()
             .filter(campaign=campaign, pk__in=signature_ids)
-            .exclude(status__in=[SignatureStatus.INVALIDATED, SignatureStatus.WITHDRAWN])
+            .exclude(status=SignatureStatus.INVALIDATED)
         )
         if not selected:
             return 0
@@ -530,21 +615,7 @@ def anonymise_campaign_signers(*, campaign: Campaign, now: datetime.datetime) ->
     with transaction.atomic():
         signatures = Signature.objects.filter(campaign=campaign)
         signatures.exclude(status=SignatureStatus.CONFIRMED).delete()
-        kept = signatures.update(
-            name="",
-            show_name=False,
-            email="",
-            email_hash=Concat(Value("anonymised:"), Cast("id", output_field=CharField())),
-            email_domain="",
-            postcode="",
-            reason="",
-            wants_updates=False,
-            member=None,
-            client_hash="",
-            nonce="",
-            manage_key="",
-            anonymised_at=now,
-        )
+        kept = signatures.anonymise(now)
         Campaign.objects.filter(pk=campaign.pk).update(anonymised_at=now, decision_maker_email="")
         _log(action=DecisionAction.ANONYMISE, campaign=campaign, count=kept)
     return kept

@@ -35,7 +35,15 @@ def index(request: HttpRequest) -> HttpResponse:
     mine = []
     if request.user.is_authenticated:
         mine = list(Campaign.objects.filter(starter=request.user).order_by("-created_at")[:20])
-    return render(request, "campaigns/index.html", {"page": page, "mine": mine})
+    return render(
+        request,
+        "campaigns/index.html",
+        {
+            "page": page,
+            "mine": mine,
+            "story_requests": access.pending_story_links_for_author(request).count(),
+        },
+    )
 
 
 def privacy(request: HttpRequest) -> HttpResponse:
@@ -65,7 +73,7 @@ def _detail_context(request: HttpRequest, campaign: Campaign, sign_form=None) ->
     context = {
         "campaign": campaign,
         "sign_form": sign_form or SignForm(),
-        "countries": figures.top_countries(campaign),
+        "countries": figures.support_table(campaign),
         "updates": list(campaign.updates.all()[:5]),
         "stories": figures.agreed_stories(campaign),
         "accepts": campaign.accepts_signatures(),
@@ -93,6 +101,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     if (wait := limits.hit(request, "campaign_sign")) is not None:
         return limits.too_many(request, wait)
     form = SignForm(request.POST)
+    status = 400
     if form.is_valid():
         try:
             services.sign_campaign(
@@ -102,9 +111,10 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
             )
         except services.CampaignRefused as refusal:
             form.add_error(None, str(refusal))
+            status = 503 if isinstance(refusal, services.MailNotSent) else 400
         else:
             return redirect("campaigns:check_inbox", campaign.slug)
-    return render(request, "campaigns/detail.html", _detail_context(request, campaign, form), status=400)
+    return render(request, "campaigns/detail.html", _detail_context(request, campaign, form), status=status)
 
 
 def check_inbox(request: HttpRequest, slug: str) -> HttpResponse:
@@ -171,8 +181,7 @@ def signature(request: HttpRequest, token: str) -> HttpResponse:
     except services.CampaignRefused as refusal:
         return render(request, "campaigns/link_problem.html", {"problem": str(refusal)}, status=400)
     if request.method == "POST":
-        if request.POST.get("action") == "withdraw":
-            services.withdraw_signature(signature=found)
+        if request.POST.get("action") == "withdraw" and services.withdraw_signature(signature=found):
             messages.success(request, _("Your signature was withdrawn and your details deleted."))
             return redirect(found.campaign)
         if request.POST.get("action") == "stop_updates":
@@ -315,7 +324,13 @@ def member_email(request: HttpRequest) -> HttpResponse:
         if (wait := limits.hit(request, "campaign_sign")) is not None:
             return limits.too_many(request, wait)
         if form.is_valid():
-            services.set_member_email(member=request.user, language=get_language(), **form.cleaned_data)
+            try:
+                services.set_member_email(member=request.user, language=get_language(), **form.cleaned_data)
+            except services.MailNotSent as failure:
+                form.add_error(None, str(failure))
+                return render(
+                    request, "campaigns/member_email.html", {"form": form, "current": current}, status=503
+                )
             messages.success(request, _("We sent a link to this address. Open it to confirm."))
             return redirect("campaigns:member_email")
     return render(

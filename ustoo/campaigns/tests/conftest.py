@@ -47,10 +47,18 @@ class Received:
 
 @dataclass
 class Mailbox:
-    """What the loopback SMTP server received, in order."""
+    """What the loopback SMTP server received, in order. `refuse` maps an address to the reply
+    the server gives when asked to deliver to it ("550 ..." for good, "451 ..." for now)."""
 
     messages: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    refuse: dict[str, str] = field(default_factory=dict)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if reply := self.refuse.get(address):
+            return reply
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
@@ -67,7 +75,7 @@ class Mailbox:
             self.messages.clear()
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -77,7 +85,7 @@ def _free_port() -> int:
 def smtp(settings) -> Mailbox:
     """A real SMTP server on 127.0.0.1, with the site sending to it through EMAIL_URL's settings."""
     mailbox = Mailbox()
-    port = _free_port()
+    port = free_port()
     controller = Controller(mailbox, hostname="127.0.0.1", port=port)
     controller.start()
     settings.MAILERS = {"default": mailer_from_url(f"smtp://127.0.0.1:{port}?timeout=5", mail_dir=None)}
@@ -85,6 +93,26 @@ def smtp(settings) -> Mailbox:
     settings.DEFAULT_FROM_EMAIL = "campaigns@example.org"
     yield mailbox
     controller.stop()
+
+
+class MailOutage:
+    """Points the site's mail settings at a port where nothing listens, and back."""
+
+    def __init__(self, settings) -> None:
+        self.settings, self.working = settings, None
+
+    def begin(self) -> None:
+        self.working = self.settings.MAILERS
+        dead = mailer_from_url(f"smtp://127.0.0.1:{free_port()}?timeout=2", mail_dir=None)
+        self.settings.MAILERS = {"default": dead}
+
+    def end(self) -> None:
+        self.settings.MAILERS = self.working
+
+
+@pytest.fixture
+def mail_outage(settings) -> MailOutage:
+    return MailOutage(settings)
 
 
 @pytest.fixture
@@ -136,3 +164,12 @@ SIGNER = {
     "reason": "It matters.",
     "wants_updates": "on",
 }
+
+
+def sign_and_confirm(client, smtp, slug: str, **fields) -> None:
+    """Sign through the form, then follow the link the loopback server received."""
+    data = {**SIGNER, **fields}
+    response = client.post(f"/campaigns/{slug}/sign/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    confirm_path = smtp.to(data["email"])[-1].path("/confirm/")
+    assert client.post(confirm_path).status_code == 200

@@ -28,7 +28,7 @@ def test_sign_then_confirm_from_the_email(visitor_factory, live_server, smtp, se
     page.get_by_label("Postcode (optional)").fill("SW1A 1AA")
     page.get_by_label("E-mail me news of this campaign").check()
     page.get_by_role("button", name="Sign", exact=True).click()
-    expect(page.locator("#check-inbox")).to_contain_text("we have sent it a link")
+    expect(page.locator("#check-inbox")).to_contain_text("We have sent an e-mail about")
 
     [received] = smtp.to("ada@example.org")
     link = next(link for link in received.links() if "/confirm/" in link)

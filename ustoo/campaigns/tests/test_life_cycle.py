@@ -11,7 +11,7 @@ from ustoo.campaigns.models import Campaign, CampaignDecision, Signature, Suppor
 from ustoo.campaigns.retention import anonymise_expired_signatures
 from ustoo.conftest import logged_in_client, make_member
 
-from .conftest import SIGNER
+from .conftest import SIGNER, sign_and_confirm
 
 pytestmark = pytest.mark.django_db
 
@@ -36,14 +36,6 @@ def _start(starter) -> Campaign:
     assert response.status_code == 302
     assert response["Location"] == f"/campaigns/{campaign.slug}/manage/"
     return campaign
-
-
-def _sign_and_confirm(client, smtp, slug: str, **fields) -> None:
-    data = {**SIGNER, **fields}
-    response = client.post(f"/campaigns/{slug}/sign/", data)
-    assert response.status_code == 302, response.content.decode()[:2000]
-    confirm_path = smtp.to(data["email"])[-1].path("/confirm/")
-    assert client.post(confirm_path).status_code == 200
 
 
 def test_from_supporters_to_anonymisation(settings, smtp, starter, moderator, stranger):
@@ -76,29 +68,39 @@ def test_from_supporters_to_anonymisation(settings, smtp, starter, moderator, st
     assert stranger.get(f"/campaigns/{campaign.slug}/").status_code == 200
 
     # Signatures: each counts once its e-mail link is followed.
-    _sign_and_confirm(stranger, smtp, campaign.slug, email="ada@example.org")
+    sign_and_confirm(stranger, smtp, campaign.slug, email="ada@example.org")
     campaign.refresh_from_db()
     assert campaign.signature_count == 1 and campaign.response_requested_at is None
-    _sign_and_confirm(stranger, smtp, campaign.slug, email="grace@example.org", wants_updates="")
+    sign_and_confirm(stranger, smtp, campaign.slug, email="grace@example.org", wants_updates="")
     campaign.refresh_from_db()
     assert campaign.signature_count == 2
     assert campaign.response_requested_at is not None and campaign.escalated_at is None
-    _sign_and_confirm(
-        stranger, smtp, campaign.slug, email="karen@example.org", country="FR", postcode="75011"
-    )
+    sign_and_confirm(stranger, smtp, campaign.slug, email="karen@example.org", country="FR", postcode="75011")
     campaign.refresh_from_db()
     assert campaign.escalated_at is not None
     page = stranger.get(f"/campaigns/{campaign.slug}/").content.decode()
     assert '<span id="signature-count">3</span>' in page
     assert page.count("Reached on") == 2
 
-    # At the threshold the decision maker is asked, once, by the batch mail command.
+    # At the threshold the decision maker is asked, once, by the batch mail command; at the
+    # escalation threshold the signers who asked for news hear it, and moderators must follow up.
+    smtp.clear()
     call_command("send_campaign_mail")
     call_command("send_campaign_mail")
     requests = smtp.to("president@university.example")
     assert len(requests) == 1
     assert "signed by 3 people" in requests[0].body
     assert f"https://petitions.example.org/campaigns/{campaign.slug}/" in requests[0].body
+    escalation = [m for m in smtp.messages if m.to != "president@university.example"]
+    assert sorted(m.to for m in escalation) == ["ada@example.org", "karen@example.org"]
+    assert all("escalated" in m.subject and "It reached 3 signatures" in m.body for m in escalation)
+    assert "It reached 3 signatures" in stranger.get(f"/campaigns/{campaign.slug}/").content.decode()
+    assert 'id="escalated"' in starter.get(f"/campaigns/{campaign.slug}/manage/").content.decode()
+    follow_up = moderator.get("/moderate/campaigns/").content.decode().split('id="to-follow-up"')[1]
+    assert campaign.title in follow_up.split("</ul>")[0]
+    assert moderator.post(f"/moderate/campaigns/{campaign.pk}/followed-up/").status_code == 302
+    follow_up = moderator.get("/moderate/campaigns/").content.decode().split('id="to-follow-up"')[1]
+    assert campaign.title not in follow_up.split("</ul>")[0]
 
     # The response is published and e-mailed to the signers who asked for news (Ada and Karen).
     response = moderator.post(
@@ -158,7 +160,9 @@ def test_from_supporters_to_anonymisation(settings, smtp, starter, moderator, st
             "submit",
             "publish",
             "response_due",
+            "response_asked",
             "escalated",
+            "followed_up",
             "response",
             "victory",
             "close",
@@ -170,8 +174,8 @@ def test_from_supporters_to_anonymisation(settings, smtp, starter, moderator, st
 def test_an_update_is_mailed_in_batches_and_never_twice(smtp, campaign, stranger, starter_member):
     Campaign.objects.filter(pk=campaign.pk).update(starter=starter_member)
     for number in range(5):
-        _sign_and_confirm(stranger, smtp, campaign.slug, email=f"signer{number}@example.org")
-    _sign_and_confirm(stranger, smtp, campaign.slug, email="quiet@example.org", wants_updates="")
+        sign_and_confirm(stranger, smtp, campaign.slug, email=f"signer{number}@example.org")
+    sign_and_confirm(stranger, smtp, campaign.slug, email="quiet@example.org", wants_updates="")
     starter = logged_in_client(starter_member)
     assert (
         starter.post(f"/campaigns/{campaign.slug}/manage/update/", {"text": "We met the board."}).status_code

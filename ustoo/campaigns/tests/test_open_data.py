@@ -74,7 +74,36 @@ def test_the_map_shades_countries_with_signatures(stranger, signed):
     assert "<title>Germany: none</title>" in svg
     page = stranger.get(f"/campaigns/{signed.slug}/").content.decode()
     assert f'src="/campaigns/{signed.slug}/map.svg"' in page
-    assert '<td>United Kingdom</td><td class="number">4</td>' in page
+
+
+def test_the_page_shows_every_country_on_the_map_with_its_regions_like_the_open_data(stranger, signed):
+    page = stranger.get(f"/campaigns/{signed.slug}/").content.decode()
+    table = page.split('id="support-table"')[1].split("</table>")[0]
+    groups = table.split("<tbody>")[1:]
+    assert [group.split("</th>")[0].rsplit(">", 1)[1] for group in groups] == ["United Kingdom", "France"]
+    # The same cells as the open data: the region with enough signatures, not the one without.
+    assert '<th scope="rowgroup">United Kingdom</th><td class="number">4</td>' in groups[0]
+    assert '<td>Postcodes starting SW</td><td class="number">3</td>' in groups[0]
+    assert "NE" not in groups[0]
+    assert '<th scope="rowgroup">France</th><td class="number">1</td>' in groups[1]
+    assert "Postcodes starting" not in groups[1]
+    data = stranger.get(f"/campaigns/{signed.slug}/counts.json").json()
+    assert data["by_region"] == [{"country": "GB", "region": "SW", "signatures": 3}]
+    svg = stranger.get(f"/campaigns/{signed.slug}/map.svg").content.decode()
+    for row in data["by_country"]:
+        assert f"<title>{row['name']}: {row['signatures']}</title>" in svg
+
+
+def test_a_country_with_many_regions_lists_the_largest_and_points_to_the_open_data(
+    stranger, campaign, settings
+):
+    settings.CAMPAIGN_REGION_MINIMUM = 1
+    for number in range(12):
+        _confirmed(campaign, f"fr{number}@example.org", "FR", f"{10 + number}000")
+    page = stranger.get(f"/campaigns/{campaign.slug}/").content.decode()
+    table = page.split('id="support-table"')[1].split("</table>")[0]
+    assert table.count("Postcodes starting") == 10
+    assert "and 2 more regions in the open data" in table
 
 
 def test_the_delivery_export_needs_a_moderators_approval_and_holds_names_by_consent(
@@ -140,7 +169,31 @@ def test_api_signing_answers_202_alike_and_names_bad_fields(smtp, stranger, camp
         {**body, "email": "z@example.org"},
         content_type="application/json",
     )
-    assert closed.status_code == 404 or closed.status_code == 409
+    assert closed.status_code == 409
+    assert "closed" in closed.json()["error"]
+    assert len(smtp.messages) == 1 and not Signature.objects.filter(email="z@example.org").exists()
+
+
+def test_api_signing_is_rate_limited(settings, smtp, stranger, campaign):
+    settings.RATE_LIMITS_ENABLED = True
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "campaign_sign": ((2, 3600), (2, 3600))}
+    url = f"/api/v1/campaigns/{campaign.slug}/signatures"
+    answers = [
+        stranger.post(url, {**SIGNER, "email": f"s{number}@example.org"}, content_type="application/json")
+        for number in range(3)
+    ]
+    assert [answer.status_code for answer in answers] == [202, 202, 429]
+    assert int(answers[-1]["Retry-After"]) > 0 and answers[-1].json()["error"]
+    assert len(smtp.messages) == 2 and Signature.objects.count() == 2
+
+
+def test_api_signing_says_when_the_mail_could_not_be_sent(smtp, mail_outage, stranger, campaign):
+    mail_outage.begin()
+    response = stranger.post(
+        f"/api/v1/campaigns/{campaign.slug}/signatures", SIGNER, content_type="application/json"
+    )
+    assert response.status_code == 503 and "could not send" in response.json()["error"]
+    assert not Signature.objects.exists()
 
 
 def test_the_openapi_document_describes_the_campaign_endpoints(stranger):

@@ -1,6 +1,8 @@
 """Review: publish or reject with a reason code; libellous and offensive campaigns hidden entirely,
 the others shown as rejected with the reason; every decision in the append-only log."""
 
+import datetime
+
 import pytest
 
 from ustoo.campaigns.models import Campaign, CampaignDecision
@@ -168,3 +170,103 @@ def test_an_end_date_more_than_six_months_away_is_refused(starter):
     )
     assert response.status_code == 400 and "six months" in response.content.decode()
     assert not Campaign.objects.exists()
+
+
+def test_a_campaign_whose_end_date_passed_cannot_be_published(moderator, pending):
+    from django.utils import timezone
+
+    Campaign.objects.filter(pk=pending.pk).update(
+        status="pending", ends_on=timezone.localdate() - timezone.timedelta(days=1)
+    )
+    response = moderator.post(f"/moderate/campaigns/{pending.pk}/decide/", {"decision": "publish"})
+    assert response.status_code == 400
+    assert "end date has passed" in response.content.decode()
+    pending.refresh_from_db()
+    assert (pending.status, pending.published_at) == ("pending", None)
+    assert not CampaignDecision.objects.filter(campaign_id=pending.pk, action="publish").exists()
+
+
+@pytest.mark.parametrize(
+    "barred",
+    [
+        {"banned_at": datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)},
+        {"suspended_until": datetime.datetime(2999, 1, 1, tzinfo=datetime.UTC)},
+    ],
+)
+def test_a_barred_member_cannot_support_a_campaign(starter_member, barred):
+    from ustoo.accounts.models import Member
+    from ustoo.conftest import logged_in_client
+
+    campaign = make_campaign(starter_member, status="gathering")
+    member = make_member("barred")
+    Member.objects.filter(pk=member.pk).update(**barred)
+    path = f"/campaigns/{campaign.slug}/support/{campaign.sponsor_key}/"
+    response = logged_in_client(member).post(path, follow=True)
+    assert "cannot take part" in response.content.decode()
+    assert not campaign.sponsors.exists()
+
+
+def _start_form(**fields) -> dict:
+    from django.utils import timezone
+
+    return {
+        "title": "Change the policy",
+        "asks_for": "Adopt a policy.",
+        "decision_maker_name": "Sam",
+        "decision_maker_role": "Chair",
+        "decision_maker_organisation": "Board",
+        "decision_maker_email": "sam@board.example",
+        "why": "Because.",
+        "goal": "100",
+        "ends_on": (timezone.localdate() + timezone.timedelta(days=30)).isoformat(),
+        **fields,
+    }
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("title", "x" * 121, "at most 120"),
+        ("asks_for", "x" * 1001, "at most 1000"),
+        ("decision_maker_name", "x" * 121, "at most 120"),
+        ("decision_maker_role", "x" * 121, "at most 120"),
+        ("decision_maker_organisation", "x" * 161, "at most 160"),
+        ("why", "x" * 5001, "at most 5000"),
+        ("decision_maker_email", f"{'a' * 64}@{'b' * 63}.{'c' * 63}.{'d' * 63}.example", "at most 254"),
+        ("goal", "100000001", "less than or equal to"),
+        ("stories", "1 " * 251, "at most 500"),
+    ],
+)
+def test_over_long_fields_on_the_start_form_are_named_and_nothing_is_saved(starter, field, value, message):
+    response = starter.post("/campaigns/start/", _start_form(**{field: value}))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f'id="field-{field}"' in page and message in page
+    assert 'value="Change the policy"' in page or field == "title"  # what was typed is still there
+    assert not Campaign.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "message"),
+    [("update", "x" * 5001, "at most 5000"), ("victory", "x" * 5001, "at most 5000")],
+)
+def test_over_long_updates_and_victories_are_refused(starter, starter_member, path, text, message):
+    campaign = make_campaign(starter_member)
+    response = starter.post(f"/campaigns/{campaign.slug}/manage/{path}/", {"text": text})
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not campaign.updates.exists()
+    campaign.refresh_from_db()
+    assert campaign.victory_at is None
+
+
+@pytest.mark.parametrize("path", ["update", "victory"])
+def test_only_the_starter_posts_updates_and_declares_victory(
+    starter_member, supporter, moderator, stranger, path
+):
+    campaign = make_campaign(starter_member)
+    for someone in (supporter, moderator):
+        assert someone.post(f"/campaigns/{campaign.slug}/manage/{path}/", {"text": "Won!"}).status_code == 404
+    assert stranger.post(f"/campaigns/{campaign.slug}/manage/{path}/", {"text": "Won!"}).status_code == 302
+    assert not campaign.updates.exists()
+    campaign.refresh_from_db()
+    assert campaign.victory_at is None

@@ -5,12 +5,14 @@ import datetime
 
 import pytest
 from django.core import signing
+from django.utils import timezone
 
+from ustoo.accounts.models import Member
 from ustoo.campaigns import tokens
-from ustoo.campaigns.models import Campaign, Signature, SupportCount
+from ustoo.campaigns.models import Campaign, ConfirmedEmail, Signature, SupportCount
 from ustoo.conftest import logged_in_client, make_member
 
-from .conftest import SIGNER
+from .conftest import SIGNER, make_campaign
 
 pytestmark = pytest.mark.django_db
 
@@ -46,18 +48,81 @@ def test_the_confirmation_email_links_to_the_configured_site_and_counts_once(smt
     assert campaign.signature_count == 1
 
 
-def test_an_already_signed_address_gets_the_same_answer_and_no_mail(smtp, campaign, stranger, survivor):
+def _mailed_long_ago() -> None:
+    """As if every address had last been mailed before the resend window (10 minutes)."""
+    Signature.objects.update(mailed_at=timezone.now() - datetime.timedelta(minutes=11))
+
+
+def test_an_already_signed_address_gets_the_same_answer_and_one_mail_like_a_new_one(
+    smtp, campaign, stranger, survivor
+):
     _sign(stranger, campaign)
     stranger.post(smtp.messages[0].path("/confirm/"))
+    _mailed_long_ago()
     smtp.clear()
     first = _sign(survivor, campaign, name="Someone Else", email="ADA@Example.org")
     new = _sign(survivor, campaign, email="new@example.org")
     assert first.status_code == new.status_code == 302
     assert survivor.get(first["Location"]).content == survivor.get(new["Location"]).content
-    assert [m.to for m in smtp.messages] == ["new@example.org"]
+    # Each address got one e-mail: the new one a link to confirm, the signed one a note saying so
+    # (with the signer's own link, at the address that confirmed), so both did the same work.
+    [note] = smtp.to("ada@example.org")
+    [link] = smtp.to("new@example.org")
+    assert "/confirm/" in link.body and "/confirm/" not in note.body
+    assert note.subject.endswith("You already signed this campaign")
+    assert "signed it already" in note.body and "/campaigns/signature/" in note.body
     campaign.refresh_from_db()
     assert campaign.signature_count == 1
     assert Signature.objects.get(campaign=campaign, email="ada@example.org").name == "Ada Lovelace"
+    # Within the resend window neither address is mailed again, and the answers stay the same.
+    smtp.clear()
+    again = _sign(survivor, campaign, email="ada@example.org")
+    new_again = _sign(survivor, campaign, email="new@example.org")
+    assert again.status_code == new_again.status_code == 302
+    assert smtp.messages == []
+
+
+def test_an_invalidated_address_gets_the_same_answer_and_a_note_without_a_link(smtp, campaign, stranger):
+    _sign(stranger, campaign)
+    stranger.post(smtp.messages[0].path("/confirm/"))
+    Signature.objects.update(status="invalidated")
+    _mailed_long_ago()
+    smtp.clear()
+    assert _sign(stranger, campaign)["Location"] == f"/campaigns/{campaign.slug}/check-your-inbox/"
+    [note] = smtp.messages
+    assert "only once" in note.body and "/confirm/" not in note.body
+    assert Signature.objects.get().status == "invalidated"
+
+
+def test_when_mail_cannot_be_sent_the_signer_is_told_and_can_try_again_at_once(
+    smtp, mail_outage, campaign, stranger
+):
+    mail_outage.begin()
+    response = _sign(stranger, campaign)
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "could not send the e-mail" in page and 'value="Ada Lovelace"' in page
+    assert not Signature.objects.exists()  # nothing kept from a request that did not go through
+    mail_outage.end()
+    assert _sign(stranger, campaign).status_code == 302
+    assert [m.to for m in smtp.messages] == ["ada@example.org"]
+
+
+def test_a_signed_address_is_answered_alike_when_mail_cannot_be_sent(smtp, mail_outage, campaign, stranger):
+    _sign(stranger, campaign)
+    stranger.post(smtp.messages[0].path("/confirm/"))
+    _mailed_long_ago()
+    before = Signature.objects.get().mailed_at
+    mail_outage.begin()
+    signed = _sign(stranger, campaign)
+    new = _sign(stranger, campaign, email="new@example.org")
+    assert signed.status_code == new.status_code == 503
+    assert "could not send the e-mail" in signed.content.decode()
+    assert Signature.objects.get().mailed_at == before  # so the next attempt mails at once
+    mail_outage.end()
+    smtp.clear()
+    _sign(stranger, campaign)
+    assert [m.to for m in smtp.messages] == ["ada@example.org"]
 
 
 @pytest.mark.parametrize(
@@ -139,6 +204,7 @@ def test_a_campaign_that_closed_meanwhile_counts_nothing(smtp, campaign, strange
         ({"postcode": "<b>"}, "postcode", "letters, digits"),
         ({"country": "XX"}, "country", "valid choice"),
         ({"name": ""}, "name", "Don't show my name"),
+        ({"email": f"{'a' * 64}@{'b' * 63}.{'c' * 63}.{'d' * 63}.example"}, "email", "at most 254"),
     ],
 )
 def test_bad_input_is_named_and_nothing_is_lost(smtp, campaign, stranger, fields, field, message):
@@ -163,15 +229,10 @@ def test_a_hidden_name_is_never_shown_and_the_signer_can_withdraw(smtp, campaign
     campaign.refresh_from_db()
     assert campaign.signature_count == 0
     assert SupportCount.objects.get(campaign=campaign, country="GB", region="").count == 0
-    signature.refresh_from_db()
-    assert (signature.status, signature.email, signature.postcode, signature.reason) == (
-        "withdrawn",
-        "",
-        "",
-        "",
-    )
-    # Withdrawing twice changes nothing; signing again is possible, and counts once.
-    stranger.post(manage, {"action": "withdraw"})
+    # Nothing that could point at the signer is left: not the address, its domain or its hash.
+    assert not Signature.objects.exists()
+    # Withdrawing twice changes nothing; signing again is possible at once, and counts once.
+    assert stranger.post(manage, {"action": "withdraw"}).status_code == 400
     _sign(stranger, campaign)
     stranger.post(smtp.messages[-1].path("/confirm/"))
     campaign.refresh_from_db()
@@ -207,11 +268,47 @@ def test_a_member_confirms_an_address_then_signs_in_one_click(smtp, campaign, db
     client.post(f"/campaigns/{campaign.slug}/sign/member/")
     campaign.refresh_from_db()
     assert campaign.signature_count == 1
-    # The same person signing by the form with a variant of the address is not counted again.
+    # The same person signing by the form with a variant of the address is not counted again:
+    # the address that confirmed is told it signed already, like any other.
     Client = type(client)
     _sign(Client(), campaign, email="membername+x@gmail.com")
     campaign.refresh_from_db()
-    assert campaign.signature_count == 1 and len(smtp.messages) == 1
+    assert campaign.signature_count == 1
+    assert [m.to for m in smtp.messages] == ["Member.Name@gmail.com", "Member.Name@gmail.com"]
+    assert "/confirm/" not in smtp.messages[-1].body
+
+
+def _member_with_confirmed_address(name: str, email: str):
+    member = make_member(name)
+    ConfirmedEmail.objects.create(member=member, email=email, country="FR", confirmed_at=timezone.now())
+    return member
+
+
+@pytest.mark.parametrize(
+    "barred",
+    [
+        {"banned_at": datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)},
+        {"suspended_until": datetime.datetime(2999, 1, 1, tzinfo=datetime.UTC)},
+    ],
+)
+def test_a_barred_member_cannot_sign_in_one_click(campaign, barred):
+    member = _member_with_confirmed_address("barred", "barred@example.org")
+    Member.objects.filter(pk=member.pk).update(**barred)
+    response = logged_in_client(member).post(f"/campaigns/{campaign.slug}/sign/member/", follow=True)
+    assert "cannot take part" in response.content.decode()
+    campaign.refresh_from_db()
+    assert campaign.signature_count == 0 and not Signature.objects.exists()
+
+
+def test_signing_in_one_click_is_rate_limited(settings, db):
+    settings.RATE_LIMITS_ENABLED = True
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "campaign_sign": ((2, 3600), (2, 3600))}
+    member = _member_with_confirmed_address("quick", "quick@example.org")
+    client = logged_in_client(member)
+    campaigns = [make_campaign(title=f"Campaign {number}") for number in range(3)]
+    answers = [client.post(f"/campaigns/{c.slug}/sign/member/").status_code for c in campaigns]
+    assert answers == [302, 302, 429]
+    assert [Campaign.objects.get(pk=c.pk).signature_count for c in campaigns] == [1, 1, 0]
 
 
 def test_a_member_without_a_confirmed_address_cannot_sign_in_one_click(campaign, supporter):

@@ -1,5 +1,6 @@
 """Close campaigns past their end date, ask decision makers for a response at the threshold, and
-e-mail updates, responses and victories to signers who asked for news. Run it every few minutes."""
+e-mail updates, responses, victories and escalations to signers who asked for news. Run it every
+few minutes."""
 
 from django.core.management.base import BaseCommand
 
@@ -16,5 +17,5 @@ class Command(BaseCommand):
         sent = send_campaign_mail(batch_size=batch_size)
         self.stdout.write(
             f"closed {sent.closed} campaigns, sent {sent.response_requests} response requests "
-            f"and {sent.updates} update e-mails"
+            f"and {sent.updates} update e-mails ({sent.refused} addresses refused by the server)"
         )

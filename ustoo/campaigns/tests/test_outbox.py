@@ -1,0 +1,64 @@
+"""The batch mail to signers, one message at a time: an address the server refuses does not hold
+back the others or make anyone get the same update twice."""
+
+import pytest
+from django.core.management import call_command
+
+from ustoo.campaigns import services
+from ustoo.campaigns.models import Campaign, Signature
+
+from .conftest import sign_and_confirm
+
+pytestmark = pytest.mark.django_db
+
+GOOD = [f"signer{number}@example.org" for number in range(5)]
+
+
+@pytest.fixture
+def update(smtp, campaign, stranger, starter_member):
+    Campaign.objects.filter(pk=campaign.pk).update(starter=starter_member)
+    for address in [*GOOD[:2], "gone@example.org", *GOOD[2:]]:
+        sign_and_confirm(stranger, smtp, campaign.slug, email=address)
+    smtp.clear()
+    return services.post_update(campaign=campaign, starter=starter_member, text="We met the board.")
+
+
+def test_a_refused_address_is_skipped_and_the_others_get_the_update_once(smtp, update):
+    smtp.refuse["gone@example.org"] = "550 5.1.1 No such user here"
+    for _run in range(3):
+        call_command("send_campaign_mail", "--batch-size", "2")
+    assert sorted(m.to for m in smtp.messages) == GOOD
+    update.refresh_from_db()
+    assert update.sent_at is not None and update.recipients == 5
+    refused = Signature.objects.get(email="gone@example.org")
+    assert refused.mail_refused_at is not None
+    # Never tried again: a later update goes to the five only.
+    smtp.clear()
+    services.post_update(campaign=update.campaign, starter=update.campaign.starter, text="And again.")
+    call_command("send_campaign_mail")
+    assert sorted(m.to for m in smtp.messages) == GOOD
+
+
+def test_a_temporary_refusal_stops_the_run_and_the_next_run_goes_on_without_repeats(smtp, update):
+    smtp.refuse["gone@example.org"] = "451 4.3.0 Try again later"
+    call_command("send_campaign_mail", "--batch-size", "10")
+    assert sorted(m.to for m in smtp.messages) == GOOD[:2]
+    update.refresh_from_db()
+    assert update.sent_at is None and update.recipients == 2
+    assert Signature.objects.get(email="gone@example.org").mail_refused_at is None
+    smtp.refuse.clear()
+    call_command("send_campaign_mail", "--batch-size", "10")
+    call_command("send_campaign_mail", "--batch-size", "10")
+    assert sorted(m.to for m in smtp.messages) == sorted([*GOOD, "gone@example.org"])
+    update.refresh_from_db()
+    assert update.sent_at is not None and update.recipients == 6
+
+
+def test_a_mail_server_that_is_down_loses_nothing(smtp, mail_outage, update):
+    mail_outage.begin()
+    call_command("send_campaign_mail")
+    update.refresh_from_db()
+    assert (update.sent_at, update.sent_up_to, update.recipients) == (None, 0, 0)
+    mail_outage.end()
+    call_command("send_campaign_mail")
+    assert len(smtp.messages) == 6
