@@ -1,15 +1,20 @@
 """Review before publishing: who waits, decisions with reason codes, the audit log, conflicts."""
 
+import datetime
+import io
+import re
 import time
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from ustoo.accounts.models import Member, Role
 from ustoo.conftest import PASSPHRASE, make_member, make_story
+from ustoo.moderation import views
 from ustoo.moderation.models import Decision
-from ustoo.stories.models import Statement, Status, Story
+from ustoo.stories.models import Reply, Statement, Status, Story
 
 pytestmark = pytest.mark.django_db
 
@@ -189,3 +194,99 @@ def test_approving_enough_stories_promotes_a_new_member(moderator, settings):
         decide(moderator, story, action="approve")
     newcomer.refresh_from_db()
     assert newcomer.is_trusted
+
+
+def test_a_member_younger_than_the_minimum_days_stays_new(moderator, settings):
+    settings.TRUST_MIN_APPROVED_STORIES = 1
+    settings.TRUST_MIN_DAYS = 7
+    newcomer = make_member("newcomer", trust_level="new")
+    Member.objects.filter(pk=newcomer.pk).update(date_joined=timezone.now() - datetime.timedelta(days=6))
+    client = Client()
+    client.force_login(newcomer)
+    client.post("/speak/", {**STORY, "anonymous": ""})
+    decide(moderator, Story.objects.get(), action="approve")
+    newcomer.refresh_from_db()
+    assert not newcomer.is_trusted
+    # A day later, the nightly prune finds them old enough and promotes them.
+    Member.objects.filter(pk=newcomer.pk).update(date_joined=timezone.now() - datetime.timedelta(days=8))
+    call_command("prune_expired", stdout=io.StringIO())
+    newcomer.refresh_from_db()
+    assert newcomer.is_trusted
+    assert list(Decision.objects.values_list("action", "moderator_id")) == [
+        ("promote", None),
+        ("approve", moderator_member_id(moderator)),
+    ]
+
+
+def moderator_member_id(client) -> int:
+    return client.get("/moderate/").wsgi_request.user.pk
+
+
+def test_a_moderator_promotes_a_new_member(moderator):
+    newcomer = make_member("newcomer", trust_level="new")
+    page = moderator.get("/moderate/members/")
+    state = next(row.moderation_state for row in page.context["page"] if row.pk == newcomer.pk)
+    assert (
+        moderator.post(f"/moderate/members/{newcomer.pk}/", {"action": "promote", "state": state}).status_code
+        == 302
+    )
+    newcomer.refresh_from_db()
+    assert newcomer.is_trusted
+    client = Client()
+    client.force_login(newcomer)
+    client.post("/speak/", {**STORY, "anonymous": "", "text": "now published at once"})
+    assert Story.objects.get().status == Status.PUBLISHED
+    assert Decision.objects.get().action == "promote"
+
+
+def test_the_queues_more_link_keeps_the_filters(moderator, settings):
+    for n in range(views.QUEUE_PAGE_SIZE + 1):
+        make_story(text=f"story {n}", language="fr", publish=False)
+    make_story(text="in English", language="en", publish=False)
+    first = moderator.get("/moderate/", {"state": "pending", "language": "fr"})
+    more = re.search(r'href="\?([^"]+)" rel="next"', first.content.decode()).group(1).replace("&amp;", "&")
+    assert "language=fr" in more and "state=pending" in more and "page=2" in more
+    second = moderator.get(f"/moderate/?{more}")
+    assert [story.language for story in second.context["page"]] == ["fr"]
+
+
+def test_trusted_members_wait_too_when_the_site_says_so(supporter, settings):
+    settings.MODERATION_TRUSTED_PUBLISH = False
+    supporter.post("/speak/", {**STORY, "anonymous": ""})
+    assert Story.objects.get().status == Status.PENDING
+
+
+def test_without_review_everyone_publishes_at_once_except_what_needs_a_moderator(
+    survivor, new_member, settings
+):
+    settings.MODERATION_REVIEW = False
+    survivor.post("/speak/", {**STORY, "text": "from someone without an account"})
+    new_member.post("/speak/", {**STORY, "anonymous": "", "text": "from a new member"})
+    survivor.post("/speak/", {**STORY, "text": "for moderators only", "visibility": "moderators"})
+    statuses = dict(Story.objects.values_list("text", "status"))
+    assert statuses == {
+        "from someone without an account": Status.PUBLISHED,
+        "from a new member": Status.PUBLISHED,
+        "for moderators only": Status.PENDING,
+    }
+
+
+def test_review_on_by_default_holds_everyone_but_trusted_members(survivor, new_member, settings):
+    assert settings.MODERATION_REVIEW and settings.MODERATION_TRUSTED_PUBLISH
+    survivor.post("/speak/", STORY)
+    new_member.post("/speak/", {**STORY, "anonymous": ""})
+    assert set(Story.objects.values_list("status", flat=True)) == {Status.PENDING}
+
+
+def test_turning_replies_off_refuses_new_replies(supporter, survivor):
+    spoken = make_story(replies_enabled=True, text="replies were on")
+    supporter.post(f"/stories/{spoken.story.pk}/reply/", {"text": "before"})
+    survivor.post("/receipt/", {"receipt": spoken.receipt})
+    survivor.post(
+        f"/mine/{spoken.statement.pk}/edit/",
+        {"text": "replies were on", "content_warnings": ["harassment"], "visibility": "public"},
+    )
+    Story.objects.get().publish()
+    refused = supporter.post(f"/stories/{spoken.story.pk}/reply/", {"text": "after"}, follow=True)
+    assert b"The author has not turned replies on." in refused.content
+    assert list(Reply.objects.values_list("text", flat=True)) == ["before"]
