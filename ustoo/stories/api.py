@@ -2,6 +2,7 @@
 
 import datetime
 import hashlib
+from typing import Annotated
 
 from django.conf import settings
 from django.core.cache import cache
@@ -9,6 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
+from pydantic import BeforeValidator, WithJsonSchema
 
 from ustoo.api import ApiError, rate_limited
 from ustoo.core import proof_of_work, ratelimit
@@ -20,6 +22,20 @@ from ustoo.stories.wall import Cursor, wall_page
 router = Router(tags=["stories"])
 # A client's fingerprint changes every day: a mark of its answers need not outlive that.
 ANSWER_MARK_SECONDS = 24 * 60 * 60
+
+
+def _year_as_text(value):
+    # A number is read as what it writes, then the form checks it like a typed year, and says what is
+    # wrong in its own words ("Write a year such as 2017") for 1.5 as for "soon".
+    return value if value is None or isinstance(value, str) else str(value)
+
+
+# One type, so that an error is named "story.year" (a union would name each member it tried).
+YearIn = Annotated[
+    str | None,
+    BeforeValidator(_year_as_text),
+    WithJsonSchema({"anyOf": [{"type": "integer"}, {"type": "string"}, {"type": "null"}]}),
+]
 
 
 class StoryIn(Schema):
@@ -37,7 +53,7 @@ class StoryIn(Schema):
     setting: str = ""
     relation: str = ""
     age_at_time: str = ""
-    year: int | str | None = Field(None, description='A year, or "ongoing"')
+    year: YearIn = Field(None, description='A year (a number or a string), or "ongoing"')
     country: str = Field("", description="ISO 3166-1 alpha-2 code")
     harms: list[str] = []
 
