@@ -25,7 +25,7 @@ import numpy as np
 import pyarrow as pa
 
 from ustoo.movement.formats.common import norm_tag
-from ustoo.movement.sources import compression_of, open_binary
+from ustoo.movement.sources import Meter, compression_of, open_binary
 
 FAST_FORMATS = frozenset({"v1", "twarc2"})
 CHUNK_BYTES = 32 << 20
@@ -212,7 +212,9 @@ SELECT n, ok, id, id AS key, created_at,
        CASE WHEN coalesce(author_id, '') <> '' THEN left(sha256($author_prefix || author_id), 24) END
            AS author,
        nullif(lang, '') AS lang, text,
-       list_filter(normed, lambda x, i: list_position(normed, x) = i) AS hashtags,
+       -- no hashtags at all (a tweet without `entities`, or with entities but no `hashtags`): none, as the
+       -- Python parsers read it
+       coalesce(list_filter(normed, lambda x, i: list_position(normed, x) = i), []::VARCHAR[]) AS hashtags,
        kind, ref_id
 FROM found
 """
@@ -237,12 +239,14 @@ def statement(fmt: str) -> str:
     return SHAPE_SQL.format(source=source)
 
 
-def chunks(path: Path, start_offset: int, chunk_bytes: int = CHUNK_BYTES) -> Iterator[tuple[int, memoryview]]:
+def chunks(
+    path: Path, start_offset: int, chunk_bytes: int = CHUNK_BYTES, meter: Meter | None = None
+) -> Iterator[tuple[int, memoryview]]:
     """(offset just past the chunk, chunk): whole lines, uncompressed bytes counted as read_lines counts.
 
     Each chunk is a fresh buffer read in place (no copy of the block), so it can be used while the next one
     is read."""
-    with open_binary(path) as handle:
+    with open_binary(path, meter) as handle:
         if start_offset:
             if compression_of(path) is None:
                 handle.seek(start_offset)
@@ -290,10 +294,14 @@ def line_offsets(chunk: memoryview) -> np.ndarray:
 
 
 def slices(
-    path: Path, start_offset: int, lines_per_slice: int | None = None, chunk_bytes: int = CHUNK_BYTES
+    path: Path,
+    start_offset: int,
+    lines_per_slice: int | None = None,
+    chunk_bytes: int = CHUNK_BYTES,
+    meter: Meter | None = None,
 ) -> Iterator[tuple[int, memoryview, np.ndarray]]:
     """(offset just past the slice, slice, line offsets within it): chunks, cut to lines_per_slice lines."""
-    for end, chunk in chunks(path, start_offset, chunk_bytes):
+    for end, chunk in chunks(path, start_offset, chunk_bytes, meter):
         offsets = line_offsets(chunk)
         count = offsets.size - 1
         if not lines_per_slice or count <= lines_per_slice:

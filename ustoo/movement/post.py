@@ -25,3 +25,14 @@ class Post(NamedTuple):
 
 class MalformedRecord(ValueError):
     """A record that cannot be read as a post; counted and reported, never fatal."""
+
+
+# What a parser may raise on a record whose structure is not what the format promises ("account": "x" where
+# an object belongs, a hashtag whose text is null): each is one malformed record, never the end of an import.
+RECORD_ERRORS = (MalformedRecord, KeyError, TypeError, AttributeError, ValueError, IndexError)
+
+
+def reason_of(error: Exception) -> str:
+    if isinstance(error, MalformedRecord):
+        return str(error)
+    return f"{type(error).__name__}: {error}"[:300]

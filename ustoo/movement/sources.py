@@ -1,5 +1,6 @@
 """Open an input file whatever its compression, and walk it line by line with byte offsets."""
 
+import contextlib
 import gzip
 import io
 from collections.abc import Iterator
@@ -30,25 +31,54 @@ def inner_name(path: Path) -> str:
     return name
 
 
-def open_binary(path: Path) -> io.BufferedIOBase:
+class Meter:
+    """How far a reader has got, for the progress bar: bytes of the file as it lies on disk (compressed or
+    not, so a compressed input has a total and an ETA too), or, for a document read whole, its items.
+
+    `unit` also says what a reader's record numbers count: "line", or "item" for a JSON document's entries.
+    """
+
+    def __init__(self) -> None:
+        self.unit = "line"
+        self.total_items: int | None = None
+        self.items_done = 0
+        self._raw: io.BufferedIOBase | None = None
+        self._last = 0
+
+    def watch(self, raw: io.BufferedIOBase) -> None:
+        self._raw = raw
+
+    def bytes_read(self) -> int:
+        if self._raw is not None:
+            with contextlib.suppress(ValueError, OSError):  # closed: the last position seen stands
+                self._last = self._raw.tell()
+        return self._last
+
+
+def open_binary(path: Path, meter: Meter | None = None) -> io.BufferedIOBase:
     compression = compression_of(path)
     if compression == "gzip":
-        return gzip.open(path, "rb")
-    if compression == "zstd":
-        decompressor = zstandard.ZstdDecompressor(max_window_size=ZSTD_MAX_WINDOW)
-        return io.BufferedReader(decompressor.stream_reader(path.open("rb"), read_across_frames=True))
-    return path.open("rb")
+        handle = gzip.GzipFile(path, "rb")
+        raw = handle.fileobj  # the compressed file, closed with the GzipFile that opened it
+    else:
+        raw = handle = path.open("rb")
+        if compression == "zstd":
+            decompressor = zstandard.ZstdDecompressor(max_window_size=ZSTD_MAX_WINDOW)
+            handle = io.BufferedReader(decompressor.stream_reader(raw, read_across_frames=True, closefd=True))
+    if meter is not None:
+        meter.watch(raw)
+    return handle
 
 
 def read_lines(
-    path: Path, start_offset: int = 0, end_offset: int | None = None
+    path: Path, start_offset: int = 0, end_offset: int | None = None, meter: Meter | None = None
 ) -> Iterator[tuple[int, bytes]]:
     """Yield (offset just past the line, line) for each line.
 
     Offsets count uncompressed bytes. A plain file is entered by seeking; a compressed one is read from the
     start and the bytes before start_offset skipped, since a compressed stream cannot be sought.
     """
-    with open_binary(path) as handle:
+    with open_binary(path, meter) as handle:
         position = 0
         if start_offset:
             if compression_of(path) is None:

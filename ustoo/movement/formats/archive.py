@@ -13,16 +13,16 @@ from pathlib import Path
 import orjson
 
 from ustoo.movement.formats.common import parse_twitter_date, require, tags_in_text, tags_of
-from ustoo.movement.post import ORIGINAL, QUOTE, REPLY, RETWEET, MalformedRecord, Post
-from ustoo.movement.sources import open_binary
+from ustoo.movement.post import ORIGINAL, QUOTE, RECORD_ERRORS, REPLY, RETWEET, MalformedRecord, Post
+from ustoo.movement.sources import Meter, open_binary
 
 NAME = "archive"
 PLATFORM = "twitter"
 _PREFIX = re.compile(rb"^\s*window\.YTD\.[A-Za-z0-9_]+\.part\d+\s*=\s*")
 
 
-def load_js(path: Path) -> list:
-    with open_binary(path) as handle:
+def load_js(path: Path, meter: Meter | None = None) -> list:
+    with open_binary(path, meter) as handle:
         raw = handle.read()
     match = _PREFIX.match(raw)
     if not match:
@@ -69,17 +69,24 @@ def tweet_to_post(tweet: dict, owner: str | None) -> Post:
     )
 
 
-def iter_posts(path: Path, **options) -> Iterator[tuple[int, list[Post] | MalformedRecord]]:
-    """(item number, posts or the reason it is malformed); item numbers count from 1."""
-    entries = load_js(path)
+def iter_posts(
+    path: Path, meter: Meter | None = None, **options
+) -> Iterator[tuple[int, list[Post] | Exception]]:
+    """(item number, posts or why it is malformed); item numbers count from 1. One odd item (a hashtag
+    whose text is null, a number where an object belongs) is one malformed item, never the end."""
+    meter = meter or Meter()
+    meter.unit = "item"
+    entries = load_js(path, meter)
     if not isinstance(entries, list):
         raise MalformedRecord("the archive is not a list of tweets")
+    meter.total_items = len(entries)
     owner = archive_owner(path)
     for number, entry in enumerate(entries, start=1):
+        meter.items_done = number
         try:
             tweet = entry.get("tweet", entry) if isinstance(entry, dict) else None
             if not isinstance(tweet, dict):
                 raise MalformedRecord("not a tweet object")
             yield number, [tweet_to_post(tweet, owner)]
-        except MalformedRecord as error:
+        except RECORD_ERRORS as error:
             yield number, error

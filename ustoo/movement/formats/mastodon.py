@@ -12,8 +12,8 @@ from pathlib import Path
 import orjson
 
 from ustoo.movement.formats.common import norm_tag, parse_iso, require, tags_in_text
-from ustoo.movement.post import ORIGINAL, QUOTE, REPLY, RETWEET, MalformedRecord, Post
-from ustoo.movement.sources import open_binary
+from ustoo.movement.post import ORIGINAL, QUOTE, RECORD_ERRORS, REPLY, RETWEET, MalformedRecord, Post
+from ustoo.movement.sources import Meter, open_binary
 
 NAME = "mastodon"
 PLATFORM = "mastodon"
@@ -38,6 +38,8 @@ def status_to_post(status: dict) -> Post:
     if not uri:
         raise MalformedRecord("a status without uri or id")
     account = status.get("account") or {}
+    if not isinstance(account, dict):
+        raise MalformedRecord("account is not an object")
     author = account.get("uri") or account.get("url") or account.get("acct")
     created_at = parse_iso(status["created_at"])
     reblog = status.get("reblog")
@@ -123,33 +125,48 @@ def parse_line(line: bytes) -> list[Post]:
     return [status_to_post(status)]
 
 
-def iter_posts(path: Path, **options) -> Iterator[tuple[int, list[Post] | MalformedRecord]]:
-    with open_binary(path) as handle:
+def iter_posts(
+    path: Path, meter: Meter | None = None, **options
+) -> Iterator[tuple[int, list[Post] | Exception]]:
+    """(line or item number, posts or why it is malformed): lines for one status per line, items for a
+    JSON array or an outbox (meter.unit says which). One odd record is one malformed record, never the end."""
+    meter = meter or Meter()
+    with open_binary(path, meter) as handle:
         raw = handle.read()
     start = raw.lstrip()[:1]
     if start not in (b"[", b"{") or (start == b"{" and b'"orderedItems"' not in raw[:1_000_000]):
         # One status per line.
-        for number, line in enumerate(raw.splitlines(), start=1):
+        lines = raw.splitlines()
+        meter.total_items = len(lines)
+        for number, line in enumerate(lines, start=1):
+            meter.items_done = number
             if not line.strip():
                 continue
             try:
                 yield number, parse_line(line)
-            except MalformedRecord as error:
+            except RECORD_ERRORS as error:
                 yield number, error
         return
+    meter.unit = "item"
     try:
         document = orjson.loads(raw)
     except orjson.JSONDecodeError as error:
         raise MalformedRecord(f"not JSON: {error}") from error
     if isinstance(document, list):
         items, convert = document, lambda item: [status_to_post(item)]
-    else:
+    elif isinstance(document, dict):
         actor = document.get("actor") if isinstance(document.get("actor"), str) else None
         items, convert = document.get("orderedItems") or [], lambda item: activity_to_posts(item, actor)
+        if not isinstance(items, list):
+            raise MalformedRecord("orderedItems is not a list")
+    else:
+        raise MalformedRecord("neither a list of statuses nor an outbox")
+    meter.total_items = len(items)
     for number, item in enumerate(items, start=1):
+        meter.items_done = number
         try:
             if not isinstance(item, dict):
                 raise MalformedRecord("not a JSON object")
             yield number, convert(item)
-        except MalformedRecord as error:
+        except RECORD_ERRORS as error:
             yield number, error

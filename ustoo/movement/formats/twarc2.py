@@ -78,6 +78,10 @@ def parse_line(line: bytes) -> list[Post]:
         raise MalformedRecord("not a JSON object")
     data = page.get("data")
     if data is None:
+        if ("meta" in page or "errors" in page) and "id" not in page:
+            # A page with no tweets: `meta` with result_count 0, or only the API's `errors` (tweets deleted
+            # or withheld since). An empty page, not a malformed one.
+            return []
         return [_flattened(page)]
     if isinstance(data, dict):  # a single-tweet lookup response
         data = [data]

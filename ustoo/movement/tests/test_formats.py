@@ -1,10 +1,13 @@
 """Golden tests: each format's fixture, read by hand, against what the importer stored."""
 
+import csv
 from datetime import UTC, datetime
 
-from ustoo.movement.formats import detect
+import pytest
+
+from ustoo.movement.formats import byte_literals, csvexport, detect
 from ustoo.movement.formats.bluesky import facet_tags
-from ustoo.movement.tests.conftest import FIXTURES, posts
+from ustoo.movement.tests.conftest import FIXTURES, REAL_CSV, posts
 
 
 def utc(*parts: int) -> datetime:
@@ -50,6 +53,8 @@ def test_v1_extended_tweets_dates_and_id_str(connection, run_import):
     assert outcome.format == "v1"
     assert outcome.malformed == 0  # the delete notice is not a tweet, and not malformed
     stored = posts(connection)
+    # Every `id` in the file is 920000000000000000: the ids as a JavaScript number (a double) rounds them.
+    # Only `id_str` tells the three tweets apart.
     assert list(stored) == ["920000000000000001", "920000000000000003", "920000000000000002"]
     first = stored["920000000000000001"]
     assert first["hashtags"] == ["metoo", "yotambién"]
@@ -156,3 +161,63 @@ def test_format_detection():
     assert detect(FIXTURES / "statuses.json") == "mastodon"
     assert detect(FIXTURES / "outbox.json") == "mastodon"
     assert detect(FIXTURES / "mapped.csv") == "csv"
+
+
+@pytest.mark.parametrize(
+    ("literal", "decoded"),
+    [
+        (r"b'RT @a: caf\xc3\xa9 \xe2\x80\xa6'", ("RT @a: café …", True)),  # intact: b'...' and its escapes
+        (r"b" + '"@b It\'s #MeToo\\n"', ("@b It's #MeToo\n", True)),
+        # The 2019 CSV's damage: \xe2 -> 2, \xa6 -> 6, \xa0 -> 0, \xf0 -> \0, the opening `b'` cut off
+        (r"isn2\x80\x99t #MeToo2\x80\x99s day. The burd2\x806'", ("isn’t #MeToo’s day. The burd…", False)),
+        (r"the Age of\xc20#MeToo'", ("the Age of\xa0#MeToo", False)),
+        (r"Birthday\0\x9f\x8e\x82 to", ("Birthday🎂 to", False)),
+        (r"painful 2d\x90f\xb8\x8f There", ("painful ⭐️ There", False)),  # \xad -> d before an escape
+        (r"#c\x95\x84c\x9d\xb4c6\x88c\x9b\x90 #IZONE", ("#아이즈원 #IZONE", False)),
+        # cut at 140 characters: a sequence and an escape left unfinished are dropped
+        (r"bravo \0\x9f\x91\x8f\0\x9f\x8f\xb", ("bravo 👏", False)),
+        (r"bravo \0\x9f\x91\x8f\0\x9f\x8f\x", ("bravo 👏", False)),
+        ("plain text, 2 cafe bead 10 dd", ("plain text, 2 cafe bead 10 dd", False)),  # no escape, no change
+        (r"a \\x41 backslash", (r"a \x41 backslash", False)),
+    ],
+)
+def test_bytes_literal_texts_are_decoded(literal, decoded):
+    assert byte_literals.decode(literal) == decoded
+
+
+def test_bytes_literal_columns_are_recognised():
+    with REAL_CSV.open(encoding="utf-8", newline="") as handle:
+        texts = [row[0] for row in csv.reader(handle)][1:]
+    assert byte_literals.looks_like_byte_literals(texts)
+    with (FIXTURES / "mapped.csv").open(encoding="utf-8", newline="") as handle:
+        assert not byte_literals.looks_like_byte_literals([row[0] for row in csv.reader(handle)][1:])
+    assert not byte_literals.looks_like_byte_literals(['He said "no"', "Ok", 'She said "yes"', "It's ok"])
+
+
+def test_csv_kinds_from_what_the_text_kept(connection, run_import, tmp_path):
+    path = tmp_path / "collected.csv"
+    path.write_text(
+        "Text,Created_at,Retweet_count\n"
+        + "\n".join([
+            r"TaranaBurke: Two years of #MeToo2\x80\x99s work2\x806',10/16/2019 20:00,801",  # RT @ cut off
+            r"VIDEO: #MeToo leader launches a hashtag https://t.co/x',10/16/2019 20:01,0",  # a word, no RT
+            r""" @hrw: As #MeToo turns 2\x806',10/16/2019 20:02,16""",  # RT cut off, its space left
+            r"""b"@extratv I didn't know #metoo",10/16/2019 20:03,0""",  # a reply: a whole literal
+            r"Today marks two years of #MeTooVoter2\x80\x94and more',10/16/2019 20:04,3",
+        ])
+        + "\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    [outcome] = run_import(path)
+    assert outcome.malformed == 0
+    stored = sorted(posts(connection).values(), key=lambda row: row["created_at"])
+    assert [row["kind"] for row in stored] == ["retweet", "original", "retweet", "reply", "original"]
+    assert [row["hashtags"] for row in stored] == [["metoo"], ["metoo"], ["metoo"], ["metoo"], ["metoovoter"]]
+
+
+def test_csv_word_and_colon_is_an_original_outside_bytes_literals():
+    assert csvexport.kind_of("Update: it happened #MeToo", retweet_count=5) == "original"
+    assert csvexport.kind_of("Update: it happened", opening_cut=True, retweet_count=0) == "original"
+    assert csvexport.kind_of("Update: it happened", opening_cut=True, retweet_count=2) == "retweet"
+    assert csvexport.kind_of("@alice: thank you") == "reply"  # no space before: no RT was cut off
+    assert csvexport.kind_of(" @alice: thank you") == "retweet"
