@@ -83,11 +83,21 @@ def trained_model():
     return model
 
 
-def predict_sklearn(texts: list[str]) -> list[str]:
+def labels_of(model, texts: list[str]) -> list[str | None]:
+    """The pipeline's labels, but None for a text with no word or word pair the model knows: its scores
+    would be the intercepts alone, a label the text says nothing about."""
+    vectorizer, regression = model[0], model[1]
+    features = vectorizer.transform(texts)
+    labels = regression.predict(features)
+    known = features.getnnz(axis=1) > 0
+    return [str(label) if has_terms else None for label, has_terms in zip(labels, known, strict=True)]
+
+
+def predict_sklearn(texts: list[str]) -> list[str | None]:
     """Through scikit-learn itself, one text at a time: the reference `predict` is checked against."""
     if not texts:
         return []
-    return [str(label) for label in trained_model().predict(texts)]
+    return labels_of(trained_model(), texts)
 
 
 # prepare() and the vectorizer's (?u)\b\w\w+\b in RE2 terms: Python's \w is [\p{L}\p{N}_] and its \s
@@ -134,8 +144,8 @@ class Scorer:
             classes=tuple(str(label) for label in classes),
         )
 
-    def predict(self, texts) -> list[str]:
-        """Labels for a list of texts or an Arrow string array."""
+    def predict(self, texts) -> list[str | None]:
+        """Labels for a list of texts or an Arrow string array; None for a text with no known term."""
         import pyarrow as pa
         import pyarrow.compute as pc
         from scipy.sparse import csr_matrix
@@ -193,14 +203,17 @@ class Scorer:
         np.log(matrix.data, out=matrix.data)
         matrix.data += 1
         matrix.data *= self.idf[matrix.indices]
-        squares = np.add.reduceat(matrix.data**2, matrix.indptr[:-1]) if matrix.data.size else None
-        norms = np.ones(count)
-        rows = np.flatnonzero(np.diff(matrix.indptr))
-        if squares is not None:
-            norms[rows] = np.sqrt(squares[rows])
-        matrix.data /= np.repeat(norms, np.diff(matrix.indptr))
+        terms_per_text = np.diff(matrix.indptr)
+        row_of_term = np.repeat(np.arange(count), terms_per_text)
+        # a text with no term has no squares: bincount gives it 0 (np.add.reduceat would fail on it last)
+        norms = np.sqrt(np.bincount(row_of_term, weights=matrix.data**2, minlength=count))
+        matrix.data /= norms[row_of_term]
         scores = np.asarray(matrix @ self.coef.T) + self.intercept
-        return [self.classes[i] for i in scores.argmax(axis=1)]
+        best = scores.argmax(axis=1)
+        return [
+            self.classes[i] if n else None
+            for i, n in zip(best.tolist(), terms_per_text.tolist(), strict=True)
+        ]
 
 
 def cache_dir() -> Path:
@@ -256,9 +269,9 @@ def scorer() -> Scorer:
     )
 
 
-def predict(texts) -> list[str]:
+def predict(texts) -> list[str | None]:
     """Labels for many texts at once (a list or an Arrow string array), as scikit-learn's pipeline gives them
-    (see Scorer)."""
+    (see Scorer); None for a text with no word the model knows (see labels_of)."""
     if not texts:
         return []
     return scorer().predict(texts)
@@ -272,7 +285,8 @@ def evaluate() -> dict:
     model = build_model()
     model.fit([row["text"] for row in train], [row["label"] for row in train])
     truth = [row["label"] for row in test]
-    guessed = list(model.predict([row["text"] for row in test]))
+    # as imports label: a post with no known word gets no label, which is never right
+    guessed = [label or "unlabelled" for label in labels_of(model, [row["text"] for row in test])]
     majority = Counter(row["label"] for row in train).most_common(1)[0][0]
     baseline = [majority] * len(truth)
     precision, recall, f1, support = precision_recall_fscore_support(

@@ -1,5 +1,8 @@
 import csv
+import io
+import json
 from collections import Counter
+from pathlib import Path
 
 from ustoo.movement import classify
 
@@ -23,3 +26,31 @@ def test_the_classifier_beats_the_majority_baseline_on_held_out_posts():
     assert figures["macro_f1"] > figures["baseline"]["macro_f1"] + 0.3
     assert figures["accuracy"] > figures["baseline"]["accuracy"] + 0.3
     assert all(figures["per_class"][label]["f1"] > 0.5 for label in classify.LABELS)
+
+
+def test_model_md_shows_what_evaluate_computes():
+    """MODEL.md's held-out figures are those `ustoo movement evaluate` prints, not another run's."""
+    figures = json.loads(_evaluate_command())
+    text = " ".join(Path(classify.__file__).with_name("MODEL.md").read_text(encoding="utf-8").split())
+    for label in classify.LABELS:
+        row = figures["per_class"][label]
+        assert (
+            f"| {label} | {row['precision']:.3f} | {row['recall']:.3f} | {row['f1']:.3f} | {row['support']} |"
+            in text
+        )
+    assert f"Training split {figures['train_posts']} posts, held-out {figures['test_posts']}." in text
+    languages = figures["macro_f1_by_language"]
+    assert (
+        f"Accuracy {figures['accuracy']:.3f}, macro F1 {figures['macro_f1']:.3f} "
+        f"(English {languages['en']:.3f}, Spanish {languages['es']:.3f}, French {languages['fr']:.3f})"
+    ) in text
+    baseline = figures["baseline"]
+    assert f"accuracy {baseline['accuracy']:.3f}, macro F1 {baseline['macro_f1']:.3f}" in text
+
+
+def _evaluate_command() -> str:
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("movement", "evaluate", stdout=out)
+    return out.getvalue()

@@ -81,6 +81,7 @@ V1_TRAPS = [
     _v1(13, entities={"hashtags": [{"indices": [0, 5]}]}),  # a tag without its text: malformed
     _v1(14, user=None, lang=None, text="", entities=None),
     _v1(15, full_text="the full text #MeTooIndia", entities={"hashtags": [{"text": "MeTooIndia"}]}),
+    {key: value for key, value in _v1(16).items() if key != "entities"},  # no entities: no hashtags
     {"delete": {"status": {"id_str": "1"}}},
     {"limit": {"track": 3}},
     [1, 2],
@@ -163,6 +164,9 @@ TWARC2_TRAPS = [
     _v2(16),  # flattened
     {"meta": {}},
     _page(_v2(17, referenced_tweets=[None])),
+    _page(_v2(18, entities={"urls": []})),  # entities without hashtags: none
+    {"meta": {"result_count": 0}},  # an empty page: not malformed
+    {"errors": [{"title": "Not Found Error", "resource_id": "1"}]},  # tweets gone since: not malformed
     _page(_v2(1)),  # a duplicate
 ]
 
@@ -174,6 +178,14 @@ def test_twarc2_traps_fast_and_python_agree(connection, tmp_path):
     path.write_bytes(b"\n".join(lines) + b"\n")
     outcome = _both_ways(connection, path, fmt="twarc2", classify=True)
     assert outcome.malformed >= 3
+    # pages of nothing but `meta` or `errors` are empty pages, not malformed
+    empty = [
+        number for number, line in enumerate(lines, start=1) if line.startswith((b'{"meta"', b'{"errors"'))
+    ]
+    assert len(empty) == 3
+    assert not set(empty) & {line for line, _reason in outcome.malformed_examples}
+    stored = connection.execute("SELECT hashtags FROM posts WHERE dataset = 'fast' AND id = '718'").fetchall()
+    assert stored == [([],)]
 
 
 @pytest.mark.parametrize("name", ["twarc2.jsonl", "twarc2_flat.jsonl", "v1.jsonl"])
@@ -218,6 +230,13 @@ def test_compiled_classifier_agrees_with_scikit_learn():
     ]
     texts += [" ".join(rng.sample(text.split(), len(text.split()))) for text in texts[:300]]
     assert predict(texts) == predict_sklearn(texts)
+    # Texts with no word the model knows get no label, wherever they stand in a batch (last, they crashed it)
+    unknown = ["zzzz", "我也是 #米兔", "", "x y"]
+    for batch in (["me too", "zzzz"], ["me too #MeToo", "我也是 #米兔"], unknown, [*texts[:50], *unknown]):
+        labels = predict(batch)
+        assert labels == predict_sklearn(batch)
+        assert labels[-1] is None and None not in labels[: -len(unknown) if batch[-1] == "x y" else -1]
+    assert predict(["me too", "zzzz"]) == ["experience", None]
 
 
 def test_deduplication_narrowed_by_numeric_keys_misses_nothing(connection):
