@@ -5,6 +5,7 @@ The page runs under a strict Content-Security-Policy, so charts are plain SVG wi
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -29,11 +30,21 @@ def _number(value: float) -> str:
     return f"{value:.0%}" if isinstance(value, float) and value <= 1 else f"{value:,.0f}"
 
 
+def _in_time_order(label: str) -> str:
+    """A time label's sort key: an hour with its UTC offset (`2017-10-29T02+01:00`, outside UTC) sorts by the
+    instant it names, so the hour repeated when summer time ends comes in its place; others as they are."""
+    if len(label) == 19 and label[13] in "+-":
+        sign = 1 if label[13] == "+" else -1
+        offset = timedelta(hours=int(label[14:16]), minutes=int(label[17:19]))
+        return (datetime.strptime(label[:13], "%Y-%m-%dT%H") - sign * offset).isoformat()  # noqa: DTZ007
+    return label
+
+
 def line_chart(
     slug: str, title: str, unit: str, series: dict[str, dict[str, float]], *, share=False
 ) -> Chart:
     """Lines over time (days or hours); `series` maps a name to {time label: value}."""
-    labels = sorted({label for values in series.values() for label in values})
+    labels = sorted({label for values in series.values() for label in values}, key=_in_time_order)
     top = max([value for values in series.values() for value in values.values()] or [0]) or 1
     if share:
         top = 1.0

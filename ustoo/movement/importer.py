@@ -1,10 +1,14 @@
 """`ustoo movement import`: read files of any supported format into the store, idempotently and resumably.
 
-A file is known by a fingerprint of its size and content (not its name), so importing it again adds nothing,
-and a file whose import was interrupted resumes from the last committed batch. Posts go in by batches,
-each in one
-transaction with the file's progress and its malformed records. Large plain line files can be split into byte
-ranges parsed by worker processes; the main process only writes what they return, in order.
+A file is known by a fingerprint of its size and content (not its name) together with the format it was read
+as and, for CSV, the column mapping: importing it again the same way adds nothing, a file whose import was
+interrupted resumes from the last committed batch, and reading it again another way (the right --columns
+after a wrong one) is a new import. A file of which nothing at all can be read is an error, not an import:
+it leaves nothing behind, so the same command with a better --format or --columns starts afresh.
+
+Posts go in by batches, each in one transaction with the file's progress and its malformed records. Large
+plain line files can be split into byte ranges parsed by worker processes; the main process only writes what
+they return, in order.
 """
 
 import hashlib
@@ -28,29 +32,29 @@ from ustoo.movement import fastpath, store
 from ustoo.movement.authors import author_key, hash_prefix
 from ustoo.movement.batches import BatchBuilder, enrich
 from ustoo.movement.formats import FORMATS, LINE_FORMATS, detect
-from ustoo.movement.post import MalformedRecord
-from ustoo.movement.sources import compression_of, read_lines, split_ranges
+from ustoo.movement.formats.csvexport import normalised_columns
+from ustoo.movement.post import RECORD_ERRORS, reason_of
+from ustoo.movement.sources import Meter, compression_of, read_lines, split_ranges
 
 # What a parser may raise on a record whose structure is not what the format promises.
-PARSE_ERRORS = (
-    MalformedRecord,
-    KeyError,
-    TypeError,
-    AttributeError,
-    ValueError,
-    IndexError,
-    orjson.JSONDecodeError,
-)
+PARSE_ERRORS = (*RECORD_ERRORS, orjson.JSONDecodeError)
 DEFAULT_BATCH_SIZE = 20_000
 IMPORT_MEMORY_LIMIT = "384MB"
 PARALLEL_MIN_BYTES = 32 << 20
 CHUNK_BYTES = 16 << 20
 
 
-def reason_of(error: Exception) -> str:
-    if isinstance(error, MalformedRecord):
-        return str(error)
-    return f"{type(error).__name__}: {error}"[:300]
+# The row in `files` of the import under way: one file read one way (format, and column mapping for CSV).
+_THIS_FILE = "dataset = ? AND fingerprint = ? AND format = ? AND coalesce(options, '') = ?"
+DOCUMENT_PROGRESS_EVERY = 1000  # records between two progress bar updates of a document format
+
+
+class ImportFailed(ValueError):
+    """Nothing in the file could be read as the format (and mapping) asked for; nothing was stored."""
+
+    def __init__(self, outcome: "FileOutcome"):
+        super().__init__(outcome.error)
+        self.outcome = outcome
 
 
 def fingerprint(path: Path) -> str:
@@ -72,12 +76,15 @@ def fingerprint(path: Path) -> str:
 class FileOutcome:
     path: str
     format: str
-    status: str  # "imported", "resumed", "already imported"
+    status: str  # "imported", "resumed", "already imported", "failed"
+    unit: str = "line"  # what malformed record numbers count: "line", or "item" in a JSON document
+    error: str = ""  # why it failed
     posts_read: int = 0
     inserted: int = 0
     duplicates: int = 0
     malformed: int = 0
     content_keyed: int = 0
+    content_key_duplicates: int = 0  # rows skipped because another row held the same content key
     malformed_examples: list[tuple[int, str]] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -125,10 +132,12 @@ class Importer:
         fmt = detect(path) if self.fmt == "auto" else self.fmt
         if fmt not in FORMATS:
             raise ValueError(f"unknown format {fmt!r}")
-        print_ = fingerprint(path)
+        options = normalised_columns(self.columns) if fmt == "csv" else ""
+        self._file = [self.dataset, fingerprint(path), fmt, options]
+        self._import_key = ":".join(self._file[1:])
         row = self.connection.execute(
-            "SELECT status, byte_offset, records FROM files WHERE dataset = ? AND fingerprint = ?",
-            [self.dataset, print_],
+            f"SELECT status, byte_offset, records FROM files WHERE {_THIS_FILE}",  # noqa: S608 - constant
+            self._file,
         ).fetchone()
         outcome = FileOutcome(str(path), fmt, "imported")
         if row and row[0] == "done":
@@ -140,12 +149,11 @@ class Importer:
         else:
             stat = path.stat()
             self.connection.execute(
-                "INSERT INTO files (dataset, path, fingerprint, size, mtime, format, status, started_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, 'importing', now())",
-                [self.dataset, str(path.resolve()), print_, stat.st_size, stat.st_mtime, fmt],
+                "INSERT INTO files (dataset, path, fingerprint, size, mtime, format, options, status, "
+                "started_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'importing', now())",
+                [self.dataset, str(path.resolve()), self._file[1], stat.st_size, stat.st_mtime, fmt, options],
             )
             progress = _Progress(byte_offset=0, records=0)
-        self._fingerprint = print_
         module = FORMATS[fmt]
         builder = BatchBuilder(
             dataset=self.dataset,
@@ -168,21 +176,57 @@ class Importer:
                 self._import_lines(path, module, builder, progress, outcome)
         else:
             self._import_document(path, module, builder, progress, outcome)
+        self._fail_if_nothing_was_read(outcome)
         self.connection.execute(
-            "UPDATE files SET status = 'done', finished_at = now() WHERE dataset = ? AND fingerprint = ?",
-            [self.dataset, print_],
+            f"UPDATE files SET status = 'done', finished_at = now() WHERE {_THIS_FILE}",  # noqa: S608 - constant
+            self._file,
         )
         store.carry_original_hashtags(self.connection, self.dataset)
         outcome.seconds = time.perf_counter() - started
         return outcome
 
+    def _fail_if_nothing_was_read(self, outcome: FileOutcome) -> None:
+        """A file of which not one record could be read (over every run of this import) was read the wrong
+        way: forget it, so that it is not 'already imported' when read again the right way."""
+        posts_read, malformed = self.connection.execute(
+            f"SELECT posts_read, malformed FROM files WHERE {_THIS_FILE}",  # noqa: S608 - constant
+            self._file,
+        ).fetchone()
+        if posts_read or not malformed:
+            return
+        reasons = self.connection.execute(
+            "SELECT line, reason FROM malformed WHERE dataset = ? AND import_key = ? ORDER BY line LIMIT 3",
+            [self.dataset, self._import_key],
+        ).fetchall()
+        connection = self.connection
+        connection.begin()
+        try:
+            connection.execute(f"DELETE FROM files WHERE {_THIS_FILE}", self._file)  # noqa: S608 - constant
+            connection.execute(
+                "DELETE FROM malformed WHERE dataset = ? AND import_key = ?", [self.dataset, self._import_key]
+            )
+            connection.commit()
+        except BaseException:
+            connection.rollback()
+            raise
+        examples = "; ".join(f"{outcome.unit} {number}: {reason}" for number, reason in reasons)
+        hint = "--columns" if outcome.format == "csv" else "--format"
+        outcome.status = "failed"
+        outcome.error = (
+            f"{outcome.path}: nothing could be read as {outcome.format} ({malformed} malformed: {examples}); "
+            f"nothing was stored. Is the {hint} right?"
+        )
+        raise ImportFailed(outcome)
+
     # -- readers ----------------------------------------------------------------------------------------
 
     def _bar(self, path: Path, start: int) -> tqdm:
-        total = path.stat().st_size if compression_of(path) is None else None
+        """Bytes of the file as it lies on disk; for a compressed file, the compressed bytes read so far
+        (see _advance), so that it has a total and an ETA too."""
+        self._compressed = compression_of(path) is not None
         return tqdm(
-            total=total,
-            initial=start,
+            total=path.stat().st_size,
+            initial=0 if self._compressed else start,
             unit="B",
             unit_scale=True,
             unit_divisor=1024,
@@ -191,15 +235,22 @@ class Importer:
             dynamic_ncols=True,
         )
 
+    def _advance(self, bar: tqdm, meter: Meter, offset: int) -> None:
+        """Move the bar to `offset` (uncompressed bytes), or to the compressed bytes read for a compressed
+        file, whose uncompressed size is not known until the end."""
+        position = meter.bytes_read() if self._compressed else offset
+        bar.update(max(0, min(position, bar.total or position) - bar.n))
+
     def _import_lines(self, path, module, builder, progress, outcome) -> None:
         parse_line = module.parse_line
         malformed: list[tuple[int, str]] = []
         line_number = progress.records
-        offset = last_offset = progress.byte_offset
+        offset = progress.byte_offset
         batch_size = self.batch_size
         add = builder.add
+        meter = Meter()
         with self._bar(path, offset) as bar:
-            for offset, line in read_lines(path, progress.byte_offset):
+            for offset, line in read_lines(path, progress.byte_offset, meter=meter):
                 line_number += 1
                 if not line or line.isspace():
                     continue
@@ -210,11 +261,10 @@ class Importer:
                 if len(builder) >= batch_size:
                     self._commit(builder.take_counted(), malformed, offset, line_number, outcome)
                     malformed = []
-                    bar.update(offset - last_offset)
-                    last_offset = offset
+                    self._advance(bar, meter, offset)
                     self._postfix(bar, outcome)
             self._commit(builder.take_counted(), malformed, offset, line_number, outcome)
-            bar.update(offset - last_offset)
+            self._advance(bar, meter, offset)
             self._postfix(bar, outcome)
 
     def _import_fast(self, path, fmt, module, progress, outcome) -> None:
@@ -234,6 +284,7 @@ class Importer:
         connection.execute(f"SET memory_limit = '{IMPORT_MEMORY_LIMIT}'")
         per_commit = self.batch_size if self.batch_size < DEFAULT_BATCH_SIZE else None
         local = threading.local()
+        meter = Meter()
 
         def parse(job):
             end, chunk, offsets, first_number = job
@@ -248,22 +299,22 @@ class Importer:
         def jobs():
             line_number = progress.records
             chunk_bytes = fastpath.CHUNK_BYTES
-            for end, chunk, offsets in fastpath.slices(path, progress.byte_offset, per_commit, chunk_bytes):
+            for end, chunk, offsets in fastpath.slices(
+                path, progress.byte_offset, per_commit, chunk_bytes, meter
+            ):
                 yield end, chunk, offsets, line_number + 1
                 line_number += offsets.size - 1
 
         line_number = progress.records
         try:
             with self._bar(path, progress.byte_offset) as bar, ThreadPoolExecutor(self.workers) as pool:
-                previous = progress.byte_offset
                 results = (
                     map(parse, jobs()) if self.workers == 1 else _ordered(pool, parse, jobs(), self.workers)
                 )
                 for end, count, table, content_keyed, malformed in results:
                     line_number += count
                     self._commit((table, content_keyed), malformed, end, line_number, outcome)
-                    bar.update(end - previous)
-                    previous = end
+                    self._advance(bar, meter, end)
                     self._postfix(bar, outcome)
         finally:
             connection.execute(f"SET threads = {int(threads)}")
@@ -323,12 +374,20 @@ class Importer:
         return table, content_keyed, malformed
 
     def _import_document(self, path, module, builder, progress, outcome) -> None:
+        """A format read as a whole (JSON documents) or record by record (CSV), numbered by item or line. An
+        interrupted import resumes after the last record committed: the records before it are read again,
+        but not stored again."""
         malformed: list[tuple[int, str]] = []
         number = progress.records
-        try:
-            items = module.iter_posts(path, columns=self.columns)
-            with self._bar(path, 0) as bar:
-                for number, result in items:
+        meter = Meter()
+        with self._bar(path, 0) as bar:
+            try:
+                for seen, (number, result) in enumerate(
+                    module.iter_posts(path, columns=self.columns, meter=meter), start=1
+                ):
+                    outcome.unit = meter.unit
+                    if seen % DOCUMENT_PROGRESS_EVERY == 0:
+                        self._advance_document(bar, meter, outcome)
                     if number <= progress.records:
                         continue  # committed before an interruption
                     if isinstance(result, Exception):
@@ -338,10 +397,23 @@ class Importer:
                     if len(builder) >= self.batch_size:
                         self._commit(builder.take_counted(), malformed, 0, number, outcome)
                         malformed = []
-                        self._postfix(bar, outcome)
-        except MalformedRecord as error:  # the document as a whole cannot be read
-            malformed.append((max(number, 1), reason_of(error)))
-        self._commit(builder.take_counted(), malformed, 0, number, outcome)
+            except PARSE_ERRORS as error:  # the document as a whole cannot be read
+                malformed.append((max(number, 1), reason_of(error)))
+            outcome.unit = meter.unit
+            self._commit(builder.take_counted(), malformed, 0, number, outcome)
+            self._advance_document(bar, meter, outcome)
+
+    def _advance_document(self, bar: tqdm, meter: Meter, outcome: FileOutcome) -> None:
+        if bar.disable:
+            return
+        if meter.total_items is not None:  # read whole: show its items
+            if bar.unit != "item":
+                bar.reset(total=meter.total_items)
+                bar.unit, bar.unit_scale, bar.unit_divisor = "item", False, 1000
+            bar.update(max(0, meter.items_done - bar.n))
+        else:
+            self._advance(bar, meter, meter.bytes_read())
+        self._postfix(bar, outcome)
 
     def _import_lines_parallel(self, path: Path, fmt: str, progress: _Progress, outcome: FileOutcome) -> None:
         ranges = list(split_ranges(path, CHUNK_BYTES, progress.byte_offset))
@@ -352,14 +424,13 @@ class Importer:
         line_base = progress.records
         # spawn, not fork: the parent holds DuckDB's threads and locks, which a forked child would inherit.
         context = multiprocessing.get_context("spawn")
+        meter = Meter()  # a plain file: the bar follows the byte offsets
         with context.Pool(self.workers) as pool, self._bar(path, progress.byte_offset) as bar:
-            previous = progress.byte_offset
             for end, lines, table, content_keyed, malformed in pool.imap(parse_range, jobs):
                 shifted = [(line_base + number, reason) for number, reason in malformed]
                 line_base += lines
                 self._commit((table, content_keyed), shifted, end, line_base, outcome)
-                bar.update(end - previous)
-                previous = end
+                self._advance(bar, meter, end)
                 self._postfix(bar, outcome)
 
     # -- writing ----------------------------------------------------------------------------------------
@@ -369,8 +440,13 @@ class Importer:
         connection = self.connection
         connection.begin()
         try:
-            inserted = store.insert_posts(connection, table) if table.num_rows else 0
+            inserted = inserted_by_content = 0
+            if content_keyed:
+                inserted, inserted_by_content = store.insert_posts_counting_content_keys(connection, table)
+            elif table.num_rows:
+                inserted = store.insert_posts(connection, table)
             duplicates = table.num_rows - inserted
+            content_key_duplicates = content_keyed - inserted_by_content
             if malformed:
                 kept = connection.execute(
                     "SELECT count(*) FROM malformed WHERE dataset = ? AND path = ?",
@@ -379,16 +455,21 @@ class Importer:
                 room = max(0, store.MALFORMED_KEPT_PER_FILE - kept)
                 if room:
                     connection.executemany(
-                        "INSERT INTO malformed VALUES (?, ?, ?, ?)",
-                        [[self.dataset, outcome.path, number, reason] for number, reason in malformed[:room]],
+                        "INSERT INTO malformed (dataset, path, line, reason, unit, import_key) "
+                        "VALUES (?, ?, ?, ?, ?, ?)",
+                        [
+                            [self.dataset, outcome.path, number, reason, outcome.unit, self._import_key]
+                            for number, reason in malformed[:room]
+                        ],
                     )
             connection.execute(
-                """
+                f"""
                 UPDATE files SET byte_offset = ?, records = ?, posts_read = posts_read + ?,
                        inserted = inserted + ?, duplicates = duplicates + ?, malformed = malformed + ?,
-                       content_keyed = content_keyed + ?
-                WHERE dataset = ? AND fingerprint = ?
-                """,
+                       content_keyed = content_keyed + ?,
+                       content_key_duplicates = content_key_duplicates + ?
+                WHERE {_THIS_FILE}
+                """,  # noqa: S608 - a constant condition
                 [
                     byte_offset,
                     records,
@@ -397,8 +478,8 @@ class Importer:
                     duplicates,
                     len(malformed),
                     content_keyed,
-                    self.dataset,
-                    self._fingerprint,
+                    content_key_duplicates,
+                    *self._file,
                 ],
             )
             connection.commit()
@@ -410,6 +491,7 @@ class Importer:
         outcome.duplicates += duplicates
         outcome.malformed += len(malformed)
         outcome.content_keyed += content_keyed
+        outcome.content_key_duplicates += content_key_duplicates
         outcome.malformed_examples.extend(malformed[: max(0, 20 - len(outcome.malformed_examples))])
         if self.after_commit:
             self.after_commit(outcome)
@@ -460,5 +542,12 @@ def parse_range(job) -> tuple:
 
 
 def import_paths(paths: list[Path], connection: duckdb.DuckDBPyConnection, **options) -> list[FileOutcome]:
+    """Each file in turn; one that fails (nothing in it could be read) does not stop the others."""
     importer = Importer(connection, **options)
-    return [importer.import_file(Path(path)) for path in paths]
+    outcomes = []
+    for path in paths:
+        try:
+            outcomes.append(importer.import_file(Path(path)))
+        except ImportFailed as error:
+            outcomes.append(error.outcome)
+    return outcomes

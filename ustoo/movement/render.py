@@ -51,7 +51,12 @@ def as_table(report: dict) -> str:
         "",
         "Totals (posts unless named):",
     ]
-    lines += [f"  {name:<20} {value:>12,}" for name, value in report["totals"].items()]
+    lines += [
+        f"  {name:<20} {value:>12,}"
+        if value is not None
+        else f"  {name:<20} {'unknown':>12} (not in the source)"
+        for name, value in report["totals"].items()
+    ]
     lines += ["", "By hashtag (posts; a post counts once per distinct hashtag):"]
     lines += [
         f"  #{tag:<24} {v['posts']:>10,} posts {v['originals']:>10,} originals"

@@ -7,10 +7,12 @@ Definitions (also written into every report):
 - by_hashtag: for each of the movement's variants found, the posts carrying it; a post counts once per
 distinct
   hashtag it carries, so the rows add up to more than `posts`.
-- by_language, per_day, per_hour: posts; days and hours are in the report's time zone.
+- by_language, per_day, per_hour: posts; days and hours are in the report's time zone (outside UTC an hour
+  names its UTC offset, so the hour repeated when summer time ends is two hours, not one).
 - top_cooccurring: other hashtags on the posts that carry one of the anchor family's variants, counted in
 posts.
-- experience_share: per day, originals labelled `experience` divided by originals labelled at all.
+- experience_share: per day, originals labelled `experience` divided by originals labelled at all (an
+  original with no word the model knows is not labelled, and so not in the denominator).
 """
 
 from dataclasses import dataclass
@@ -25,13 +27,16 @@ DEFINITIONS = {
     "posts": "distinct posts after de-duplication, in the window",
     "originals": "posts that are not retweets (replies and quotes included)",
     "retweets": "retweets, boosts and reposts",
-    "authors": "distinct accounts (keyed hashes), not people",
+    "authors": "distinct accounts (keyed hashes), not people; null where no source named the author",
     "by_hashtag": "posts carrying each variant; a post counts once per distinct hashtag it carries",
     "by_language": "posts, by the platform's language tag, else the offline detector's, else 'und'",
     "per_day": "posts per calendar day in the report's time zone",
-    "per_hour": "posts per hour in the report's time zone",
+    "per_hour": "posts per hour in the report's time zone; outside UTC each hour names its UTC offset",
     "top_cooccurring": "other hashtags on posts carrying an anchor variant, counted in posts",
-    "experience_share": "per day: originals labelled experience / originals labelled (retweets not labelled)",
+    "experience_share": (
+        "per day: originals labelled experience / originals labelled (retweets are not labelled, nor are "
+        "originals with no word the model knows: see unlabelled_originals)"
+    ),
     "malformed": "records that could not be read, over every import of the dataset (not windowed)",
     "duplicates_skipped": "posts read but already stored, over every import of the dataset (not windowed)",
 }
@@ -111,8 +116,32 @@ def _day(day: date) -> str:
     return day.isoformat()
 
 
-def _hour(hour: datetime) -> str:
-    return hour.strftime("%Y-%m-%dT%H")
+def _hour(hour: datetime, offset_seconds: int | None = None) -> str:
+    """`2017-10-15T20`; outside UTC with the hour's offset, `2017-10-29T02+02:00`, so that the hour that
+    comes twice when summer time ends is two keys."""
+    key = hour.strftime("%Y-%m-%dT%H")
+    if offset_seconds is None:
+        return key
+    sign = "-" if offset_seconds < 0 else "+"
+    minutes = abs(offset_seconds) // 60
+    return f"{key}{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _deduplication_note(content_keyed: int, merged: int) -> str:
+    if not content_keyed:
+        return "Every post was de-duplicated on its platform id."
+    note = (
+        "Some sources had lossy ids (such as 1.1846E+18 from a spreadsheet): those posts were de-duplicated "
+        "on a hash of their whole row, so rows identical in every column count once."
+    )
+    if merged:
+        note += (
+            f" {merged:,} rows were counted once that way (over every import of the dataset, not windowed). "
+            "Without an id or an author, such rows may be distinct posts: retweets of one tweet by different "
+            "accounts in the same minute, through the same app, look alike. Posts and retweets may be "
+            f"undercounted by up to {merged:,}."
+        )
+    return note
 
 
 def build_report(connection: duckdb.DuckDBPyConnection, selection: Selection) -> dict:
@@ -128,17 +157,34 @@ def build_report(connection: duckdb.DuckDBPyConnection, selection: Selection) ->
         SELECT count(*), count(*) FILTER (kind <> 'retweet'), count(*) FILTER (kind = 'retweet'),
                count(*) FILTER (kind = 'quote'), count(*) FILTER (kind = 'reply'), count(DISTINCT author),
                min(local), max(local), count(*) FILTER (key LIKE 'c:%'), count(*) FILTER (label IS NOT NULL),
-               count(*) FILTER (lang_detected IS NOT NULL AND (lang IS NULL OR lang = 'und'))
+               count(*) FILTER (lang_detected IS NOT NULL AND (lang IS NULL OR lang = 'und')),
+               count(author), count(*) FILTER (kind <> 'retweet' AND label IS NULL)
         FROM sel
     """)[0]
     files_row = connection.execute(
-        "SELECT coalesce(sum(malformed), 0), coalesce(sum(duplicates), 0), count(*) "
-        "FROM files WHERE dataset = ?",
+        "SELECT coalesce(sum(malformed), 0), coalesce(sum(duplicates), 0), count(*), "
+        "coalesce(sum(content_key_duplicates), 0) FROM files WHERE dataset = ?",
         [selection.dataset],
     ).fetchone()
-    posts, originals, retweets, quotes, replies, authors, first, last, content_keyed, labelled, detected = (
-        totals_row
-    )
+    (
+        posts,
+        originals,
+        retweets,
+        quotes,
+        replies,
+        authors,
+        first,
+        last,
+        content_keyed,
+        labelled,
+        detected,
+        with_author,
+        unlabelled,
+    ) = totals_row
+    if posts and not with_author:
+        authors = None  # not measured: no source named the author (a CSV without an author column)
+    # Outside UTC an hour also names its offset: the hour repeated when summer time ends is two hours.
+    offset = "NULL::BIGINT" if selection.timezone == "UTC" else "datediff('second', created_at, local)"
     language = "coalesce(CASE WHEN lang IN ('', 'und') THEN NULL ELSE lang END, lang_detected, 'und')"
     by_hashtag = {
         tag: {"posts": n, "originals": n_originals}
@@ -163,15 +209,15 @@ def build_report(connection: duckdb.DuckDBPyConnection, selection: Selection) ->
     ):
         per_day_by_hashtag[tag][_day(day)] = n
     per_hour_by_hashtag: dict[str, dict[str, int]] = {tag: {} for tag in top_variants}
-    for tag, hour, n in rows(
-        """
-        SELECT tag, date_trunc('hour', local) AS hour, count(*)
-        FROM (SELECT unnest(hashtags) AS tag, local FROM sel) WHERE list_contains($top, tag)
-        GROUP BY ALL ORDER BY hour
-    """,
+    for tag, hour, offset_seconds, n in rows(
+        f"""
+        SELECT tag, date_trunc('hour', local) AS hour, {offset} AS offset_seconds, count(*)
+        FROM (SELECT unnest(hashtags) AS tag, local, created_at FROM sel) WHERE list_contains($top, tag)
+        GROUP BY tag, hour, offset_seconds ORDER BY min(created_at)
+    """,  # noqa: S608 - a constant expression
         {"top": top_variants},
     ):
-        per_hour_by_hashtag[tag][_hour(hour)] = n
+        per_hour_by_hashtag[tag][_hour(hour, offset_seconds)] = n
     per_day_kind = {
         _day(day): {"originals": n_originals, "retweets": n_retweets}
         for day, n_originals, n_retweets in rows("""
@@ -218,9 +264,10 @@ def build_report(connection: duckdb.DuckDBPyConnection, selection: Selection) ->
             for day, n in rows("SELECT local::DATE AS d, count(*) FROM sel GROUP BY d ORDER BY d")
         },
         "per_hour": {
-            _hour(hour): n
-            for hour, n in rows(
-                "SELECT date_trunc('hour', local) AS h, count(*) FROM sel GROUP BY h ORDER BY h"
+            _hour(hour, offset_seconds): n
+            for hour, offset_seconds, n in rows(
+                f"SELECT date_trunc('hour', local) AS h, {offset} AS o, count(*) "  # noqa: S608 - constant
+                "FROM sel GROUP BY h, o ORDER BY min(created_at)"
             )
         },
         "per_day_by_hashtag": per_day_by_hashtag,
@@ -242,15 +289,12 @@ def build_report(connection: duckdb.DuckDBPyConnection, selection: Selection) ->
             _day(day): round(n_experience / n, 3) for day, n_experience, n in experience if n
         },
         "labels": label_counts,
+        "unlabelled_originals": unlabelled,
         "deduplication": {
             "by_id": posts - content_keyed,
             "by_content_key": content_keyed,
-            "note": (
-                "Some sources had lossy ids (such as 1.1846E+18 from a spreadsheet): those posts were "
-                "de-duplicated on a hash of their whole row, so identical rows count once."
-                if content_keyed
-                else "Every post was de-duplicated on its platform id."
-            ),
+            "content_key_duplicates": int(files_row[3]),
+            "note": _deduplication_note(content_keyed, int(files_row[3])),
         },
         "languages_detected": detected,
         "labelled_originals": labelled,

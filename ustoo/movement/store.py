@@ -69,6 +69,7 @@ CREATE TABLE IF NOT EXISTS files (
     size BIGINT,
     mtime DOUBLE,
     format VARCHAR,
+    options VARCHAR,             -- how it was read: the CSV column mapping, normalised; '' for other formats
     status VARCHAR NOT NULL,     -- importing, done
     byte_offset BIGINT NOT NULL DEFAULT 0,  -- line formats: where to resume
     records BIGINT NOT NULL DEFAULT 0,      -- lines or items read and committed
@@ -77,14 +78,17 @@ CREATE TABLE IF NOT EXISTS files (
     duplicates BIGINT NOT NULL DEFAULT 0,
     malformed BIGINT NOT NULL DEFAULT 0,
     content_keyed BIGINT NOT NULL DEFAULT 0,
+    content_key_duplicates BIGINT NOT NULL DEFAULT 0,  -- rows skipped for a content key already stored
     started_at TIMESTAMP,
     finished_at TIMESTAMP
 );
 CREATE TABLE IF NOT EXISTS malformed (
     dataset VARCHAR NOT NULL,
     path VARCHAR NOT NULL,
-    line BIGINT NOT NULL,
-    reason VARCHAR NOT NULL
+    line BIGINT NOT NULL,        -- a line, or an item of a JSON document: see unit
+    reason VARCHAR NOT NULL,
+    unit VARCHAR DEFAULT 'line',
+    import_key VARCHAR           -- fingerprint:format:options of the import that found it
 );
 """
 MALFORMED_KEPT_PER_FILE = 1000  # every malformed record is counted; the first thousand are kept to show
@@ -108,6 +112,12 @@ def connect(path: Path | None = None, *, read_only: bool = False) -> duckdb.Duck
         if not read_only:
             connection.execute(SCHEMA)
             _add_key_order(connection)
+            _add_columns(connection)
+        elif _missing_columns(connection):
+            # A store written by an earlier version: bring it up to date once, then read it.
+            connection.close()
+            connect(path).close()
+            connection = duckdb.connect(str(path), read_only=True, config={"memory_limit": "512MB"})
     connection.execute("SET TimeZone = 'UTC'")
     return connection
 
@@ -123,6 +133,30 @@ def _add_key_order(connection: duckdb.DuckDBPyConnection) -> None:
         connection.execute("UPDATE posts SET key_order = try_cast(key AS BIGINT)")
 
 
+# Columns added after stores were first created, with their types: added, empty, to such a store when opened.
+_LATER_COLUMNS = {
+    "files": {"options": "VARCHAR", "content_key_duplicates": "BIGINT NOT NULL DEFAULT 0"},
+    "malformed": {"unit": "VARCHAR DEFAULT 'line'", "import_key": "VARCHAR"},
+}
+
+
+def _missing_columns(connection: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str]]:
+    present = set(
+        connection.execute("SELECT table_name, column_name FROM information_schema.columns").fetchall()
+    )
+    return [
+        (table, column, definition)
+        for table, columns in _LATER_COLUMNS.items()
+        for column, definition in columns.items()
+        if (table, column) not in present
+    ]
+
+
+def _add_columns(connection: duckdb.DuckDBPyConnection) -> None:
+    for table, column, definition in _missing_columns(connection):
+        connection.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+
+
 def insert_posts(connection: duckdb.DuckDBPyConnection, batch: pa.Table) -> int:
     """Insert the posts not already in the dataset; return how many went in.
 
@@ -134,6 +168,20 @@ def insert_posts(connection: duckdb.DuckDBPyConnection, batch: pa.Table) -> int:
     key_order, and a cheap one, since posts arrive roughly in id order and DuckDB skips the row groups whose
     key_order range lies outside.
     """
+    return _insert(connection, batch)[0]
+
+
+def insert_posts_counting_content_keys(
+    connection: duckdb.DuckDBPyConnection, batch: pa.Table
+) -> tuple[int, int]:
+    """As insert_posts; also how many of the posts that went in are keyed by content (lossy ids), so that the
+    importer knows how many rows a content key merged into another."""
+    return _insert(connection, batch, count_content_keys=True)
+
+
+def _insert(
+    connection: duckdb.DuckDBPyConnection, batch: pa.Table, *, count_content_keys: bool = False
+) -> tuple[int, int]:
     columns = ", ".join(POST_COLUMNS)
     connection.register("incoming", batch)
     try:
@@ -144,7 +192,9 @@ def insert_posts(connection: duckdb.DuckDBPyConnection, batch: pa.Table) -> int:
         narrowing, parameters = "", {}
         if count and numeric == count:
             narrowing, parameters = "AND stored.key_order BETWEEN $low AND $high", {"low": low, "high": high}
-        row = connection.execute(
+        # RETURNING hands back a row per post: only asked for where content keys are counted (CSV batches)
+        returning = "RETURNING starts_with(key, 'c:')" if count_content_keys else ""
+        result = connection.execute(
             f"""
             INSERT INTO posts ({columns}, key_order)
             SELECT {columns}, try_cast(key AS BIGINT) FROM (
@@ -155,12 +205,17 @@ def insert_posts(connection: duckdb.DuckDBPyConnection, batch: pa.Table) -> int:
                 WHERE stored.dataset = fresh.dataset AND stored.platform = fresh.platform
                   AND stored.key = fresh.key {narrowing}
             )
-        """,  # noqa: S608 - column names and the narrowing are constants
+            {returning}
+        """,  # noqa: S608 - column names, the narrowing and RETURNING are constants
             parameters,
-        ).fetchone()
+        )
+        if count_content_keys:
+            flags = [row[0] for row in result.fetchall()]
+            return len(flags), sum(flags)
+        row = result.fetchone()
     finally:
         connection.unregister("incoming")
-    return int(row[0]) if row else 0
+    return (int(row[0]) if row else 0), 0
 
 
 def carry_original_hashtags(connection: duckdb.DuckDBPyConnection, dataset: str) -> int:

@@ -4,9 +4,12 @@ import csv
 import io
 import json
 
+import orjson
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
+from ustoo.movement import render
+from ustoo.movement.charts import report_charts
 from ustoo.movement.report import ReportError, Selection, build_report, parse_bound
 from ustoo.movement.tests.conftest import FIXTURES
 
@@ -33,7 +36,11 @@ def test_totals_and_hashtags_counted_by_hand(twarc2_report):
     assert report["per_day"] == {"2017-10-15": 3, "2017-10-16": 1}
     assert report["per_hour"] == {"2017-10-15T20": 2, "2017-10-15T23": 1, "2017-10-16T01": 1}
     assert report["top_cooccurring"] == [["timesup", 2]]
-    assert report["window"]["start"] == "2017-10-15T20:00:00"
+    assert report["window"] == {
+        "start": "2017-10-15T20:00:00",
+        "end": "2017-10-16T01:30:00.000001",  # just after the last post, 1004: the end is excluded
+        "end_is": "exclusive",
+    }
     assert report["timezone"] == "UTC"
     assert report["deduplication"]["by_id"] == 4
 
@@ -41,7 +48,56 @@ def test_totals_and_hashtags_counted_by_hand(twarc2_report):
 def test_days_and_hours_follow_the_time_zone(twarc2_report):
     report = twarc2_report(timezone="Europe/Paris")  # UTC+2 in October 2017
     assert report["per_day"] == {"2017-10-15": 2, "2017-10-16": 2}
-    assert report["per_hour"] == {"2017-10-15T22": 2, "2017-10-16T01": 1, "2017-10-16T03": 1}
+    assert report["per_hour"] == {
+        "2017-10-15T22+02:00": 2,
+        "2017-10-16T01+02:00": 1,
+        "2017-10-16T03+02:00": 1,
+    }
+    assert report["window"]["start"] == "2017-10-15T22:00:00"  # local, as --from and --to are
+
+
+def _v1_file(path, tweets):
+    """tweets: (id, created_at, lang or None, text, hashtags)."""
+    path.write_bytes(
+        b"".join(
+            orjson.dumps({
+                "id_str": tweet_id, "created_at": created, "lang": lang, "text": text,
+                "user": {"id_str": "7"}, "entities": {"hashtags": [{"text": tag} for tag in tags]},
+            }) + b"\n"
+            for tweet_id, created, lang, text, tags in tweets
+        )
+    )  # fmt: skip
+    return path
+
+
+def test_the_hour_repeated_when_summer_time_ends_is_two_hours(connection, run_import, tmp_path):
+    # 29 October 2017 in Paris, 02:00-03:00 comes twice: at +02:00 (00:00-01:00 UTC), then at +01:00
+    run_import(_v1_file(tmp_path / "dst.jsonl", [
+        ("1", "Sun Oct 29 00:30:00 +0000 2017", "en", "one #MeToo", ["MeToo"]),
+        ("2", "Sun Oct 29 01:30:00 +0000 2017", "en", "two #MeToo", ["MeToo"]),
+        ("3", "Sun Oct 29 01:45:00 +0000 2017", "en", "three #MeToo", ["MeToo"]),
+    ]))  # fmt: skip
+    report = build_report(connection, Selection(dataset="test", timezone="Europe/Paris"))
+    assert report["per_hour"] == {"2017-10-29T02+02:00": 1, "2017-10-29T02+01:00": 2}
+    assert report["per_hour_by_hashtag"]["metoo"] == report["per_hour"]
+    assert report["per_day"] == {"2017-10-29": 3}
+    chart = next(chart for chart in report_charts(report) if chart.slug == "per-hour")
+    assert [row[0] for row in chart.rows] == ["2017-10-29T02+02:00", "2017-10-29T02+01:00"]  # in time order
+
+
+def test_languages_fall_back_to_the_detected_one(connection, run_import, tmp_path):
+    run_import(_v1_file(tmp_path / "langs.jsonl", [
+        ("1", "Sun Oct 15 20:00:00 +0000 2017", "en", "I was 15 and nobody believed me. #MeToo", ["MeToo"]),
+        ("2", "Sun Oct 15 20:01:00 +0000 2017", "und",
+         "Yo también, me pasó en el trabajo hace años y nadie me creyó.", []),
+        ("3", "Sun Oct 15 20:02:00 +0000 2017", None,
+         "Moi aussi, cela m'est arrivé au travail et personne ne m'a crue.", []),
+        ("4", "Sun Oct 15 20:03:00 +0000 2017", "fr", "Lisez ceci #BalanceTonPorc", ["BalanceTonPorc"]),
+        ("5", "Sun Oct 15 20:04:00 +0000 2017", "und", "", []),  # nothing to detect from
+    ]))  # fmt: skip
+    report = build_report(connection, Selection(dataset="test"))
+    assert report["by_language"] == {"fr": 2, "en": 1, "es": 1, "und": 1}
+    assert report["languages_detected"] == 2
 
 
 def test_window_and_variant_family(twarc2_report):
@@ -52,6 +108,7 @@ def test_window_and_variant_family(twarc2_report):
     related = twarc2_report(family="related")  # posts carrying #TimesUp only
     assert related["totals"]["posts"] == 2
     assert set(related["by_hashtag"]) == {"timesup"}
+    assert related["top_cooccurring"] == [["metoo", 2]]
     with pytest.raises(ReportError):
         twarc2_report(timezone="Mars/Olympus")
 
@@ -66,6 +123,36 @@ def test_experience_share_counts_labelled_originals(connection):
     per_day = {"2017-10-15": [labels["1001"], labels["1003"]], "2017-10-16": [labels["1004"]]}
     expected = {day: round(found.count("experience") / len(found), 3) for day, found in per_day.items()}
     assert report["experience_share"] == expected
+
+
+def test_the_variants_flag_through_the_command(connection, run_import):
+    run_import(FIXTURES / "twarc2.jsonl", dataset="demo")
+    connection.close()
+    out = io.StringIO()
+    call_command(
+        "movement", "report", "--dataset", "demo", "--variants", "related", "--format", "json", stdout=out
+    )
+    report = json.loads(out.getvalue())
+    assert report["variants_family"] == "related"
+    assert report["totals"]["posts"] == 2  # 1001 and its retweet 1002 carry #TimesUp
+    assert report["by_hashtag"] == {"timesup": {"posts": 2, "originals": 1}}
+    out = io.StringIO()
+    call_command("movement", "report", "--dataset", "demo", "--variants", "related", stdout=out)
+    assert "only posts carrying a related variant" in out.getvalue()
+    with pytest.raises(CommandError):
+        call_command(
+            "movement", "report", "--dataset", "demo", "--variants", "nonsense", stdout=io.StringIO()
+        )
+
+
+def test_authors_not_in_the_source_are_unknown_not_zero(connection, run_import, tmp_path):
+    run_import(FIXTURES / "mapped.csv", dataset="demo", columns="text=Tweet Text,created_at=When,id=Tweet ID")
+    report = build_report(connection, Selection(dataset="demo"))
+    assert report["totals"]["authors"] is None
+    assert "authors                   unknown (not in the source)" in render.as_table(report)
+    assert ["totals", "authors", "", ""] in list(csv.reader(io.StringIO(render.as_csv(report))))
+    page = render.as_html(report)
+    assert "not measured: the source names no author" in page
 
 
 def test_report_command_formats(connection, run_import, tmp_path):

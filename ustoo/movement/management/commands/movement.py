@@ -107,7 +107,11 @@ class Command(BaseCommand):
             )
         finally:
             connection.close()
+        failed = [outcome for outcome in outcomes if outcome.status == "failed"]
         for outcome in outcomes:
+            if outcome.status == "failed":
+                self.stderr.write(outcome.error)
+                continue
             rate = outcome.posts_read / outcome.seconds if outcome.seconds else 0
             self.stdout.write(
                 f"{outcome.path} [{outcome.format}] {outcome.status}: {outcome.posts_read} posts read, "
@@ -116,13 +120,19 @@ class Command(BaseCommand):
                 + (f", {outcome.content_keyed} keyed by content (lossy ids)" if outcome.content_keyed else "")
                 + (f" in {outcome.seconds:.1f} s ({rate:,.0f} posts/s)" if outcome.seconds else "")
             )
-            for line, reason in outcome.malformed_examples:
-                self.stderr.write(f"  {outcome.path}:{line}: malformed: {reason}")
+            where = "{path}:{number}" if outcome.unit == "line" else "{path} item {number}"
+            for number, reason in outcome.malformed_examples:
+                self.stderr.write(f"  {where.format(path=outcome.path, number=number)}: malformed: {reason}")
             if outcome.malformed > len(outcome.malformed_examples):
                 self.stderr.write(
                     f"  … {outcome.malformed - len(outcome.malformed_examples)} more malformed "
                     "(`ustoo movement datasets` lists the first thousand per file)"
                 )
+        if failed:
+            raise CommandError(
+                f"{len(failed)} of {len(outcomes)} files could not be read: "
+                + ", ".join(outcome.path for outcome in failed)
+            )
 
     def handle_report(self, db, *, dataset, start, end, tz, variants, format, output, **_options) -> None:
         selection = Selection(
@@ -172,7 +182,8 @@ class Command(BaseCommand):
                 "ORDER BY dataset, started_at"
             ).fetchall()
             malformed = connection.execute(
-                "SELECT dataset, path, line, reason FROM malformed ORDER BY dataset, path, line"
+                "SELECT dataset, path, line, coalesce(unit, 'line'), reason FROM malformed "
+                "ORDER BY dataset, path, line"
             ).fetchall()
         finally:
             connection.close()
@@ -181,8 +192,9 @@ class Command(BaseCommand):
                 f"{dataset}\t{path}\t{fmt}\t{status}\tread={read} new={inserted} "
                 f"duplicates={duplicates} malformed={bad}"
             )
-        for dataset, path, line, reason in malformed:
-            self.stdout.write(f"{dataset}\t{path}:{line}: {reason}")
+        for dataset, path, number, unit, reason in malformed:
+            where = f"{path}:{number}" if unit == "line" else f"{path} item {number}"
+            self.stdout.write(f"{dataset}\t{where}: {reason}")
 
     def handle_release(self, db, *, dataset, variants, tz, withdraw, **_options) -> None:
         if withdraw:
