@@ -187,7 +187,7 @@ def _independent_csv_counts():
     Kinds, as the file shows them (read by hand in the audit): a text still opening `b'`/`b"` is a whole
     bytes literal; otherwise that opening was cut off, with a retweet's `RT @` (leaving `user: `, and the
     retweet count of the tweet repeated, at least 1) or its `RT` alone (leaving ` @user: `). A reply starts
-    `@` once the opening is taken off. The 98 distinct rows opening `Word: ` with a retweet count of 0
+    `@` once the opening is taken off. The 88 distinct rows opening `Word: ` with a retweet count of 0
     (`VIDEO: ...`, `BREAKING: ...`) are originals."""
     with REAL_CSV.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))[1:]
