@@ -1,6 +1,7 @@
 """Public campaign pages: list, start, support, sign, confirm, withdraw, and the starter's page."""
 
 import csv
+import functools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -73,7 +74,8 @@ def _detail_context(request: HttpRequest, campaign: Campaign, sign_form=None) ->
     context = {
         "campaign": campaign,
         "sign_form": sign_form or SignForm(),
-        "countries": figures.support_table(campaign),
+        # Called by the template only when its cached copy of the table is out of date.
+        "countries": functools.partial(figures.support_table, campaign),
         "updates": list(campaign.updates.all()[:5]),
         "stories": figures.agreed_stories(campaign),
         "accepts": campaign.accepts_signatures(),
