@@ -1,6 +1,7 @@
 """The e-mails campaigns send, written in the reader's language, with links to the configured site
-address (USTOO_SITE_URL). Signers get mail only to confirm and, if they asked, with updates; a
-survivor never gets mail from here by default."""
+address (USTOO_SITE_URL). Signers get mail only to confirm, when their address is used to sign
+again (a note that it signed already), and, if they asked, with updates; a survivor never gets
+mail from here by default."""
 
 import enum
 import logging
@@ -20,6 +21,7 @@ from ustoo.campaigns.models import (
     CampaignUpdate,
     ConfirmedEmail,
     Signature,
+    SignatureStatus,
     UpdateKind,
     escalation_threshold,
 )
@@ -80,7 +82,7 @@ def already_signed(signature: Signature) -> EmailMessage:
             {
                 "campaign": signature.campaign,
                 "campaign_url": site_url(signature.campaign.get_absolute_url()),
-                "counted": signature.status == "confirmed",
+                "counted": signature.status == SignatureStatus.CONFIRMED,
                 "manage_url": manage_link(signature) if signature.manage_key else "",
             },
             signature.email,
