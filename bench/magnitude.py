@@ -6,8 +6,9 @@
   rows themselves are not needed to measure them.
 - GET /magnitude/ and GET /api/v1/magnitude under load at 10,000,000 (p99), and each one's own time
   (one client, page reuse off) at 10,000,000 against 10,000.
-- The write cost: saying "me too" with details (about ten counters moved) against the same without
-  the magnitude observer, and against a bare insert of the statement row, interleaved round by round.
+- The write cost: a bare insert of the statement row against the same insert with the counter
+  updates the magnitude observer makes for it (about ten counters moved), in one transaction,
+  interleaved round by round; the whole of saying "me too" (receipt included) for information.
 
 Absolute numbers drift on shared machines; the ratios are what to compare.
 `python -m bench magnitude`, or `python -m bench.magnitude`.
@@ -16,6 +17,7 @@ Absolute numbers drift on shared machines; the ratios are what to compare.
 import json
 import os
 import random
+import statistics
 import subprocess
 import sys
 import time
@@ -30,8 +32,8 @@ OUT = ROOT / "bench" / "out"
 LARGE = int(os.environ.get("BENCH_MAGNITUDE_STATEMENTS", 10_000_000))
 SMALL = 10_000
 SHARDS = 8
-WRITE_ROUNDS = int(os.environ.get("BENCH_WRITE_ROUNDS", 10))
-WRITES_PER_ROUND = int(os.environ.get("BENCH_WRITES_PER_ROUND", 200))
+WRITE_ROUNDS = int(os.environ.get("BENCH_WRITE_ROUNDS", 40))
+WRITES_PER_ROUND = int(os.environ.get("BENCH_WRITES_PER_ROUND", 50))
 VARIANTS = ["metoo", "balancetonporc", "quellavoltache", "metooindia", "米兔", "yotambién"]
 
 
@@ -153,7 +155,15 @@ def _check_api(base: str) -> bool:
 
 
 def write_cost() -> dict:
-    """In this process, on a fresh SQLite database: three ways of writing a statement, interleaved."""
+    """In this process, on a fresh SQLite database: ways of writing a statement, interleaved round by
+    round so drift on a shared machine falls on all of them alike.
+
+    - bare_insert: the statement row alone (the one INSERT say_me_too uses), in a transaction;
+    - insert_with_counters: the same insert and the counter updates the magnitude observer makes for
+      it, in one transaction: what the issue's target ("at most 1.5x a bare insert") is about;
+    - insert_with_counters_and_tally: the same, plus the headline total's tally, for information;
+    - say_me_too: the whole act (a receipt generated and Argon2-hashed, the tally, the counters), for
+      information: the receipt's hashing is most of its cost and is not a counter update."""
     import tempfile
 
     data_dir = Path(tempfile.mkdtemp(prefix="ustoo-magnitude-writes-"))
@@ -166,8 +176,10 @@ def write_cost() -> dict:
     django.setup()
     from django.db import transaction
 
-    from ustoo.stories import observers, services
-    from ustoo.stories.models import Statement
+    from ustoo.magnitude.observer import record_change
+    from ustoo.stories import services
+    from ustoo.stories.models import Statement, StatementTally
+    from ustoo.stories.observers import facts_of
     from ustoo.stories.services import Details
 
     details = Details(
@@ -177,35 +189,44 @@ def write_cost() -> dict:
         country="FR",
         harms=["verbal", "physical"],
     )
-    registered = list(observers._observers)
 
-    def with_counters() -> None:
-        services.say_me_too(member=None, anonymous=True, language="fr", details=details)
-
-    def without_counters() -> None:
-        observers._observers[:] = []
-        try:
-            services.say_me_too(member=None, anonymous=True, language="fr", details=details)
-        finally:
-            observers._observers[:] = registered
+    def new_statement() -> Statement:
+        return Statement(
+            language="fr",
+            setting="workplace",
+            relation="superior",
+            age_at_time="adult",
+            country="FR",
+            harms=["physical", "verbal"],
+        )
 
     def bare_insert() -> None:
         with transaction.atomic():
-            Statement.objects.create(
-                language="fr",
-                setting="workplace",
-                relation="superior",
-                age_at_time="adult",
-                country="FR",
-                harms=["physical", "verbal"],
-            )
+            new_statement().insert()
+
+    def insert_with_counters() -> None:
+        with transaction.atomic():
+            statement = new_statement()
+            statement.insert()
+            record_change(None, facts_of(statement))
+
+    def insert_with_counters_and_tally() -> None:
+        with transaction.atomic():
+            statement = new_statement()
+            statement.insert()
+            StatementTally.add(1)
+            record_change(None, facts_of(statement))
+
+    def say_me_too() -> None:
+        services.say_me_too(member=None, anonymous=True, language="fr", details=details)
 
     ways = {
-        "with_counters": with_counters,
-        "say_me_too_without_counters": without_counters,
         "bare_insert": bare_insert,
+        "insert_with_counters": insert_with_counters,
+        "insert_with_counters_and_tally": insert_with_counters_and_tally,
+        "say_me_too": say_me_too,
     }
-    seconds = dict.fromkeys(ways, 0.0)
+    rounds: dict[str, list[float]] = {name: [] for name in ways}
     for way in ways.values():  # warm up
         for _ in range(50):
             way()
@@ -214,9 +235,17 @@ def write_cost() -> dict:
             started = time.perf_counter()
             for _ in range(WRITES_PER_ROUND):
                 way()
-            seconds[name] += time.perf_counter() - started
-    writes = WRITE_ROUNDS * WRITES_PER_ROUND
-    return {f"{name}_us": round(1e6 * total / writes, 1) for name, total in seconds.items()}
+            rounds[name].append((time.perf_counter() - started) / WRITES_PER_ROUND)
+    # The median round of each: a round slowed down by another process on a shared machine counts
+    # no more than any other.
+    per_write = {name: statistics.median(times) for name, times in rounds.items()}
+    found = {f"{name}_us": round(1e6 * seconds, 1) for name, seconds in per_write.items()}
+    bare = per_write["bare_insert"]
+    found["write_ratio_vs_bare_insert"] = round(per_write["insert_with_counters"] / bare, 3)
+    found["write_ratio_with_tally_vs_bare_insert"] = round(
+        per_write["insert_with_counters_and_tally"] / bare, 3
+    )
+    return found
 
 
 def main(argv: list[str]) -> int:
@@ -270,10 +299,6 @@ def main(argv: list[str]) -> int:
             results["api_alone_large"]["mean_ms"] / results["api_alone_small"]["mean_ms"], 3
         ),
         **w,
-        "write_ratio_vs_say_me_too_without_counters": round(
-            w["with_counters_us"] / w["say_me_too_without_counters_us"], 3
-        ),
-        "write_ratio_vs_bare_insert": round(w["with_counters_us"] / w["bare_insert_us"], 3),
     }
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "magnitude-results.json").write_text(json.dumps({"summary": summary, "raw": results}, indent=2))
@@ -284,7 +309,7 @@ def main(argv: list[str]) -> int:
         "/api/v1/magnitude p99 < 30 ms": summary["api_p99_ms"] < 30,
         "/magnitude at 10M within 1.2x of 10k": summary["page_ratio_large_vs_small"] <= 1.2,
         "/api/v1/magnitude at 10M within 1.2x of 10k": summary["api_ratio_large_vs_small"] <= 1.2,
-        "write with counters <= 1.5x a bare insert": summary["write_ratio_vs_bare_insert"] <= 1.5,
+        "insert with its counter updates <= 1.5x a bare insert": summary["write_ratio_vs_bare_insert"] <= 1.5,
     }
     for name, met in targets.items():
         print(f"{'met ' if met else 'MISS'} {name}")

@@ -2,6 +2,7 @@
 
 import secrets
 from collections import defaultdict
+from functools import cache
 
 from django.db import connection, models
 from django.db.models import Sum
@@ -11,32 +12,41 @@ from django.utils.translation import gettext_lazy as _
 from ustoo.magnitude.buckets import HOUR
 
 
-class CounterQuerySet(models.QuerySet["Counter"]):
+@cache
+def _upsert_sql(vendor: str, rows: int, shard: int) -> str:
+    """The upsert of `rows` counters into `shard`, built once per database kind, row count and shard.
+
+    It runs on every write, so it is kept short: building it each time, and the SQLite backend's
+    rewriting of every %s placeholder, cost more than running it. The shard is a literal (an int of
+    ours), which leaves a quarter fewer placeholders."""
+    quote = connection.ops.quote_name
+    table, count = quote(Counter._meta.db_table), quote("count")
+    values = ",".join([f"(%s,%s,{int(shard)},%s)"] * rows)
+    return (
+        f"INSERT INTO {table} AS c (dimension,bucket,shard,{count}) VALUES {values} "  # noqa: S608
+        f"ON CONFLICT (dimension,bucket,shard) DO UPDATE SET {count}=c.{count}+excluded.{count}"
+    )
+
+
+class CounterManager(models.Manager["Counter"]):
     def add(self, deltas: dict[tuple[str, str], int]) -> None:
         """Add each delta to its (dimension, bucket) counter, in the caller's transaction.
 
         One upsert for all of a statement's buckets, incrementing in the database (never read, add,
         write back), so concurrent writers cannot lose an increment. Each call picks one of SHARDS
         rows per bucket, so writers on PostgreSQL rarely wait on the same hot row (this hour, this
-        day); rows are written in sorted order, so two writers never lock them in opposite orders."""
-        rows = sorted((key, delta) for key, delta in deltas.items() if delta)
+        day); rows are written in sorted order, so two writers never lock them in opposite orders.
+        A manager method, not a QuerySet one: it needs no QuerySet, and this runs on every write."""
+        rows = sorted(item for item in deltas.items() if item[1])
         if not rows:
             return
         shard = secrets.randbelow(Counter.SHARDS)
-        table = Counter._meta.db_table
-        count = connection.ops.quote_name("count")
-        values = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
-        params: list[object] = []
-        for (dimension, bucket), delta in rows:
-            params += [dimension, bucket, shard, delta]
+        params = [value for (dimension, bucket), delta in rows for value in (dimension, bucket, delta)]
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} (dimension, bucket, shard, {count}) VALUES {values} "  # noqa: S608
-                f"ON CONFLICT (dimension, bucket, shard) "
-                f"DO UPDATE SET {count} = {table}.{count} + excluded.{count}",
-                params,
-            )
+            cursor.execute(_upsert_sql(connection.vendor, len(rows), shard), params)
 
+
+class CounterQuerySet(models.QuerySet["Counter"]):
     def sums(self, *, hours_since: str | None = None) -> dict[str, dict[str, int]]:
         """{dimension: {bucket: total}} over the shards, leaving out buckets that add up to nothing.
         With `hours_since` (an hour bucket), hour buckets only from then on: older ones are never shown."""
@@ -61,7 +71,7 @@ class Counter(models.Model):
     shard = models.PositiveSmallIntegerField(default=0)
     count = models.BigIntegerField(default=0)
 
-    objects = CounterQuerySet.as_manager()
+    objects = CounterManager.from_queryset(CounterQuerySet)()
 
     class Meta:
         verbose_name = _("magnitude counter")

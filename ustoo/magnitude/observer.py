@@ -8,7 +8,8 @@ from ustoo.stories.observers import StatementFacts
 
 
 def record_change(before: StatementFacts | None, after: StatementFacts | None) -> None:
-    deltas: Tally[tuple[str, str]] = Tally()
-    deltas.subtract(buckets_of(before))
-    deltas.update(buckets_of(after))
+    # A new statement (the hot path) only adds; an edit or a withdrawal also takes away.
+    deltas = Tally(buckets_of(after))
+    if before is not None:
+        deltas.subtract(buckets_of(before))
     Counter.objects.add(deltas)
