@@ -1,12 +1,21 @@
 """The author edits or deletes by receipt or account; deletion leaves no text behind."""
 
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
-from ustoo.conftest import make_story
+from ustoo.conftest import PASSPHRASE, make_story
+from ustoo.magnitude.models import Counter
+from ustoo.stories import services
 from ustoo.stories.models import Solidarity, Statement, StatementTally, Story, StoryHashtag
+from ustoo.stories.services import Details, StoryDraft
+
+WRITERS = 6
+TAGS = ("#MeToo", "#BalanceTonPorc", "#QuellaVoltaChe")
 
 pytestmark = pytest.mark.django_db
 
@@ -176,3 +185,152 @@ def test_the_search_index_survives_migrations():
             expected = {"stories_story_search_idx"}
         names = {row[0] for row in cursor.fetchall()}
     assert expected <= names
+
+
+# --- A rejected story edited goes back to review -----------------------------------------------------
+
+
+def test_a_trusted_member_cannot_republish_a_rejected_story_by_saving_it(author, author_member, moderator):
+    spoken = make_story(member=author_member, anonymous=False, text="first words", publish=False)
+    story = Story.objects.get()
+    assert story.status == "published"  # a trusted member publishes at once
+    moderator.post(
+        f"/moderate/stories/{story.pk}/decide/",
+        {"version": story.version, "action": "reject", "code": "other"},
+    )
+    assert Story.objects.get().status == "rejected"
+    response = author.post(
+        f"/mine/{spoken.statement.pk}/edit/",
+        {"text": "first words", "content_warnings": ["harassment"], "visibility": "public"},
+    )
+    assert response.status_code == 302
+    story = Story.objects.get()
+    assert story.status == "pending" and story.published_at is None and story.rejected_at is None
+    assert [item.pk for item in moderator.get("/moderate/").context["page"]] == [story.pk]
+    assert search_ids(author, "first") == []
+
+
+# --- Counters move once, whatever copy the caller holds ---------------------------------------------
+
+
+def assert_counters_match_a_rebuild() -> None:
+    kept = counters()
+    total = StatementTally.total()[0]
+    call_command("rebuild_magnitude", verbosity=0)
+    assert counters() == kept
+    assert total == Statement.objects.counted().count()
+
+
+def counters() -> dict:
+    return {
+        (dimension, bucket): count
+        for dimension, buckets in Counter.objects.sums().items()
+        for bucket, count in buckets.items()
+    }
+
+
+def test_deleting_the_same_statement_from_two_copies_counts_it_out_once():
+    make_story(text="stays #MeToo", setting="school")
+    spoken = make_story(text="goes #MeToo", setting="workplace", country="FR")
+    first, second = (Statement.objects.get(pk=spoken.statement.pk) for _ in range(2))
+    services.delete_statement(statement=first, keep_in_total=False)
+    services.delete_statement(statement=second, keep_in_total=False)
+    assert StatementTally.total()[0] == 1
+    assert ("setting", "workplace") not in counters()
+    assert counters()[("hashtag", "metoo")] == 1
+    assert_counters_match_a_rebuild()
+
+
+@pytest.mark.parametrize("keep_in_total", [True, False])
+def test_withdrawing_then_deleting_from_an_older_copy_counts_it_out_once(keep_in_total):
+    make_story(text="stays")
+    spoken = make_story(text="goes #MeToo", setting="workplace")
+    stale = Statement.objects.get(pk=spoken.statement.pk)
+    services.withdraw_from_total(statement=spoken.statement)
+    assert StatementTally.total()[0] == 1
+    services.delete_statement(statement=stale, keep_in_total=keep_in_total)
+    assert StatementTally.total()[0] == 1
+    assert not Story.objects.filter(pk=spoken.story.pk).exists()
+    assert_counters_match_a_rebuild()
+
+
+def test_an_edit_from_an_older_copy_moves_the_counters_from_what_is_stored():
+    spoken = make_story(text="#MeToo at school", setting="school", country="FR")
+    stale = Story.objects.select_related("statement").get(pk=spoken.story.pk)
+    services.edit_story(
+        story=spoken.story,
+        draft=StoryDraft(text="#BalanceTonPorc at work", content_warnings=["harassment"]),
+        details=Details(setting="workplace", country="BE"),
+    )
+    services.edit_story(
+        story=stale,  # still says school, FR, #MeToo
+        draft=StoryDraft(text="#QuellaVoltaChe on the street", content_warnings=["harassment"]),
+        details=Details(setting="street", country="IT"),
+    )
+    found = counters()
+    assert found[("setting", "street")] == 1 and found[("country", "IT")] == 1
+    assert not {("setting", "workplace"), ("setting", "school"), ("hashtag", "balancetonporc")} & set(found)
+    assert_counters_match_a_rebuild()
+
+
+def test_deleting_an_account_takes_its_statements_off_the_total_and_counters(author, author_member):
+    make_story(text="someone else's #MeToo", setting="street")
+    author.post(
+        "/speak/",
+        {"mode": "story", "text": "by name #MeToo", "content_warnings": ["other"], "setting": "workplace"},
+    )
+    author.post("/speak/", {"mode": "count", "anonymous": "on", "country": "FR"})
+    assert StatementTally.total()[0] == 3
+    response = author.post("/account/delete/", {"passphrase": PASSPHRASE})
+    assert response.status_code == 302
+    assert StatementTally.total()[0] == 1
+    found = counters()
+    assert ("setting", "workplace") not in found and ("country", "FR") not in found
+    assert found[("setting", "street")] == 1
+    assert_counters_match_a_rebuild()
+
+
+def _delete(statement_id: int, barrier: threading.Barrier) -> None:
+    try:
+        statement = Statement.objects.get(pk=statement_id)
+        barrier.wait()
+        services.delete_statement(statement=statement, keep_in_total=False)
+    finally:
+        connection.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_deletions_of_one_statement_count_it_out_once():
+    make_story(text="stays #MeToo")
+    spoken = make_story(text="goes #MeToo", setting="workplace")
+    barrier = threading.Barrier(WRITERS)
+    with ThreadPoolExecutor(max_workers=WRITERS) as pool:
+        list(pool.map(_delete, [spoken.statement.pk] * WRITERS, [barrier] * WRITERS))
+    assert StatementTally.total()[0] == 1
+    assert counters()[("hashtag", "metoo")] == 1
+    assert_counters_match_a_rebuild()
+
+
+def _edit(story_id: int, n: int, barrier: threading.Barrier) -> None:
+    try:
+        story = Story.objects.get(pk=story_id)
+        barrier.wait()
+        services.edit_story(
+            story=story,
+            draft=StoryDraft(text=f"{TAGS[n % 3]} edit {n}", content_warnings=["other"]),
+            details=Details(setting=["workplace", "school", "street", "online"][n % 4]),
+        )
+    finally:
+        connection.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_edits_of_one_story_leave_counters_a_rebuild_agrees_with():
+    spoken = make_story(text="#MeToo first", setting="home")
+    barrier = threading.Barrier(WRITERS)
+    with ThreadPoolExecutor(max_workers=WRITERS) as pool:
+        list(pool.map(_edit, [spoken.story.pk] * WRITERS, range(WRITERS), [barrier] * WRITERS))
+    found = counters()
+    for dimension in ("setting", "hashtag"):
+        assert sum(count for (name, _), count in found.items() if name == dimension) == 1, found
+    assert_counters_match_a_rebuild()
