@@ -33,14 +33,16 @@ class CounterManager(models.Manager["Counter"]):
         """Add each delta to its (dimension, bucket) counter, in the caller's transaction.
 
         One upsert for all of a statement's buckets, incrementing in the database (never read, add,
-        write back), so concurrent writers cannot lose an increment. Each call picks one of SHARDS
-        rows per bucket, so writers on PostgreSQL rarely wait on the same hot row (this hour, this
-        day); rows are written in sorted order, so two writers never lock them in opposite orders.
+        write back), so concurrent writers cannot lose an increment. On PostgreSQL each call picks one
+        of SHARDS rows per bucket, so writers rarely wait on the same hot row (this hour, this day);
+        rows are written in sorted order, so two writers never lock them in opposite orders. SQLite
+        lets one writer in at a time whatever the rows, so there spreading them would only spread the
+        pages each write touches: it always uses shard 0.
         A manager method, not a QuerySet one: it needs no QuerySet, and this runs on every write."""
         rows = sorted(item for item in deltas.items() if item[1])
         if not rows:
             return
-        shard = secrets.randbelow(Counter.SHARDS)
+        shard = 0 if connection.vendor == "sqlite" else secrets.randbelow(Counter.SHARDS)
         params = [value for (dimension, bucket), delta in rows for value in (dimension, bucket, delta)]
         with connection.cursor() as cursor:
             cursor.execute(_upsert_sql(connection.vendor, len(rows), shard), params)

@@ -157,3 +157,15 @@ def test_fifty_writers_at_once_lose_no_increment():
     assert found[("country", "FR")] == 50
     assert found[("harm", "verbal")] == 50
     assert sum(count for (dimension, _), count in found.items() if dimension == "hour") == 50
+
+
+@pytest.mark.django_db
+def test_writers_spread_over_shards_only_where_rows_are_locked_one_by_one():
+    for _ in range(40):
+        services.say_me_too(member=None, anonymous=True, language="en", details=Details(setting="home"))
+    shards = set(Counter.objects.filter(dimension="setting").values_list("shard", flat=True))
+    if connection.vendor == "sqlite":
+        assert shards == {0}  # one writer at a time anyway: the rows stay together
+    else:
+        assert len(shards) > 1  # concurrent writers rarely wait on the same row
+    assert counters()[("setting", "home")] == 40
