@@ -2,8 +2,8 @@
 
 Serves a copy of the small seeded database (10,000 stories, 50,000 statements, from bench/web.py)
 with gunicorn as `make run` does, behind-proxy mode and rate limits on, with the production default
-cache (a file cache in the data directory, shared by every worker: rate-limit and flood counters
-must be). On loopback only:
+cache (SQLite files through diskcache in the data directory, shared by every worker: rate-limit and
+flood counters must be). On loopback only:
 
 1. a legitimate reader alone: GET / in a loop on one keep-alive connection, its own
    X-Forwarded-For; its p95 is the unloaded reference;
@@ -371,7 +371,7 @@ def run(args: argparse.Namespace) -> dict:
         "seconds": args.seconds,
         "connections": args.connections,
         "flood_addresses": FLOOD_ADDRESSES,
-        "cache": args.cache_url or "file (default)",
+        "cache": args.cache_url or "diskcache in the data directory (default)",
         "reader_unloaded": unloaded,
         "reader_under_flood": loaded,
         "reader_p95_ratio": round(loaded["p95_ms"] / unloaded["p95_ms"], 2),
@@ -478,7 +478,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--unloaded-seconds", type=int, default=15)
     parser.add_argument("--speaker-interval", type=float, default=1.0)
     parser.add_argument("--speaker-address", choices=["each", "one"], default="each")
-    parser.add_argument("--cache-url", default="", help="USTOO_CACHE_URL (default: the file cache)")
+    parser.add_argument(
+        "--cache-url", default="", help="USTOO_CACHE_URL (default: diskcache in the data directory)"
+    )
     parser.add_argument("--record", action="store_true", help="rewrite the section in bench/RESULTS.md")
     args = parser.parse_args(argv)
     args.argv = argv

@@ -3,9 +3,9 @@
 import os
 
 import pytest
-from hypothesis import settings as hypothesis_settings
 from django.core.cache import caches
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from ustoo.accounts.models import Member, Role, TrustLevel
 from ustoo.stories import services
@@ -33,6 +33,8 @@ def _plain_http_and_clean_cache(settings):
     settings.SHARED_PAGE_SECONDS = 0
     # Rate limits are tested on their own (moderation/tests/test_rate_limits.py).
     settings.RATE_LIMITS_ENABLED = False
+    # Refusals are answered at once; test_rate_limits.py tests the pause with a recording sleep.
+    settings.REFUSAL_HOLD_MS = 0
     for name in ("default", "local"):
         caches[name].clear()
     yield

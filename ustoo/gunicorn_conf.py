@@ -4,7 +4,9 @@ import multiprocessing
 import os
 
 workers = int(os.environ.get("USTOO_WORKERS", multiprocessing.cpu_count()))
-threads = int(os.environ.get("USTOO_THREADS", 4))
+# Many threads, because a refusal to a flooding client pauses its thread without using the CPU
+# (settings.REFUSAL_HOLD_MS): the paused ones must leave threads free for everyone else.
+threads = int(os.environ.get("USTOO_THREADS", 64))
 worker_class = "gthread"
 accesslog = None  # access logs would record every reader's address: off
 errorlog = "-"

@@ -92,7 +92,15 @@ TEMPLATES = [
 
 # Database: a SQLite file in the data directory by default, PostgreSQL when DATABASE_URL is set.
 if env_str("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL"), conn_max_age=60)}
+    DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL"), conn_max_age=0)}
+    # A pool per server process, each request borrowing a connection and giving it back: the server
+    # runs many threads (see USTOO_THREADS), and a connection kept by each would exceed PostgreSQL's
+    # max_connections (100 by default) with a few processes.
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": env_int("USTOO_DB_POOL_SIZE", 8),
+        "timeout": 20,
+    }
 else:
     DATABASES = {
         "default": {
@@ -128,10 +136,13 @@ elif CACHE_URL.startswith("memcached://"):
 elif CACHE_URL == "locmem://":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
+    # On one machine: SQLite files in the data directory (diskcache), shared by every worker, with an
+    # atomic incr, so rate limits count every attempt however many arrive at once.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "diskcache.DjangoCache",
             "LOCATION": CACHE_URL.removeprefix("file://") or str(DATA_DIR / "cache"),
+            "OPTIONS": {"size_limit": 2**28},
         }
     }
 
@@ -164,6 +175,14 @@ RATE_LIMITS = {
     "campaign_sign": ((30, 3600), (15, 3600)),
     "campaign_confirm": ((60, 3600), (30, 3600)),
 }
+# A client over one of those limits is answered after a pause of up to REFUSAL_HOLD_MS (never longer
+# than its Retry-After), so a flood that sends again at once is slowed to a trickle instead of
+# keeping the server busy. At most REFUSAL_HOLD_SLOTS refusals pause at once in each server process
+# (the rest are answered at once): keep it a few below the threads per process (USTOO_THREADS), so
+# paused refusals never take every thread from other readers.
+SERVER_THREADS = env_int("USTOO_THREADS", 64)
+REFUSAL_HOLD_MS = env_int("USTOO_REFUSAL_HOLD_MS", 1000)
+REFUSAL_HOLD_SLOTS = env_int("USTOO_REFUSAL_HOLD_SLOTS", max(0, SERVER_THREADS - 8))
 # Above this many attempts to speak per minute across the site, people without an account first
 # solve a small proof-of-work puzzle in their browser (no third-party CAPTCHA).
 FLOOD_THRESHOLD_PER_MINUTE = env_int("USTOO_FLOOD_THRESHOLD_PER_MINUTE", 300)

@@ -4,15 +4,18 @@ A client is known only by an HMAC of its address under a random key drawn for ea
 only in the cache (never in the database or the settings), so nobody can recompute a fingerprint
 from the address afterwards, not even with the site's SECRET_KEY; the address itself is never
 stored or logged. A browser session is known by a hash of its cookie. Limits are fixed windows: at
-most N attempts per window, per client and per session; an attempt over the limit is not counted
-and is told how long to wait."""
+most N attempts per window, per client and per session; an attempt over the limit is told how long
+to wait (and paused a moment first, see _hold_refusal)."""
 
 import datetime
 import hashlib
 import hmac
+import random
 import secrets
+import threading
 import time
 from dataclasses import dataclass
+from functools import cache as once
 
 from django.conf import settings
 from django.core.cache import cache
@@ -104,7 +107,39 @@ def hit(request: HttpRequest, scope: str) -> int | None:
     subjects = [(f"{scope}:client", client_fingerprint(request), per_client)]
     if (session := _session_fingerprint(request)) is not None:
         subjects.append((f"{scope}:session", session, per_session))
-    return _attempt(subjects)
+    wait = _attempt(subjects)
+    if wait is not None:
+        _hold_refusal(wait)
+    return wait
+
+
+@once
+def _hold_slots() -> threading.BoundedSemaphore:
+    return threading.BoundedSemaphore(max(1, settings.REFUSAL_HOLD_SLOTS))
+
+
+def _hold_refusal(wait: int) -> None:
+    """Pause before answering a client over its limit, so one that sends again at once (a flood)
+    is slowed to a trickle instead of keeping the server's threads and cores busy with refusals.
+
+    A paused request costs a thread but no CPU. At most REFUSAL_HOLD_SLOTS refusals are paused at a
+    time in a process; beyond that they are answered at once, so paused refusals never take every
+    thread from other people's requests."""
+    # Between half and all of the pause, at random, so refusals made at the same moment do not all
+    # come back (and send again) at the same moment.
+    seconds = min(wait, settings.REFUSAL_HOLD_MS / 1000) * random.uniform(0.5, 1.0)
+    if seconds <= 0 or settings.REFUSAL_HOLD_SLOTS <= 0:
+        return
+    slots = _hold_slots()
+    if not slots.acquire(blocking=False):
+        return
+    try:
+        _sleep(seconds)
+    finally:
+        slots.release()
+
+
+_sleep = time.sleep  # tests replace it to see the pause without waiting
 
 
 def attempt(scope: str, subject: str, rate: Rate) -> int | None:
@@ -116,16 +151,22 @@ def attempt(scope: str, subject: str, rate: Rate) -> int | None:
 
 
 def _attempt(subjects: list[tuple[str, str, Rate]]) -> int | None:
+    """Refuse at the cost of a read when a subject is already over its limit; otherwise count the
+    attempt, and refuse it after all if a concurrent attempt took the last place meanwhile (the
+    count comes from the cache's atomic incr, so however many arrive at once, at most rate.count
+    get through)."""
     now = time.time()
-    keys = []
+    windows = []
     for scope, subject, rate in subjects:
         key, wait = _window(scope, subject, rate, now)
         if (cache.get(key) or 0) >= rate.count:
             return wait
-        keys.append((key, rate.seconds))
-    for key, seconds in keys:
-        _count(key, seconds)
-    return None
+        windows.append((key, wait, rate))
+    refused = None
+    for key, wait, rate in windows:
+        if _count(key, rate.seconds) > rate.count:
+            refused = max(wait, refused or 0)
+    return refused
 
 
 def _window(scope: str, subject: str, rate: Rate, now: float) -> tuple[str, int]:

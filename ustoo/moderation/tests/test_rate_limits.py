@@ -50,6 +50,49 @@ def test_speaking_is_limited_per_client_with_retry_after(limits):
     assert Statement.objects.count() == 3
 
 
+@pytest.fixture
+def recorded_pauses(monkeypatch):
+    pauses: list[float] = []
+    monkeypatch.setattr(ratelimit, "_sleep", pauses.append)
+    return pauses
+
+
+def test_a_refusal_pauses_before_answering_but_never_beyond_retry_after(limits, recorded_pauses):
+    limits.REFUSAL_HOLD_MS = 1500
+    for _ in range(3):
+        Client().post("/speak/", {"mode": "count"})
+    assert recorded_pauses == []  # accepted attempts never wait
+    blocked = Client().post("/speak/", {"mode": "count"})
+    assert blocked.status_code == 429
+    assert len(recorded_pauses) == 1 and 0.75 <= recorded_pauses[0] <= 1.5
+    ratelimit._hold_refusal(wait=1)  # a window about to end: told to retry in 1 s, paused 1 s at most
+    assert 0.5 <= recorded_pauses[-1] <= 1
+
+
+def test_no_more_refusals_pause_at_once_than_there_are_slots(limits, recorded_pauses):
+    limits.REFUSAL_HOLD_MS = 1000
+    limits.REFUSAL_HOLD_SLOTS = 2
+    ratelimit._hold_slots.cache_clear()
+    slots = ratelimit._hold_slots()
+    try:
+        assert slots.acquire(blocking=False) and slots.acquire(blocking=False)  # two paused elsewhere
+        for _ in range(4):
+            Client().post("/speak/", {"mode": "count"})
+        assert recorded_pauses == []  # refused at once: no slot was free
+        slots.release()
+        Client().post("/speak/", {"mode": "count"})
+        assert len(recorded_pauses) == 1
+    finally:
+        ratelimit._hold_slots.cache_clear()
+
+
+def test_no_pause_when_turned_off(limits, recorded_pauses):
+    limits.REFUSAL_HOLD_MS = 0
+    for _ in range(5):
+        Client().post("/speak/", {"mode": "count"})
+    assert recorded_pauses == []
+
+
 def test_another_client_is_not_limited_by_the_first(limits):
     for _ in range(3):
         Client().post("/speak/", {"mode": "count"}, REMOTE_ADDR="198.51.100.1")
@@ -342,3 +385,31 @@ def test_one_client_trying_passphrases_for_many_accounts_is_throttled(lockout):
     )
     elsewhere = fresh.post("/account/export/", {"passphrase": PASSPHRASE}, REMOTE_ADDR="192.0.2.10")
     assert elsewhere.status_code == 200 and elsewhere["Content-Disposition"]
+
+
+def test_concurrent_attempts_never_get_past_the_limit_on_the_default_shared_cache(settings, tmp_path):
+    """Many attempts from one client at once (a flood): the default cache's atomic incr lets exactly
+    the limit through, never more (a read-then-write count would let several in on the last place)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.core.cache import caches
+
+    from ustoo.settings import CACHES as production_caches
+
+    assert production_caches["default"]["BACKEND"] == "diskcache.DjangoCache"
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {**production_caches["default"], "LOCATION": str(tmp_path / "cache")},
+    }
+    rate = ratelimit.Rate(5, 3600)
+
+    def one_attempt(_number: int) -> int | None:
+        try:
+            return ratelimit.attempt("flood-test", "one client", rate)
+        finally:
+            caches["default"].close()
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        answers = list(pool.map(one_attempt, range(60)))
+    assert answers.count(None) == 5
+    assert all(wait is not None and wait > 0 for wait in answers if wait is not None)
