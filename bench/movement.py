@@ -21,9 +21,11 @@ import argparse
 import os
 import platform
 import re
+import resource
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -63,7 +65,15 @@ ONE_CORE = {0}
 def run_with_rusage(
     command: list[str], env: dict | None = None, cores: set[int] | None = None
 ) -> tuple[float, float, str]:
-    """Run, and return seconds, the process's peak resident memory in MiB, and its output. `cores` pins it."""
+    """Run, and return seconds, peak resident memory in MiB, and the output. `cores` pins it.
+
+    Every process the command starts counts: this process is made a subreaper, so that descendants left
+    behind (a multiprocessing forkserver and the workers it forked are not the command's own children) are
+    reaped here, and CPU seconds are what all of them used. Peak memory is the largest sum of resident
+    memory over the process tree, sampled every 50 ms: proportional (Pss), so that pages processes share
+    count once (ru_maxrss would give the largest single process)."""
+    _become_subreaper()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     process = subprocess.Popen(
         command,
@@ -73,18 +83,87 @@ def run_with_rusage(
         cwd=ROOT,
         preexec_fn=(lambda: os.sched_setaffinity(0, cores)) if cores else None,
     )
+    sampler = _TreeMemory(process.pid)
+    sampler.start()
     out_chunks = []
-    # Read before waiting so a full pipe cannot block the child; wait4 then gives its own peak memory.
+    # Read before waiting so a full pipe cannot block the child.
     for chunk in iter(lambda: process.stdout.read(1 << 16), b""):
         out_chunks.append(chunk)
     err = process.stderr.read()
     _pid, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - started
+    _reap_descendants()
+    sampler.stop()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if process.returncode:
         raise RuntimeError(f"{' '.join(command[:5])} failed: {err.decode()[-3000:]}")
-    CPU_SECONDS.append(usage.ru_utime + usage.ru_stime)
-    return seconds, usage.ru_maxrss / 1024, b"".join(out_chunks).decode()
+    CPU_SECONDS.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    peak = max(sampler.peak_bytes / 2**20, usage.ru_maxrss / 1024)
+    return seconds, peak, b"".join(out_chunks).decode()
+
+
+def _become_subreaper() -> None:
+    import ctypes
+
+    pr_set_child_subreaper = 36
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_child_subreaper, 1, 0, 0, 0)
+
+
+def _reap_descendants(patience: float = 10.0) -> None:
+    """Wait for the orphans a command left (they exit once it has): their CPU time counts."""
+    deadline = time.monotonic() + patience
+    while time.monotonic() < deadline:
+        try:
+            pid, _status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            time.sleep(0.02)
+
+
+class _TreeMemory:
+    """The peak of the summed resident memory of a process and its descendants, sampled in a thread."""
+
+    def __init__(self, root: int):
+        self.root = root
+        self.peak_bytes = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.05):
+            total = 0
+            for pid in self._tree():
+                try:
+                    with open(f"/proc/{pid}/smaps_rollup") as handle:
+                        for line in handle:
+                            if line.startswith("Pss:"):
+                                total += int(line.split()[1]) * 1024
+                                break
+                except (OSError, ValueError, IndexError):
+                    pass
+            self.peak_bytes = max(self.peak_bytes, total)
+
+    def _tree(self) -> list[int]:
+        found, todo = [], [self.root]
+        while todo:
+            pid = todo.pop()
+            found.append(pid)
+            try:
+                for task in os.scandir(f"/proc/{pid}/task"):
+                    with open(f"{task.path}/children") as handle:
+                        todo.extend(int(child) for child in handle.read().split())
+            except OSError:
+                continue
+        return found
 
 
 CPU_SECONDS: list[float] = []  # user + system seconds of each process run, in order

@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ustoo.movement.authors import AuthorHasher
-from ustoo.movement.langdetect import detect_language, detect_languages  # noqa: F401 - re-exported
+from ustoo.movement.langdetect import detect_language_array
 from ustoo.movement.post import RETWEET, Post
 from ustoo.movement.store import POST_SCHEMA
 
@@ -23,11 +23,13 @@ PARSED_SCHEMA = pa.schema(
 )
 
 
-def _scatter(count: int, positions: np.ndarray, values: list[str | None]) -> pa.Array:
-    column: list[str | None] = [None] * count
-    for position, value in zip(positions.tolist(), values, strict=True):
-        column[position] = value
-    return pa.array(column, pa.string())
+def _scatter(count: int, positions: np.ndarray, values: pa.Array) -> pa.Array:
+    """A column of count rows: values at positions, nulls elsewhere."""
+    if positions.size == count:
+        return values
+    index = np.full(count, -1, dtype=np.int64)
+    index[positions] = np.arange(positions.size)
+    return values.take(pa.array(index, mask=index < 0))
 
 
 def enrich(parsed: pa.Table, *, dataset: str, platform: str, keep_text: bool, classify: bool) -> pa.Table:
@@ -38,19 +40,19 @@ def enrich(parsed: pa.Table, *, dataset: str, platform: str, keep_text: bool, cl
     langs = parsed.column("lang")
     unknown = pc.fill_null(pc.or_kleene(pc.is_null(langs), pc.is_in(langs, value_set=_UNKNOWN_TAGS)), True)
     positions = np.flatnonzero(unknown.to_numpy(zero_copy_only=False))
-    detected = _scatter(count, positions, detect_languages(texts.take(positions).to_pylist()))
+    detected = _scatter(count, positions, detect_language_array(texts.take(positions)))
     if classify:
-        from ustoo.movement.classify import predict
+        from ustoo.movement.classify import label_array
 
         # Only what the poster wrote is labelled: a retweet repeats someone else's words.
         wanted = pc.and_(pc.not_equal(parsed.column("kind"), RETWEET), pc.greater(pc.binary_length(texts), 0))
         positions = np.flatnonzero(pc.fill_null(wanted, False).to_numpy(zero_copy_only=False))
-        labels = _scatter(count, positions, predict(texts.take(positions)))
+        labels = _scatter(count, positions, label_array(texts.take(positions)))
     else:
         labels = pa.nulls(count, pa.string())
     columns = {
-        "dataset": pa.array(np.full(count, dataset, dtype=object), pa.string()),
-        "platform": pa.array(np.full(count, platform, dtype=object), pa.string()),
+        "dataset": pa.repeat(pa.scalar(dataset, pa.string()), count),
+        "platform": pa.repeat(pa.scalar(platform, pa.string()), count),
         "lang_detected": detected,
         "label": labels,
         "text": texts if keep_text else pa.nulls(count, pa.string()),

@@ -146,13 +146,23 @@ class Scorer:
 
     def predict(self, texts) -> list[str | None]:
         """Labels for a list of texts or an Arrow string array; None for a text with no known term."""
+        return [self.classes[code] if code >= 0 else None for code in self.codes(texts).tolist()]
+
+    def label_array(self, texts):
+        """As predict, but an Arrow string array (null: no label), with no Python object per text."""
+        import pyarrow as pa
+
+        codes = self.codes(texts)
+        return pa.array(self.classes, pa.string()).take(pa.array(codes, mask=codes < 0))
+
+    def codes(self, texts) -> np.ndarray:
+        """The index in `classes` of each text's label, -1 where the text has no known term."""
         import pyarrow as pa
         import pyarrow.compute as pc
-        from scipy.sparse import csr_matrix
 
         count = len(texts)
         if not count:
-            return []
+            return np.zeros(0, dtype=np.int64)
         if isinstance(texts, pa.ChunkedArray):
             texts = texts.combine_chunks()
         elif not isinstance(texts, pa.Array):
@@ -170,24 +180,24 @@ class Scorer:
         lengths = pc.fill_null(pc.list_value_length(split), 0).to_numpy(zero_copy_only=False)
         parents = np.repeat(np.arange(count, dtype=np.int64), lengths)
         tokens = pc.list_flatten(split)
-        size = pc.binary_length(tokens).to_numpy(
-            zero_copy_only=False
-        )  # bytes: 1 is one character; 5 or more is at least two
-        unsure = np.flatnonzero((size > 1) & (size < 5))
-        long_enough = size >= 5
-        if unsure.size:
-            characters = pc.utf8_length(tokens.take(pa.array(unsure))).to_numpy(zero_copy_only=False)
-            long_enough[unsure] = characters >= 2
-        keep = np.flatnonzero(long_enough)
-        tokens = tokens.take(pa.array(keep))
-        parents = parents[keep]
         words = pc.fill_null(pc.index_in(tokens, value_set=self.vocabulary), -1)
         words = words.to_numpy(zero_copy_only=False).astype(np.int64)
+        # The vectorizer's tokens are words of two characters or more; every vocabulary word is one. A piece
+        # the vocabulary lacks is a token (it parts the words around it) if it is that long: 5 bytes or more
+        # always are, 1 byte or less never, 2 to 4 bytes are counted in characters.
+        size = pc.binary_length(tokens).to_numpy(zero_copy_only=False)
+        is_token = (words >= 0) | (size >= 5)
+        unsure = np.flatnonzero(~is_token & (size > 1))
+        if unsure.size:
+            characters = pc.utf8_length(tokens.take(pa.array(unsure))).to_numpy(zero_copy_only=False)
+            is_token[unsure] = characters >= 2
+        keep = np.flatnonzero(is_token)
+        words, parents = words[keep], parents[keep]
         known = words >= 0
         doc = [parents[known]]
         term = [self.word_terms[words[known]]]
         if words.size > 1 and self.pair_keys.size:
-            # two-word terms: consecutive kept words of one text, both in the vocabulary
+            # two-word terms: consecutive tokens of one text, both in the vocabulary
             both = known[:-1] & known[1:] & (parents[:-1] == parents[1:])
             keys = words[:-1][both] * len(self.vocabulary) + words[1:][both]
             position = np.searchsorted(self.pair_keys, keys)
@@ -195,25 +205,27 @@ class Scorer:
             found = self.pair_keys[position] == keys
             doc.append(parents[:-1][both][found])
             term.append(self.pair_terms[position[found]])
-        doc_index = np.concatenate(doc)
-        term_index = np.concatenate(term)
-        matrix = csr_matrix((np.ones(doc_index.size), (doc_index, term_index)), shape=(count, self.idf.size))
-        matrix.sum_duplicates()
+        # Each text's distinct terms in ascending order with their counts: the rows of a sparse matrix with
+        # sorted indices, summed in the order scikit-learn's sparse product sums them (the same scores).
+        cells = np.concatenate(doc) * self.idf.size + np.concatenate(term)
+        cells.sort(kind="stable")  # two runs already in text order: a merge, mostly
+        first = np.flatnonzero(np.concatenate(([True], cells[1:] != cells[:-1]))) if cells.size else cells
+        tf = np.diff(np.append(first, cells.size)).astype(np.float64)
+        cells = cells[first]
+        doc_index, term_index = np.divmod(cells, self.idf.size)
         # TfidfVectorizer(sublinear_tf=True, norm="l2"): (1 + log tf) * idf, then each row to unit length
-        np.log(matrix.data, out=matrix.data)
-        matrix.data += 1
-        matrix.data *= self.idf[matrix.indices]
-        terms_per_text = np.diff(matrix.indptr)
-        row_of_term = np.repeat(np.arange(count), terms_per_text)
-        # a text with no term has no squares: bincount gives it 0 (np.add.reduceat would fail on it last)
-        norms = np.sqrt(np.bincount(row_of_term, weights=matrix.data**2, minlength=count))
-        matrix.data /= norms[row_of_term]
-        scores = np.asarray(matrix @ self.coef.T) + self.intercept
+        weights = (np.log(tf) + 1) * self.idf[term_index]
+        norms = np.sqrt(np.bincount(doc_index, weights=weights**2, minlength=count))
+        weights /= norms[doc_index]
+        scores = np.empty((count, len(self.classes)))
+        for label in range(len(self.classes)):
+            scores[:, label] = np.bincount(
+                doc_index, weights=weights * self.coef[label, term_index], minlength=count
+            )
+        scores += self.intercept
         best = scores.argmax(axis=1)
-        return [
-            self.classes[i] if n else None
-            for i, n in zip(best.tolist(), terms_per_text.tolist(), strict=True)
-        ]
+        best[np.bincount(doc_index, minlength=count) == 0] = -1
+        return best
 
 
 def cache_dir() -> Path:
@@ -272,9 +284,18 @@ def scorer() -> Scorer:
 def predict(texts) -> list[str | None]:
     """Labels for many texts at once (a list or an Arrow string array), as scikit-learn's pipeline gives them
     (see Scorer); None for a text with no word the model knows (see labels_of)."""
-    if not texts:
+    if not len(texts):
         return []
     return scorer().predict(texts)
+
+
+def label_array(texts):
+    """predict() as an Arrow string array, nulls for no label: what the importer stores."""
+    import pyarrow as pa
+
+    if not len(texts):
+        return pa.array([], pa.string())
+    return scorer().label_array(texts)
 
 
 def evaluate() -> dict:

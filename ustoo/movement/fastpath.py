@@ -18,17 +18,21 @@ its batches, so an interrupted import resumes after the last chunk committed.
 import contextlib
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
+from ustoo.movement.authors import hash_prefix
 from ustoo.movement.formats.common import norm_tag
+from ustoo.movement.post import PARSE_ERRORS, reason_of
 from ustoo.movement.sources import Meter, compression_of, open_binary
 
 FAST_FORMATS = frozenset({"v1", "twarc2"})
-CHUNK_BYTES = 32 << 20
+CHUNK_BYTES = 16 << 20
 SCAN_BATCH_LINES = 2048  # Arrow record batches: DuckDB spreads them over its threads
 
 _HASHTAGS = {"hashtags": [{"text": "VARCHAR"}]}
@@ -221,7 +225,10 @@ FROM found
 
 
 def _norm_tags(values: pa.Array) -> pa.Array:
-    return pa.array([None if tag is None else norm_tag(tag) for tag in values.to_pylist()], pa.string())
+    # Few distinct tags recur many times: normalise each distinct one, then spread them back.
+    distinct = pc.unique(values)
+    normed = pa.array([None if tag is None else norm_tag(tag) for tag in distinct.to_pylist()], pa.string())
+    return normed.take(pc.index_in(values, value_set=distinct))
 
 
 def prepare(connection: duckdb.DuckDBPyConnection) -> None:
@@ -244,8 +251,9 @@ def chunks(
 ) -> Iterator[tuple[int, memoryview]]:
     """(offset just past the chunk, chunk): whole lines, uncompressed bytes counted as read_lines counts.
 
-    Each chunk is a fresh buffer read in place (no copy of the block), so it can be used while the next one
-    is read."""
+    A chunk is a view of its buffer's first bytes. Each is read into the same buffer (a fresh 32 MiB costs
+    more to allocate than to fill), so a chunk is valid only until the next one is asked for: copy it to keep
+    it."""
     with open_binary(path, meter) as handle:
         if start_offset:
             if compression_of(path) is None:
@@ -258,60 +266,70 @@ def chunks(
                         break
                     remaining -= len(skipped)
         position = start_offset
-        carry = b""
+        buffer = bytearray(chunk_bytes)
+        carried = 0  # bytes of an unfinished line, moved to the front of the buffer
         while True:
-            buffer = bytearray(len(carry) + chunk_bytes)
-            buffer[: len(carry)] = carry
+            if len(buffer) - carried < chunk_bytes // 2:  # a line longer than a chunk: a larger buffer
+                larger = bytearray(2 * len(buffer))
+                larger[:carried] = buffer[:carried]
+                buffer = larger
             view = memoryview(buffer)
-            filled = len(carry)
+            filled = carried
             while filled < len(buffer):
                 got = handle.readinto(view[filled:])
                 if not got:
                     break
                 filled += got
-            if filled == len(carry):  # end of file
-                if carry:
-                    yield position + len(carry), memoryview(bytes(carry))
+            if filled == carried:  # end of file
+                if carried:
+                    yield position + carried, view[:carried]
                 return
             cut = buffer.rfind(b"\n", 0, filled) + 1
-            if cut == 0:  # one line longer than a chunk: read on
-                carry = bytes(view[:filled])
+            if cut == 0:  # no end of line yet: read on
+                carried = filled
                 continue
-            carry = bytes(view[cut:filled])
-            position += cut - 0
+            position += cut
             yield position, view[:cut]
+            buffer[: filled - cut] = buffer[cut:filled]
+            carried = filled - cut
 
 
-def line_offsets(chunk: memoryview) -> np.ndarray:
-    """Where each line of the chunk starts, and the chunk's length last."""
-    buffer = np.frombuffer(chunk, dtype=np.uint8)
-    ends = np.flatnonzero(buffer == 10) + 1
-    if not ends.size or ends[-1] != len(chunk):
-        ends = np.append(ends, len(chunk))
+def read_range(path: Path, start: int, end: int, buffer: bytearray) -> memoryview:
+    """Bytes start to end of a plain file, read into the first bytes of buffer (at least that long)."""
+    size = end - start
+    view = memoryview(buffer)[:size]
+    with path.open("rb") as handle:
+        handle.seek(start)
+        filled = 0
+        while filled < size:
+            got = handle.readinto(view[filled:])
+            if not got:
+                break
+            filled += got
+    return view[:filled]
+
+
+_SHORT_LINES = 256  # bytes: below this average, newlines are found in one numpy pass, above by memchr
+
+
+def line_offsets(buffer: bytes | bytearray, size: int) -> np.ndarray:
+    """Where each line of the chunk (the buffer's first size bytes) starts, and the chunk's length last."""
+    sample = min(size, 1 << 20)
+    if buffer.count(b"\n", 0, sample) * _SHORT_LINES > sample:
+        ends = np.flatnonzero(np.frombuffer(buffer, dtype=np.uint8, count=size) == 10) + 1
+    else:
+        found = []
+        find = buffer.find
+        position = find(b"\n", 0, size)
+        while position >= 0:
+            found.append(position + 1)
+            position = find(b"\n", position + 1, size)
+        ends = np.array(found, dtype=np.int64)
+    if not ends.size or ends[-1] != size:
+        ends = np.append(ends, size)
     offsets = np.zeros(ends.size + 1, dtype=np.int64)
     offsets[1:] = ends
     return offsets
-
-
-def slices(
-    path: Path,
-    start_offset: int,
-    lines_per_slice: int | None = None,
-    chunk_bytes: int = CHUNK_BYTES,
-    meter: Meter | None = None,
-) -> Iterator[tuple[int, memoryview, np.ndarray]]:
-    """(offset just past the slice, slice, line offsets within it): chunks, cut to lines_per_slice lines."""
-    for end, chunk in chunks(path, start_offset, chunk_bytes, meter):
-        offsets = line_offsets(chunk)
-        count = offsets.size - 1
-        if not lines_per_slice or count <= lines_per_slice:
-            yield end, chunk, offsets
-            continue
-        start = end - len(chunk)
-        for first in range(0, count, lines_per_slice):
-            last = min(first + lines_per_slice, count)
-            low, high = int(offsets[first]), int(offsets[last])
-            yield start + high, chunk[low:high], offsets[first : last + 1] - low
 
 
 def line_table(chunk: memoryview, offsets: np.ndarray, first_number: int) -> pa.Table:
@@ -332,3 +350,137 @@ def valid_utf8(table: pa.Table) -> bool:
 
 def batched(table: pa.Table) -> pa.Table:
     return pa.Table.from_batches(table.to_batches(max_chunksize=SCAN_BATCH_LINES), table.schema)
+
+
+# -- parsing chunks, in the importing process or in worker processes ---------------------------------------
+
+
+@dataclass
+class ParsedSlice:
+    """What a slice of lines became: its posts in the store's columns, and the lines that were not posts."""
+
+    end: int  # byte offset just past the slice in the file
+    lines: int
+    table: pa.Table
+    content_keyed: int  # posts keyed by content rather than by id
+    malformed: list[tuple[int, str]]  # (line number counted from the slice's first line, 1, reason)
+
+
+class ChunkParser:
+    """Turns chunks of a v1.1 or twarc2 file into the store's rows, on its own in-memory DuckDB connection:
+    the SQL for the lines it fully understands, the format's Python parser for the others; then languages
+    and labels (batches.enrich)."""
+
+    def __init__(self, fmt: str, *, dataset: str, author_key: bytes, keep_text: bool, classify: bool):
+        from ustoo.movement.formats import FORMATS
+
+        self.fmt = fmt
+        self.module = FORMATS[fmt]
+        self.dataset = dataset
+        self.author_key = author_key
+        self.keep_text = keep_text
+        self.classify = classify
+        self.sql = statement(fmt)
+        self.params = {"author_prefix": hash_prefix(author_key, self.module.PLATFORM)}
+        # One thread: the import's parallelism is its worker processes. The limit keeps a worker's share of
+        # memory small; what it parses lives in Arrow, outside it.
+        self.connection = duckdb.connect(":memory:", config={"threads": 1, "memory_limit": PARSER_MEMORY})
+        prepare(self.connection)
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def parse(self, chunk: memoryview, end: int, lines_per_slice: int | None = None) -> list[ParsedSlice]:
+        """A chunk (whole lines ending at byte offset `end` of the file; a view of its buffer's first
+        bytes), cut into slices of at most lines_per_slice lines when given."""
+        offsets = line_offsets(chunk.obj, len(chunk))
+        count = offsets.size - 1
+        if not lines_per_slice or count <= lines_per_slice:
+            return [self._slice(chunk, offsets, end)]
+        start = end - len(chunk)
+        parsed = []
+        for first in range(0, count, lines_per_slice):
+            last = min(first + lines_per_slice, count)
+            low, high = int(offsets[first]), int(offsets[last])
+            parsed.append(self._slice(chunk[low:high], offsets[first : last + 1] - low, start + high))
+        return parsed
+
+    def _slice(self, chunk: memoryview, offsets: np.ndarray, end: int) -> ParsedSlice:
+        from ustoo.movement.batches import BatchBuilder, enrich
+
+        lines = line_table(chunk, offsets, 1)
+        if valid_utf8(lines):
+            table, odd = self._shaped(lines)
+        else:  # bytes that are not UTF-8 somewhere: let the Python parser judge each line
+            table, odd = None, lines.column("n").to_numpy()
+        del lines
+        builder = BatchBuilder(
+            dataset=self.dataset,
+            platform=self.module.PLATFORM,
+            author_key=self.author_key,
+            keep_text=self.keep_text,
+            classify=self.classify,
+        )
+        malformed: list[tuple[int, str]] = []
+        parse_line = self.module.parse_line
+        for number in odd.tolist():
+            line = bytes(chunk[offsets[number - 1] : offsets[number]])
+            if not line or line.isspace():
+                continue
+            try:
+                builder.add(parse_line(line))
+            except PARSE_ERRORS as error:
+                malformed.append((number, reason_of(error)))
+        content_keyed = builder.content_keyed()
+        tables = [builder.take()]
+        if table is not None and table.num_rows:
+            tables.append(
+                enrich(
+                    table,
+                    dataset=self.dataset,
+                    platform=self.module.PLATFORM,
+                    keep_text=self.keep_text,
+                    classify=self.classify,
+                )
+            )
+        table = pa.concat_tables(tables) if len(tables) > 1 else tables[0]
+        return ParsedSlice(end, offsets.size - 1, table, content_keyed, malformed)
+
+    def _shaped(self, lines: pa.Table) -> tuple[pa.Table, np.ndarray]:
+        """The posts of the lines the SQL understood, and the numbers of the others."""
+        cursor = self.connection
+        cursor.register("lines", batched(lines))
+        try:
+            result = cursor.sql(self.sql, params=self.params).to_arrow_table()
+        finally:
+            cursor.unregister("lines")
+        ok = pc.fill_null(result.column("ok"), False)
+        parsed = result.filter(pc.and_(ok, pc.is_valid(result.column("id")))).drop_columns(["n", "ok"])
+        odd = np.unique(result.filter(pc.invert(ok)).column("n").to_numpy())
+        return parsed, odd
+
+
+PARSER_MEMORY = "256MB"
+
+# A worker process holds one parser for the file it is given a share of.
+_worker_parser: ChunkParser | None = None
+_worker_buffer = bytearray()
+
+
+def start_worker(fmt: str, options: dict) -> None:
+    global _worker_parser
+    _worker_parser = ChunkParser(fmt, **options)
+
+
+def parse_in_worker(job: tuple) -> list[ParsedSlice]:
+    """A job: (path, start, end, data, lines_per_slice); data is the bytes start to end, or None for the
+    worker to read them from the (plain) file."""
+    global _worker_buffer
+    path, start, end, data, lines_per_slice = job
+    if data is None:
+        if len(_worker_buffer) < end - start:
+            _worker_buffer = bytearray(end - start + (1 << 20))
+        chunk = read_range(Path(path), start, end, _worker_buffer)
+    else:
+        chunk = memoryview(data)
+    return _worker_parser.parse(chunk, end, lines_per_slice)

@@ -11,37 +11,35 @@ plain line files can be split into byte ranges parsed by worker processes; the m
 they return, in order.
 """
 
+import contextlib
 import hashlib
 import multiprocessing
-import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-import numpy as np
-import orjson
 import pyarrow as pa
-import pyarrow.compute as pc
 from tqdm import tqdm
 
 from ustoo.movement import fastpath, store
-from ustoo.movement.authors import author_key, hash_prefix
-from ustoo.movement.batches import BatchBuilder, enrich
+from ustoo.movement.authors import author_key
+from ustoo.movement.batches import BatchBuilder
 from ustoo.movement.formats import FORMATS, LINE_FORMATS, detect
 from ustoo.movement.formats.csvexport import normalised_columns
-from ustoo.movement.post import RECORD_ERRORS, reason_of
+from ustoo.movement.post import PARSE_ERRORS, reason_of
 from ustoo.movement.sources import Meter, compression_of, read_lines, split_ranges
 
-# What a parser may raise on a record whose structure is not what the format promises.
-PARSE_ERRORS = (*RECORD_ERRORS, orjson.JSONDecodeError)
 DEFAULT_BATCH_SIZE = 20_000
 IMPORT_MEMORY_LIMIT = "384MB"
 PARALLEL_MIN_BYTES = 32 << 20
 CHUNK_BYTES = 16 << 20
+# v1.1 and twarc2: worker processes only for what is left of a file beyond two of the fast path's chunks
+FAST_PARALLEL_MIN_BYTES = 2 * fastpath.CHUNK_BYTES
+# Posts per commit of the fast path: DuckDB's row group, which a transaction writes straight to the file.
+COMMIT_ROWS = 122_880
 
 
 # The row in `files` of the import under way: one file read one way (format, and column mapping for CSV).
@@ -163,7 +161,7 @@ class Importer:
             classify=self.classify,
         )
         if fmt in fastpath.FAST_FORMATS and self.fast:
-            self._import_fast(path, fmt, module, progress, outcome)
+            self._import_fast(path, fmt, progress, outcome)
         elif fmt in LINE_FORMATS:
             plain = compression_of(path) is None
             if (
@@ -267,111 +265,96 @@ class Importer:
             self._advance(bar, meter, offset)
             self._postfix(bar, outcome)
 
-    def _import_fast(self, path, fmt, module, progress, outcome) -> None:
-        """v1.1 and twarc2 lines: parsed by DuckDB chunk by chunk, odd lines by the format's Python parser.
+    def _import_fast(self, path, fmt, progress, outcome) -> None:
+        """v1.1 and twarc2 lines: parsed by DuckDB chunk by chunk, odd lines by the format's Python parser
+        (fastpath.ChunkParser).
 
-        A commit holds one chunk (CHUNK_BYTES), or batch_size lines when a batch size below the default was
-        asked for. With one worker everything runs in this thread. With more, that many threads parse and
-        label chunks at once, each on its own DuckDB cursor (DuckDB, Arrow and numpy release the GIL), while
-        this thread reads ahead and commits the finished chunks in file order."""
+        With one worker everything runs in this process. With more, that many worker processes parse chunks
+        (a plain file's byte ranges, read by the workers themselves; a compressed file's chunks, read here)
+        while this process writes what they return, in file order. Processes rather than threads: what is
+        left of Python in parsing and labelling would hold the interpreter lock, and the workers would wait
+        for each other. Chunks are committed COMMIT_ROWS posts at a time, or batch_size lines at a time when
+        a batch size below the default was asked for."""
         connection = self.connection
-        fastpath.prepare(connection)
+        per_commit = self.batch_size if self.batch_size < DEFAULT_BATCH_SIZE else None
+        options = {
+            "dataset": self.dataset,
+            "author_key": self.key,
+            "keep_text": self.keep_text,
+            "classify": self.classify,
+        }
         threads, memory = connection.execute(
             "SELECT current_setting('threads'), current_setting('memory_limit')"
         ).fetchone()
-        connection.execute(f"SET threads = {int(self.workers)}")
-        # Parsed chunks live in Python (Arrow); DuckDB needs little beyond them: keep its share small.
+        # This process only writes; the parsing has the cores.
+        connection.execute("SET threads = 1")
         connection.execute(f"SET memory_limit = '{IMPORT_MEMORY_LIMIT}'")
-        per_commit = self.batch_size if self.batch_size < DEFAULT_BATCH_SIZE else None
-        local = threading.local()
         meter = Meter()
-
-        def parse(job):
-            end, chunk, offsets, first_number = job
-            cursor = connection
-            if self.workers > 1:
-                cursor = getattr(local, "cursor", None)
-                if cursor is None:
-                    cursor = local.cursor = connection.cursor()
-                    fastpath.prepare(cursor)
-            return end, offsets.size - 1, *self._fast_batch(cursor, fmt, module, chunk, offsets, first_number)
-
-        def jobs():
-            line_number = progress.records
-            chunk_bytes = fastpath.CHUNK_BYTES
-            for end, chunk, offsets in fastpath.slices(
-                path, progress.byte_offset, per_commit, chunk_bytes, meter
-            ):
-                yield end, chunk, offsets, line_number + 1
-                line_number += offsets.size - 1
-
-        line_number = progress.records
+        remaining = path.stat().st_size - progress.byte_offset
         try:
-            with self._bar(path, progress.byte_offset) as bar, ThreadPoolExecutor(self.workers) as pool:
-                results = (
-                    map(parse, jobs()) if self.workers == 1 else _ordered(pool, parse, jobs(), self.workers)
-                )
-                for end, count, table, content_keyed, malformed in results:
-                    line_number += count
-                    self._commit((table, content_keyed), malformed, end, line_number, outcome)
-                    self._advance(bar, meter, end)
-                    self._postfix(bar, outcome)
+            with self._bar(path, progress.byte_offset) as bar, contextlib.ExitStack() as stack:
+                if self.workers > 1 and remaining >= FAST_PARALLEL_MIN_BYTES:
+                    parsed = self._parsed_by_workers(path, fmt, options, progress, per_commit, meter, stack)
+                else:
+                    parser = fastpath.ChunkParser(fmt, **options)
+                    stack.callback(parser.close)
+                    chunks = fastpath.chunks(path, progress.byte_offset, fastpath.CHUNK_BYTES, meter)
+                    parsed = (
+                        piece for end, chunk in chunks for piece in parser.parse(chunk, end, per_commit)
+                    )
+                self._commit_parsed(parsed, progress, per_commit, outcome, bar, meter)
         finally:
             connection.execute(f"SET threads = {int(threads)}")
             connection.execute(f"SET memory_limit = '{memory}'")
 
-    def _fast_batch(self, cursor, fmt, module, chunk, offsets, first_number):
-        """One batch of lines (numbered from first_number): the posts table, how many posts are keyed by
-        content, the malformed lines."""
-        lines = fastpath.line_table(chunk, offsets, first_number)
-        if fastpath.valid_utf8(lines):
-            cursor.register("lines", fastpath.batched(lines))
-            try:
-                result = cursor.sql(
-                    fastpath.statement(fmt),
-                    params={"author_prefix": hash_prefix(self.key, module.PLATFORM)},
-                ).to_arrow_table()
-            finally:
-                cursor.unregister("lines")
-            ok = pc.fill_null(result.column("ok"), False)
-            parsed = result.filter(pc.and_(ok, pc.is_valid(result.column("id")))).drop_columns(["n", "ok"])
-            odd = np.unique(result.filter(pc.invert(ok)).column("n").to_numpy())
-        else:  # bytes that are not UTF-8 somewhere: let the Python parser judge each line
-            parsed = None
-            odd = lines.column("n").to_numpy()
-        del lines
-        builder = BatchBuilder(
-            dataset=self.dataset,
-            platform=module.PLATFORM,
-            author_key=self.key,
-            keep_text=self.keep_text,
-            classify=self.classify,
+    def _parsed_by_workers(self, path, fmt, options, progress, per_commit, meter, stack):
+        """The file's slices, parsed by self.workers worker processes, in file order."""
+        # forkserver: workers are forked from a fresh process that has imported the parser once, not from
+        # this one, which holds DuckDB's threads and locks.
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["ustoo.movement.fastpath", "ustoo.movement.classify", "scipy.sparse"])
+        pool = stack.enter_context(
+            context.Pool(self.workers, initializer=fastpath.start_worker, initargs=(fmt, options))
         )
-        malformed: list[tuple[int, str]] = []
-        parse_line = module.parse_line
-        for number in odd.tolist():
-            index = number - first_number
-            line = bytes(chunk[offsets[index] : offsets[index + 1]])
-            if not line or line.isspace():
-                continue
-            try:
-                builder.add(parse_line(line))
-            except PARSE_ERRORS as error:
-                malformed.append((number, reason_of(error)))
-        content_keyed = builder.content_keyed()
-        tables = [builder.take()]
-        if parsed is not None and parsed.num_rows:
-            tables.append(
-                enrich(
-                    parsed,
-                    dataset=self.dataset,
-                    platform=module.PLATFORM,
-                    keep_text=self.keep_text,
-                    classify=self.classify,
-                )
+        if compression_of(path) is None:  # the bar follows the offsets
+            jobs = (
+                (str(path), start, end, None, per_commit)
+                for start, end in split_ranges(path, fastpath.CHUNK_BYTES, progress.byte_offset)
             )
+        else:  # a compressed stream is read here, in order, and its chunks handed over
+            jobs = (
+                (str(path), end - len(chunk), end, bytes(chunk), per_commit)
+                for end, chunk in fastpath.chunks(path, progress.byte_offset, fastpath.CHUNK_BYTES, meter)
+            )
+        for pieces in _in_order(pool, fastpath.parse_in_worker, jobs, self.workers):
+            yield from pieces
+
+    def _commit_parsed(self, parsed, progress, per_commit, outcome, bar, meter) -> None:
+        """Commit parsed slices in order, COMMIT_ROWS posts at a time (or each slice, with per_commit):
+        DuckDB writes a commit of a row group or more straight to the file instead of through its log."""
+        line_number = progress.records
+        pending: list[fastpath.ParsedSlice] = []
+        malformed: list[tuple[int, str]] = []
+        rows = 0
+        for piece in parsed:
+            malformed.extend((line_number + number, reason) for number, reason in piece.malformed)
+            line_number += piece.lines
+            pending.append(piece)
+            rows += piece.table.num_rows
+            self._advance(bar, meter, piece.end)
+            if per_commit or rows >= COMMIT_ROWS:
+                self._commit_pieces(pending, malformed, line_number, outcome, bar, meter)
+                pending, malformed, rows = [], [], 0
+        if pending:
+            self._commit_pieces(pending, malformed, line_number, outcome, bar, meter)
+
+    def _commit_pieces(self, pieces, malformed, line_number, outcome, bar, meter) -> None:
+        tables = [piece.table for piece in pieces]
         table = pa.concat_tables(tables) if len(tables) > 1 else tables[0]
-        return table, content_keyed, malformed
+        content_keyed = sum(piece.content_keyed for piece in pieces)
+        self._commit((table, content_keyed), malformed, pieces[-1].end, line_number, outcome)
+        self._advance(bar, meter, pieces[-1].end)
+        self._postfix(bar, outcome)
 
     def _import_document(self, path, module, builder, progress, outcome) -> None:
         """A format read as a whole (JSON documents) or record by record (CSV), numbered by item or line. An
@@ -508,15 +491,16 @@ class Importer:
         )
 
 
-def _ordered(pool: ThreadPoolExecutor, function, items, workers: int):
-    """function over items on the pool, results in order, at most workers + 1 items in flight."""
+def _in_order(pool, function, items, workers: int):
+    """function over items on a process pool, results in order, at most workers + 1 items in flight (so
+    that a compressed file's chunks are not all read ahead into memory)."""
     pending: deque = deque()
     for item in items:
-        pending.append(pool.submit(function, item))
+        pending.append(pool.apply_async(function, (item,)))
         if len(pending) > workers:
-            yield pending.popleft().result()
+            yield pending.popleft().get()
     while pending:
-        yield pending.popleft().result()
+        yield pending.popleft().get()
 
 
 def parse_range(job) -> tuple:

@@ -3,7 +3,7 @@
 py3langid classifies one text at a time with a byte-by-byte DFA walk in Python (about 100 µs for a tweet).
 Here the same walk advances every text of a batch one byte per numpy step, the feature counts go into one
 sparse matrix, and one matrix product scores the batch: the same model, features and decision, several times
-faster.
+faster. `detect_language_array` takes and gives Arrow arrays, and prepares ASCII texts with Arrow's kernels.
 `detect_language` (one text) keeps py3langid's own code path; the tests check that both agree.
 """
 
@@ -65,11 +65,13 @@ def _model():
             for name, array in arrays.items():
                 np.save(temporary / f"{name}.npy", array)
             temporary.rename(folder)
+    # plain arrays over the mapped files: a memmap object costs microseconds more per indexing, and the walk
+    # indexes thousands of times a batch
     return (
-        arrays["nextmove"],
+        np.asarray(arrays["nextmove"]),
         np.asarray(arrays["rowbase"]),
-        arrays["output"],
-        arrays["ptc"],
+        np.asarray(arrays["output"]),
+        np.asarray(arrays["ptc"]),
         np.asarray(arrays["pc"]),
         [str(name) for name in arrays["classes"]],
         [(int(i), int(j)) for i, j in arrays["aliases"]],
@@ -93,24 +95,81 @@ def detect_languages(texts: list[str | None]) -> list[str | None]:
             stripped = text.strip()
             if len(stripped) >= MIN_LENGTH:
                 wanted.append((index, _encode(stripped)))
-    for start in range(0, len(wanted), _BATCH):
-        part = wanted[start : start + _BATCH]
-        for (index, _), language in zip(part, _classify([data for _, data in part]), strict=True):
-            found[index] = language
+    if wanted:
+        classes = _model()[5]
+        codes = _classify_all(pa_binary([data for _, data in wanted]))
+        for (index, _), code in zip(wanted, codes.tolist(), strict=True):
+            found[index] = classes[code]
     return found
 
 
-def _classify(encoded: list[bytes]) -> list[str]:
+# What str.strip() strips among ASCII characters (its whitespace: str.isspace()).
+_ASCII_SPACES = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
+
+
+def detect_language_array(texts):
+    """detect_languages for an Arrow string array, as an Arrow string array (null: none detected).
+
+    ASCII texts, nearly all of them, are prepared as `detect_language` prepares them by Arrow's kernels
+    (stripped; lowered when all upper case; Unicode normalisation changes nothing in ASCII); others one by
+    one in Python."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    count = len(texts)
+    if isinstance(texts, pa.ChunkedArray):
+        texts = texts.combine_chunks()
+    present = pc.fill_null(pc.greater(pc.binary_length(texts), 0), False).to_numpy(zero_copy_only=False)
+    is_ascii = pc.fill_null(pc.string_is_ascii(texts), False).to_numpy(zero_copy_only=False)
+    simple = np.flatnonzero(present & is_ascii)
+    prepared = pc.utf8_trim(texts.take(pa.array(simple)), characters=_ASCII_SPACES)
+    prepared = pc.if_else(pc.ascii_is_upper(prepared), pc.ascii_lower(prepared), prepared)
+    long_enough = pc.greater_equal(pc.binary_length(prepared), MIN_LENGTH)
+    prepared = prepared.filter(long_enough).cast(pa.binary())
+    simple = simple[long_enough.to_numpy(zero_copy_only=False)]
+    other, encoded = [], []
+    rest = np.flatnonzero(present & ~is_ascii)
+    for index, text in zip(rest.tolist(), texts.take(pa.array(rest)).to_pylist(), strict=True):
+        stripped = text.strip()
+        if len(stripped) >= MIN_LENGTH:
+            other.append(index)
+            encoded.append(_encode(stripped))
+    codes = np.full(count, -1, dtype=np.int64)
+    if len(prepared):
+        codes[simple] = _classify_all(prepared)
+    if encoded:
+        codes[np.array(other, dtype=np.int64)] = _classify_all(pa_binary(encoded))
+    if not (codes >= 0).any():
+        return pa.nulls(count, pa.string())
+    return pa.array(_model()[5], pa.string()).take(pa.array(codes, mask=codes < 0))
+
+
+def pa_binary(values: list[bytes]):
+    import pyarrow as pa
+
+    return pa.array(values, pa.binary())
+
+
+def _classify_all(encoded) -> np.ndarray:
+    """The class index of each of the prepared texts (an Arrow binary array), _BATCH texts at a time."""
+    return np.concatenate(
+        [_classify(encoded.slice(start, _BATCH)) for start in range(0, len(encoded), _BATCH)]
+    )
+
+
+def _classify(encoded) -> np.ndarray:
+    """The class index of each text of an Arrow binary array."""
     from scipy.sparse import csr_matrix
 
     nextmove, rowbase, output, ptc, pc, classes, aliases, floor = _model()
     count = len(encoded)
-    lengths = np.fromiter((len(data) for data in encoded), dtype=np.int64, count=count)
+    _validity, offset_buffer, value_buffer = encoded.buffers()
+    offsets = np.frombuffer(offset_buffer, dtype=np.int32)[encoded.offset : encoded.offset + count + 1]
+    buffer = np.frombuffer(value_buffer, dtype=np.uint8) if value_buffer else np.zeros(0, np.uint8)
+    lengths = np.diff(offsets).astype(np.int64)
     order = np.argsort(-lengths, kind="stable")  # longest first: the texts still walking are a prefix
     lengths = lengths[order]
-    buffer = np.frombuffer(b"".join(encoded[i] for i in order), dtype=np.uint8)
-    starts = np.zeros(count, dtype=np.int64)
-    np.cumsum(lengths[:-1], out=starts[1:])
+    starts = offsets[:-1].astype(np.int64)[order]
     states = np.zeros(count, dtype=np.int64)
     docs, features = [], []
     active = count
@@ -140,8 +199,6 @@ def _classify(encoded: list[bytes]) -> list[str]:
     for i, j in aliases:
         scores[:, i] = np.maximum(scores[:, i], scores[:, j])
         scores[:, j] = floor
-    best = scores.argmax(axis=1)
-    result = [""] * count
-    for position, original in enumerate(order):
-        result[original] = classes[best[position]]
-    return result
+    best = np.empty(count, dtype=np.int64)
+    best[order] = scores.argmax(axis=1)
+    return best

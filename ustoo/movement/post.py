@@ -3,6 +3,8 @@
 from datetime import datetime
 from typing import NamedTuple
 
+import orjson
+
 ORIGINAL = "original"
 REPLY = "reply"
 QUOTE = "quote"
@@ -30,6 +32,8 @@ class MalformedRecord(ValueError):
 # What a parser may raise on a record whose structure is not what the format promises ("account": "x" where
 # an object belongs, a hashtag whose text is null): each is one malformed record, never the end of an import.
 RECORD_ERRORS = (MalformedRecord, KeyError, TypeError, AttributeError, ValueError, IndexError)
+# What a line parser may raise: the above, or JSON it cannot decode.
+PARSE_ERRORS = (*RECORD_ERRORS, orjson.JSONDecodeError)
 
 
 def reason_of(error: Exception) -> str:

@@ -205,18 +205,32 @@ def test_small_batches_and_generated_data_agree(connection, tmp_path, workers):
 
 
 def test_batch_language_detection_agrees_with_py3langid():
+    import pyarrow as pa
+
     from ustoo.movement.classify import load_labelled
-    from ustoo.movement.langdetect import detect_language, detect_languages
+    from ustoo.movement.langdetect import detect_language, detect_language_array, detect_languages
 
     rng = random.Random(5)
     texts = [row["text"] for row in load_labelled()]
     texts += ["", "ab", "  abc ", "HELLO WORLD", "米兔 我也是", "أنا كمان", "😀😀😀", "x" * 3000, None]
+    # what str.strip() strips and Arrow's own whitespace trimming might not; case and normalisation
+    texts += [
+        "\x1c\x1d abc \x1f",
+        "\x85\xa0abc\u3000",
+        "\tHI THERE\n",
+        "ÉCOLE ET MAISON",
+        "123 456",
+        "e\u0301te",
+    ]
     texts += [" ".join(rng.choice(texts[:200]).split()[::-1]) for _ in range(200)]
-    assert detect_languages(texts) == [detect_language(text) if text else None for text in texts]
+    expected = [detect_language(text) if text else None for text in texts]
+    assert detect_languages(texts) == expected
+    assert detect_language_array(pa.array(texts, pa.string())).to_pylist() == expected
+    assert detect_language_array(pa.array(["", None, "ab"], pa.string())).to_pylist() == [None, None, None]
 
 
 def test_compiled_classifier_agrees_with_scikit_learn():
-    from ustoo.movement.classify import load_labelled, predict, predict_sklearn
+    from ustoo.movement.classify import label_array, load_labelled, predict, predict_sklearn
 
     texts = [row["text"] for row in load_labelled()]
     rng = random.Random(6)
@@ -237,6 +251,8 @@ def test_compiled_classifier_agrees_with_scikit_learn():
         assert labels == predict_sklearn(batch)
         assert labels[-1] is None and None not in labels[: -len(unknown) if batch[-1] == "x y" else -1]
     assert predict(["me too", "zzzz"]) == ["experience", None]
+    # what the importer stores: the same labels as an Arrow array, null for none
+    assert label_array(texts).to_pylist() == predict(texts)
 
 
 def test_deduplication_narrowed_by_numeric_keys_misses_nothing(connection):
@@ -267,3 +283,72 @@ def test_deduplication_narrowed_by_numeric_keys_misses_nothing(connection):
     assert batch(["c:abc", "199", "300"]) == 2  # mixed: not narrowed, 199 still found
     assert batch(["007", "7", "300"]) == 2  # same number, different keys: both new but 300
     assert connection.execute("SELECT count(*), count(key_order) FROM posts").fetchone() == (154, 153)
+
+
+def _generated_with_traps(tmp_path, fmt: str, name: str):
+    """Generated posts, with an empty line, a line that is not JSON and one that is not UTF-8 among them,
+    and no newline at the end."""
+    from bench.movement_data import write_twarc2, write_v1
+
+    path = tmp_path / name
+    (write_v1 if fmt == "v1" else write_twarc2)(path, 1500)
+    lines = path.read_bytes().splitlines()
+    for position in (len(lines) // 3, len(lines) // 2, len(lines) - 2):
+        lines[position:position] = [b"", b'{"not": "closed', "caf\xe9 #MeToo".encode("latin-1")]
+    path.write_bytes(b"\n".join(lines))
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["v1", "twarc2"])
+@pytest.mark.parametrize("compressed", [False, True])
+def test_worker_processes_store_what_the_python_parser_stores(
+    connection, tmp_path, monkeypatch, fmt, compressed
+):
+    """Many chunks over two worker processes (a plain file's byte ranges, a compressed file's chunks handed
+    over), lines longer than a chunk included: the same rows and the same malformed line numbers."""
+    import gzip
+
+    from ustoo.movement import fastpath, importer
+
+    monkeypatch.setattr(importer, "FAST_PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(fastpath, "CHUNK_BYTES", 64 << 10)  # twarc2 pages are longer: buffers must grow
+    path = _generated_with_traps(tmp_path, fmt, f"generated.{fmt}.jsonl")
+    if compressed:
+        path = path.with_suffix(".jsonl.gz")
+        path.write_bytes(gzip.compress(path.with_suffix("").read_bytes()))
+    outcome = _both_ways(connection, path, fmt=fmt, classify=True, workers=2)
+    assert outcome.malformed == 6 and outcome.posts_read >= 1500
+
+
+def test_chunks_are_whole_lines_at_their_offsets_whatever_their_length(tmp_path):
+    from ustoo.movement import fastpath
+
+    lines = [b"x" * length for length in (0, 5, 300, 70, 1000, 3, 64, 65, 2500, 10)]
+    path = tmp_path / "lines.txt"
+    path.write_bytes(b"\n".join(lines))  # no newline at the end
+    for chunk_bytes in (64, 100, 4096):
+        seen, position = [], 0
+        for end, chunk in fastpath.chunks(path, 0, chunk_bytes):
+            data = bytes(chunk)
+            assert end == position + len(data)
+            position = end
+            offsets = fastpath.line_offsets(chunk.obj, len(chunk))
+            seen += [data[offsets[i] : offsets[i + 1]].rstrip(b"\n") for i in range(offsets.size - 1)]
+        assert seen == lines
+        assert position == path.stat().st_size
+        resumed = b"".join(bytes(chunk) for _end, chunk in fastpath.chunks(path, 6, chunk_bytes))
+        assert resumed == path.read_bytes()[6:]
+
+
+def test_line_offsets_agree_for_short_and_long_lines():
+    from ustoo.movement import fastpath
+
+    for data in (b"a\nbb\n\nccc\n" * 5000, (b"y" * 5000 + b"\n") * 300 + b"tail", b"", b"\n"):
+        expected = [0]
+        for position, byte in enumerate(data):
+            if byte == 10:
+                expected.append(position + 1)
+        if expected[-1] != len(data) or len(expected) == 1:
+            expected.append(len(data))
+        buffer = bytearray(data) + bytearray(b"\n\n\n")  # bytes past the chunk do not count
+        assert fastpath.line_offsets(buffer, len(data)).tolist() == expected

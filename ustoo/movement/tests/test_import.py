@@ -114,10 +114,10 @@ def _mastodon_statuses(count: int) -> bytes:
     ])  # fmt: skip
 
 
-@pytest.mark.parametrize("kind", ["lines", "csv", "archive", "mastodon", "parallel"])
+@pytest.mark.parametrize("kind", ["lines", "csv", "archive", "mastodon", "parallel", "fast parallel"])
 def test_an_interrupted_import_resumes_where_it_stopped(connection, tmp_path, kind, monkeypatch):
     options = {}
-    if kind in ("lines", "parallel"):
+    if kind in ("lines", "parallel", "fast parallel"):
         path = tmp_path / "stream.jsonl"
         path.write_bytes(_v1_lines(95))
         if kind == "parallel":
@@ -126,6 +126,12 @@ def test_an_interrupted_import_resumes_where_it_stopped(connection, tmp_path, ki
             monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", 1)
             monkeypatch.setattr(importer, "CHUNK_BYTES", 2048)
             options = {"fast": False, "workers": 2}
+        elif kind == "fast parallel":  # v1.1 lines parsed by worker processes, committed 10 lines at a time
+            from ustoo.movement import fastpath, importer
+
+            monkeypatch.setattr(importer, "FAST_PARALLEL_MIN_BYTES", 1)
+            monkeypatch.setattr(fastpath, "CHUNK_BYTES", 2048)
+            options = {"workers": 2}
     elif kind == "csv":
         path = tmp_path / "export.csv"
         rows = [f"post {n} #MeToo,10/15/2017 {n % 24:02d}:00,{7000 + n}" for n in range(95)]
@@ -153,7 +159,9 @@ def test_an_interrupted_import_resumes_where_it_stopped(connection, tmp_path, ki
         first.import_file(path)
     committed = connection.execute("SELECT count(*) FROM posts").fetchone()[0]
     assert 20 <= committed < 95  # nothing committed is lost
-    if kind != "parallel":  # its commits are the workers' byte ranges, not batches of 10
+    if (
+        "parallel" not in kind
+    ):  # there, commits end with the workers' byte ranges too, not only every 10 lines
         assert committed == 20
     resumed = Importer(connection, dataset="test", classify=False, batch_size=10, **options).import_file(path)
     assert resumed.status == "resumed"
@@ -162,6 +170,36 @@ def test_an_interrupted_import_resumes_where_it_stopped(connection, tmp_path, ki
     assert connection.execute("SELECT count(DISTINCT key), count(*) FROM posts").fetchone() == (95, 95)
     again = Importer(connection, dataset="test", classify=False, **options).import_file(path)
     assert again.status == "already imported"
+
+
+def test_fast_imports_commit_a_row_group_at_a_time_and_resume_after_the_last(
+    connection, tmp_path, monkeypatch
+):
+    """At the default batch size, the fast path gathers chunks into commits of at least COMMIT_ROWS posts
+    (the last excepted); an import interrupted after one resumes after it, losing and repeating nothing."""
+    from ustoo.movement import fastpath, importer
+
+    monkeypatch.setattr(importer, "COMMIT_ROWS", 30)
+    monkeypatch.setattr(fastpath, "CHUNK_BYTES", 2048)  # chunks of about 8 posts
+    path = tmp_path / "stream.jsonl"
+    path.write_bytes(_v1_lines(95))
+    committed = []
+
+    def stop_after_two_commits(outcome):
+        committed.append(outcome.posts_read)
+        if len(committed) == 2:
+            raise Interrupted
+
+    with pytest.raises(Interrupted):
+        Importer(connection, dataset="test", classify=False, after_commit=stop_after_two_commits).import_file(
+            path
+        )
+    assert 30 <= committed[0] < 30 + 10 and 60 <= committed[1] < 60 + 20
+    assert connection.execute("SELECT count(*) FROM posts").fetchone()[0] == committed[1]
+    resumed = Importer(connection, dataset="test", classify=False).import_file(path)
+    assert resumed.status == "resumed"
+    assert (resumed.posts_read, resumed.inserted, resumed.duplicates) == (95 - committed[1],) * 2 + (0,)
+    assert connection.execute("SELECT count(DISTINCT key), count(*) FROM posts").fetchone() == (95, 95)
 
 
 def test_parallel_workers_store_what_one_process_stores(connection, tmp_path, monkeypatch):
