@@ -6,6 +6,8 @@ sqlite3 module built against a current SQLite; Django's backend imports `sqlite3
 module is put in its place before that backend is first imported.
 """
 
+import fcntl
+import os
 import sys
 import threading
 
@@ -30,19 +32,35 @@ class DatabaseFeatures(_DatabaseFeatures):
 
 
 # SQLite lets one writer in at a time; the others sleep and retry (1 ms, 2 ms, 5 ms, ...), which
-# wastes most of a busy server's time. Transactions of one process queue on this lock instead and
-# start the moment the previous one commits; only other processes still meet SQLite's busy wait.
+# wastes most of a busy server's time. Writers queue instead: the threads of one process on a lock,
+# and the processes (gunicorn's workers, cron's commands) on an flock of a file beside the database,
+# so each transaction starts the moment the previous one commits. SQLite's busy wait is left for
+# whoever does not take the file lock (a sqlite3 shell, say).
 _one_writer_per_process = threading.Lock()
+_lock_files: dict[tuple[int, str], int] = {}
+
+
+def _lock_file(database: str) -> int:
+    """This process's descriptor of the database's lock file, opened after any fork (gunicorn's
+    workers must not share one: flock locks belong to an open file)."""
+    key = (os.getpid(), database)
+    if key not in _lock_files:
+        _lock_files[key] = os.open(f"{database}.writelock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    return _lock_files[key]
 
 
 class DatabaseWrapper(_DatabaseWrapper):
     features_class = DatabaseFeatures
     _holds_writer_lock = False
+    _locked_file: int | None = None
 
     def _start_transaction_under_autocommit(self):
         _one_writer_per_process.acquire()
         self._holds_writer_lock = True
         try:
+            if not self.is_in_memory_db():
+                self._locked_file = _lock_file(str(self.settings_dict["NAME"]))
+                fcntl.flock(self._locked_file, fcntl.LOCK_EX)  # waits without the GIL
             super()._start_transaction_under_autocommit()
         except BaseException:
             self._release_writer_lock()
@@ -51,6 +69,9 @@ class DatabaseWrapper(_DatabaseWrapper):
     def _release_writer_lock(self) -> None:
         if self._holds_writer_lock:
             self._holds_writer_lock = False
+            if self._locked_file is not None:
+                fcntl.flock(self._locked_file, fcntl.LOCK_UN)
+                self._locked_file = None
             _one_writer_per_process.release()
 
     def _commit(self):

@@ -1,5 +1,7 @@
 """The wall is reused for a few seconds for anonymous readers, and never for anyone else."""
 
+from contextlib import ExitStack
+
 import pytest
 from django.core.cache import caches
 from django.test import Client
@@ -53,3 +55,19 @@ def test_a_page_with_a_message_is_not_shared(reuse):
     response = author.post(f"/mine/{spoken.statement.pk}/delete/", {"keep_in_total": "no"}, follow=True)
     assert b"It is deleted" in response.content
     assert b"It is deleted" not in Client().get("/").content
+
+
+def test_while_one_request_renders_the_page_again_the_others_get_the_one_it_replaces(reuse, monkeypatch):
+    from ustoo.core import shared_pages
+
+    make_story(text="first story")
+    assert b"first story" in Client().get("/").content
+    make_story(text="second story")
+    later = shared_pages.time.monotonic() + 61  # the page's 60 seconds are over
+    monkeypatch.setattr(shared_pages.time, "monotonic", lambda: later)
+    with ExitStack() as rendering_elsewhere:  # as if another thread were rendering it now
+        for lock in shared_pages._RENDER_LOCKS:
+            rendering_elsewhere.enter_context(lock)
+        meanwhile = Client().get("/")
+    assert b"first story" in meanwhile.content and b"second story" not in meanwhile.content
+    assert b"second story" in Client().get("/").content  # no render under way: rendered afresh
