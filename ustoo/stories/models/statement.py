@@ -1,5 +1,6 @@
 """A statement is one person saying "me too" once: the unit of the public total."""
 
+import functools
 import secrets
 
 from django.conf import settings
@@ -62,18 +63,27 @@ class Statement(models.Model):
 
         Saying "me too" is the site's most frequent write, and on it the ORM's query building cost
         more than the write itself. Values go through each field's own preparation, as save() does."""
-        fields = [field for field in self._meta.concrete_fields if not field.primary_key]
+        fields, sql = _insert_statement(connection.vendor)
         values = [field.get_db_prep_save(field.pre_save(self, add=True), connection) for field in fields]
-        columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-        sql = (
-            f"INSERT INTO {connection.ops.quote_name(self._meta.db_table)} ({columns}) "  # noqa: S608
-            f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {connection.ops.quote_name('id')}"
-        )
         with connection.cursor() as cursor:
             cursor.execute(sql, values)
             self.pk = cursor.fetchone()[0]
         self._state.adding = False
         self._state.db = connection.alias
+
+
+@functools.cache
+def _insert_statement(vendor: str) -> tuple[list[models.Field], str]:
+    """The fields Statement.insert() writes and its SQL, built once per database vendor."""
+    quote = connection.ops.quote_name
+    fields = [field for field in Statement._meta.concrete_fields if not field.primary_key]
+    columns = ", ".join(quote(field.column) for field in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    sql = (
+        f"INSERT INTO {quote(Statement._meta.db_table)} ({columns}) "  # noqa: S608
+        f"VALUES ({placeholders}) RETURNING {quote('id')}"
+    )
+    return fields, sql
 
 
 class StatementTally(models.Model):

@@ -40,6 +40,38 @@ def test_count_only_statement(client):
     assert client.get("/api/v1/magnitude").json()["statements"] == 1
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"story": STORY},
+        {"story": {**STORY, "text": "I can't go on, I want to end my life tonight.", "country": "GB"}},
+    ],
+    ids=["count-only", "story", "urgent-story"],
+)
+def test_the_statement_answer_is_what_the_openapi_document_says(client, body):
+    """The answer is written without ninja's response validation: it must still match StatementOut,
+    field for field, in the request's language."""
+    import ustoo.api  # noqa: F401 - the API module first: it registers the routers it imports
+    from ustoo.stories.api import StatementOut
+
+    response = post_json(client, "/api/v1/statements", body, headers={"accept-language": "fr"})
+    assert response.status_code == 201
+    assert response["Content-Type"] == "application/json"
+    answer = response.json()
+    assert StatementOut.model_validate(answer).model_dump(mode="json") == answer
+    assert answer["help"], "every statement is answered with support services"
+    if body.get("story", {}).get("country") == "GB":
+        assert answer["help_country"] == "GB" and answer["crisis_lines"]
+        assert all(line["crisis"] for line in answer["crisis_lines"])
+    if not body:
+        return  # no country: the international directories only, with no opening hours to translate
+    # Opening hours in the request's language, one language after the other (nothing kept across).
+    english = post_json(client, "/api/v1/statements", body, headers={"accept-language": "en"}).json()
+    assert "Ouvert 24 heures sur 24, tous les jours" in {service["hours"] for service in answer["help"]}
+    assert "Open 24 hours a day, every day" in {service["hours"] for service in english["help"]}
+
+
 def test_statement_needs_no_cookie_and_sets_none(csrf_client):
     response = post_json(csrf_client, "/api/v1/statements", {})
     assert response.status_code == 201
