@@ -3,14 +3,15 @@
 import datetime
 
 import orjson
-from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from ustoo.api import ApiError
 from ustoo.magnitude import figures
-from ustoo.magnitude.services import current_release, release_seconds
+from ustoo.magnitude.models import Release
+from ustoo.magnitude.per_release import once_per_release
+from ustoo.magnitude.services import current_release
 
 router = Router(tags=["magnitude"])
 
@@ -92,32 +93,55 @@ class MagnitudeQuery(Schema):
 def magnitude(request: HttpRequest, query: Query[MagnitudeQuery]):
     """The headline total is exact. Breakdowns come from the current release: noised and with every
     cell below k held back (see /magnitude/how-we-count). `format=csv` gives the same figures as CSV."""
+    now = timezone.now()
     try:
         names = figures.parse_breakdowns(query.breakdowns)
-        window = figures.parse_window(since=query.since, until=query.until, today=timezone.now().date())
+        window = figures.parse_window(since=query.since, until=query.until, today=now.date())
         output = figures.parse_format(query.format)
     except figures.BadParameter as error:
         raise ApiError(400, error.message, {error.name: error.message}) from None
-    release = current_release()
+    # Windows of the reader's choosing are made afresh each time: kept, any number of them could fill
+    # the memory. The default window, the one nearly everyone reads, is made once per release.
+    reused = not query.since and not query.until
     if output == "csv":
-        data = figures.open_data(release=release, names=names, window=window)
-        response = HttpResponse(figures.to_csv(data), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(
+            _csv_body(names, window, now=now, reused=reused), content_type="text/csv; charset=utf-8"
+        )
         response["Content-Disposition"] = 'attachment; filename="magnitude.csv"'
         return response
-    return HttpResponse(_released_json(release, names, window), content_type="application/json")
+    # Built from bytes, not returned as a MagnitudeOut: checking every cell of every breakdown against
+    # the schema on each request cost more than the rest of the answer (it is checked once, when made).
+    return HttpResponse(_json_body(names, window, now=now, reused=reused), content_type="application/json")
 
 
-def _released_json(release, names: list[str], window: figures.Window) -> bytes:
-    """The JSON body. Everything but the headline is fixed for the release's period, so it is built
-    once per process and period (then only the exact total is filled in), and serialised with orjson
-    rather than validated field by field on every request."""
-    key = f"magnitude:api:{release.pk}:{','.join(names)}:{window.since}:{window.until}"
-    local = caches["local"]
-    released = local.get(key)
-    if released is None:
-        released = MagnitudeOut(**figures.open_data(release=release, names=names, window=window)).model_dump(
-            mode="json", exclude={"statements", "as_of"}
-        )
-        local.set(key, released, release_seconds())
+def _released_json(release: Release, names: list[str], window: figures.Window) -> bytes:
+    """The JSON object of everything but the exact total and its time, checked against the schema."""
+    data = figures.open_data(release=release, names=names, window=window)
+    released = MagnitudeOut(**data).model_dump(mode="json", exclude={"statements", "as_of"})
+    return orjson.dumps(released, option=orjson.OPT_UTC_Z)
+
+
+def _json_body(names: list[str], window: figures.Window, *, now: datetime.datetime, reused: bool) -> bytes:
+    def make(release: Release) -> bytes:
+        return _released_json(release, names, window)
+
+    if reused:
+        released = once_per_release("api", ",".join(names), window.until.isoformat(), make=make, now=now)
+    else:
+        released = make(current_release(now=now))
     total, as_of = figures.headline()
-    return orjson.dumps({"statements": total, "as_of": as_of, **released}, option=orjson.OPT_UTC_Z)
+    # The exact total and its time, then the released object's members (all but its opening brace).
+    headline = orjson.dumps({"statements": total, "as_of": as_of}, option=orjson.OPT_UTC_Z)
+    return headline[:-1] + b"," + released[1:]
+
+
+def _csv_body(names: list[str], window: figures.Window, *, now: datetime.datetime, reused: bool) -> str:
+    def make(release: Release) -> tuple[str, str]:
+        return figures.csv_around_total(figures.open_data(release=release, names=names, window=window))
+
+    if reused:
+        before, after = once_per_release("csv", ",".join(names), window.until.isoformat(), make=make, now=now)
+    else:
+        before, after = make(current_release(now=now))
+    total, _as_of = figures.headline()
+    return before + figures.csv_total_row(total) + after

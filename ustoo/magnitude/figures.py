@@ -77,7 +77,8 @@ def parse_breakdowns(value: str | None) -> list[str]:
             _("Unknown breakdown: %(names)s. Choose among: %(known)s.")
             % {"names": ", ".join(unknown) or value, "known": ", ".join(BREAKDOWNS)},
         )
-    return list(dict.fromkeys(names))
+    # In one order whatever the order asked: the same figures are then one and the same response.
+    return [name for name in BREAKDOWNS if name in names]
 
 
 def _parse_day(name: str, value: str) -> datetime.date:
@@ -197,11 +198,37 @@ def open_data(*, release: Release, names: list[str], window: Window) -> dict:
     }
 
 
+def release_terms(release: Release) -> dict:
+    """What a release promises (k, ε, the scale of each breakdown's noise), without its figures."""
+    scales = release.figures["noise_scale"]
+    return {
+        "k": release.k,
+        "epsilon": release.epsilon,
+        "epsilon_per_breakdown": release.figures["epsilon_per_breakdown"],
+        # A release made by an older version may lack a newer breakdown: it is left out.
+        "noise_scale": {
+            name: scales[dimension] for name, dimension in BREAKDOWNS.items() if dimension in scales
+        },
+        "breakdown_count": len(scales),
+    }
+
+
 def to_csv(data: dict) -> str:
     """The open data as CSV: first a few lines starting with "#" that say what the figures are (the
     unit, the window, k, ε and the noise), then a table with one row per figure: the exact total,
     every released cell (status "noisy") and every held-back cell (status "held_back", no count).
     Most tools skip the "#" lines when told to (pandas: comment="#"; R: comment.char="#")."""
+    before_total, after_total = csv_around_total(data)
+    return before_total + csv_total_row(data["statements"]) + after_total
+
+
+def csv_total_row(total: int) -> str:
+    return f"total,,{total},{EXACT}\n"
+
+
+def csv_around_total(data: dict) -> tuple[str, str]:
+    """The CSV before the total's row and after it: all of it but the exact total comes from the
+    release, so it can be made once per release and the total put in between on each request."""
     out = io.StringIO()
     window = data["window"]
     about = [
@@ -221,7 +248,9 @@ def to_csv(data: dict) -> str:
         out.write(f"# {key}: {value}\n")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["breakdown", "category", UNIT, "status"])
-    writer.writerow(["total", "", data["statements"], EXACT])
+    before_total = out.getvalue()
+    out.seek(0)
+    out.truncate()
     for name, cells in data["breakdowns"].items():
         held = data["suppressed"].get(name, [])
         if name in TIME_BREAKDOWNS:
@@ -235,7 +264,7 @@ def to_csv(data: dict) -> str:
             writer.writerow([name, category, count, NOISY])
         for category in held:
             writer.writerow([name, category, "", HELD_BACK])
-    return out.getvalue()
+    return before_total, out.getvalue()
 
 
 def _iso(moment: datetime.datetime | str) -> str:

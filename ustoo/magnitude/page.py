@@ -1,9 +1,8 @@
 """What the magnitude page shows: labelled figures, plain-language findings and the charts, all made
-from the open data (the release), never from rows. Charts are drawn once per release and language."""
+from the open data (the release), never from rows. All of it is drawn once per release and language."""
 
 import datetime
 
-from django.core.cache import caches
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, get_language_info, ngettext
@@ -14,6 +13,7 @@ from ustoo.core.hashtags import variants
 from ustoo.magnitude import charts, figures
 from ustoo.magnitude.buckets import PAIR_SEPARATOR
 from ustoo.magnitude.models import Release
+from ustoo.magnitude.per_release import once_per_release
 from ustoo.stories.models import AgeAtTime, Harm, Relation, Setting
 
 # Relations that mean the person knew who did it ("other" is left out: we cannot tell).
@@ -211,29 +211,53 @@ SECTIONS = (
 SECTIONS += ("setting_by_age",)
 
 
-def sections_html(data: dict, release: Release) -> SafeString:
-    """Each chart with its title, data table and downloads, drawn once per release and language:
-    the release does not change within its period, so neither does this part of the page."""
-    key = f"magnitude:sections:{release.pk}:{get_language()}:{data['window']['until']}"
-    local = caches["local"]
-    found = local.get(key)
-    if found is None:
-        sections = []
-        for name in SECTIONS:
-            table = table_rows(name, data, release)
-            sections.append(
-                {
-                    "name": name,
-                    "title": titles()[name],
-                    "svg": chart(name, data, release),
-                    "table": table,
-                    "suppressed": len(data["suppressed"].get(name, [])),
-                    "over_time": name in figures.TIME_BREAKDOWNS,
-                    "last": table[-1].key if table else "",
-                    "held_back": any(row.value is None for row in table),
-                }
-            )
-        context = {"sections": sections, "data": data, "held_back": held_back_text(data["k"])}
-        found = render_to_string("magnitude/_sections.html", context)
-        local.set(key, found, 3600)
-    return mark_safe(found)  # noqa: S308 - rendered by the template engine, which escaped it
+def released_part(*, now: datetime.datetime) -> SafeString:
+    """The part of the page drawn from the release: the findings, and each chart with its title,
+    data table and downloads. Made once per release, language and day (see per_release.py), so a
+    request only adds the live total around it, however many figures the release holds."""
+    today = now.date()
+
+    def make(release: Release) -> str:
+        return render_released(release, figures.parse_window(since=None, until=None, today=today))
+
+    html = once_per_release("page", get_language(), today.isoformat(), make=make, now=now)
+    return mark_safe(html)  # noqa: S308 - rendered by the template engine, which escaped it
+
+
+def render_released(release: Release, window: figures.Window) -> str:
+    data = figures.open_data(release=release, names=list(figures.BREAKDOWNS), window=window)
+    sections = []
+    for name in SECTIONS:
+        table = table_rows(name, data, release)
+        sections.append(
+            {
+                "name": name,
+                "title": titles()[name],
+                "svg": chart(name, data, release),
+                "table": table,
+                "suppressed": len(data["suppressed"].get(name, [])),
+                "over_time": name in figures.TIME_BREAKDOWNS,
+                "last": table[-1].key if table else "",
+                "held_back": any(row.value is None for row in table),
+            }
+        )
+    context = {
+        "findings": findings(data),
+        "sections": sections,
+        "data": data,
+        "held_back": held_back_text(data["k"]),
+    }
+    return render_to_string("magnitude/_released.html", context)
+
+
+def chart_download(name: str, *, now: datetime.datetime) -> str | None:
+    """The SVG of one chart as the page draws it, once per release, language and day; None when
+    nothing of it may be shown."""
+    today = now.date()
+
+    def make(release: Release) -> str:
+        window = figures.parse_window(since=None, until=None, today=today)
+        data = figures.open_data(release=release, names=[name], window=window)
+        return str(chart(name, data, release) or "")
+
+    return once_per_release("chart", name, get_language(), today.isoformat(), make=make, now=now) or None

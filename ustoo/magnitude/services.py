@@ -1,6 +1,7 @@
 """Batch work on the magnitude: rebuild the counters from rows, and make each period's release."""
 
 import datetime
+import threading
 from collections import Counter as Tally
 
 from django.conf import settings
@@ -18,6 +19,8 @@ from ustoo.stories.models import AgeAtTime, Harm, Relation, Setting, Statement
 from ustoo.stories.observers import facts_of
 
 KEEP_RELEASES_DAYS = 30
+# When a period begins, one thread per process reads or makes its release; the others wait for it.
+_RELEASE_LOCK = threading.Lock()
 
 
 def magnitude_k() -> int:
@@ -150,6 +153,9 @@ def current_release(*, now: datetime.datetime | None = None) -> Release:
     local = caches["local"]
     found = local.get(key)
     if found is None:
-        found = Release.objects.for_period(start) or publish_release(start=start)
-        local.set(key, found, release_seconds())
+        with _RELEASE_LOCK:
+            found = local.get(key)
+            if found is None:
+                found = Release.objects.for_period(start) or publish_release(start=start)
+                local.set(key, found, release_seconds())
     return found

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 
 from ustoo.core.shared_pages import shared_page
 from ustoo.magnitude import charts, figures, page, services
-from ustoo.magnitude.services import current_release
+from ustoo.magnitude.per_release import once_per_release
 
 # The embeddable counter may be framed by any site; every other page keeps frame-ancestors 'none'.
 EMBED_CSP = {**settings.SECURE_CSP, "frame-ancestors": ["*"]}
@@ -27,22 +27,10 @@ def _live_total() -> dict:
     }
 
 
-def _figures() -> tuple[dict, object]:
-    release = current_release()
-    window = figures.parse_window(since=None, until=None, today=timezone.now().date())
-    return figures.open_data(release=release, names=list(figures.BREAKDOWNS), window=window), release
-
-
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
     def render_page() -> HttpResponse:
-        data, release = _figures()
-        context = {
-            **_live_total(),
-            "data": data,
-            "findings": page.findings(data),
-            "sections_html": page.sections_html(data, release),
-        }
+        context = {**_live_total(), "released_html": page.released_part(now=timezone.now())}
         return render(request, "magnitude/index.html", context)
 
     return shared_page(request, "magnitude", render_page)
@@ -56,21 +44,17 @@ def total(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def how_we_count(request: HttpRequest) -> HttpResponse:
-    release = current_release()
+    terms = once_per_release("terms", make=figures.release_terms)
     context = {
-        "k": release.k,
-        "epsilon": release.epsilon,
-        "epsilon_per_breakdown": release.figures["epsilon_per_breakdown"],
-        "noise_scale": {
-            page.titles()[name]: release.figures["noise_scale"][dimension]
-            for name, dimension in figures.BREAKDOWNS.items()
-            if dimension in release.figures["noise_scale"]
-        },
+        "k": terms["k"],
+        "epsilon": terms["epsilon"],
+        "epsilon_per_breakdown": terms["epsilon_per_breakdown"],
+        "noise_scale": {page.titles()[name]: scale for name, scale in terms["noise_scale"].items()},
         "release_minutes": services.release_seconds() // 60,
         "hours_shown": services.hours_shown(),
         "timezone": settings.TIME_ZONE,
         "window_days": figures.DEFAULT_WINDOW_DAYS,
-        "breakdown_count": len(release.figures["noise_scale"]),
+        "breakdown_count": terms["breakdown_count"],
     }
     return render(request, "magnitude/how_we_count.html", context)
 
@@ -106,8 +90,7 @@ def chart_svg(request: HttpRequest, name: str) -> HttpResponse:
             _("There is no chart called “%(name)s”. The charts are: %(names)s.")
             % {"name": name, "names": ", ".join(page.SECTIONS)}
         )
-    data, release = _figures()
-    svg = page.chart(name, data, release)
+    svg = page.chart_download(name, now=timezone.now())
     if svg is None:
         return _not_found(_("Not enough statements yet to show this without risking someone's privacy."))
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
