@@ -37,20 +37,6 @@ WRITES_PER_ROUND = int(os.environ.get("BENCH_WRITES_PER_ROUND", 50))
 VARIANTS = ["metoo", "balancetonporc", "quellavoltache", "metooindia", "米兔", "yotambién"]
 
 
-def application():
-    """gunicorn factory: the site, with the magnitude API router mounted even before ustoo/api.py
-    registers it (ustoo.magnitude.tests.urls uses the main API's once it does)."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ustoo.settings")
-    import django
-    from django.conf import settings
-
-    django.setup()
-    settings.ROOT_URLCONF = "ustoo.magnitude.tests.urls"
-    from django.core.wsgi import get_wsgi_application
-
-    return get_wsgi_application()
-
-
 def _split(total: int, keys: list[str], rng: random.Random) -> dict[str, int]:
     weights = [rng.random() + 0.05 for _ in keys]
     scale = total / sum(weights)
@@ -125,7 +111,7 @@ def server(data_dir: Path, *, shared_page_seconds: int):
         "USTOO_CACHE_URL": "locmem://",
     }
     env.pop("DATABASE_URL", None)
-    command = [sys.executable, "-m", "gunicorn", "bench.magnitude:application()"]
+    command = [sys.executable, "-m", "gunicorn", "ustoo.wsgi:application"]
     command += ["--config", "python:ustoo.gunicorn_conf", "--bind", f"127.0.0.1:{port}"]
     process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
