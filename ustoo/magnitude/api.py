@@ -100,9 +100,12 @@ def magnitude(request: HttpRequest, query: Query[MagnitudeQuery]):
         output = figures.parse_format(query.format)
     except figures.BadParameter as error:
         raise ApiError(400, error.message, {error.name: error.message}) from None
-    # Windows of the reader's choosing are made afresh each time: kept, any number of them could fill
-    # the memory. The default window, the one nearly everyone reads, is made once per release.
-    reused = not query.since and not query.until
+    # What nearly everyone reads (the default window, with every breakdown or one of them, as the page
+    # links to them) is made once per release. Anything else is made afresh each time: kept, the many
+    # windows and sets of breakdowns a reader may ask for could fill the memory.
+    reused = (
+        not query.since and not query.until and (len(names) == 1 or len(names) == len(figures.BREAKDOWNS))
+    )
     if output == "csv":
         response = HttpResponse(
             _csv_body(names, window, now=now, reused=reused), content_type="text/csv; charset=utf-8"

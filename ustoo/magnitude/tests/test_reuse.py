@@ -140,7 +140,9 @@ def test_each_language_gets_its_own_page_and_charts(stranger, released):
         assert "Royaume-Uni: 14" in french_map.content.decode()
 
 
-def test_a_window_of_the_readers_choosing_is_made_afresh_not_kept(stranger, released, monkeypatch):
+def test_a_window_or_a_set_of_breakdowns_of_the_readers_choosing_is_made_afresh_not_kept(
+    stranger, released, monkeypatch
+):
     made = []
     open_data = figures.open_data
 
@@ -152,9 +154,14 @@ def test_a_window_of_the_readers_choosing_is_made_afresh_not_kept(stranger, rele
     for _ in range(3):
         assert stranger.get("/api/v1/magnitude").status_code == 200
     assert len(made) == 1  # the default window: once per release
+    for _ in range(2):
+        assert stranger.get("/api/v1/magnitude", {"breakdowns": "setting"}).status_code == 200
+    assert len(made) == 2  # one breakdown, as the page links to it: once per release too
     for day in ("2026-01-01", "2026-01-02", "2026-01-01"):
         assert stranger.get("/api/v1/magnitude", {"since": "2025-12-01", "until": day}).status_code == 200
-    assert len(made) == 4  # kept, any number of windows could fill the memory
+    for _ in range(2):
+        assert stranger.get("/api/v1/magnitude", {"breakdowns": "setting,country"}).status_code == 200
+    assert len(made) == 7  # kept, any number of windows and sets of breakdowns could fill the memory
 
 
 def test_breakdowns_asked_in_any_order_are_one_and_the_same_answer(stranger, released):
