@@ -12,7 +12,11 @@ import pyarrow.compute as pc
 from ustoo.movement.authors import AuthorHasher
 from ustoo.movement.langdetect import detect_language_array
 from ustoo.movement.post import RETWEET, Post
-from ustoo.movement.store import POST_SCHEMA
+from ustoo.movement.store import POST_COLUMNS
+
+# The store's columns as Arrow types: what a batch for the store is. All strings but these two.
+_NOT_STRINGS = {"created_at": pa.timestamp("us"), "hashtags": pa.list_(pa.string())}
+POST_SCHEMA = pa.schema([(name, _NOT_STRINGS.get(name, pa.string())) for name in POST_COLUMNS])
 
 _UNKNOWN_LANGS = {None, "", "und", "qme", "qht", "zxx", "art"}  # Twitter's "undetermined" and media-only tags
 _UNKNOWN_TAGS = pa.array(sorted(tag for tag in _UNKNOWN_LANGS if tag), pa.string())

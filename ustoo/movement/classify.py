@@ -111,7 +111,7 @@ _RE2_NOT_WORD_CHAR = r"[^\p{L}\p{N}_ ]"
 class Scorer:
     vocabulary: object  # pyarrow string array of the single words, word i at position i
     word_terms: np.ndarray  # the vocabulary index of word i
-    pair_keys: np.ndarray  # sorted: first word * len(words) + second word, for each two-word term
+    pair_keys: object  # pyarrow int64 array: first word * len(words) + second word, for each two-word term
     pair_terms: np.ndarray  # the vocabulary index of each pair_keys entry
     idf: np.ndarray
     coef: np.ndarray  # classes x terms
@@ -132,12 +132,11 @@ class Scorer:
                 # min_df=1 and no pruning: both words of a two-word term are terms themselves
                 keys.append(word_index[first] * len(words) + word_index[second])
                 pair_terms.append(i)
-        order = np.argsort(keys)
         return cls(
             vocabulary=pa.array(words, pa.string()),
             word_terms=np.array([index[word] for word in words], dtype=np.int64),
-            pair_keys=np.asarray(keys, dtype=np.int64)[order],
-            pair_terms=np.asarray(pair_terms, dtype=np.int64)[order],
+            pair_keys=pa.array(keys, pa.int64()),
+            pair_terms=np.asarray(pair_terms, dtype=np.int64),
             idf=np.asarray(idf, dtype=np.float64),
             coef=np.asarray(coef, dtype=np.float64),
             intercept=np.asarray(intercept, dtype=np.float64),
@@ -169,10 +168,11 @@ class Scorer:
             texts = pa.array(texts, pa.string())
         prepared = pc.replace_substring_regex(texts, pattern=_RE2_URL, replacement=" url ")
         prepared = pc.replace_substring_regex(prepared, pattern=_RE2_MENTION, replacement=" @user ")
-        prepared = pc.utf8_lower(pc.replace_substring(prepared, pattern="#", replacement=" "))
+        prepared = pc.utf8_lower(prepared)
         # Every character that is not a word character becomes a space, one by one (spaces, the most common,
         # are left alone: replacing runs is several times slower); then split at spaces. Empty pieces and
-        # one-character words are dropped below, as the vectorizer's pattern never yields them.
+        # one-character words are dropped below, as the vectorizer's pattern never yields them. (prepare()'s
+        # "#" to space happens here too: "#" is not a word character.)
         spaced = pc.replace_substring_regex(prepared, pattern=_RE2_NOT_WORD_CHAR, replacement=" ")
         split = pc.split_pattern(spaced, pattern=" ")
         if isinstance(split, pa.ChunkedArray):
@@ -196,14 +196,14 @@ class Scorer:
         known = words >= 0
         doc = [parents[known]]
         term = [self.word_terms[words[known]]]
-        if words.size > 1 and self.pair_keys.size:
+        if words.size > 1 and len(self.pair_keys):
             # two-word terms: consecutive tokens of one text, both in the vocabulary
-            both = known[:-1] & known[1:] & (parents[:-1] == parents[1:])
-            keys = words[:-1][both] * len(self.vocabulary) + words[1:][both]
-            position = np.searchsorted(self.pair_keys, keys)
-            position[position == self.pair_keys.size] = 0
-            found = self.pair_keys[position] == keys
-            doc.append(parents[:-1][both][found])
+            both = np.flatnonzero(known[:-1] & known[1:] & (parents[:-1] == parents[1:]))
+            keys = words[both] * len(self.vocabulary) + words[both + 1]
+            position = pc.index_in(pa.array(keys), value_set=self.pair_keys)
+            position = pc.fill_null(position, -1).to_numpy(zero_copy_only=False)
+            found = position >= 0
+            doc.append(parents[both[found]])
             term.append(self.pair_terms[position[found]])
         # Each text's distinct terms in ascending order with their counts: the rows of a sparse matrix with
         # sorted indices, summed in the order scikit-learn's sparse product sums them (the same scores).

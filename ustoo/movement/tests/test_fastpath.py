@@ -282,7 +282,9 @@ def test_deduplication_narrowed_by_numeric_keys_misses_nothing(connection):
     assert batch([str(n) for n in range(150, 250)]) == 50  # numeric: narrowed to 150..249
     assert batch(["c:abc", "199", "300"]) == 2  # mixed: not narrowed, 199 still found
     assert batch(["007", "7", "300"]) == 2  # same number, different keys: both new but 300
-    assert connection.execute("SELECT count(*), count(key_order) FROM posts").fetchone() == (154, 153)
+    assert batch(["400", "401", "400", "c:x", "c:x"]) == 3  # duplicates within a batch go in once
+    assert batch(["402"]) == 1
+    assert connection.execute("SELECT count(*), count(key_order) FROM posts").fetchone() == (158, 156)
 
 
 def _generated_with_traps(tmp_path, fmt: str, name: str):

@@ -10,7 +10,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from ustoo.core.hashtags import families
 from ustoo.movement import release, render, store
 from ustoo.movement.formats import FORMATS, UnknownFormat
-from ustoo.movement.importer import import_paths
 from ustoo.movement.report import ReportError, Selection, build_report, check_timezone, parse_bound
 
 REPORT_FORMATS = ("table", "json", "csv", "html", "png")
@@ -88,6 +87,8 @@ class Command(BaseCommand):
         no_progress,
         **_options,
     ) -> None:
+        from ustoo.movement.importer import import_paths  # Arrow, numpy and the parsers: not for reports
+
         missing = [str(path) for path in paths if not path.is_file()]
         if missing:
             raise CommandError("no such file: " + ", ".join(missing))
