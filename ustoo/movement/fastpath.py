@@ -383,7 +383,8 @@ class ChunkParser:
         self.sql = statement(fmt)
         self.params = {"author_prefix": hash_prefix(author_key, self.module.PLATFORM)}
         # One thread: the import's parallelism is its worker processes. The limit keeps a worker's share of
-        # memory small; what it parses lives in Arrow, outside it.
+        # memory small (a 16 MiB chunk of twarc2 pages needs about half of it); what it parses lives in
+        # Arrow, outside it.
         self.connection = duckdb.connect(":memory:", config={"threads": 1, "memory_limit": PARSER_MEMORY})
         prepare(self.connection)
 
@@ -446,12 +447,16 @@ class ChunkParser:
         table = pa.concat_tables(tables) if len(tables) > 1 else tables[0]
         return ParsedSlice(end, offsets.size - 1, table, content_keyed, malformed)
 
-    def _shaped(self, lines: pa.Table) -> tuple[pa.Table, np.ndarray]:
+    def _shaped(self, lines: pa.Table) -> tuple[pa.Table | None, np.ndarray]:
         """The posts of the lines the SQL understood, and the numbers of the others."""
         cursor = self.connection
         cursor.register("lines", batched(lines))
         try:
             result = cursor.sql(self.sql, params=self.params).to_arrow_table()
+        except duckdb.OutOfMemoryException:
+            # A slice too big for the parser's memory (one line of hundreds of megabytes): the Python parser
+            # reads it, slowly, rather than the import stopping.
+            return None, lines.column("n").to_numpy()
         finally:
             cursor.unregister("lines")
         ok = pc.fill_null(result.column("ok"), False)

@@ -354,3 +354,14 @@ def test_line_offsets_agree_for_short_and_long_lines():
             expected.append(len(data))
         buffer = bytearray(data) + bytearray(b"\n\n\n")  # bytes past the chunk do not count
         assert fastpath.line_offsets(buffer, len(data)).tolist() == expected
+
+
+def test_a_slice_too_big_for_the_parsers_memory_is_read_by_the_python_parser(
+    connection, tmp_path, monkeypatch
+):
+    from ustoo.movement import fastpath
+
+    monkeypatch.setattr(fastpath, "PARSER_MEMORY", "2MB")  # DuckDB runs out of memory on any slice
+    path = _generated_with_traps(tmp_path, "twarc2", "generated.twarc2.jsonl")
+    outcome = _both_ways(connection, path, fmt="twarc2", classify=True)
+    assert outcome.malformed == 6 and outcome.posts_read >= 1500
