@@ -5,7 +5,8 @@
   spread them); the page and the API read counters and releases only, never statement rows, so the
   rows themselves are not needed to measure them.
 - GET /magnitude/ and GET /api/v1/magnitude under load at 10,000,000 (p99), and each one's own time
-  (one client, page reuse off) at 10,000,000 against 10,000.
+  (one client, page reuse off) at 10,000,000 against 10,000: both servers up at once, short runs
+  interleaved round by round, the median round of each.
 - The write cost: a bare insert of the statement row against the same insert with the counter
   updates the magnitude observer makes for it (about ten counters moved), in one transaction,
   interleaved round by round; the whole of saying "me too" (receipt included) for information.
@@ -34,6 +35,7 @@ SMALL = 10_000
 SHARDS = 8
 WRITE_ROUNDS = int(os.environ.get("BENCH_WRITE_ROUNDS", 40))
 WRITES_PER_ROUND = int(os.environ.get("BENCH_WRITES_PER_ROUND", 50))
+ALONE_ROUNDS = int(os.environ.get("BENCH_ALONE_ROUNDS", 5))
 VARIANTS = ["metoo", "balancetonporc", "quellavoltache", "metooindia", "米兔", "yotambién"]
 
 
@@ -124,13 +126,38 @@ def server(data_dir: Path, *, shared_page_seconds: int):
         except OSError:
             time.sleep(0.1)
     try:
-        # Warm every worker: imports, the map geometry, this period's release.
+        # Warm every worker: imports, the map geometry, this period's release and what is drawn from
+        # it. A new connection for each request, so that every worker accepts some: a worker left
+        # cold would draw its first page (a second or more) inside a measured run.
         for path in ["/magnitude/", "/api/v1/magnitude"]:
-            subprocess.run(["wrk", "-t1", "-c4", "-d3s", base + path], capture_output=True, check=True)
+            command = ["wrk", "-t2", "-c8", "-d3s", "-H", "Connection: close", base + path]
+            subprocess.run(command, capture_output=True, check=True)
         yield base
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def alone(bases: dict[str, str]) -> dict[str, dict]:
+    """Each path's own time (one client) on each server, side by side: short runs interleaved round
+    by round, so that drift on a shared machine falls on every size alike; each one's time is its
+    median round (a round slowed down by another process counts no more than any other)."""
+    seconds = max(1, DURATION // ALONE_ROUNDS)
+    rounds: dict[str, list[dict]] = {}
+    for _ in range(ALONE_ROUNDS):
+        for size, base in bases.items():
+            for name, path in (("page", "/magnitude/"), ("api", "/api/v1/magnitude")):
+                rounds.setdefault(f"{name}_alone_{size}", []).append(
+                    wrk(base + path, connections=1, seconds=seconds)
+                )
+    found = {}
+    for key, runs in rounds.items():
+        found[key] = {
+            "mean_ms": statistics.median(run["mean_ms"] for run in runs),
+            "p50_ms": statistics.median(run["p50_ms"] for run in runs),
+            "rounds": runs,
+        }
+    return found
 
 
 def _check_api(base: str) -> bool:
@@ -249,11 +276,10 @@ def main(argv: list[str]) -> int:
         api_is_ours = _check_api(base)
         results["page_loaded"] = wrk(base + "/magnitude/")
         results["api_loaded"] = wrk(base + "/api/v1/magnitude")
-    for size, data_dir in (("large", large_dir), ("small", small_dir)):
-        with server(data_dir, shared_page_seconds=0) as base:
-            results[f"page_alone_{size}"] = wrk(base + "/magnitude/", connections=1)
-            results[f"api_alone_{size}"] = wrk(base + "/api/v1/magnitude", connections=1)
-            results[f"page_uncached_{size}"] = wrk(base + "/magnitude/")
+    with server(large_dir, shared_page_seconds=0) as large, server(small_dir, shared_page_seconds=0) as small:
+        results.update(alone({"large": large, "small": small}))
+        results["page_uncached_large"] = wrk(large + "/magnitude/")
+        results["page_uncached_small"] = wrk(small + "/magnitude/")
     writes = subprocess.run(
         [sys.executable, "-m", "bench.magnitude", "--write-cost"],
         cwd=ROOT,
