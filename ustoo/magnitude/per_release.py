@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable
 
 from django.core.cache import caches
+from django.db import connection
 from django.utils import timezone
 
 from ustoo.magnitude.models import Release
@@ -39,6 +40,10 @@ def once_per_release[T](
     found = local.get(key, _MISSING)
     if found is not _MISSING:
         return found
+    # Take this thread's database connection before the lock, not while holding it: from a pool of
+    # a few (PostgreSQL), a thread holding the lock and waiting for a connection could wait on the
+    # very threads that hold one and wait for the lock.
+    connection.ensure_connection()
     with _MAKE_LOCKS[hash(key) % len(_MAKE_LOCKS)]:
         found = local.get(key, _MISSING)
         if found is _MISSING:

@@ -153,6 +153,7 @@ def current_release(*, now: datetime.datetime | None = None) -> Release:
     local = caches["local"]
     found = local.get(key)
     if found is None:
+        connection.ensure_connection()  # before the lock, never while holding it (see per_release.py)
         with _RELEASE_LOCK:
             found = local.get(key)
             if found is None:

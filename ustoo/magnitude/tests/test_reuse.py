@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from ustoo.magnitude import figures, services
+from ustoo.magnitude import figures, per_release, services
 from ustoo.magnitude.models import Release
 from ustoo.magnitude.per_release import once_per_release
 from ustoo.stories import services as stories
@@ -183,7 +183,10 @@ def test_when_many_threads_ask_at_once_it_is_made_once(released):
 
     def ask() -> None:
         started.wait()
-        found.append(once_per_release("test", "once", make=make))
+        try:
+            found.append(once_per_release("test", "once", make=make))
+        finally:
+            connection.close()  # as each request does when it ends (back to the pool on PostgreSQL)
 
     threads = [threading.Thread(target=ask) for _ in range(8)]
     for thread in threads:
@@ -192,3 +195,17 @@ def test_when_many_threads_ask_at_once_it_is_made_once(released):
         thread.join()
     assert len(made) == 1
     assert found == [f"drawn from release {made[0]}"] * 8
+
+
+def test_a_database_connection_is_taken_before_the_lock_never_while_holding_it(released, monkeypatch):
+    # With a pool of a few connections (PostgreSQL), a thread waiting for a connection while holding
+    # the lock could wait on threads that hold connections and wait for the lock.
+    services.current_release()
+    taken = []
+
+    def ensure_connection() -> None:
+        taken.append(any(lock.locked() for lock in per_release._MAKE_LOCKS))
+
+    monkeypatch.setattr(connection, "ensure_connection", ensure_connection)
+    assert once_per_release("test", "connection", make=lambda release: "made") == "made"
+    assert taken == [False]
