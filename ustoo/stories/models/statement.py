@@ -1,11 +1,11 @@
 """A statement is one person saying "me too" once: the unit of the public total."""
 
+import datetime
 import functools
 import secrets
 
 from django.conf import settings
 from django.db import connection, models
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -119,10 +119,15 @@ class StatementTally(models.Model):
             )
 
     @classmethod
-    def total(cls) -> tuple[int, object]:
-        """(total, time of the last change)."""
-        row = cls.objects.aggregate(total=Sum("count"), as_of=models.Max("updated_at"))
-        return row["total"] or 0, row["as_of"]
+    def total(cls) -> tuple[int, datetime.datetime | None]:
+        """(total, time of the last change). Read on every page and API call that shows the total, so
+        in plain SQL: the ORM's query building cost twenty times the query."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT SUM(count), MAX(updated_at) FROM {cls._meta.db_table}")  # noqa: S608
+            total, as_of = cursor.fetchone()
+        if isinstance(as_of, str):  # SQLite keeps UTC times as text
+            as_of = datetime.datetime.fromisoformat(as_of).replace(tzinfo=datetime.UTC)
+        return int(total or 0), as_of
 
     @classmethod
     def rebuild(cls) -> int:

@@ -28,3 +28,16 @@ def test_concurrent_statements_are_all_counted_exactly_once():
     assert done == WRITERS * EACH
     assert Statement.objects.count() == WRITERS * EACH
     assert StatementTally.total()[0] == WRITERS * EACH
+
+
+@pytest.mark.django_db
+def test_the_total_says_when_it_last_changed_as_an_aware_time():
+    from django.utils import timezone
+
+    assert StatementTally.total()[0] == 0
+    before = timezone.now()
+    services.say_me_too(member=None, anonymous=True)
+    services.say_me_too(member=None, anonymous=True)
+    total, as_of = StatementTally.total()
+    assert total == 2
+    assert as_of.utcoffset() is not None and before <= as_of <= timezone.now()
