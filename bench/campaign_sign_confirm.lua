@@ -1,6 +1,7 @@
--- wrk script: alternately sign a campaign through the API (a new address each time) and confirm
--- one of the pending signatures seeded beforehand (tokens from a file, one slice per thread),
--- both through the HTML forms, with a CSRF cookie and the matching form field as a browser sends.
+-- wrk script: alternately sign a campaign (a new address each time; its e-mail is queued and written
+-- by the server's sender thread) and confirm one of the pending signatures seeded beforehand (tokens
+-- from a file, one slice per thread), both through the HTML forms, with a CSRF cookie and the
+-- matching form field as a browser sends.
 local threads = {}
 local counter = 0
 

@@ -2,6 +2,7 @@
 
 from django.http import Http404, HttpRequest
 
+from ustoo.campaigns import prepared
 from ustoo.campaigns.models import Campaign, CampaignStoryLink, Status
 from ustoo.stories.access import statements_for_author
 
@@ -14,7 +15,16 @@ def get_campaign_for_reader(request: HttpRequest, slug: str) -> Campaign:
     """Open, closed and visibly rejected campaigns for everyone; one still gathering supporters or
     waiting for moderation for its starter and moderators; a hidden one for moderators only.
     Otherwise the same 404 whether it exists or not."""
-    campaign = Campaign.objects.filter(slug=slug).first()
+    return _readable(request, Campaign.objects.filter(slug=slug).first())
+
+
+def get_campaign_to_sign(request: HttpRequest, slug: str) -> Campaign:
+    """The campaign as get_campaign_for_reader finds it, with only what signing reads (signing
+    is frequent, and a campaign has many long fields; any other field is read when first used)."""
+    return _readable(request, prepared.campaign_to_sign(slug))
+
+
+def _readable(request: HttpRequest, campaign: Campaign | None) -> Campaign:
     if campaign is None:
         raise Http404
     if campaign.is_hidden:

@@ -116,11 +116,10 @@ def get_campaign(request: HttpRequest, slug: str):
 )
 def sign_campaign(request: HttpRequest, slug: str, payload: SignatureIn):
     """Always 202 with the same body for a valid request, whether or not the address signed
-    before, so the API cannot reveal who signed (the address is mailed either way: a link to
-    confirm, or a note that it signed already). 422 names the fields that are not valid (an
-    address at a throwaway domain included); 409 when the campaign is closed; 429 when too many
-    attempts come from one client; 503 when the e-mail could not be sent (nothing was kept: try
-    again later)."""
+    before, so the API cannot reveal who signed (the address is mailed either way, within moments:
+    a link to confirm, or a note that it signed already; an address is mailed at most once every
+    few minutes). 422 names the fields that are not valid (an address at a throwaway domain
+    included); 409 when the campaign is closed; 429 when too many attempts come from one client."""
     campaign = _listed(slug)
     rate_limited(request, "campaign_sign")
     form = SignForm(payload.dict())
@@ -134,14 +133,15 @@ def sign_campaign(request: HttpRequest, slug: str, payload: SignatureIn):
         services.sign_campaign(
             campaign=campaign, signer=form.signer(get_language()), client_hash=client_fingerprint(request)
         )
-    except services.MailNotSent as failure:
-        raise ApiError(503, str(failure), headers={"Retry-After": "300"}) from None
     except services.CampaignRefused as refusal:
         raise ApiError(409, str(refusal)) from None
     return Status(
         202,
         {
             "status": "confirmation_pending",
-            "message": _("Check your inbox: the signature counts once the link we sent is opened."),
+            "message": _(
+                "We are sending an e-mail to this address: the signature counts once the link in it "
+                "is opened."
+            ),
         },
     )

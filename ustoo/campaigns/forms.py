@@ -69,6 +69,17 @@ def _country_choices():
     return [("", _("Choose your country")), *countries]
 
 
+class CountryChoiceField(forms.ChoiceField):
+    """A country code, checked against the list by lookup: ChoiceField walks every (translated)
+    choice to validate one, which costs more than the rest of signing's form."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(choices=_country_choices, widget=LongSelect, **kwargs)
+
+    def valid_value(self, value) -> bool:
+        return str(value) in countries
+
+
 class CampaignForm(forms.Form):
     title = TextField(label=_("Title"), max_length=TITLE_MAX)
     asks_for = TextField(
@@ -147,7 +158,7 @@ class SignForm(forms.Form):
         validators=[validate_signer_email],
         help_text=_("We send one link to confirm it. It is never shown, shared or sold."),
     )
-    country = forms.ChoiceField(label=_("Country"), choices=_country_choices, widget=LongSelect)
+    country = CountryChoiceField(label=_("Country"))
     postcode = TextField(
         label=_("Postcode (optional)"),
         max_length=POSTCODE_MAX,
@@ -194,7 +205,7 @@ class MemberEmailForm(forms.Form):
         required=False,
         help_text=_("Leave empty to sign without showing a name."),
     )
-    country = forms.ChoiceField(label=_("Country"), choices=_country_choices, widget=LongSelect)
+    country = CountryChoiceField(label=_("Country"))
     postcode = TextField(
         label=_("Postcode (optional)"),
         max_length=POSTCODE_MAX,

@@ -25,7 +25,7 @@ from ustoo.campaigns.models import (
     UpdateKind,
     escalation_threshold,
 )
-from ustoo.core.mail import EmlFileBackend
+from ustoo.core.mail import EmlFileBackend, PlainTextEmail
 
 logger = logging.getLogger("ustoo.campaigns")
 
@@ -49,7 +49,7 @@ def manage_link(signature: Signature) -> str:
 
 def _message(subject: str, template: str, context: dict, to: str) -> EmailMessage:
     context = {"SITE_NAME": settings.SITE_NAME, **context}
-    return EmailMessage(
+    return PlainTextEmail(
         subject=f"[{settings.SITE_NAME}] {subject}",
         body=render_to_string(template, context),
         to=[to],
@@ -87,6 +87,14 @@ def already_signed(signature: Signature) -> EmailMessage:
             },
             signature.email,
         )
+
+
+def owed_to(signature: Signature) -> EmailMessage:
+    """The e-mail a signer's queued mail becomes when it is sent, from the signature's state
+    then: a link to confirm while it waits for one, otherwise a note that the address signed."""
+    if signature.status == SignatureStatus.PENDING and signature.nonce:
+        return confirmation(signature)
+    return already_signed(signature)
 
 
 def member_email_confirmation(address: ConfirmedEmail, language: str) -> EmailMessage:
@@ -201,6 +209,5 @@ def _refused_for_good(refusal: smtplib.SMTPRecipientsRefused) -> bool:
 
 
 def send(messages: Iterable[EmailMessage]) -> int:
-    """How many of `messages` the server took (see send_each). Nothing is lost on a failure:
-    signing again or the next `send_campaign_mail` run sends what was not sent."""
+    """How many of `messages` the server took (see send_each)."""
     return send_each(messages).count(Outcome.SENT)

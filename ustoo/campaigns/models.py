@@ -71,6 +71,10 @@ class CampaignQuerySet(models.QuerySet["Campaign"]):
             | models.Q(status=Status.REJECTED) & ~models.Q(rejection_code__in=HIDDEN_CODES)
         )
 
+    def accepting_signatures(self, now: datetime.datetime) -> "CampaignQuerySet":
+        """Open and not past their end date (Campaign.accepts_signatures, in SQL)."""
+        return self.filter(status=Status.OPEN, ends_on__gte=timezone.localdate(now))
+
     def due_to_close(self, now: datetime.datetime) -> "CampaignQuerySet":
         return self.filter(status=Status.OPEN, ends_on__lt=timezone.localdate(now))
 
@@ -248,7 +252,9 @@ class SignatureQuerySet(models.QuerySet["Signature"]):
     def anonymise(self, now: datetime.datetime) -> int:
         """Wipe everything that could point at the signers, keeping what the counts are made of
         (campaign, status, country, region). Their address's hash goes too, replaced by a value
-        that matches no address. Returns how many signatures were anonymised."""
+        that matches no address, and any mail still owed to them. Returns how many signatures
+        were anonymised."""
+        QueuedMail.objects.filter(signature__in=self).delete()
         return self.update(
             name="",
             show_name=False,
@@ -294,8 +300,9 @@ class Signature(models.Model):
     # The secret in the signer's own link (withdraw, stop updates); emptied at anonymisation.
     manage_key = models.CharField(max_length=32, default=new_secret, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-    # When this address was last mailed about this campaign (set only once the server took the mail).
-    mailed_at = models.DateTimeField(null=True, blank=True)
+    # When mail about this campaign was last queued for this address (QueuedMail): at most one
+    # e-mail per resend window (CAMPAIGN_RESEND_MINUTES), whatever the signature's state.
+    mail_queued_at = models.DateTimeField(null=True, blank=True)
     # When the mail server refused this address for good: no more mail is tried.
     mail_refused_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
@@ -319,6 +326,28 @@ class Signature(models.Model):
     @property
     def shown_name(self) -> str:
         return self.name if self.show_name and self.name else ""
+
+
+class QueuedMail(models.Model):
+    """An e-mail a signer is owed: a link to confirm, or a note that the address signed already.
+
+    Written in the transaction that owes it (the outbox), so a signing request never waits on the
+    mail server and nothing is lost while the server is down; sent by `outbox.send_owed_mail`,
+    from the server process's sender thread at once and from `ustoo send_campaign_mail` for
+    whatever is left. It holds no address and no text: the message is written from the signature
+    when it is sent (so it says what is true then), and goes with the signature when that is
+    deleted. One per signature at most."""
+
+    signature = models.OneToOneField(Signature, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    # When a sender may take it next: at once when queued; while a sender holds it, the end of that
+    # sender's lease (so mail held by a process that died is sent by the next); after a failure,
+    # the time of the next try.
+    due_at = models.DateTimeField(default=timezone.now, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"mail owed to signature {self.signature_id} ({self.attempts} attempts)"
 
 
 class SupportCount(models.Model):

@@ -1,14 +1,28 @@
-"""Batch mail: updates, responses, victories and escalations to signers who opted in, and the
-request for a response to the decision maker at the threshold. Run by `ustoo send_campaign_mail`."""
+"""The mail that goes out after the request that caused it: the e-mails signers are owed
+(QueuedMail, sent at once by the sender thread and by every run of `ustoo send_campaign_mail`), and
+the batches to signers who opted in (updates, responses, victories and escalations) and the request
+for a response to the decision maker at the threshold, sent by `ustoo send_campaign_mail`."""
 
 import datetime
+import logging
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from ustoo.campaigns import mail, services
-from ustoo.campaigns.models import Campaign, CampaignUpdate, Signature
+from ustoo.campaigns.models import Campaign, CampaignUpdate, QueuedMail, Signature
+
+logger = logging.getLogger("ustoo.campaigns")
+
+# How long a sender holds the mail it took: past this, another sender may take it (the first one
+# is taken to have died). Far longer than a batch takes, even from a slow server.
+LEASE = datetime.timedelta(minutes=10)
+# The wait before the n-th try after a failure: 1, 2, 4, ... minutes, at most an hour.
+FIRST_RETRY = datetime.timedelta(minutes=1)
+LONGEST_RETRY = datetime.timedelta(hours=1)
 
 
 @dataclass
@@ -17,11 +31,23 @@ class Sent:
     response_requests: int = 0
     updates: int = 0
     refused: int = 0
+    owed: "OwedMail | None" = None
+
+
+@dataclass
+class OwedMail:
+    sent: int = 0
+    refused: int = 0
+    # Not sent (the server was down or asked us to wait): each waits for its next try.
+    deferred: int = 0
+    # Given up on: the signature's data is gone, or the server could not be reached for as long as
+    # a confirmation link lasts.
+    dropped: int = 0
 
 
 def send_campaign_mail(*, now: datetime.datetime | None = None, batch_size: int = 200) -> Sent:
     now = now or timezone.now()
-    sent = Sent(closed=services.close_due_campaigns(now=now))
+    sent = Sent(closed=services.close_due_campaigns(now=now), owed=send_owed_mail(batch_size=batch_size))
     for campaign in Campaign.objects.response_request_due().exclude(decision_maker_email=""):
         if mail.send([mail.response_request(campaign)]):
             services.record_response_request(campaign=campaign, now=now)
@@ -33,6 +59,98 @@ def send_campaign_mail(*, now: datetime.datetime | None = None, batch_size: int 
         sent.updates += delivered
         sent.refused += refused
     return sent
+
+
+def send_owed_mail(*, batch_size: int = 100) -> OwedMail:
+    """Send the e-mails signers are owed that are due, a batch at a time, until none is left or the
+    server stops taking mail.
+
+    Each batch is taken in a short transaction that moves its rows' due time to the end of a
+    lease (on PostgreSQL, rows another sender is taking at that moment are skipped; on SQLite the
+    write lock makes the taking one at a time), so two senders never take the same mail; it is
+    sent over one connection; then what was sent or refused for good is deleted, and what was not
+    sent waits for its next try. A sender that dies between sending and deleting leaves its batch
+    to be sent again once the lease ends: at least once, never lost."""
+    done = OwedMail()
+    while True:
+        lease_end, batch = _take_owed_mail(batch_size)
+        if not batch:
+            return done
+        if not _send_batch(batch, lease_end, done):
+            return done  # the server stopped taking mail: the rest waits for its next try
+
+
+# What writing a signer's e-mail reads (mail.owed_to); any other field is read when first used.
+_WRITING_FIELDS = (
+    "created_at",
+    "attempts",
+    "due_at",
+    *(f"signature__{name}" for name in ("email", "status", "nonce", "manage_key", "language", "campaign")),
+    *(f"signature__campaign__{name}" for name in ("slug", "title")),
+)
+
+
+def _take_owed_mail(limit: int) -> tuple[datetime.datetime, list[QueuedMail]]:
+    now = timezone.now()
+    lease_end = now + LEASE
+    if not QueuedMail.objects.filter(due_at__lte=now).exists():  # no write lock for nothing
+        return lease_end, []
+    with transaction.atomic():
+        batch = list(
+            QueuedMail.objects.filter(due_at__lte=now)
+            .select_for_update(skip_locked=True, of=("self",))
+            .select_related("signature__campaign")
+            .only(*_WRITING_FIELDS)
+            .order_by("due_at")[:limit]
+        )
+        if batch:
+            QueuedMail.objects.filter(pk__in=[owed.pk for owed in batch]).update(
+                due_at=lease_end, attempts=F("attempts") + 1
+            )
+    return lease_end, batch
+
+
+def _send_batch(batch: list[QueuedMail], lease_end: datetime.datetime, done: OwedMail) -> bool:
+    """Send one batch taken until `lease_end`, and settle each row. Returns False when the
+    server stopped taking mail part of the way."""
+    # Anonymised (or erased) since it was queued: nobody to write to.
+    gone = [owed for owed in batch if not owed.signature.email]
+    to_send = [owed for owed in batch if owed.signature.email]
+    outcomes = mail.send_each(mail.owed_to(owed.signature) for owed in to_send)
+    tried = list(zip(to_send, outcomes, strict=False))  # the outcomes stop where the server did
+    sent = [owed for owed, outcome in tried if outcome is mail.Outcome.SENT]
+    refused = [owed for owed, outcome in tried if outcome is mail.Outcome.REFUSED]
+    unsent = to_send[len(outcomes) :]
+    now = timezone.now()
+    expired = [owed for owed in unsent if now - owed.created_at > _longest_wait()]
+    later = [owed for owed in unsent if now - owed.created_at <= _longest_wait()]
+    mine = QueuedMail.objects.filter(due_at=lease_end)  # not one another sender took since
+    with transaction.atomic():
+        mine.filter(pk__in=[owed.pk for owed in [*sent, *refused, *gone, *expired]]).delete()
+        if refused:
+            Signature.objects.filter(pk__in=[owed.pk for owed in refused]).update(mail_refused_at=now)
+        by_attempts: dict[int, list[int]] = {}
+        for owed in later:
+            by_attempts.setdefault(owed.attempts + 1, []).append(owed.pk)
+        for attempts, pks in by_attempts.items():
+            mine.filter(pk__in=pks).update(due_at=now + _retry_after(attempts))
+    done.sent += len(sent)
+    done.refused += len(refused)
+    done.deferred += len(later)
+    done.dropped += len(gone) + len(expired)
+    if expired:
+        logger.warning("Campaign mail: gave up on %d messages the server would not take", len(expired))
+    return not unsent
+
+
+def _retry_after(attempts: int) -> datetime.timedelta:
+    return min(FIRST_RETRY * 2 ** min(attempts - 1, 16), LONGEST_RETRY)
+
+
+def _longest_wait() -> datetime.timedelta:
+    """Past this, an owed e-mail is dropped: its signer has long given up, and signing again
+    queues a new one."""
+    return datetime.timedelta(hours=getattr(settings, "CAMPAIGN_CONFIRM_HOURS", 72))
 
 
 def _send_update(update: CampaignUpdate, *, batch_size: int, now: datetime.datetime) -> tuple[int, int]:

@@ -10,14 +10,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from ustoo.accounts.models import Member
-from ustoo.campaigns import addresses, mail, tokens
+from ustoo.campaigns import addresses, mail, prepared, sender, tokens
 from ustoo.campaigns.models import (
     Campaign,
     CampaignDecision,
@@ -214,22 +214,28 @@ class SignerDetails:
     language: str = "en"
 
 
+def resend_minutes() -> int:
+    return getattr(settings, "CAMPAIGN_RESEND_MINUTES", 10)
+
+
 def _resend_after() -> datetime.timedelta:
-    return datetime.timedelta(minutes=getattr(settings, "CAMPAIGN_RESEND_MINUTES", 10))
+    return datetime.timedelta(minutes=resend_minutes())
 
 
 def sign_campaign(*, campaign: Campaign, signer: SignerDetails, client_hash: str = "") -> None:
-    """Record a signature waiting for its e-mail confirmation, and mail the address.
+    """Record a signature waiting for its e-mail confirmation, and owe the address one e-mail.
 
     Signing must not reveal who signed, by its answer or by its time. So every request does the
-    same work, whatever the address's state: it mails the address once (a confirmation link to a
-    new or waiting signature; to one already counted, a note saying so, with the signer's own
-    link, which also tells the real owner someone used their address), and answers the same. An
-    address is mailed about a campaign at most once every few minutes, whatever its state, so
-    nobody can flood an inbox; an already-counted signature is never changed.
+    same work, whatever the address's state: it writes the signature's row and queues one e-mail
+    (QueuedMail) in the same transaction, and answers the same. What the e-mail says is settled
+    when it is sent (mail.owed_to): a confirmation link to a new or waiting signature; to one
+    already counted, a note saying so, with the signer's own link, which also tells the real owner
+    someone used their address. An address is mailed about a campaign at most once per resend
+    window, whatever its state, so nobody can flood an inbox; an already-counted signature is
+    never changed.
 
-    The time of the mail is recorded only once the server took it: if the server is down this
-    raises MailNotSent, and signing again later sends it."""
+    The mail goes once the transaction commits (sender.send_soon); while the server is down it
+    waits in the queue and is tried again, so signing never fails for want of a mail server."""
     if not campaign.accepts_signatures():
         raise CampaignRefused(_("This campaign is closed: it no longer takes signatures."))
     email_hash = addresses.address_hash(signer.email)
@@ -248,51 +254,35 @@ def sign_campaign(*, campaign: Campaign, signer: SignerDetails, client_hash: str
         "client_hash": client_hash,
     }
     with transaction.atomic():
-        signature = (
-            Signature.objects.select_for_update().filter(campaign=campaign, email_hash=email_hash).first()
+        found = prepared.signature_for_signing(
+            campaign_id=campaign.pk, email_hash=email_hash, queued_since=now - _resend_after()
         )
-        created = signature is None
-        previously_mailed = None if created else signature.mailed_at
-        if previously_mailed is not None and now - previously_mailed < _resend_after():
-            return
-        if created:
+        if found is None:
+            signature = Signature(
+                campaign=campaign,
+                email_hash=email_hash,
+                nonce=secrets.token_urlsafe(16),
+                created_at=now,
+                mail_queued_at=now,
+                **fields,
+            )
             try:
                 with transaction.atomic():
-                    signature = Signature.objects.create(
-                        campaign=campaign,
-                        email_hash=email_hash,
-                        nonce=secrets.token_urlsafe(16),
-                        mailed_at=now,
-                        **fields,
-                    )
+                    signature_id = prepared.insert_signature(signature)
             except IntegrityError:  # the same address, signing at the same moment elsewhere
                 return
         else:
-            signature.campaign, signature.mailed_at = campaign, now
-            if signature.status == SignatureStatus.PENDING:
+            signature_id, status, recently_mailed = found
+            if recently_mailed:
+                return
+            if status == SignatureStatus.PENDING:
                 # The latest details win; the nonce stays, so a link sent earlier still works.
-                for name, value in fields.items():
-                    setattr(signature, name, value)
-                signature.created_at = now
-                signature.save()
+                Signature.objects.filter(pk=signature_id).update(**fields, created_at=now, mail_queued_at=now)
             else:  # counted already, or invalidated: nothing about it changes
-                signature.save(update_fields=["mailed_at"])
-        if signature.status == SignatureStatus.PENDING:
-            message = mail.confirmation(signature)
-        else:
-            message = mail.already_signed(signature)
-    if not mail.send([message]):
-        unsent = Signature.objects.filter(pk=signature.pk, mailed_at=now)
-        if created:
-            unsent.filter(status=SignatureStatus.PENDING).delete()
-        else:
-            unsent.update(mailed_at=previously_mailed)
-        raise MailNotSent(
-            _(
-                "We could not send the e-mail just now, so nothing is signed yet. Please try again "
-                "in a few minutes."
-            )
-        )
+                Signature.objects.filter(pk=signature_id).update(mail_queued_at=now)
+        # One owed e-mail per signature: one still waiting (the server was down) covers this too.
+        prepared.queue_mail(signature_id=signature_id, now=now)
+        sender.send_soon()
 
 
 class LinkUsed(CampaignRefused):
@@ -301,6 +291,11 @@ class LinkUsed(CampaignRefused):
 
 def signature_for_confirmation(token: str) -> Signature:
     """The signature a confirmation link is for, while the link is still good."""
+    return _signature_to_confirm(token)[0]
+
+
+def _signature_to_confirm(token: str) -> tuple[Signature, bool]:
+    """signature_for_confirmation, and whether its campaign reached both thresholds already."""
     try:
         pk, nonce = tokens.read("confirm", token, max_age_seconds=mail.confirm_hours() * 3600)
     except tokens.ExpiredLink:
@@ -309,33 +304,32 @@ def signature_for_confirmation(token: str) -> Signature:
         ) from None
     except tokens.BadLink:
         raise CampaignRefused(_("This link is not valid. Copy the whole link from the e-mail.")) from None
-    signature = Signature.objects.select_related("campaign").filter(pk=pk).first()
-    if signature is None or signature.nonce != nonce or signature.status != SignatureStatus.PENDING:
+    found = prepared.signature_to_confirm(pk)
+    if found is None or found[0].nonce != nonce or found[0].status != SignatureStatus.PENDING:
         raise LinkUsed(_("This link was already used. A signature is counted once."))
-    return signature
+    return found
 
 
 def confirm_signature(*, token: str) -> Signature:
-    """Count a signature whose confirmation link was followed. Single use: the nonce is emptied."""
-    found = signature_for_confirmation(token)
+    """Count a signature whose confirmation link was followed. Single use: the nonce is emptied.
+
+    Each step is one conditional statement, so the count moves once however many requests carry
+    the same link: the campaign's total first (which takes the campaign's row lock), only while
+    it takes signatures; then the signature, only while it still waits with this link's nonce."""
+    found, thresholds_reached = _signature_to_confirm(token)
+    now = timezone.now()
     with transaction.atomic():
-        campaign = Campaign.objects.select_for_update().get(pk=found.campaign_id)
-        signature = Signature.objects.select_for_update().get(pk=found.pk)
-        if signature.nonce != found.nonce or signature.status != SignatureStatus.PENDING:
-            raise LinkUsed(_("This link was already used. A signature is counted once."))
-        if not campaign.accepts_signatures():
+        if not prepared.count_confirmation(campaign_id=found.campaign_id, now=now):
             raise CampaignRefused(
                 _("This campaign closed before you confirmed: your signature was not counted.")
             )
-        signature.status, signature.nonce, signature.confirmed_at = (
-            SignatureStatus.CONFIRMED,
-            "",
-            timezone.now(),
-        )
-        signature.save(update_fields=["status", "nonce", "confirmed_at"])
-        _count(campaign, [signature], +1)
-    signature.campaign = campaign
-    return signature
+        if not prepared.mark_confirmed(signature_id=found.pk, nonce=found.nonce, now=now):
+            raise LinkUsed(_("This link was already used. A signature is counted once."))  # rolls back
+        _move_support_counts(found.campaign_id, [found], +1)
+        if not thresholds_reached:
+            _note_thresholds(found.campaign)
+    found.status, found.nonce, found.confirmed_at = SignatureStatus.CONFIRMED, "", now
+    return found
 
 
 def sign_as_member(*, campaign: Campaign, member: Member, wants_updates: bool, language: str) -> bool:
@@ -379,19 +373,57 @@ def _count(campaign: Campaign, signatures: list[Signature], delta: int) -> None:
     Campaign.objects.filter(pk=campaign.pk).update(
         signature_count=F("signature_count") + delta * len(signatures)
     )
+    _move_support_counts(campaign.pk, signatures, delta)
+    if delta > 0:
+        _note_thresholds(campaign)
+
+
+def _move_support_counts(campaign_id: int, signatures: list[Signature], delta: int) -> None:
+    """One statement per distinct change (usually one: the country's cell and the region's), and
+    cells created the first time a country or region signs. The caller holds the campaign's lock."""
     cells: dict[tuple[str, str], int] = {}
     for signature in signatures:
         country = str(signature.country)
         cells[(country, "")] = cells.get((country, ""), 0) + delta
         if signature.region:
             cells[(country, signature.region)] = cells.get((country, signature.region), 0) + delta
-    for (country, region), change in cells.items():
-        updated = SupportCount.objects.filter(campaign=campaign, country=country, region=region).update(
-            count=F("count") + change
-        )
-        if not updated:
-            SupportCount.objects.create(campaign=campaign, country=country, region=region, count=change)
-    campaign.refresh_from_db(fields=["signature_count"])
+    by_change: dict[int, list[tuple[str, str]]] = {}
+    for cell, change in cells.items():
+        by_change.setdefault(change, []).append(cell)
+    for change, keys in by_change.items():
+        countries = {country for country, _region in keys}
+        if len(countries) == 1:  # one country: the usual case, and one statement
+            country, regions = countries.pop(), [region for _country, region in keys]
+            match = Q(country=country, region__in=regions)
+            moved = prepared.move_support_counts(
+                campaign_id=campaign_id, country=country, regions=regions, change=change
+            )
+        else:
+            match = Q()
+            for country, region in keys:
+                match |= Q(country=country, region=region)
+            moved = SupportCount.objects.filter(match, campaign_id=campaign_id).update(
+                count=F("count") + change
+            )
+        if moved < len(keys):
+            existing = set(
+                SupportCount.objects.filter(match, campaign_id=campaign_id).values_list("country", "region")
+            )
+            SupportCount.objects.bulk_create(
+                SupportCount(campaign_id=campaign_id, country=country, region=region, count=change)
+                for country, region in keys
+                if (country, region) not in existing
+            )
+
+
+def _note_thresholds(campaign: Campaign) -> None:
+    """Note the time each threshold is first reached, after the total went up. The caller holds
+    the campaign's lock. A threshold once reached stays reached, so a campaign known to be past
+    both costs nothing more."""
+    loaded = not campaign.get_deferred_fields() & {"response_requested_at", "escalated_at"}
+    if loaded and campaign.response_requested_at is not None and campaign.escalated_at is not None:
+        return
+    campaign.refresh_from_db(fields=["signature_count", "response_requested_at", "escalated_at"])
     now, reached = timezone.now(), []
     if campaign.response_requested_at is None and campaign.signature_count >= response_threshold():
         campaign.response_requested_at = now

@@ -99,11 +99,10 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def sign(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = access.get_campaign_for_reader(request, slug)
+    campaign = access.get_campaign_to_sign(request, slug)
     if (wait := limits.hit(request, "campaign_sign")) is not None:
         return limits.too_many(request, wait)
     form = SignForm(request.POST)
-    status = 400
     if form.is_valid():
         try:
             services.sign_campaign(
@@ -113,15 +112,19 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
             )
         except services.CampaignRefused as refusal:
             form.add_error(None, str(refusal))
-            status = 503 if isinstance(refusal, services.MailNotSent) else 400
         else:
             return redirect("campaigns:check_inbox", campaign.slug)
-    return render(request, "campaigns/detail.html", _detail_context(request, campaign, form), status=status)
+    campaign = access.get_campaign_for_reader(request, slug)  # all of it, for the page
+    return render(request, "campaigns/detail.html", _detail_context(request, campaign, form), status=400)
 
 
 def check_inbox(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = access.get_campaign_for_reader(request, slug)
-    return render(request, "campaigns/check_inbox.html", {"campaign": campaign})
+    return render(
+        request,
+        "campaigns/check_inbox.html",
+        {"campaign": campaign, "resend_minutes": services.resend_minutes()},
+    )
 
 
 @login_required

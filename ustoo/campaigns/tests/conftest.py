@@ -6,6 +6,7 @@ import email.policy
 import re
 import socket
 import threading
+import time
 from dataclasses import dataclass, field
 
 import pytest
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from ustoo.campaigns import services
 from ustoo.campaigns.models import Campaign
+from ustoo.campaigns.outbox import send_owed_mail
 from ustoo.conftest import logged_in_client, make_member
 from ustoo.core.mail import mailer_from_url
 
@@ -73,6 +75,15 @@ class Mailbox:
     def clear(self) -> None:
         with self.lock:
             self.messages.clear()
+
+    def wait_for(self, address: str, *, count: int = 1, seconds: float = 10.0) -> list[Received]:
+        """What reached `address` once `count` messages have: for mail the sender thread sends
+        after the request (tests whose transactions commit). Fails after `seconds`."""
+        deadline = time.monotonic() + seconds
+        while len(received := self.to(address)) < count:
+            assert time.monotonic() < deadline, f"{len(received)} of {count} messages arrived"
+            time.sleep(0.02)
+        return received
 
 
 def free_port() -> int:
@@ -166,10 +177,17 @@ SIGNER = {
 }
 
 
+def deliver() -> None:
+    """Send the mail signing queued, as the server process's sender thread does once the request
+    commits (tests run in a transaction that never commits, so they send it themselves)."""
+    send_owed_mail()
+
+
 def sign_and_confirm(client, smtp, slug: str, **fields) -> None:
     """Sign through the form, then follow the link the loopback server received."""
     data = {**SIGNER, **fields}
     response = client.post(f"/campaigns/{slug}/sign/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
+    deliver()
     confirm_path = smtp.to(data["email"])[-1].path("/confirm/")
     assert client.post(confirm_path).status_code == 200

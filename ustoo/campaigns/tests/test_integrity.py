@@ -7,7 +7,7 @@ from ustoo.campaigns import tokens
 from ustoo.campaigns.models import Campaign, Signature, SupportCount
 from ustoo.campaigns.services import confirm_signature
 
-from .conftest import SIGNER
+from .conftest import SIGNER, deliver
 
 pytestmark = pytest.mark.django_db
 
@@ -30,12 +30,14 @@ def test_signing_is_rate_limited_per_client(limited, smtp, campaign, stranger):
         assert response.status_code == 302
     over = stranger.post(f"/campaigns/{campaign.slug}/sign/", {**SIGNER, "email": "s9@example.org"})
     assert over.status_code == 429 and int(over["Retry-After"]) > 0
+    deliver()
     assert len(smtp.messages) == 3 and Signature.objects.count() == 3
 
 
 def test_confirming_is_rate_limited_per_client(limited, smtp, campaign, stranger):
     for number in range(3):
         stranger.post(f"/campaigns/{campaign.slug}/sign/", {**SIGNER, "email": f"s{number}@example.org"})
+    deliver()
     paths = [message.path("/confirm/") for message in smtp.messages]
     assert [stranger.post(path).status_code for path in paths] == [200, 200, 429]
     campaign.refresh_from_db()
