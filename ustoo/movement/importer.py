@@ -17,6 +17,7 @@ import multiprocessing
 import time
 from collections import deque
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -310,12 +311,14 @@ class Importer:
     def _parsed_by_workers(self, path, fmt, options, progress, per_commit, meter, stack):
         """The file's slices, parsed by self.workers worker processes, in file order."""
         # forkserver: workers are forked from a fresh process that has imported the parser once, not from
-        # this one, which holds DuckDB's threads and locks.
+        # this one, which holds DuckDB's threads and locks. An executor rather than multiprocessing.Pool,
+        # whose worker-watching thread spins while a large result is in the pipe.
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["ustoo.movement.fastpath", "ustoo.movement.classify", "scipy.sparse"])
-        pool = stack.enter_context(
-            context.Pool(self.workers, initializer=fastpath.start_worker, initargs=(fmt, options))
+        pool = ProcessPoolExecutor(
+            self.workers, mp_context=context, initializer=fastpath.start_worker, initargs=(fmt, options)
         )
+        stack.callback(pool.shutdown, cancel_futures=True)
         if compression_of(path) is None:  # the bar follows the offsets
             jobs = (
                 (str(path), start, end, None, per_commit)
@@ -491,16 +494,16 @@ class Importer:
         )
 
 
-def _in_order(pool, function, items, workers: int):
+def _in_order(pool: ProcessPoolExecutor, function, items, workers: int):
     """function over items on a process pool, results in order, at most workers + 1 items in flight (so
     that a compressed file's chunks are not all read ahead into memory)."""
     pending: deque = deque()
     for item in items:
-        pending.append(pool.apply_async(function, (item,)))
+        pending.append(pool.submit(function, item))
         if len(pending) > workers:
-            yield pending.popleft().get()
+            yield pending.popleft().result()
     while pending:
-        yield pending.popleft().get()
+        yield pending.popleft().result()
 
 
 def parse_range(job) -> tuple:
