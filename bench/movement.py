@@ -71,7 +71,7 @@ def run_with_rusage(
     Every process the command starts counts: this process is made a subreaper, so that descendants left
     behind (a multiprocessing forkserver and the workers it forked are not the command's own children) are
     reaped here, and CPU seconds are what all of them used. Peak memory is the largest sum of resident
-    memory over the process tree, sampled every 50 ms: proportional (Pss), so that pages processes share
+    memory over the process tree, sampled every 200 ms: proportional (Pss), so that pages processes share
     count once (ru_maxrss would give the largest single process)."""
     _become_subreaper()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -140,7 +140,7 @@ class _TreeMemory:
         self._thread.join()
 
     def _run(self) -> None:
-        while not self._stop.wait(0.05):
+        while not self._stop.wait(0.2):
             total = 0
             for pid in self._tree():
                 try:

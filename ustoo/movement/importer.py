@@ -34,7 +34,9 @@ from ustoo.movement.post import PARSE_ERRORS, reason_of
 from ustoo.movement.sources import Meter, compression_of, read_lines, split_ranges
 
 DEFAULT_BATCH_SIZE = 20_000
-IMPORT_MEMORY_LIMIT = "384MB"
+# DuckDB's share while importing: the fast path parses elsewhere (its own connection, or worker processes),
+# so the store's connection only writes. With two workers the processes together stay near 0.8 GB.
+IMPORT_MEMORY_LIMIT = "256MB"
 PARALLEL_MIN_BYTES = 32 << 20
 CHUNK_BYTES = 16 << 20
 # v1.1 and twarc2: worker processes only for what is left of a file beyond two of the fast path's chunks
@@ -348,6 +350,7 @@ class Importer:
             if per_commit or rows >= COMMIT_ROWS:
                 self._commit_pieces(pending, malformed, line_number, outcome, bar, meter)
                 pending, malformed, rows = [], [], 0
+                pa.default_memory_pool().release_unused()  # as ChunkParser.parse does
         if pending:
             self._commit_pieces(pending, malformed, line_number, outcome, bar, meter)
 
