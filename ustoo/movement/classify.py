@@ -9,9 +9,10 @@ and this code say. `ustoo movement evaluate` prints the held-out figures recorde
 Labelling a million posts through scikit-learn costs about 20 µs each, nearly all of it Python tokenising one
 text at a time. `predict` instead scores a whole batch with the trained model's own numbers (vocabulary, idf,
 coefficients): the texts are prepared and tokenised by Arrow's vectorised string kernels with the same
-patterns, looked up in the vocabulary, and scored by one sparse matrix product. The tests check it labels as
-scikit-learn does. The trained numbers are cached on disk under a key made of the labelled data, this file and
-the scikit-learn version, so a process does not retrain (about two seconds) unless one of those changed."""
+patterns, looked up in the vocabulary (words and word pairs by hash), and scored as the sparse product
+scikit-learn computes, in numpy. The tests check it labels as scikit-learn does. The trained numbers are
+cached on disk under a key made of the labelled data, this file and the scikit-learn version, so a process
+does not retrain (about two seconds) unless one of those changed."""
 
 import csv
 import hashlib

@@ -2,17 +2,18 @@
 
 The Python parsers in formats/ turn every line into dicts and tuples, which costs several times what parsing
 alone costs. Here a file is read in large chunks; each chunk's lines become one Arrow string column (cut at
-the newlines with numpy, no Python object per line), and one SQL statement parses them with DuckDB's JSON
-reader (C++, on as many threads as the import has workers) into the store's columns: kind, reference, the text
-and hashtags of the original for a retweet, the time as UTC, the author's keyed hash.
+the newlines found by memchr, no Python object per line), and one SQL statement parses them with DuckDB's
+JSON reader (C++) into the store's columns: kind, reference, the text and hashtags of the original for a
+retweet, the time as UTC, the author's keyed hash. A ChunkParser does this on its own one-thread DuckDB
+connection, in the importing process or in each of its worker processes (importer.py).
 
 The SQL takes only the lines whose shape it fully understands. Any other line (not JSON, a missing id, a
 stream notice, a field of an unexpected type, a tweet without entities whose hashtags must come from its text)
 goes through the format's own Python `parse_line`, so the two paths store the same posts and report the same
 malformed lines with the same numbers; the tests import each fixture both ways and compare.
 
-Each chunk is committed with the file's progress (byte offset and line count), as the Python path commits
-its batches, so an interrupted import resumes after the last chunk committed.
+Chunks are committed with the file's progress (byte offset and line count), as the Python path commits
+its batches, so an interrupted import resumes after the last commit.
 """
 
 import contextlib

@@ -7,8 +7,8 @@ after a wrong one) is a new import. A file of which nothing at all can be read i
 it leaves nothing behind, so the same command with a better --format or --columns starts afresh.
 
 Posts go in by batches, each in one transaction with the file's progress and its malformed records. Large
-plain line files can be split into byte ranges parsed by worker processes; the main process only writes what
-they return, in order.
+line files can be parsed by worker processes (a plain file's byte ranges, which they read themselves); the
+main process only writes what they return, in order.
 """
 
 import contextlib
