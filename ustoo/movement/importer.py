@@ -313,10 +313,16 @@ class Importer:
     def _parsed_by_workers(self, path, fmt, options, progress, per_commit, meter, stack):
         """The file's slices, parsed by self.workers worker processes, in file order."""
         # forkserver: workers are forked from a fresh process that has imported the parser once, not from
-        # this one, which holds DuckDB's threads and locks. An executor rather than multiprocessing.Pool,
-        # whose worker-watching thread spins while a large result is in the pipe.
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["ustoo.movement.fastpath", "ustoo.movement.classify", "scipy.sparse"])
+        # this one, which holds DuckDB's threads and locks (spawn where there is no forkserver). An executor
+        # rather than multiprocessing.Pool, whose worker-watching thread spins while a large result is in
+        # the pipe.
+        if "forkserver" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(
+                ["ustoo.movement.fastpath", "ustoo.movement.classify", "scipy.sparse"]
+            )
+        else:
+            context = multiprocessing.get_context("spawn")
         pool = ProcessPoolExecutor(
             self.workers, mp_context=context, initializer=fastpath.start_worker, initargs=(fmt, options)
         )
