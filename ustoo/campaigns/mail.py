@@ -90,8 +90,9 @@ def already_signed(signature: Signature) -> EmailMessage:
 
 
 def owed_to(signature: Signature) -> EmailMessage:
-    """The e-mail a signer's queued mail becomes when it is sent, from the signature's state
-    then: a link to confirm while it waits for one, otherwise a note that the address signed."""
+    """The e-mail a signer is owed (Signature.mail_due_at), written when it is sent from the
+    signature's state then: a link to confirm while it waits for one, otherwise a note that the
+    address signed."""
     if signature.status == SignatureStatus.PENDING and signature.nonce:
         return confirmation(signature)
     return already_signed(signature)

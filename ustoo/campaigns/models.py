@@ -9,7 +9,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Value
+from django.db.models import Q, Value
 from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
@@ -254,7 +254,6 @@ class SignatureQuerySet(models.QuerySet["Signature"]):
         (campaign, status, country, region). Their address's hash goes too, replaced by a value
         that matches no address, and any mail still owed to them. Returns how many signatures
         were anonymised."""
-        QueuedMail.objects.filter(signature__in=self).delete()
         return self.update(
             name="",
             show_name=False,
@@ -268,8 +267,13 @@ class SignatureQuerySet(models.QuerySet["Signature"]):
             client_hash="",
             nonce="",
             manage_key="",
+            mail_due_at=None,
             anonymised_at=now,
         )
+
+    def owed_mail(self) -> "SignatureQuerySet":
+        """Signatures owed an e-mail not yet sent (due, held by a sender, or waiting to be tried again)."""
+        return self.filter(mail_due_at__isnull=False)
 
     def since(self, moment: datetime.datetime) -> "SignatureQuerySet":
         return self.filter(created_at__gte=moment)
@@ -300,10 +304,20 @@ class Signature(models.Model):
     # The secret in the signer's own link (withdraw, stop updates); emptied at anonymisation.
     manage_key = models.CharField(max_length=32, default=new_secret, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-    # When mail about this campaign was last queued for this address (QueuedMail): at most one
-    # e-mail per resend window (CAMPAIGN_RESEND_MINUTES), whatever the signature's state.
+    # Signing owes the address one e-mail (a link to confirm, or a note that it signed already),
+    # written in the same statement as the signature, and sent after it by outbox.send_owed_mail
+    # (see campaigns/sender.py): so a signing request never waits on the mail server, and nothing
+    # is lost while it is down. What the e-mail says is settled when it is sent.
+    # When mail was last owed to this address about this campaign: at most one e-mail per resend
+    # window (CAMPAIGN_RESEND_MINUTES), whatever the signature's state.
     mail_queued_at = models.DateTimeField(null=True, blank=True)
-    # When the mail server refused this address for good: no more mail is tried.
+    # Null when no e-mail is owed. Otherwise when a sender may take it: at once when owed; while a
+    # sender holds it, the end of that sender's lease (mail held by a process that died is sent by
+    # the next); after a failure, the time of the next try.
+    mail_due_at = models.DateTimeField(null=True, blank=True)
+    mail_attempts = models.PositiveSmallIntegerField(default=0)
+    # When the mail server refused this address for good: no more updates are tried (signing again
+    # still owes it an e-mail).
     mail_refused_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     invalidated_at = models.DateTimeField(null=True, blank=True)
@@ -318,6 +332,9 @@ class Signature(models.Model):
         indexes = [
             models.Index(fields=["campaign", "created_at"], name="signature_recent"),
             models.Index(fields=["campaign", "status", "id"], name="signature_by_status"),
+            models.Index(
+                fields=["mail_due_at"], name="signature_mail_owed", condition=Q(mail_due_at__isnull=False)
+            ),
         ]
 
     def __str__(self) -> str:
@@ -326,28 +343,6 @@ class Signature(models.Model):
     @property
     def shown_name(self) -> str:
         return self.name if self.show_name and self.name else ""
-
-
-class QueuedMail(models.Model):
-    """An e-mail a signer is owed: a link to confirm, or a note that the address signed already.
-
-    Written in the transaction that owes it (the outbox), so a signing request never waits on the
-    mail server and nothing is lost while the server is down; sent by `outbox.send_owed_mail`,
-    from the server process's sender thread at once and from `ustoo send_campaign_mail` for
-    whatever is left. It holds no address and no text: the message is written from the signature
-    when it is sent (so it says what is true then), and goes with the signature when that is
-    deleted. One per signature at most."""
-
-    signature = models.OneToOneField(Signature, on_delete=models.CASCADE, primary_key=True, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    # When a sender may take it next: at once when queued; while a sender holds it, the end of that
-    # sender's lease (so mail held by a process that died is sent by the next); after a failure,
-    # the time of the next try.
-    due_at = models.DateTimeField(default=timezone.now, db_index=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"mail owed to signature {self.signature_id} ({self.attempts} attempts)"
 
 
 class SupportCount(models.Model):

@@ -1,7 +1,8 @@
 """The mail that goes out after the request that caused it: the e-mails signers are owed
-(QueuedMail, sent at once by the sender thread and by every run of `ustoo send_campaign_mail`), and
-the batches to signers who opted in (updates, responses, victories and escalations) and the request
-for a response to the decision maker at the threshold, sent by `ustoo send_campaign_mail`."""
+(Signature.mail_due_at, sent at once by the sender thread and by every run of `ustoo
+send_campaign_mail`), and the batches to signers who opted in (updates, responses, victories and
+escalations) and the request for a response to the decision maker at the threshold, sent by
+`ustoo send_campaign_mail`."""
 
 import datetime
 import logging
@@ -9,11 +10,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
-from ustoo.campaigns import mail, services
-from ustoo.campaigns.models import Campaign, CampaignUpdate, QueuedMail, Signature
+from ustoo.campaigns import mail, prepared, services
+from ustoo.campaigns.models import Campaign, CampaignUpdate, Signature
 
 logger = logging.getLogger("ustoo.campaigns")
 
@@ -65,12 +65,11 @@ def send_owed_mail(*, batch_size: int = 100) -> OwedMail:
     """Send the e-mails signers are owed that are due, a batch at a time, until none is left or the
     server stops taking mail.
 
-    Each batch is taken in a short transaction that moves its rows' due time to the end of a
-    lease (on PostgreSQL, rows another sender is taking at that moment are skipped; on SQLite the
-    write lock makes the taking one at a time), so two senders never take the same mail; it is
-    sent over one connection; then what was sent or refused for good is deleted, and what was not
-    sent waits for its next try. A sender that dies between sending and deleting leaves its batch
-    to be sent again once the lease ends: at least once, never lost."""
+    Each batch is taken in one statement that moves its signatures' due time to the end of a lease
+    (prepared.take_owed_mail: two senders never take the same e-mail); it is sent over one
+    connection; then what was sent or refused for good is owed no more, and what was not sent waits
+    for its next try. A sender that dies between sending and settling leaves its batch to be sent
+    again once the lease ends: at least once, never lost."""
     done = OwedMail()
     while True:
         lease_end, batch = _take_owed_mail(batch_size)
@@ -82,58 +81,59 @@ def send_owed_mail(*, batch_size: int = 100) -> OwedMail:
 
 # What writing a signer's e-mail reads (mail.owed_to); any other field is read when first used.
 _WRITING_FIELDS = (
-    "created_at",
-    "attempts",
-    "due_at",
-    *(f"signature__{name}" for name in ("email", "status", "nonce", "manage_key", "language", "campaign")),
-    *(f"signature__campaign__{name}" for name in ("slug", "title")),
+    "email",
+    "status",
+    "nonce",
+    "manage_key",
+    "language",
+    "mail_queued_at",
+    "mail_attempts",
+    "campaign__slug",
+    "campaign__title",
 )
 
 
-def _take_owed_mail(limit: int) -> tuple[datetime.datetime, list[QueuedMail]]:
+def _take_owed_mail(limit: int) -> tuple[datetime.datetime, list[Signature]]:
     now = timezone.now()
     lease_end = now + LEASE
-    if not QueuedMail.objects.filter(due_at__lte=now).exists():  # no write lock for nothing
+    if not Signature.objects.filter(mail_due_at__lte=now).exists():  # no write for nothing
         return lease_end, []
-    with transaction.atomic():
-        batch = list(
-            QueuedMail.objects.filter(due_at__lte=now)
-            .select_for_update(skip_locked=True, of=("self",))
-            .select_related("signature__campaign")
-            .only(*_WRITING_FIELDS)
-            .order_by("due_at")[:limit]
-        )
-        if batch:
-            QueuedMail.objects.filter(pk__in=[owed.pk for owed in batch]).update(
-                due_at=lease_end, attempts=F("attempts") + 1
-            )
+    taken = prepared.take_owed_mail(limit=limit, now=now, lease_end=lease_end)
+    batch = list(
+        Signature.objects.filter(pk__in=taken, mail_due_at=lease_end)
+        .select_related("campaign")
+        .only(*_WRITING_FIELDS)
+    )
     return lease_end, batch
 
 
-def _send_batch(batch: list[QueuedMail], lease_end: datetime.datetime, done: OwedMail) -> bool:
-    """Send one batch taken until `lease_end`, and settle each row. Returns False when the
+def _send_batch(batch: list[Signature], lease_end: datetime.datetime, done: OwedMail) -> bool:
+    """Send one batch taken until `lease_end`, and settle each signature. Returns False when the
     server stopped taking mail part of the way."""
-    # Anonymised (or erased) since it was queued: nobody to write to.
-    gone = [owed for owed in batch if not owed.signature.email]
-    to_send = [owed for owed in batch if owed.signature.email]
-    outcomes = mail.send_each(mail.owed_to(owed.signature) for owed in to_send)
+    gone = [signature for signature in batch if not signature.email]  # anonymised meanwhile
+    to_send = [signature for signature in batch if signature.email]
+    outcomes = mail.send_each(mail.owed_to(signature) for signature in to_send)
     tried = list(zip(to_send, outcomes, strict=False))  # the outcomes stop where the server did
-    sent = [owed for owed, outcome in tried if outcome is mail.Outcome.SENT]
-    refused = [owed for owed, outcome in tried if outcome is mail.Outcome.REFUSED]
+    sent = [signature for signature, outcome in tried if outcome is mail.Outcome.SENT]
+    refused = [signature for signature, outcome in tried if outcome is mail.Outcome.REFUSED]
     unsent = to_send[len(outcomes) :]
     now = timezone.now()
-    expired = [owed for owed in unsent if now - owed.created_at > _longest_wait()]
-    later = [owed for owed in unsent if now - owed.created_at <= _longest_wait()]
-    mine = QueuedMail.objects.filter(due_at=lease_end)  # not one another sender took since
-    with transaction.atomic():
-        mine.filter(pk__in=[owed.pk for owed in [*sent, *refused, *gone, *expired]]).delete()
-        if refused:
-            Signature.objects.filter(pk__in=[owed.pk for owed in refused]).update(mail_refused_at=now)
-        by_attempts: dict[int, list[int]] = {}
-        for owed in later:
-            by_attempts.setdefault(owed.attempts + 1, []).append(owed.pk)
-        for attempts, pks in by_attempts.items():
-            mine.filter(pk__in=pks).update(due_at=now + _retry_after(attempts))
+    expired = [signature for signature in unsent if now - signature.mail_queued_at > _longest_wait()]
+    later = [signature for signature in unsent if now - signature.mail_queued_at <= _longest_wait()]
+    # Each a statement of its own, on signatures this sender still holds (not one another took
+    # after the lease ended, nor one a new signing owed a new e-mail since).
+    mine = Signature.objects.filter(mail_due_at=lease_end)
+    if settled := [signature.pk for signature in [*sent, *gone, *expired]]:
+        mine.filter(pk__in=settled).update(mail_due_at=None)
+    if refused:
+        mine.filter(pk__in=[signature.pk for signature in refused]).update(
+            mail_due_at=None, mail_refused_at=now
+        )
+    by_attempts: dict[int, list[int]] = {}
+    for signature in later:  # read after it was taken: its attempts count this one
+        by_attempts.setdefault(signature.mail_attempts, []).append(signature.pk)
+    for attempts, pks in by_attempts.items():
+        mine.filter(pk__in=pks).update(mail_due_at=now + _retry_after(attempts))
     done.sent += len(sent)
     done.refused += len(refused)
     done.deferred += len(later)
@@ -148,8 +148,8 @@ def _retry_after(attempts: int) -> datetime.timedelta:
 
 
 def _longest_wait() -> datetime.timedelta:
-    """Past this, an owed e-mail is dropped: its signer has long given up, and signing again
-    queues a new one."""
+    """Past this since it was owed, an e-mail is dropped: its signer has long given up, and
+    signing again owes a new one."""
     return datetime.timedelta(hours=getattr(settings, "CAMPAIGN_CONFIRM_HOURS", 72))
 
 

@@ -1,11 +1,14 @@
-"""Prepared statements for signing and confirming, a campaign's most frequent writes.
+"""Prepared statements for signing and confirming, a campaign's most frequent writes, and for the
+sender taking the e-mails they owe.
 
 On these the ORM's query building costs several times the statements themselves (a quarter of a
 millisecond for a one-row UPDATE, against a few hundredths), so, as for "me too" (stories'
 Statement.insert), each is written once here, per database, with its table and column names from the
-models. Each does exactly what the ORM call it replaces did; services.py holds the rules and calls
-these. Values are prepared by the fields themselves (dates and times as each database stores them),
-and every statement is run by the test suite on SQLite and PostgreSQL."""
+models. Signing is one statement, so it never holds SQLite's write lock across statements (a thread
+holding it between two statements waits for the GIL while every other process's writers wait for
+it). services.py holds the rules and calls these. Values are prepared by the fields themselves
+(dates and times as each database stores them), and the test suite runs every statement on SQLite
+and PostgreSQL."""
 
 import datetime
 import functools
@@ -14,7 +17,7 @@ from django.db import connection
 from django.db.models import Field, Model
 from django.utils import timezone
 
-from ustoo.campaigns.models import Campaign, QueuedMail, Signature, SignatureStatus, Status, SupportCount
+from ustoo.campaigns.models import Campaign, Signature, SignatureStatus, Status, SupportCount
 
 
 def _table(model: type[Model]) -> str:
@@ -36,61 +39,117 @@ def _insert_signature_statement(vendor: str) -> tuple[list[Field], str]:
     placeholders = ", ".join(["%s"] * len(fields))
     return fields, (
         f"INSERT INTO {_table(Signature)} ({columns}) VALUES ({placeholders}) "  # noqa: S608
-        f"RETURNING {_column(Signature, 'id')}"
+        f"ON CONFLICT ({_column(Signature, 'campaign')}, {_column(Signature, 'email_hash')}) DO NOTHING"
     )
 
 
-def insert_signature(signature: Signature) -> int:
-    """Insert a new signature (as save() would) and return its id."""
+def insert_signature(signature: Signature) -> bool:
+    """Insert a new signature (as save() would, but without reading back its id: with RETURNING,
+    SQLite keeps the write open until the row is read). Returns False, inserting nothing, when
+    this address signed this campaign meanwhile (the unique constraint)."""
     fields, sql = _insert_signature_statement(connection.vendor)
     values = [field.get_db_prep_save(field.pre_save(signature, add=True), connection) for field in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
-        signature.pk = cursor.fetchone()[0]
-    signature._state.adding, signature._state.db = False, connection.alias
-    return signature.pk
+        return cursor.rowcount == 1
 
 
 @functools.cache
-def _signature_for_signing_statement(vendor: str, for_update: bool) -> str:
+def _signature_for_signing_statement(vendor: str) -> str:
     queued = _column(Signature, "mail_queued_at")
     return (
-        f"SELECT {_column(Signature, 'id')}, {_column(Signature, 'status')}, "  # noqa: S608
-        f"{queued} IS NOT NULL AND {queued} > %s "
-        f"FROM {_table(Signature)} "
+        f"SELECT {_column(Signature, 'id')}, {_column(Signature, 'status')}, {queued}, "  # noqa: S608
+        f"{queued} IS NOT NULL AND {queued} > %s FROM {_table(Signature)} "
         f"WHERE {_column(Signature, 'campaign')} = %s AND {_column(Signature, 'email_hash')} = %s"
-        + (" FOR UPDATE" if for_update else "")
     )
 
 
 def signature_for_signing(
     *, campaign_id: int, email_hash: str, queued_since: datetime.datetime
-) -> tuple[int, str, bool] | None:
-    """(id, status, whether mail was queued for it after `queued_since`) of the signature this
-    address made on this campaign, locked until the transaction ends; None when it has none."""
-    sql = _signature_for_signing_statement(connection.vendor, connection.features.has_select_for_update)
+) -> tuple[int, str, object, bool] | None:
+    """(id, status, when mail was last queued for it as the database stores it, and whether that
+    was after `queued_since`) of the signature this address made on this campaign, or None. Read
+    without a lock: requeue_signature changes it only if it is still as read."""
     with connection.cursor() as cursor:
-        cursor.execute(sql, [_datetime(queued_since), campaign_id, email_hash])
+        cursor.execute(
+            _signature_for_signing_statement(connection.vendor),
+            [_datetime(queued_since), campaign_id, email_hash],
+        )
         row = cursor.fetchone()
-    return None if row is None else (row[0], row[1], bool(row[2]))
+    return None if row is None else (row[0], row[1], row[2], bool(row[3]))
+
+
+# What signing again changes on a signature still waiting for its confirmation: the latest wins.
+SIGNER_DETAILS = (
+    "name",
+    "show_name",
+    "email",
+    "email_domain",
+    "country",
+    "postcode",
+    "region",
+    "reason",
+    "wants_updates",
+    "language",
+    "client_hash",
+    "created_at",
+)
 
 
 @functools.cache
-def _queue_mail_statement(vendor: str) -> str:
-    signature = _column(QueuedMail, "signature")
-    return (
-        f"INSERT INTO {_table(QueuedMail)} "  # noqa: S608
-        f"({signature}, {_column(QueuedMail, 'created_at')}, {_column(QueuedMail, 'due_at')}, "
-        f"{_column(QueuedMail, 'attempts')}) VALUES (%s, %s, %s, 0) ON CONFLICT ({signature}) DO NOTHING"
+def _requeue_signature_statement(vendor: str, with_details: bool) -> tuple[list[Field], str]:
+    fields = [Signature._meta.get_field(name) for name in SIGNER_DETAILS] if with_details else []
+    queued, due = _column(Signature, "mail_queued_at"), _column(Signature, "mail_due_at")
+    attempts = _column(Signature, "mail_attempts")
+    assignments = ", ".join(
+        [
+            *(f"{connection.ops.quote_name(field.column)} = %s" for field in fields),
+            f"{queued} = %s",
+            # Owed already (not yet sent, or held by a sender): that e-mail covers this signing too.
+            f"{attempts} = CASE WHEN {due} IS NULL THEN 0 ELSE {attempts} END",
+            f"{due} = COALESCE({due}, %s)",
+        ]
+    )
+    return fields, (
+        f"UPDATE {_table(Signature)} SET {assignments} "  # noqa: S608
+        f"WHERE {_column(Signature, 'id')} = %s AND {_column(Signature, 'status')} = %s "
+        f"AND ({queued} IS NULL OR {queued} = %s)"
     )
 
 
-def queue_mail(*, signature_id: int, now: datetime.datetime) -> None:
-    """Owe this signature one e-mail, due now; one it is owed already (not yet sent) covers it."""
+def requeue_signature(*, signature_id: int, status: str, queued_at, details: Signature | None, now) -> bool:
+    """Owe the signature an e-mail now, if it is still as signature_for_signing read it (`status`,
+    and `queued_at` as the database gave it), and take the signer's latest details from `details`
+    when given. Returns whether it did (False: another request changed it meanwhile)."""
+    fields, sql = _requeue_signature_statement(connection.vendor, details is not None)
+    values = [field.get_db_prep_save(getattr(details, field.attname), connection) for field in fields]
     with connection.cursor() as cursor:
-        cursor.execute(
-            _queue_mail_statement(connection.vendor), [signature_id, _datetime(now), _datetime(now)]
-        )
+        cursor.execute(sql, [*values, _datetime(now), _datetime(now), signature_id, status, queued_at])
+        return cursor.rowcount == 1
+
+
+@functools.cache
+def _take_owed_mail_statement(vendor: str, skip_locked: bool) -> str:
+    signature_id, due = _column(Signature, "id"), _column(Signature, "mail_due_at")
+    attempts = _column(Signature, "mail_attempts")
+    return (
+        f"UPDATE {_table(Signature)} SET {due} = %s, {attempts} = {attempts} + 1 "  # noqa: S608
+        f"WHERE {due} <= %s AND {signature_id} IN ("
+        f"SELECT {signature_id} FROM {_table(Signature)} WHERE {due} <= %s ORDER BY {due} LIMIT %s"
+        + (" FOR UPDATE SKIP LOCKED" if skip_locked else "")
+        + f") RETURNING {signature_id}"
+    )
+
+
+def take_owed_mail(*, limit: int, now: datetime.datetime, lease_end: datetime.datetime) -> list[int]:
+    """Take up to `limit` of the e-mails due, holding them until `lease_end`, and return their
+    signatures' ids. One statement: on PostgreSQL, rows another sender is taking are skipped (and
+    one it took meanwhile is no longer due, which the statement checks again); on SQLite the
+    statement is its own transaction."""
+    sql = _take_owed_mail_statement(connection.vendor, connection.features.has_select_for_update_skip_locked)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_datetime(lease_end), _datetime(now), _datetime(now), limit])
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _in_model_order(model: type[Model], names: set[str]) -> tuple[str, ...]:

@@ -226,16 +226,16 @@ def sign_campaign(*, campaign: Campaign, signer: SignerDetails, client_hash: str
     """Record a signature waiting for its e-mail confirmation, and owe the address one e-mail.
 
     Signing must not reveal who signed, by its answer or by its time. So every request does the
-    same work, whatever the address's state: it writes the signature's row and queues one e-mail
-    (QueuedMail) in the same transaction, and answers the same. What the e-mail says is settled
+    same work, whatever the address's state: it reads the signature, then writes it with the
+    e-mail it is owed in one statement, and answers the same. What the e-mail says is settled
     when it is sent (mail.owed_to): a confirmation link to a new or waiting signature; to one
     already counted, a note saying so, with the signer's own link, which also tells the real owner
     someone used their address. An address is mailed about a campaign at most once per resend
     window, whatever its state, so nobody can flood an inbox; an already-counted signature is
     never changed.
 
-    The mail goes once the transaction commits (sender.send_soon); while the server is down it
-    waits in the queue and is tried again, so signing never fails for want of a mail server."""
+    The mail goes once the write commits (sender.send_soon); while the server is down it waits
+    and is tried again, so signing never fails for want of a mail server."""
     if not campaign.accepts_signatures():
         raise CampaignRefused(_("This campaign is closed: it no longer takes signatures."))
     email_hash = addresses.address_hash(signer.email)
@@ -253,35 +253,36 @@ def sign_campaign(*, campaign: Campaign, signer: SignerDetails, client_hash: str
         "language": signer.language,
         "client_hash": client_hash,
     }
-    with transaction.atomic():
-        found = prepared.signature_for_signing(
-            campaign_id=campaign.pk, email_hash=email_hash, queued_since=now - _resend_after()
+    # Read first, then write in one statement that changes nothing if another request changed the
+    # row meanwhile: the signature and the e-mail it is owed (Signature.mail_due_at) together.
+    found = prepared.signature_for_signing(
+        campaign_id=campaign.pk, email_hash=email_hash, queued_since=now - _resend_after()
+    )
+    if found is not None and found[3]:  # mailed within the resend window
+        return
+    signature = Signature(
+        campaign=campaign,
+        email_hash=email_hash,
+        nonce=secrets.token_urlsafe(16),
+        created_at=now,
+        mail_queued_at=now,
+        mail_due_at=now,
+        **fields,
+    )
+    if found is None:
+        written = prepared.insert_signature(signature)
+    else:
+        signature_id, status, queued_at, _recently = found
+        # Waiting: the latest details win, and the nonce stays, so a link sent earlier still
+        # works. Counted already, or invalidated: nothing about it changes.
+        written = prepared.requeue_signature(
+            signature_id=signature_id,
+            status=status,
+            queued_at=queued_at,
+            details=signature if status == SignatureStatus.PENDING else None,
+            now=now,
         )
-        if found is None:
-            signature = Signature(
-                campaign=campaign,
-                email_hash=email_hash,
-                nonce=secrets.token_urlsafe(16),
-                created_at=now,
-                mail_queued_at=now,
-                **fields,
-            )
-            try:
-                with transaction.atomic():
-                    signature_id = prepared.insert_signature(signature)
-            except IntegrityError:  # the same address, signing at the same moment elsewhere
-                return
-        else:
-            signature_id, status, recently_mailed = found
-            if recently_mailed:
-                return
-            if status == SignatureStatus.PENDING:
-                # The latest details win; the nonce stays, so a link sent earlier still works.
-                Signature.objects.filter(pk=signature_id).update(**fields, created_at=now, mail_queued_at=now)
-            else:  # counted already, or invalidated: nothing about it changes
-                Signature.objects.filter(pk=signature_id).update(mail_queued_at=now)
-        # One owed e-mail per signature: one still waiting (the server was down) covers this too.
-        prepared.queue_mail(signature_id=signature_id, now=now)
+    if written:  # otherwise the same address signed at the same moment elsewhere, and is mailed
         sender.send_soon()
 
 

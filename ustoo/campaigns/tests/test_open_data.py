@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from ustoo.campaigns import tokens
 from ustoo.campaigns.demo import load_demo_campaigns
-from ustoo.campaigns.models import Campaign, QueuedMail, Signature
+from ustoo.campaigns.models import Campaign, Signature
 from ustoo.campaigns.services import confirm_signature
 
 from .conftest import SIGNER, deliver, make_campaign
@@ -201,7 +201,7 @@ def test_api_signing_answers_202_while_the_mail_server_is_down_and_the_mail_goes
     deliver()
     assert Signature.objects.get().email == "ada@example.org"
     mail_outage.end()
-    QueuedMail.objects.update(due_at=timezone.now())  # its next try is due
+    Signature.objects.owed_mail().update(mail_due_at=timezone.now())  # its next try is due
     deliver()
     assert [m.to for m in smtp.messages] == ["ada@example.org"]
 

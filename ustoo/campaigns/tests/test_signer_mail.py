@@ -1,9 +1,14 @@
-"""The e-mails signers are owed go through an outbox: queued in the signing's own transaction, sent
-after it by the process's sender thread, by any other sender or by `send_campaign_mail`; never
-twice by two senders at once, tried again after an outage, and sent by the next sender when the one
-that took them died."""
+"""The e-mails signers are owed: written with the signature (Signature.mail_due_at) in the signing's
+own statement, sent after it by the process's sender thread, by any other sender or by
+`send_campaign_mail`; never twice by two senders at once, tried again after an outage, and sent by
+the next sender when the one that took them died."""
 
 import datetime
+import json
+import os
+import subprocess
+import sys
+import textwrap
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -12,8 +17,8 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ustoo.campaigns import outbox, sender, services
-from ustoo.campaigns.models import QueuedMail, Signature
+from ustoo.campaigns import outbox, prepared, sender, services
+from ustoo.campaigns.models import Signature
 from ustoo.campaigns.outbox import send_owed_mail
 from ustoo.campaigns.services import SignerDetails
 
@@ -25,12 +30,12 @@ def _signer(email: str) -> SignerDetails:
 
 
 @pytest.mark.django_db
-def test_the_mail_is_queued_in_the_signing_transaction_and_rolled_back_with_it(smtp, campaign):
+def test_the_mail_is_owed_in_the_signing_write_and_rolled_back_with_it(smtp, campaign):
     with pytest.raises(RuntimeError), transaction.atomic():
         services.sign_campaign(campaign=campaign, signer=_signer("ada@example.org"))
-        assert QueuedMail.objects.filter(signature__email="ada@example.org").exists()
+        assert Signature.objects.owed_mail().filter(email="ada@example.org").exists()
         raise RuntimeError("the request failed after signing")
-    assert not Signature.objects.exists() and not QueuedMail.objects.exists()
+    assert not Signature.objects.exists()
     deliver()
     assert smtp.messages == []
 
@@ -56,29 +61,29 @@ def test_an_outage_defers_the_mail_with_a_growing_wait_and_it_is_sent_once_after
         before = timezone.now()
         done = send_owed_mail()
         assert (done.sent, done.deferred) == (0, 1)
-        waits.append(QueuedMail.objects.get().due_at - before)
-        QueuedMail.objects.update(due_at=timezone.now())  # as if the wait were over
+        waits.append(Signature.objects.get().mail_due_at - before)
+        Signature.objects.update(mail_due_at=timezone.now())  # as if the wait were over
     assert [round(wait.total_seconds() / 60) for wait in waits] == [1, 2, 4]
-    assert QueuedMail.objects.get().attempts == 3
+    assert Signature.objects.get().mail_attempts == 3
     mail_outage.end()
     assert send_owed_mail().sent == 1
     assert send_owed_mail().sent == 0
     assert [m.to for m in smtp.messages] == ["ada@example.org"]
-    assert not QueuedMail.objects.exists()
+    assert not Signature.objects.owed_mail().exists()
 
 
 @pytest.mark.django_db
 def test_mail_held_by_a_sender_that_died_is_sent_by_the_cron_command_after_its_lease(smtp, campaign):
     services.sign_campaign(campaign=campaign, signer=_signer("ada@example.org"))
     lease_end, taken = outbox._take_owed_mail(10)  # ...and the process stops here
-    assert [owed.signature.email for owed in taken] == ["ada@example.org"]
+    assert [signature.email for signature in taken] == ["ada@example.org"]
     call_command("send_campaign_mail")
     assert smtp.messages == []  # held: nobody sends it twice while its sender may still be working
-    QueuedMail.objects.update(due_at=lease_end - outbox.LEASE)  # the lease is over
+    Signature.objects.update(mail_due_at=lease_end - outbox.LEASE)  # the lease is over
     call_command("send_campaign_mail")
     assert [m.to for m in smtp.messages] == ["ada@example.org"]
     assert "/confirm/" in smtp.messages[0].body
-    assert not QueuedMail.objects.exists()
+    assert not Signature.objects.owed_mail().exists()
 
 
 @pytest.mark.django_db
@@ -90,7 +95,7 @@ def test_an_address_refused_for_good_is_dropped_and_marked_and_the_others_go(smt
     assert (done.sent, done.refused) == (1, 1)
     assert [m.to for m in smtp.messages] == ["ada@example.org"]
     assert Signature.objects.get(email="gone@example.org").mail_refused_at is not None
-    assert not QueuedMail.objects.exists()
+    assert not Signature.objects.owed_mail().exists()
 
 
 @pytest.mark.django_db
@@ -98,10 +103,10 @@ def test_mail_the_server_never_took_is_given_up_when_a_link_would_have_expired(
     smtp, mail_outage, campaign, settings
 ):
     services.sign_campaign(campaign=campaign, signer=_signer("ada@example.org"))
-    QueuedMail.objects.update(created_at=timezone.now() - datetime.timedelta(hours=73))
+    Signature.objects.update(mail_queued_at=timezone.now() - datetime.timedelta(hours=73))
     mail_outage.begin()
     assert send_owed_mail().dropped == 1
-    assert not QueuedMail.objects.exists()
+    assert not Signature.objects.owed_mail().exists()
     assert Signature.objects.get().status == "pending"  # signing again queues a new one
 
 
@@ -111,32 +116,130 @@ def test_nothing_owed_to_anonymised_or_withdrawn_signers_is_sent(smtp, campaign)
         services.sign_campaign(campaign=campaign, signer=_signer(address))
     Signature.objects.filter(email="ada@example.org").anonymise(timezone.now())
     Signature.objects.filter(email="grace@example.org").delete()
-    assert QueuedMail.objects.count() == 1
+    assert list(Signature.objects.owed_mail().values_list("email", flat=True)) == ["mary@example.org"]
     # One anonymised after the sender took it is not written to either.
     lease_end, _taken = outbox._take_owed_mail(10)
     Signature.objects.filter(email="mary@example.org").update(email="")
-    QueuedMail.objects.update(due_at=lease_end - outbox.LEASE)
+    Signature.objects.owed_mail().update(mail_due_at=lease_end - outbox.LEASE)
     assert send_owed_mail().dropped == 1
-    assert smtp.messages == [] and not QueuedMail.objects.exists()
+    assert smtp.messages == [] and not Signature.objects.owed_mail().exists()
+
+
+# On SQLite the races run as served: processes sharing a database file. (The test database is in
+# memory, in SQLite's shared-cache mode, where a second writer fails at once instead of waiting.)
+RACE = textwrap.dedent(
+    """
+    import collections, json, multiprocessing, pathlib, sys, time
+    from concurrent.futures import ThreadPoolExecutor
+
+    import django
+
+    ADDRESSES = [f"signer{number}@example.org" for number in range(40)]
+
+    def signer(email):
+        from ustoo.campaigns.services import SignerDetails
+        return SignerDetails(name="Ada Lovelace", show_name=True, email=email, country="GB")
+
+    def in_a_thread(job):
+        from django.db import connection
+        from ustoo.campaigns import services
+        from ustoo.campaigns.models import Campaign
+        from ustoo.campaigns.outbox import send_owed_mail
+        try:
+            if job == "send":
+                return send_owed_mail(batch_size=3).sent
+            services.sign_campaign(campaign=Campaign.objects.get(), signer=signer("Ada@Example.org"))
+            return 0
+        finally:
+            connection.close()
+
+    def process(job, start):
+        django.setup()
+        from ustoo.campaigns import sender
+        sender.wake = lambda: None  # only the senders of this test
+        time.sleep(max(0.0, start - time.time()))
+        with ThreadPoolExecutor(2) as pool:
+            return sum(pool.map(in_a_thread, [job, job]))
+
+    if __name__ == "__main__":
+        job, signed_before = sys.argv[1], sys.argv[2] == "yes"
+        django.setup()
+        from django.conf import settings
+        from django.core.management import call_command
+        from django.db import connections
+        from django.utils import timezone
+        from ustoo.campaigns import sender, services
+        from ustoo.campaigns.models import Campaign, Signature
+        from ustoo.campaigns.outbox import send_owed_mail
+        sender.wake = lambda: None
+        call_command("migrate", verbosity=0)
+        campaign = Campaign.objects.create(
+            slug="race", title="Race", asks_for="-", decision_maker_name="-", decision_maker_role="-",
+            decision_maker_organisation="-", why="-", goal=10, status="open",
+            ends_on=timezone.localdate() + timezone.timedelta(days=30),
+        )
+        for address in ADDRESSES if job == "send" else ["ada@example.org"] if signed_before else []:
+            services.sign_campaign(campaign=campaign, signer=signer(address))
+        if job == "sign" and signed_before:
+            send_owed_mail()
+            Signature.objects.update(mail_queued_at=timezone.now() - timezone.timedelta(minutes=11))
+        connections.close_all()
+        start = time.time() + 3
+        with multiprocessing.get_context("spawn").Pool(3) as pool:
+            done = pool.starmap(process, [(job, start)] * 3)
+        if job == "sign":
+            send_owed_mail()
+        mail = collections.Counter(
+            line.removeprefix("To: ")
+            for written in (pathlib.Path(settings.DATA_DIR) / "mail").glob("*.eml")
+            for line in written.read_text().splitlines()
+            if line.startswith("To: ")
+        )
+        print(json.dumps({
+            "sent": sum(done), "mail": mail, "signatures": Signature.objects.count(),
+            "owed": Signature.objects.owed_mail().count(),
+        }))
+    """
+)
+
+
+def _race_on_a_sqlite_file(tmp_path, job: str, *, signed_before: bool = False) -> dict:
+    script = tmp_path / "race.py"
+    script.write_text(RACE)
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "USTOO_CACHE_URL", "EMAIL_URL"}
+    }
+    env.update(USTOO_DATA_DIR=str(tmp_path / "data"), DJANGO_SETTINGS_MODULE="ustoo.settings")
+    done = subprocess.run(
+        [sys.executable, str(script), job, "yes" if signed_before else "no"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_senders_racing_send_each_message_once(smtp, monkeypatch):
+def test_two_senders_racing_send_each_message_once(smtp, monkeypatch, tmp_path):
+    addresses = [f"signer{number}@example.org" for number in range(40)]
+    if connection.vendor == "sqlite":
+        race = _race_on_a_sqlite_file(tmp_path, "send")
+        assert race["sent"] == len(addresses) and race["owed"] == 0
+        assert race["mail"] == dict.fromkeys(addresses, 1)
+        return
     monkeypatch.setattr(sender, "wake", lambda: None)  # only the senders below
     campaign = make_campaign()
-    addresses = [f"signer{number}@example.org" for number in range(40)]
     for address in addresses:
         services.sign_campaign(campaign=campaign, signer=_signer(address))
-    assert QueuedMail.objects.count() == len(addresses)
+    assert Signature.objects.owed_mail().count() == len(addresses)
     start = threading.Barrier(4)
 
     def send_from_a_thread(_number: int) -> int:
         try:
-            if connection.vendor == "sqlite":
-                # The test database is in memory, in SQLite's shared-cache mode, where a reader
-                # locks out writers by the table (a file in WAL mode, as served, has no such lock).
-                with connection.cursor() as cursor:
-                    cursor.execute("PRAGMA read_uncommitted = 1")
             start.wait()
             return send_owed_mail(batch_size=3).sent
         finally:
@@ -146,7 +249,7 @@ def test_two_senders_racing_send_each_message_once(smtp, monkeypatch):
         sent = list(pool.map(send_from_a_thread, range(4)))
     assert sum(sent) == len(addresses)
     assert sorted(m.to for m in smtp.messages) == sorted(addresses)
-    assert not QueuedMail.objects.exists()
+    assert not Signature.objects.owed_mail().exists()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -156,3 +259,75 @@ def test_the_sender_thread_sends_as_soon_as_the_signing_commits(smtp, stranger):
     [received] = smtp.wait_for("ada@example.org")
     assert "/confirm/" in received.body
     assert stranger.post(received.path("/confirm/")).status_code == 200
+
+
+@pytest.mark.parametrize("signed_before", [False, True], ids=["new", "signed-before"])
+@pytest.mark.django_db(transaction=True)
+def test_one_address_signing_in_many_requests_at_once_is_one_signature_owed_one_email(
+    smtp, monkeypatch, tmp_path, signed_before
+):
+    if connection.vendor == "sqlite":
+        race = _race_on_a_sqlite_file(tmp_path, "sign", signed_before=signed_before)
+        assert (race["signatures"], race["owed"]) == (1, 0)
+        # One e-mail for the six signings (and one for the first signing, long ago).
+        assert race["mail"] == ({"ada@example.org": 1} if signed_before else {}) | {"Ada@Example.org": 1}
+        return
+    monkeypatch.setattr(sender, "wake", lambda: None)
+    campaign = make_campaign()
+    if signed_before:
+        services.sign_campaign(campaign=campaign, signer=_signer("ada@example.org"))
+        deliver()
+        smtp.clear()
+        Signature.objects.update(mail_queued_at=timezone.now() - datetime.timedelta(minutes=11))
+    start = threading.Barrier(6)
+
+    def sign(_number: int) -> None:
+        try:
+            start.wait()
+            services.sign_campaign(campaign=campaign, signer=_signer("Ada@Example.org"))
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(6) as pool:
+        list(pool.map(sign, range(6)))
+    assert Signature.objects.count() == 1
+    assert Signature.objects.owed_mail().count() == 1
+    deliver()
+    assert [m.to for m in smtp.messages] == ["Ada@Example.org"]  # the latest details win
+
+
+@pytest.mark.django_db
+def test_signing_again_changes_nothing_that_another_request_changed_since_it_read(campaign):
+    services.sign_campaign(campaign=campaign, signer=_signer("ada@example.org"))
+    long_ago = timezone.now() - datetime.timedelta(minutes=11)
+    Signature.objects.update(mail_queued_at=long_ago, mail_due_at=None)  # sent
+    signature = Signature.objects.get()
+
+    def read():
+        return prepared.signature_for_signing(
+            campaign_id=campaign.pk,
+            email_hash=signature.email_hash,
+            queued_since=timezone.now() - datetime.timedelta(minutes=10),
+        )
+
+    def requeue(found) -> bool:
+        signature_id, status, queued_at, recently = found
+        assert not recently
+        return prepared.requeue_signature(
+            signature_id=signature_id, status=status, queued_at=queued_at, details=None, now=timezone.now()
+        )
+
+    found = read()
+    Signature.objects.update(mail_queued_at=timezone.now())  # another request queued mail meanwhile
+    assert requeue(found) is False
+    Signature.objects.update(mail_queued_at=long_ago)
+    found = read()
+    Signature.objects.update(status="confirmed")  # the link was followed meanwhile
+    assert requeue(found) is False
+    found = read()
+    assert requeue(found) is True
+    assert Signature.objects.get().mail_queued_at > long_ago
+    assert Signature.objects.owed_mail().exists()
+    # A new signature for an address that signed meanwhile is not inserted.
+    assert prepared.insert_signature(Signature(campaign=campaign, email_hash=signature.email_hash)) is False
+    assert Signature.objects.count() == 1

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from ustoo.accounts.models import Member
 from ustoo.campaigns import tokens
-from ustoo.campaigns.models import Campaign, ConfirmedEmail, QueuedMail, Signature, SupportCount
+from ustoo.campaigns.models import Campaign, ConfirmedEmail, Signature, SupportCount
 from ustoo.conftest import logged_in_client, make_member
 
 from .conftest import SIGNER, deliver, make_campaign
@@ -100,14 +100,14 @@ def test_an_invalidated_address_gets_the_same_answer_and_a_note_without_a_link(s
 def test_signing_does_not_wait_for_the_mail_server(smtp, campaign, stranger):
     response = stranger.post(f"/campaigns/{campaign.slug}/sign/", SIGNER)
     assert response.status_code == 302
-    # The request queued the e-mail with the signature; the sender sends it afterwards.
+    # The request wrote the signature owing it an e-mail; the sender sends it afterwards.
     assert smtp.messages == []
-    assert QueuedMail.objects.get().signature == Signature.objects.get()
+    assert Signature.objects.owed_mail().get().email == "ada@example.org"
     page = stranger.get(response["Location"]).content.decode()
     assert "We are sending an e-mail about" in page and "Nothing after 10 minutes?" in page
     deliver()
     assert [m.to for m in smtp.messages] == ["ada@example.org"]
-    assert not QueuedMail.objects.exists()
+    assert not Signature.objects.owed_mail().exists()
 
 
 def test_while_the_mail_server_is_down_signing_is_answered_alike_and_the_mail_goes_later(
@@ -123,14 +123,14 @@ def test_while_the_mail_server_is_down_signing_is_answered_alike_and_the_mail_go
     assert signed.status_code == new.status_code == 302
     assert signed["Location"] == new["Location"]
     # Nothing was lost: both e-mails wait for their next try, and signing again adds none.
-    assert QueuedMail.objects.filter(attempts=1).count() == 2
+    assert Signature.objects.owed_mail().filter(mail_attempts=1).count() == 2
     assert Signature.objects.get(email="new@example.org").name == "New Signer"
     _sign(stranger, campaign, email="new@example.org")
-    assert QueuedMail.objects.count() == 2
+    assert Signature.objects.owed_mail().count() == 2
     mail_outage.end()
     deliver()
     assert smtp.messages == []  # not before their next try is due
-    QueuedMail.objects.update(due_at=timezone.now())
+    Signature.objects.owed_mail().update(mail_due_at=timezone.now())
     deliver()
     [note] = smtp.to("ada@example.org")
     [link] = smtp.to("new@example.org")
@@ -363,5 +363,5 @@ def test_only_a_campaign_a_reader_sees_and_that_takes_signatures_can_be_signed(
     response = _sign(stranger, campaign)
     assert response.status_code == answer
     assert says in response.content.decode()
-    assert not Signature.objects.exists() and not QueuedMail.objects.exists()
+    assert not Signature.objects.exists()
     assert smtp.messages == []
