@@ -54,6 +54,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "ustoo.core.concurrency.ActiveRequestsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "ustoo.core.middleware.PrivacyHeadersMiddleware",
@@ -140,7 +141,7 @@ else:
     # atomic incr, so rate limits count every attempt however many arrive at once.
     CACHES = {
         "default": {
-            "BACKEND": "diskcache.DjangoCache",
+            "BACKEND": "ustoo.core.cache.PersistentDiskCache",
             "LOCATION": CACHE_URL.removeprefix("file://") or str(DATA_DIR / "cache"),
             "OPTIONS": {"size_limit": 2**28},
         }
@@ -181,6 +182,9 @@ RATE_LIMITS = {
 # (the rest are answered at once): keep it a few below the threads per process (USTOO_THREADS), so
 # paused refusals never take every thread from other readers.
 SERVER_THREADS = env_int("USTOO_THREADS", 64)
+# Of those threads, how many work at once in a process (the others wait for a place without the
+# GIL; a paused refusal gives its place up): more would only queue for the GIL and the write lock.
+ACTIVE_REQUESTS = env_int("USTOO_ACTIVE_REQUESTS", 4)
 REFUSAL_HOLD_MS = env_int("USTOO_REFUSAL_HOLD_MS", 1000)
 REFUSAL_HOLD_SLOTS = env_int("USTOO_REFUSAL_HOLD_SLOTS", max(0, SERVER_THREADS - 8))
 # Above this many attempts to speak per minute across the site, people without an account first

@@ -22,6 +22,8 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import timezone
 
+from ustoo.core.concurrency import place_given_up
+
 
 @dataclass(frozen=True)
 class Rate:
@@ -134,7 +136,8 @@ def _hold_refusal(wait: int) -> None:
     if not slots.acquire(blocking=False):
         return
     try:
-        _sleep(seconds)
+        with place_given_up():
+            _sleep(seconds)
     finally:
         slots.release()
 
