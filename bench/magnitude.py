@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from bench.seed_web import AGES, COUNTRIES, HARMS, LANGUAGES, RELATIONS, SETTINGS, migrate
-from bench.web import DURATION, _free_port, machine, wrk
+from bench.web import _SERVER_PIDS, CONNECTIONS, DURATION, _free_port, machine, wrk, wrk_with_cpu
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -132,6 +132,7 @@ def server(data_dir: Path, *, shared_page_seconds: int):
         for path in ["/magnitude/", "/api/v1/magnitude"]:
             command = ["wrk", "-t2", "-c8", "-d3s", "-H", "Connection: close", base + path]
             subprocess.run(command, capture_output=True, check=True)
+        _SERVER_PIDS[base] = process.pid
         yield base
     finally:
         process.terminate()
@@ -148,13 +149,14 @@ def alone(bases: dict[str, str]) -> dict[str, dict]:
         for size, base in bases.items():
             for name, path in (("page", "/magnitude/"), ("api", "/api/v1/magnitude")):
                 rounds.setdefault(f"{name}_alone_{size}", []).append(
-                    wrk(base + path, connections=1, seconds=seconds)
+                    wrk_with_cpu(base, path, connections=1, seconds=seconds)
                 )
     found = {}
     for key, runs in rounds.items():
         found[key] = {
             "mean_ms": statistics.median(run["mean_ms"] for run in runs),
             "p50_ms": statistics.median(run["p50_ms"] for run in runs),
+            "server_cpu_ms": statistics.median(run["server_cpu_ms_per_request"] for run in runs),
             "rounds": runs,
         }
     return found
@@ -274,8 +276,14 @@ def main(argv: list[str]) -> int:
 
     with server(large_dir, shared_page_seconds=2) as base:
         api_is_ours = _check_api(base)
+        # Under load (CONNECTIONS at once: more than the server's cores and processes, so requests
+        # queue), with the bare view's p99 under the same load as the floor this machine allows;
+        # and lightly loaded, one connection per server process (2), where a request hardly queues.
+        results["bare_loaded"] = wrk(base + "/healthz")
         results["page_loaded"] = wrk(base + "/magnitude/")
         results["api_loaded"] = wrk(base + "/api/v1/magnitude")
+        results["page_light"] = wrk(base + "/magnitude/", connections=2)
+        results["api_light"] = wrk(base + "/api/v1/magnitude", connections=2)
     with server(large_dir, shared_page_seconds=0) as large, server(small_dir, shared_page_seconds=0) as small:
         results.update(alone({"large": large, "small": small}))
         results["page_uncached_large"] = wrk(large + "/magnitude/")
@@ -299,12 +307,19 @@ def main(argv: list[str]) -> int:
         "page_rps": round(results["page_loaded"]["rps"]),
         "api_p99_ms": results["api_loaded"]["p99_ms"],
         "api_rps": round(results["api_loaded"]["rps"]),
+        "bare_p99_ms_same_load": results["bare_loaded"]["p99_ms"],
+        "page_p99_ms_2_connections": results["page_light"]["p99_ms"],
+        "api_p99_ms_2_connections": results["api_light"]["p99_ms"],
         "page_uncached_p99_ms_large": results["page_uncached_large"]["p99_ms"],
         "page_ms_large": results["page_alone_large"]["mean_ms"],
         "page_ms_small": results["page_alone_small"]["mean_ms"],
         "page_ratio_large_vs_small": round(
             results["page_alone_large"]["mean_ms"] / results["page_alone_small"]["mean_ms"], 3
         ),
+        "page_server_cpu_ms_large": results["page_alone_large"]["server_cpu_ms"],
+        "page_server_cpu_ms_small": results["page_alone_small"]["server_cpu_ms"],
+        "api_server_cpu_ms_large": results["api_alone_large"]["server_cpu_ms"],
+        "api_server_cpu_ms_small": results["api_alone_small"]["server_cpu_ms"],
         "api_ms_large": results["api_alone_large"]["mean_ms"],
         "api_ms_small": results["api_alone_small"]["mean_ms"],
         "api_ratio_large_vs_small": round(
@@ -317,8 +332,12 @@ def main(argv: list[str]) -> int:
     print(json.dumps(summary, indent=2))
     targets = {
         "GET /api/v1/magnitude is served by the magnitude router": api_is_ours,
-        "/magnitude p99 < 30 ms": summary["page_p99_ms"] < 30,
-        "/api/v1/magnitude p99 < 30 ms": summary["api_p99_ms"] < 30,
+        # At CONNECTIONS at once the bare view's own p99 is about as high (requests queue on two
+        # cores): the latency target is read where requests do not queue, one per server process.
+        "/magnitude p99 < 30 ms (2 connections)": summary["page_p99_ms_2_connections"] < 30,
+        "/api/v1/magnitude p99 < 30 ms (2 connections)": summary["api_p99_ms_2_connections"] < 30,
+        f"/magnitude p99 < 30 ms ({CONNECTIONS} connections)": summary["page_p99_ms"] < 30,
+        f"/api/v1/magnitude p99 < 30 ms ({CONNECTIONS} connections)": summary["api_p99_ms"] < 30,
         "/magnitude at 10M within 1.2x of 10k": summary["page_ratio_large_vs_small"] <= 1.2,
         "/api/v1/magnitude at 10M within 1.2x of 10k": summary["api_ratio_large_vs_small"] <= 1.2,
         "insert with its counter updates <= 1.5x a bare insert": summary["write_ratio_vs_bare_insert"] <= 1.5,

@@ -17,6 +17,7 @@ import os
 import platform
 import re
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -33,6 +34,8 @@ LARGE = {
 }
 SMALL = {"stories": 10_000, "statements": 50_000}
 DURATION = int(os.environ.get("BENCH_SECONDS", 10))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", 5))
+ROUND_SECONDS = int(os.environ.get("BENCH_ROUND_SECONDS", 3))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", 16))
 
 
@@ -83,10 +86,37 @@ def server(data_dir: Path, *, shared_page_seconds: int = 2, extra_env: dict[str,
     try:
         for path in ["/healthz", "/", "/api/v1/magnitude"]:  # warm every worker's imports and caches
             subprocess.run(["wrk", "-t1", "-c4", "-d1s", base + path], capture_output=True, check=True)
+        _SERVER_PIDS[base] = process.pid
         yield base
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+_SERVER_PIDS: dict[str, int] = {}
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu_seconds(base: str) -> float:
+    """User + system CPU seconds used so far by the server at `base`: gunicorn and its workers."""
+    master = _SERVER_PIDS[base]
+    pids = [master] + [int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / _TICKS
+
+
+def wrk_with_cpu(base: str, path: str, **options) -> dict:
+    """wrk, plus the server's CPU seconds per answered request: the work a request costs, a figure the
+    machine's drifting speed disturbs far less than requests per second."""
+    before = server_cpu_seconds(base)
+    result = wrk(base + path, **options)
+    result["server_cpu_ms_per_request"] = (
+        1000 * (server_cpu_seconds(base) - before) / max(1, result["requests"])
+    )
+    return result
 
 
 _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
@@ -106,6 +136,7 @@ def wrk(
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     result = {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
         "mean_ms": _ms(re.search(r"Latency\s+([\d.]+(?:us|ms|s))", output).group(1)),
         "p50_ms": _ms(re.search(r"\s50%\s+([\d.]+(?:us|ms|s))", output).group(1)),
         "p99_ms": _ms(re.search(r"\s99%\s+([\d.]+(?:us|ms|s))", output).group(1)),
@@ -126,6 +157,14 @@ def _counts(database: Path) -> tuple[int, int]:
     connection.execute("COMMIT")
     connection.close()
     return rows, tally
+
+
+def _median(values) -> float:
+    return round(statistics.median(values), 3)
+
+
+def _median_round(rounds: list[dict], ratio: str) -> dict:
+    return sorted(rounds, key=lambda r: r[ratio])[len(rounds) // 2]
 
 
 def machine() -> str:
@@ -150,15 +189,35 @@ def main(argv: list[str]) -> int:
     print(f"seeded in {time.time() - started:.0f} s", flush=True)
     results: dict[str, dict] = {}
 
+    # Side by side in short interleaved rounds (bare, wall, bare, post, bare, ...): the machine's speed
+    # drifts by a factor of two within a minute here, so each figure is compared with the bare view
+    # measured just before and just after it, and the median round is reported.
+    rounds: list[dict[str, dict]] = []
+    post_script = str(ROOT / "bench" / "post_statement.lua")
     with server(large_dir) as base:
-        results["bare"] = wrk(base + "/healthz")
-        results["wall"] = wrk(base + "/")
-        results["bare_again"] = wrk(base + "/healthz")
         before = _counts(large_dir / "ustoo.sqlite3")
-        results["post"] = wrk(base + "/api/v1/statements", script=str(ROOT / "bench" / "post_statement.lua"))
+        for _ in range(ROUNDS):
+            bare_1 = wrk_with_cpu(base, "/healthz", seconds=ROUND_SECONDS)
+            wall = wrk_with_cpu(base, "/", seconds=ROUND_SECONDS)
+            bare_2 = wrk_with_cpu(base, "/healthz", seconds=ROUND_SECONDS)
+            post = wrk_with_cpu(base, "/api/v1/statements", seconds=ROUND_SECONDS, script=post_script)
+            bare_3 = wrk_with_cpu(base, "/healthz", seconds=ROUND_SECONDS)
+            rounds.append(
+                {
+                    "bare": [bare_1, bare_2, bare_3],
+                    "wall": wall,
+                    "post": post,
+                    "wall_ratio": wall["rps"] / ((bare_1["rps"] + bare_2["rps"]) / 2),
+                    "post_ratio": post["rps"] / ((bare_2["rps"] + bare_3["rps"]) / 2),
+                }
+            )
     after = _counts(large_dir / "ustoo.sqlite3")  # the server has finished every request it accepted
-    results["post"]["rows_added"] = after[0] - before[0]
-    results["post"]["tally_added"] = after[1] - before[1]
+    results["rounds"] = rounds
+    results["post"] = {
+        "created": sum(r["post"].get("created", 0) for r in rounds),
+        "rows_added": after[0] - before[0],
+        "tally_added": after[1] - before[1],
+    }
 
     # The wall's own cost, page reuse off, one reader at a time: 1,000,000 stories against 10,000.
     for name, data_dir in (("wall_render_large", large_dir), ("wall_render_small", small_dir)):
@@ -166,26 +225,39 @@ def main(argv: list[str]) -> int:
             results[name] = wrk(base + "/", connections=1)
             results[name + "_loaded"] = wrk(base + "/")
 
-    bare_rps = (results["bare"]["rps"] + results["bare_again"]["rps"]) / 2
     post = results["post"]
+    wall_round = _median_round(rounds, "wall_ratio")
+    post_round = _median_round(rounds, "post_ratio")
     summary = {
         "machine": machine(),
         "stories": LARGE["stories"],
         "statements": LARGE["statements"],
-        "bare_rps": round(bare_rps),
-        "wall_rps": round(results["wall"]["rps"]),
-        "wall_ratio": round(results["wall"]["rps"] / bare_rps, 3),
-        "wall_p99_ms": results["wall"]["p99_ms"],
-        "post_rps": round(post["rps"]),
-        "post_ratio": round(post["rps"] / bare_rps, 3),
-        "post_p99_ms": post["p99_ms"],
-        "post_created": post.get("created"),
+        "rounds": f"{ROUNDS} x {ROUND_SECONDS} s each, {CONNECTIONS} connections",
+        "bare_rps_median": round(statistics.median(b["rps"] for r in rounds for b in r["bare"])),
+        "bare_p99_ms_median": statistics.median(b["p99_ms"] for r in rounds for b in r["bare"]),
+        "wall_rps": round(wall_round["wall"]["rps"]),
+        "wall_ratio": round(wall_round["wall_ratio"], 3),
+        "wall_ratios": [round(r["wall_ratio"], 2) for r in rounds],
+        "wall_p99_ms": statistics.median(r["wall"]["p99_ms"] for r in rounds),
+        "wall_p99s_ms": [r["wall"]["p99_ms"] for r in rounds],
+        "post_rps": round(post_round["post"]["rps"]),
+        "post_ratio": round(post_round["post_ratio"], 3),
+        "post_ratios": [round(r["post_ratio"], 2) for r in rounds],
+        "post_p99_ms": statistics.median(r["post"]["p99_ms"] for r in rounds),
+        # The same comparison in the server's CPU per request (bare / post: what share of the bare
+        # view's rate the POST's own work would allow on a CPU-bound server).
+        "server_cpu_ms_bare": _median(
+            r["bare"][i]["server_cpu_ms_per_request"] for r in rounds for i in range(3)
+        ),
+        "server_cpu_ms_wall": _median(r["wall"]["server_cpu_ms_per_request"] for r in rounds),
+        "server_cpu_ms_post": _median(r["post"]["server_cpu_ms_per_request"] for r in rounds),
+        "post_created": post["created"],
         "post_rows_added": post["rows_added"],
         "post_tally_added": post["tally_added"],
         # wrk stops counting at its deadline while the server still finishes the requests in flight
-        # (at most one per connection): those are stored and counted but not seen as 201 by wrk.
+        # (at most one per connection and round): those are stored and counted but not seen as 201.
         "post_counted_exactly_once": post["rows_added"] == post["tally_added"]
-        and post.get("created", -1) <= post["rows_added"] <= post.get("created", -1) + CONNECTIONS,
+        and post["created"] <= post["rows_added"] <= post["created"] + CONNECTIONS * ROUNDS,
         "wall_render_ms_large": results["wall_render_large"]["mean_ms"],
         "wall_render_ms_small": results["wall_render_small"]["mean_ms"],
         "wall_render_ratio_large_vs_small": round(
