@@ -42,6 +42,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from bench import server_log
 from bench.web import OUT, ROOT, SMALL, _counts, _free_port, _ms, ensure_seeded, machine
 
 SCRIPT = ROOT / "bench" / "flood_post.lua"
@@ -89,7 +90,7 @@ def flood_server(data_dir: Path, *, cache_url: str = ""):
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=server_log("flood"),
     )
     base = f"http://127.0.0.1:{port}"
     for _ in range(200):

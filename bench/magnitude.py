@@ -25,6 +25,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from bench import server_log
 from bench.seed_web import AGES, COUNTRIES, HARMS, LANGUAGES, RELATIONS, SETTINGS, migrate
 from bench.web import _SERVER_PIDS, CONNECTIONS, DURATION, _free_port, machine, wrk, wrk_with_cpu
 
@@ -115,7 +116,9 @@ def server(data_dir: Path, *, shared_page_seconds: int):
     env.pop("DATABASE_URL", None)
     command = [sys.executable, "-m", "gunicorn", "ustoo.wsgi:application"]
     command += ["--config", "python:ustoo.gunicorn_conf", "--bind", f"127.0.0.1:{port}"]
-    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=server_log("magnitude")
+    )
     base = f"http://127.0.0.1:{port}"
     import socket
 
@@ -191,7 +194,7 @@ def write_cost() -> dict:
     django.setup()
     from django.db import transaction
 
-    from ustoo.magnitude.observer import record_change
+    from ustoo.magnitude.observer import record_changes
     from ustoo.stories import services
     from ustoo.stories.models import Statement, StatementTally
     from ustoo.stories.observers import facts_of
@@ -223,14 +226,14 @@ def write_cost() -> dict:
         with transaction.atomic():
             statement = new_statement()
             statement.insert()
-            record_change(None, facts_of(statement))
+            record_changes([(None, facts_of(statement))])
 
     def insert_with_counters_and_tally() -> None:
         with transaction.atomic():
             statement = new_statement()
             statement.insert()
             StatementTally.add(1)
-            record_change(None, facts_of(statement))
+            record_changes([(None, facts_of(statement))])
 
     def say_me_too() -> None:
         services.say_me_too(member=None, anonymous=True, language="fr", details=details)

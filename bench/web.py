@@ -24,6 +24,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from bench import server_log
 from bench.seed_web import ensure_seeded
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,7 +75,7 @@ def server(data_dir: Path, *, shared_page_seconds: int = 2, extra_env: dict[str,
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=server_log("web"),
     )
     base = f"http://127.0.0.1:{port}"
     for _ in range(200):
