@@ -152,6 +152,7 @@ def seed(data_dir: Path, *, stories: int, statements: int, seed_value: int = 201
                     "",
                     0,
                     1,
+                    0,
                 ),
                 [(tag, _stamp(created), number + 1) for tag in tags],
             )
@@ -163,8 +164,8 @@ def seed(data_dir: Path, *, stories: int, statements: int, seed_value: int = 201
                 "INSERT INTO stories_story (id, title, text, language, visibility, status, content_warnings, "
                 "cw_note, replies_enabled, created_at, updated_at, published_at, me_too_count, "
                 "believe_you_count, not_alone_count, statement_id, identifies_someone, urgent, "
-                "moderation_code, moderation_message, slow_mode_seconds, version) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "moderation_code, moderation_message, slow_mode_seconds, version, demo) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [row for row, _tags in rows],
             )
             connection.executemany(
