@@ -18,4 +18,3 @@ timeout = 30
 keepalive = 5
 forwarded_allow_ips = os.environ.get("USTOO_FORWARDED_ALLOW_IPS", "127.0.0.1")
 proc_name = "ustoo"
-

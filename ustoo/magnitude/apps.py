@@ -8,7 +8,7 @@ class MagnitudeConfig(AppConfig):
     verbose_name = _("Magnitude")
 
     def ready(self) -> None:
-        from ustoo.magnitude.observer import record_change
+        from ustoo.magnitude.observer import record_changes
         from ustoo.stories.observers import observe_statements
 
-        observe_statements(record_change)
+        observe_statements(record_changes)

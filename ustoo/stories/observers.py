@@ -3,10 +3,11 @@
 Apps above stories (magnitude keeps counters per bucket) register an observer here from their
 AppConfig.ready(); stories never imports them. Each change is given as the statement's facts before
 and after it (None when it did not exist or no longer counts), inside the transaction that writes
-the statement, so counters and rows commit or roll back together."""
+the statement, so counters and rows commit or roll back together; a transaction that writes several
+statements (group commit) gives its changes in one call."""
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ustoo.core.hashtags import extract_hashtags
@@ -47,17 +48,25 @@ def facts_of(statement, story=None) -> "StatementFacts | None":
     )
 
 
-Observer = Callable[["StatementFacts | None", "StatementFacts | None"], None]
+Change = tuple["StatementFacts | None", "StatementFacts | None"]
+Observer = Callable[[Sequence[Change]], None]
 _observers: list[Observer] = []
 
 
 def observe_statements(observer: Observer) -> None:
+    """Register `observer`, called with the changes of each transaction as (before, after) pairs."""
     if observer not in _observers:
         _observers.append(observer)
 
 
 def statement_changed(before: StatementFacts | None, after: StatementFacts | None) -> None:
-    if before == after:
+    statements_changed([(before, after)])
+
+
+def statements_changed(changes: Sequence[Change]) -> None:
+    """The changes of one transaction: several when statements are written together."""
+    changes = [(before, after) for before, after in changes if before != after]
+    if not changes:
         return
     for observer in _observers:
-        observer(before, after)
+        observer(changes)

@@ -1,6 +1,7 @@
 """Workflows of speaking and standing with: each writes everything it touches in one transaction."""
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from ustoo.core import receipts
 from ustoo.core.ownership import member_tag
+from ustoo.stories.group_commit import GroupCommit
 from ustoo.stories.models import (
     Reply,
     ReplyBlock,
@@ -22,7 +24,7 @@ from ustoo.stories.models import (
     Story,
     Visibility,
 )
-from ustoo.stories.observers import facts_of, statement_changed
+from ustoo.stories.observers import facts_of, statement_changed, statements_changed
 from ustoo.stories.screening import screen
 
 
@@ -118,31 +120,53 @@ def say_me_too(
         statement.receipt_hash = receipts.receipt_hash(receipt)
         if member is not None and member.is_authenticated:
             statement.member_tag = member_tag(member.pk)
+    if draft is None and not connection.in_atomic_block:
+        # Count only, and nobody's transaction to join: written with those of concurrent requests.
+        _count_only_statements.write(statement)
+        return Spoken(statement=statement, story=None, receipt=receipt)
     with transaction.atomic():
         statement.insert()
         StatementTally.add(1)
         story = None
         if draft is not None:
-            screening = screen(f"{draft.title}\n{draft.text}")
-            story = Story.objects.create(
-                statement=statement,
-                title=draft.title,
-                text=draft.text,
-                language=statement.language,
-                visibility=draft.visibility,
-                content_warnings=sorted(set(draft.content_warnings)),
-                cw_note=draft.cw_note,
-                replies_enabled=draft.replies_enabled,
-                identifies_someone=screening.identifies_someone,
-                urgent=screening.urgent,
-                created_at=statement.created_at,
-                updated_at=statement.created_at,
-            )
-            story.index_hashtags()
-            if initial_status(story, member) == Status.PUBLISHED:
-                story.publish()
+            story = _share_story(statement, draft, member)
         statement_changed(None, facts_of(statement, story))
     return Spoken(statement=statement, story=story, receipt=receipt)
+
+
+def _share_story(statement: Statement, draft: StoryDraft, member) -> Story:
+    screening = screen(f"{draft.title}\n{draft.text}")
+    story = Story.objects.create(
+        statement=statement,
+        title=draft.title,
+        text=draft.text,
+        language=statement.language,
+        visibility=draft.visibility,
+        content_warnings=sorted(set(draft.content_warnings)),
+        cw_note=draft.cw_note,
+        replies_enabled=draft.replies_enabled,
+        identifies_someone=screening.identifies_someone,
+        urgent=screening.urgent,
+        created_at=statement.created_at,
+        updated_at=statement.created_at,
+    )
+    story.index_hashtags()
+    if initial_status(story, member) == Status.PUBLISHED:
+        story.publish()
+    return story
+
+
+def _write_count_only(statements: Sequence[Statement]) -> None:
+    """Statements without a story, in one transaction: their rows, then the total and the counters
+    added once for all of them."""
+    with transaction.atomic():
+        for statement in statements:
+            statement.insert()
+        StatementTally.add(len(statements))
+        statements_changed([(None, facts_of(statement)) for statement in statements])
+
+
+_count_only_statements = GroupCommit(_write_count_only)
 
 
 def initial_status(story: Story, member) -> str:

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def changes(monkeypatch):
     heard = []
-    monkeypatch.setattr(observers, "_observers", [lambda before, after: heard.append((before, after))])
+    monkeypatch.setattr(observers, "_observers", [heard.extend])
     return heard
 
 
