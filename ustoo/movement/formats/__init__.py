@@ -18,8 +18,26 @@ FORMATS: dict[str, ModuleType] = {
 LINE_FORMATS = {"twarc2", "v1", "reddit", "bluesky"}
 
 
+# Enough to tell a document format by its opening; a line format is told by its whole first record.
+_HEAD_BYTES = 1 << 16
+# A twarc2 page holds up to 100 posts with their users and referenced posts: often over a megabyte.
+_FIRST_RECORD_MAX_BYTES = 64 << 20
+
+
 class UnknownFormat(ValueError):
     pass
+
+
+def _first_line(start: bytes, handle) -> bytes:
+    """The first line of a file whose first bytes are `start`, read on from `handle` as far as it goes."""
+    parts, size = [start], len(start)
+    while b"\n" not in parts[-1] and size < _FIRST_RECORD_MAX_BYTES:
+        chunk = handle.read(_HEAD_BYTES)
+        if not chunk:
+            break
+        parts.append(chunk)
+        size += len(chunk)
+    return b"".join(parts).split(b"\n", 1)[0]
 
 
 def detect(path: Path) -> str:
@@ -33,13 +51,13 @@ def detect(path: Path) -> str:
     if name.endswith((".csv", ".tsv")):
         return "csv"
     with open_binary(path) as handle:
-        head = handle.read(1 << 16)
-    stripped = head.lstrip()
-    if stripped.startswith(b"window.YTD."):
-        return "archive"
-    if stripped.startswith(b"[") or b'"orderedItems"' in head:
-        return "mastodon"
-    first = stripped.split(b"\n", 1)[0]
+        head = handle.read(_HEAD_BYTES)
+        stripped = head.lstrip()
+        if stripped.startswith(b"window.YTD."):
+            return "archive"
+        if stripped.startswith(b"[") or b'"orderedItems"' in head:
+            return "mastodon"
+        first = _first_line(stripped, handle)
     try:
         record = orjson.loads(first)
     except orjson.JSONDecodeError:

@@ -1,8 +1,10 @@
 """Golden tests: each format's fixture, read by hand, against what the importer stored."""
 
 import csv
+import gzip
 from datetime import UTC, datetime
 
+import orjson
 import pytest
 
 from ustoo.movement.formats import byte_literals, csvexport, detect
@@ -161,6 +163,22 @@ def test_format_detection():
     assert detect(FIXTURES / "statuses.json") == "mastodon"
     assert detect(FIXTURES / "outbox.json") == "mastodon"
     assert detect(FIXTURES / "mapped.csv") == "csv"
+
+
+@pytest.mark.parametrize("suffix", ["", ".gz"])
+def test_a_twarc2_page_longer_than_the_first_read_is_still_recognised(tmp_path, suffix):
+    # A real page of 100 posts with its includes is over a megabyte, far more than the bytes read to
+    # recognise a document format.
+    page = {
+        "data": [{"id": str(n), "text": "#MeToo " + "x" * 2000, "author_id": "1"} for n in range(100)],
+        "includes": {"users": [{"id": "1", "username": "someone"}]},
+        "meta": {"result_count": 100},
+    }
+    line = orjson.dumps(page) + b"\n"
+    assert len(line) > 1 << 17
+    path = tmp_path / f"search.jsonl{suffix}"
+    path.write_bytes(gzip.compress(line * 2) if suffix else line * 2)
+    assert detect(path) == "twarc2"
 
 
 @pytest.mark.parametrize(
