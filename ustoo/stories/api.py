@@ -167,22 +167,24 @@ def create_statement(request: HttpRequest, payload: StatementIn):
     if payload.story is None:
         # A count-only "me too" has nothing to validate: the most frequent write stays cheap.
         spoken = services.say_me_too(member=None, anonymous=True, language=get_language() or "")
+        details = services.Details()
     else:
         data = payload.story.dict()
         data["year"] = "" if data["year"] is None else str(data["year"])
         form = SayMeTooForm({**data, "mode": SayMeTooForm.STORY})
         if not form.is_valid():
             raise ApiError(400, _("Some fields are not valid."), _form_errors(form))
+        details = form.details()
         spoken = services.say_me_too(
             member=None,
             anonymous=True,
-            details=form.details(),
+            details=details,
             draft=form.draft(),
             language=get_language() or "",
         )
     offer = screening.help_after_speaking(
         request,
-        country=spoken.statement.country.code or "",
+        country=details.country,
         urgent=bool(spoken.story and spoken.story.urgent),
     )
     body = {

@@ -40,15 +40,20 @@ def facts_of(statement, story=None) -> "StatementFacts | None":
         relation=statement.relation,
         age_at_time=statement.age_at_time,
         harms=tuple(sorted(statement.harms or [])),
-        country=str(
-            statement.country.code if hasattr(statement.country, "code") else statement.country or ""
-        ),
+        country=_country_code(statement.country),
         hashtags=hashtags,
         has_story=story is not None,
     )
 
 
 Change = tuple["StatementFacts | None", "StatementFacts | None"]
+
+
+def _country_code(country) -> str:
+    # django-countries gives a Country object (built anew on each access: read it once)
+    return str(getattr(country, "code", country) or "")
+
+
 Observer = Callable[[Sequence[Change]], None]
 _observers: list[Observer] = []
 

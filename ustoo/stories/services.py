@@ -160,8 +160,7 @@ def _write_count_only(statements: Sequence[Statement]) -> None:
     """Statements without a story, in one transaction: their rows, then the total and the counters
     added once for all of them."""
     with transaction.atomic():
-        for statement in statements:
-            statement.insert()
+        Statement.insert_all(statements)
         StatementTally.add(len(statements))
         statements_changed([(None, facts_of(statement)) for statement in statements])
 

@@ -3,6 +3,7 @@
 import datetime
 import functools
 import secrets
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.db import connection, models
@@ -59,29 +60,43 @@ class Statement(models.Model):
         return self.member_id is None
 
     def insert(self) -> None:
-        """Insert this new statement with one prepared INSERT.
+        """Insert this new statement with one prepared INSERT (see insert_all)."""
+        Statement.insert_all([self])
+
+    @classmethod
+    def insert_all(cls, statements: Sequence["Statement"]) -> None:
+        """Insert new statements with one prepared INSERT; each gets its id.
 
         Saying "me too" is the site's most frequent write, and on it the ORM's query building cost
-        more than the write itself. Values go through each field's own preparation, as save() does."""
-        fields, sql = _insert_statement(connection.vendor)
-        values = [field.get_db_prep_save(field.pre_save(self, add=True), connection) for field in fields]
+        more than the write itself. Values go through each field's own preparation, as save() does.
+        The ids are given in the order of the rows, as Django's bulk_create gives them: both SQLite
+        and PostgreSQL number the rows of one INSERT in the order of its VALUES."""
+        fields, sql = _insert_statements(connection.vendor, len(statements))
+        values = [
+            field.get_db_prep_save(field.pre_save(statement, add=True), connection)
+            for statement in statements
+            for field in fields
+        ]
         with connection.cursor() as cursor:
             cursor.execute(sql, values)
-            self.pk = cursor.fetchone()[0]
-        self._state.adding = False
-        self._state.db = connection.alias
+            ids = sorted(row[0] for row in cursor.fetchall())
+        for statement, pk in zip(statements, ids, strict=True):
+            statement.pk = pk
+            statement._state.adding = False
+            statement._state.db = connection.alias
 
 
 @functools.cache
-def _insert_statement(vendor: str) -> tuple[list[models.Field], str]:
-    """The fields Statement.insert() writes and its SQL, built once per database vendor."""
+def _insert_statements(vendor: str, rows: int) -> tuple[list[models.Field], str]:
+    """The fields Statement.insert_all() writes and its SQL for `rows` rows, built once per database
+    vendor and row count (a group commit writes a few rows at a time)."""
     quote = connection.ops.quote_name
     fields = [field for field in Statement._meta.concrete_fields if not field.primary_key]
     columns = ", ".join(quote(field.column) for field in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
+    placeholders = ", ".join([f"({', '.join(['%s'] * len(fields))})"] * rows)
     sql = (
         f"INSERT INTO {quote(Statement._meta.db_table)} ({columns}) "  # noqa: S608
-        f"VALUES ({placeholders}) RETURNING {quote('id')}"
+        f"VALUES {placeholders} RETURNING {quote('id')}"
     )
     return fields, sql
 

@@ -95,7 +95,10 @@ def test_a_batch_writes_rows_total_and_counters_together():
     group = GroupCommit(services._write_count_only)
     statements = [_count_only(f"phrase number {n}") for n in range(5)]
     assert _write_while_the_turn_is_held(group, statements) == [None] * 5
-    assert all(statement.pk for statement in statements)
+    stored = dict(Statement.objects.values_list("pk", "receipt_hash"))
+    assert {statement.pk: bytes(statement.receipt_hash) for statement in statements} == {
+        pk: bytes(receipt_hash) for pk, receipt_hash in stored.items()
+    }  # one INSERT for the batch, and each statement was given its own row's id
     assert Statement.objects.count() == 5
     assert StatementTally.total()[0] == 5
     assert _counted("day") == 5
