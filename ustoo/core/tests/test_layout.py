@@ -57,3 +57,12 @@ def test_under_a_sub_path_the_links_carry_it(rf):
     assert under["magnitude"] == "/ustoo/magnitude/" and under["about"] == "/ustoo/about/"
     assert at_root["magnitude"] == "/magnitude/"
     assert site(request)["layout_links"] == at_root
+
+
+def test_the_layout_speaks_each_readers_language(client):
+    english = client.get(reverse("about")).content.decode()
+    french = client.get(reverse("about"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    again = client.get(reverse("about")).content.decode()
+    assert "Quick exit" in english and "The magnitude" in english
+    assert "Sortie rapide" in french and "L&#x27;ampleur" in french and "Quick exit" not in french
+    assert "Quick exit" in again and "Sortie rapide" not in again
