@@ -120,16 +120,16 @@ def say_me_too(
         statement.receipt_hash = receipts.receipt_hash(receipt)
         if member is not None and member.is_authenticated:
             statement.member_tag = member_tag(member.pk)
-    if draft is None and not connection.in_atomic_block:
-        # Count only, and nobody's transaction to join: written with those of concurrent requests.
-        _count_only_statements.write(statement)
+    if draft is None:
+        if connection.in_atomic_block:  # the caller's transaction decides: it is written within it
+            _write_count_only([statement])
+        else:  # nobody's transaction to join: written with those of concurrent requests
+            _count_only_statements.write(statement)
         return Spoken(statement=statement, story=None, receipt=receipt)
     with transaction.atomic():
         statement.insert()
         StatementTally.add(1)
-        story = None
-        if draft is not None:
-            story = _share_story(statement, draft, member)
+        story = _share_story(statement, draft, member)
         statement_changed(None, facts_of(statement, story))
     return Spoken(statement=statement, story=story, receipt=receipt)
 
