@@ -25,12 +25,11 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench import server_log
+from bench import OUT, server_log
 from bench.seed_web import AGES, COUNTRIES, HARMS, LANGUAGES, RELATIONS, SETTINGS, migrate
 from bench.web import _SERVER_PIDS, CONNECTIONS, DURATION, _free_port, machine, wrk, wrk_with_cpu
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
 LARGE = int(os.environ.get("BENCH_MAGNITUDE_STATEMENTS", 10_000_000))
 SMALL = 10_000
 SHARDS = 8

@@ -24,11 +24,10 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench import server_log
+from bench import OUT, server_log
 from bench.seed_web import ensure_seeded
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
 LARGE = {
     "stories": int(os.environ.get("BENCH_STORIES", 1_000_000)),
     "statements": int(os.environ.get("BENCH_STATEMENTS", 5_000_000)),

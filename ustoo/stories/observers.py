@@ -28,6 +28,11 @@ class StatementFacts:
     has_story: bool
 
 
+def _country_code(country) -> str:
+    # django-countries gives a Country object (built anew on each access: read it once)
+    return str(getattr(country, "code", country) or "")
+
+
 def facts_of(statement, story=None) -> "StatementFacts | None":
     """The facts a counted statement contributes; None for one that does not count."""
     if not statement.counted:
@@ -47,11 +52,6 @@ def facts_of(statement, story=None) -> "StatementFacts | None":
 
 
 Change = tuple["StatementFacts | None", "StatementFacts | None"]
-
-
-def _country_code(country) -> str:
-    # django-countries gives a Country object (built anew on each access: read it once)
-    return str(getattr(country, "code", country) or "")
 
 
 Observer = Callable[[Sequence[Change]], None]
