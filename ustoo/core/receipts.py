@@ -50,7 +50,14 @@ def entropy_bits() -> float:
 
 def new_receipt() -> str:
     words = _words()
-    return " ".join(secrets.choice(words) for _ in range(WORD_COUNT))
+    # One draw below len(words) ** WORD_COUNT, read as WORD_COUNT digits in base len(words): the same
+    # uniform choice as a word at a time, with one read of the system's randomness instead of seven.
+    draw = secrets.randbelow(len(words) ** WORD_COUNT)
+    chosen = []
+    for _ in range(WORD_COUNT):
+        draw, index = divmod(draw, len(words))
+        chosen.append(words[index])
+    return " ".join(chosen)
 
 
 def normalise(receipt: str) -> str:

@@ -389,8 +389,14 @@ def grouped() -> list[CountryGroup]:
 
 def country_from_accept_language(header: str) -> str | None:
     """The region of the most preferred language tag that has one: `fr-CA` → CA, `en-GB` → GB."""
+    return _country_from_language_ranges(header[:ACCEPT_LANGUAGE_MAX_LENGTH])
+
+
+@functools.lru_cache(maxsize=512)
+def _country_from_language_ranges(header: str) -> str | None:
+    # Browsers send a handful of distinct headers, each on every request: each is read once.
     ranges = []
-    for position, part in enumerate(header[:ACCEPT_LANGUAGE_MAX_LENGTH].split(",")):
+    for position, part in enumerate(header.split(",")):
         tag, _separator, parameters = part.strip().partition(";")
         quality = 1.0
         parameters = parameters.strip()
@@ -417,14 +423,16 @@ def country_for_request(request: HttpRequest) -> str | None:
 
     An empty choice means "all countries" and is respected; a code that names no country is ignored.
     """
-    if COUNTRY_PARAMETER in request.GET:
+    # META, not request.GET and request.headers: those parse every parameter and header of the request
+    # to read one, and this runs after every "me too".
+    if request.META.get("QUERY_STRING") and COUNTRY_PARAMETER in request.GET:
         chosen = request.GET[COUNTRY_PARAMETER].strip()
         if not chosen:
             return None
         code = normalize_country(chosen)
         if code:
             return code
-    return country_from_accept_language(request.headers.get("Accept-Language", ""))
+    return country_from_accept_language(request.META.get("HTTP_ACCEPT_LANGUAGE", ""))
 
 
 def help_after_speaking(request: HttpRequest, country: str, urgent: bool) -> HelpOffer:

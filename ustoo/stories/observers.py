@@ -28,11 +28,6 @@ class StatementFacts:
     has_story: bool
 
 
-def _country_code(country) -> str:
-    # django-countries gives a Country object (built anew on each access: read it once)
-    return str(getattr(country, "code", country) or "")
-
-
 def facts_of(statement, story=None) -> "StatementFacts | None":
     """The facts a counted statement contributes; None for one that does not count."""
     if not statement.counted:
@@ -45,7 +40,7 @@ def facts_of(statement, story=None) -> "StatementFacts | None":
         relation=statement.relation,
         age_at_time=statement.age_at_time,
         harms=tuple(sorted(statement.harms or [])),
-        country=_country_code(statement.country),
+        country=statement.country_code,
         hashtags=hashtags,
         has_story=story is not None,
     )

@@ -24,6 +24,27 @@ def test_every_new_receipt_is_seven_words_that_survive_normalising():
         assert receipts.normalise(receipt) == receipt
 
 
+def test_a_receipt_is_one_uniform_draw_over_every_seven_word_phrase(monkeypatch):
+    words = receipts._words()
+    asked = []
+    indices = [0, 1, len(words) - 1, 5, 4000, 2, len(words) // 2]
+    draw = sum(index * len(words) ** position for position, index in enumerate(indices))
+
+    def randbelow(bound):
+        asked.append(bound)
+        return draw
+
+    monkeypatch.setattr(receipts.secrets, "randbelow", randbelow)
+    assert receipts.new_receipt() == " ".join(words[index] for index in indices)
+    assert asked == [len(words) ** 7]  # every phrase possible, each as likely
+
+
+def test_every_word_of_a_receipt_varies():
+    phrases = [receipts.new_receipt().split() for _ in range(300)]
+    for position in range(receipts.WORD_COUNT):
+        assert len({phrase[position] for phrase in phrases}) > 250
+
+
 def test_hash_is_argon2id_of_the_normalised_phrase(settings):
     phrase = "alpha bravo charlie delta echo foxtrot golf"
     expected = hash_secret_raw(
