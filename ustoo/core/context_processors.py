@@ -52,11 +52,16 @@ _LAYOUT_TEXT = {
 
 
 def site(request: HttpRequest) -> dict[str, object]:
+    return layout_context(get_language(), get_script_prefix())
+
+
+def layout_context(language: str | None, script_prefix: str) -> dict[str, object]:
+    """What the layout shows every reader of `language` on a site served under `script_prefix`."""
     return {
         "SITE_NAME": settings.SITE_NAME,
         "QUICK_EXIT_URL": settings.QUICK_EXIT_URL,
-        "layout_links": _layout_links(get_script_prefix()),
-        "layout_text": _layout_text(get_language()),
+        "layout_links": _layout_links(script_prefix),
+        "layout_text": _layout_text(language),
     }
 
 
