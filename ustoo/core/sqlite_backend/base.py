@@ -25,6 +25,8 @@ sys.modules["sqlite3.dbapi2"] = dbapi2
 from django.db.backends.sqlite3.base import DatabaseWrapper as _DatabaseWrapper  # noqa: E402
 from django.db.backends.sqlite3.features import DatabaseFeatures as _DatabaseFeatures  # noqa: E402
 
+from ustoo.core.sqlite_backend import checkpointer  # noqa: E402
+
 
 class DatabaseFeatures(_DatabaseFeatures):
     # pysqlite3's Connection has no getlimit(); SQLITE_MAX_VARIABLE_NUMBER is 32766 since 3.32.
@@ -53,6 +55,14 @@ class DatabaseWrapper(_DatabaseWrapper):
     features_class = DatabaseFeatures
     _holds_writer_lock = False
     _locked_file: int | None = None
+
+    def get_new_connection(self, conn_params):
+        connection = super().get_new_connection(conn_params)
+        if not self.is_in_memory_db():
+            # Never inside a commit, while every other writer waits: in the background (checkpointer).
+            connection.execute("PRAGMA wal_autocheckpoint=0")
+            checkpointer.watch(str(self.settings_dict["NAME"]))
+        return connection
 
     def _start_transaction_under_autocommit(self):
         _one_writer_per_process.acquire()

@@ -1,0 +1,77 @@
+"""SQLite's write-ahead log goes back into the database file from a background thread of each
+process (core/sqlite_backend/checkpointer.py), never inside a request's commit."""
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from ustoo.core.sqlite_backend import checkpointer
+
+SITE = textwrap.dedent(
+    """
+    import shutil, sqlite3, sys, time
+    from pathlib import Path
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from ustoo.stories import services
+
+    call_command("migrate", verbosity=0)
+    for _ in range(50):
+        services.say_me_too(member=None, anonymous=True)
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        print("autocheckpoint", cursor.fetchone()[0])
+    database = Path(connection.settings_dict["NAME"])
+    # The connection stays open: closing the last one would checkpoint by itself.
+    deadline = time.monotonic() + 30
+    while True:
+        copy = database.with_name("file-alone.sqlite3")  # the database file without its log
+        shutil.copyfile(database, copy)
+        try:
+            found = sqlite3.connect(copy).execute("SELECT count(*) FROM stories_statement").fetchone()[0]
+        except sqlite3.OperationalError:  # not even the tables are in the file yet
+            found = 0
+        if found == 50 or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    print("in the file", found)
+    """
+)
+
+
+def test_the_log_reaches_the_database_file_without_a_commit_copying_it(tmp_path: Path):
+    script = tmp_path / "site.py"
+    script.write_text(SITE)
+    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "USTOO_CACHE_URL"}}
+    env.update(USTOO_DATA_DIR=str(tmp_path / "data"), DJANGO_SETTINGS_MODULE="ustoo.settings")
+    done = subprocess.run(
+        [sys.executable, str(script)], env=env, capture_output=True, text=True, check=True, timeout=300
+    )
+    assert done.stdout.split("\n")[:2] == ["autocheckpoint 0", "in the file 50"]
+
+
+def test_a_checkpoint_copies_the_log_back(tmp_path: Path):
+    from pysqlite3 import dbapi2
+
+    database = tmp_path / "db.sqlite3"
+    writer = dbapi2.connect(database)
+    writer.execute("PRAGMA journal_mode=WAL")
+    writer.execute("PRAGMA wal_autocheckpoint=0")
+    writer.execute("CREATE TABLE said (id INTEGER PRIMARY KEY)")
+    writer.executemany("INSERT INTO said VALUES (?)", [(number,) for number in range(100)])
+    writer.commit()
+    busy, frames, copied = checkpointer.checkpoint(str(database))
+    assert busy == 0 and frames > 0 and copied == frames
+    writer.close()
+
+
+def test_a_removed_database_is_not_brought_back(tmp_path: Path):
+    gone = tmp_path / "removed.sqlite3"
+    assert checkpointer.checkpoint(str(gone)) is None
+    assert not gone.exists()
