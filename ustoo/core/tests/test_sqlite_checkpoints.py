@@ -1,13 +1,11 @@
 """SQLite's write-ahead log goes back into the database file from a background thread of each
 process (core/sqlite_backend/checkpointer.py), never inside a request's commit."""
 
-import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 from ustoo.core.sqlite_backend import checkpointer
+from ustoo.core.tests.file_database import run_on_file_database
 
 SITE = textwrap.dedent(
     """
@@ -46,14 +44,7 @@ SITE = textwrap.dedent(
 
 
 def test_the_log_reaches_the_database_file_without_a_commit_copying_it(tmp_path: Path):
-    script = tmp_path / "site.py"
-    script.write_text(SITE)
-    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "USTOO_CACHE_URL"}}
-    env.update(USTOO_DATA_DIR=str(tmp_path / "data"), DJANGO_SETTINGS_MODULE="ustoo.settings")
-    done = subprocess.run(
-        [sys.executable, str(script)], env=env, capture_output=True, text=True, check=True, timeout=300
-    )
-    assert done.stdout.split("\n")[:2] == ["autocheckpoint 0", "in the file 50"]
+    assert run_on_file_database(tmp_path, SITE).split("\n")[:2] == ["autocheckpoint 0", "in the file 50"]
 
 
 def test_a_checkpoint_copies_the_log_back(tmp_path: Path):

@@ -1,11 +1,10 @@
 """Writers in several server processes share one SQLite file: they queue on a lock file beside it
 (core/sqlite_backend), and every statement is stored and counted once."""
 
-import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
+
+from ustoo.core.tests.file_database import run_on_file_database
 
 WRITER = textwrap.dedent(
     """
@@ -46,12 +45,5 @@ WRITER = textwrap.dedent(
 
 
 def test_writers_in_several_processes_queue_on_the_lock_file_and_lose_nothing(tmp_path: Path):
-    script = tmp_path / "writers.py"
-    script.write_text(WRITER)
-    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "USTOO_CACHE_URL"}}
-    env.update(USTOO_DATA_DIR=str(tmp_path / "data"), DJANGO_SETTINGS_MODULE="ustoo.settings")
-    done = subprocess.run(
-        [sys.executable, str(script)], env=env, capture_output=True, text=True, check=True, timeout=300
-    )
-    assert done.stdout.strip() == "300 300 [0, 0, 0]"
+    assert run_on_file_database(tmp_path, WRITER).strip() == "300 300 [0, 0, 0]"
     assert (tmp_path / "data" / "ustoo.sqlite3.writelock").exists()
