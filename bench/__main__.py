@@ -1,4 +1,6 @@
-"""`make bench`: run every benchmark, or the ones named (`python -m bench web movement`)."""
+"""`make bench`: run every benchmark, or the ones named (`python -m bench web movement`).
+
+Options belong to one benchmark: `python -m bench.movement --help`."""
 
 import importlib
 import sys
@@ -8,6 +10,14 @@ SUITES = ["web", "flood", "magnitude", "campaigns", "movement"]
 
 def main(argv: list[str]) -> int:
     names = argv or SUITES
+    unknown = [name for name in names if name not in SUITES]
+    if unknown:
+        print(
+            f"python -m bench: no benchmark named {', '.join(unknown)}; choose from {', '.join(SUITES)}. "
+            "Options go to one benchmark: python -m bench.<name> --help",
+            file=sys.stderr,
+        )
+        return 2
     for name in names:
         module = importlib.import_module(f"bench.{name}")
         print(f"== bench.{name}", flush=True)

@@ -88,3 +88,16 @@ def test_each_target_checks_its_own_packages_first(target, deps):
     assert commands[0] == f"scripts/system-deps {deps}"
     checked = {line.split()[-1] for line in commands if line.startswith("scripts/system-deps")}
     assert checked <= {deps, "run"}  # `run`'s packages are everyone's: venv support and gettext
+
+
+def test_python_m_bench_refuses_what_is_not_a_benchmark_before_running_any():
+    # An option meant for one benchmark used to be taken for a benchmark's name, after the others ran.
+    root = Path(__file__).resolve().parents[3]
+    answer = subprocess.run(
+        [sys.executable, "-m", "bench", "movement", "--no-write"], cwd=root, capture_output=True, text=True
+    )
+    assert answer.returncode == 2
+    assert (
+        "no benchmark named --no-write" in answer.stderr and "python -m bench.<name> --help" in answer.stderr
+    )
+    assert "== bench." not in answer.stdout
