@@ -17,6 +17,7 @@ database that was removed (a test's) is not brought back.
 import logging
 import os
 import threading
+from urllib.parse import quote
 
 from pysqlite3 import dbapi2
 
@@ -46,7 +47,7 @@ def checkpoint(database: str) -> tuple[int, int, int] | None:
     """One PASSIVE checkpoint of `database`: (busy, frames in the log, frames copied back), or None
     when the file is gone."""
     try:
-        connection = dbapi2.connect(f"file:{database}?mode=rw", uri=True, timeout=5)
+        connection = dbapi2.connect(f"file:{quote(database)}?mode=rw", uri=True, timeout=5)
     except dbapi2.OperationalError:
         return None
     try:

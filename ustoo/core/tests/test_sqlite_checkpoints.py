@@ -50,7 +50,8 @@ def test_the_log_reaches_the_database_file_without_a_commit_copying_it(tmp_path:
 def test_a_checkpoint_copies_the_log_back(tmp_path: Path):
     from pysqlite3 import dbapi2
 
-    database = tmp_path / "db.sqlite3"
+    database = tmp_path / "a data dir? #1 %20" / "db.sqlite3"  # read as a path, not as parts of a URI
+    database.parent.mkdir()
     writer = dbapi2.connect(database)
     writer.execute("PRAGMA journal_mode=WAL")
     writer.execute("PRAGMA wal_autocheckpoint=0")
