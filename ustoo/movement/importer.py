@@ -305,7 +305,18 @@ class Importer:
                     parsed = (
                         piece for end, chunk in chunks for piece in parser.parse(chunk, end, per_commit)
                     )
-                self._commit_parsed(parsed, progress, per_commit, outcome, bar, meter)
+                # Once everything is parsed the cores are free again: the last commit, the one that is not a
+                # whole row group and goes through DuckDB's log, takes them (1.3 s instead of 1.7-2.2 for a
+                # million posts with two workers).
+                self._commit_parsed(
+                    parsed,
+                    progress,
+                    per_commit,
+                    outcome,
+                    bar,
+                    meter,
+                    when_parsed=lambda: connection.execute(f"SET threads = {int(threads)}"),
+                )
         finally:
             connection.execute(f"SET threads = {int(threads)}")
             connection.execute(f"SET memory_limit = '{memory}'")
@@ -340,9 +351,10 @@ class Importer:
         for pieces in _in_order(pool, fastpath.parse_in_worker, jobs, self.workers):
             yield from pieces
 
-    def _commit_parsed(self, parsed, progress, per_commit, outcome, bar, meter) -> None:
+    def _commit_parsed(self, parsed, progress, per_commit, outcome, bar, meter, when_parsed=None) -> None:
         """Commit parsed slices in order, COMMIT_ROWS posts at a time (or each slice, with per_commit):
-        DuckDB writes a commit of a row group or more straight to the file instead of through its log."""
+        DuckDB writes a commit of a row group or more straight to the file instead of through its log.
+        `when_parsed` is called once the last slice has arrived, before what is left is committed."""
         line_number = progress.records
         pending: list[fastpath.ParsedSlice] = []
         malformed: list[tuple[int, str]] = []
@@ -357,6 +369,8 @@ class Importer:
                 self._commit_pieces(pending, malformed, line_number, outcome, bar, meter)
                 pending, malformed, rows = [], [], 0
                 pa.default_memory_pool().release_unused()  # as ChunkParser.parse does
+        if when_parsed is not None:
+            when_parsed()
         if pending:
             self._commit_pieces(pending, malformed, line_number, outcome, bar, meter)
 

@@ -202,6 +202,32 @@ def test_fast_imports_commit_a_row_group_at_a_time_and_resume_after_the_last(
     assert connection.execute("SELECT count(DISTINCT key), count(*) FROM posts").fetchone() == (95, 95)
 
 
+def test_the_last_commit_of_a_fast_import_has_every_thread_again(connection, tmp_path, monkeypatch):
+    """While chunks are parsed the store's connection writes with one thread (the parsing has the cores);
+    the last commit comes after all of them, so it gets the connection's threads back."""
+    from ustoo.movement import fastpath, importer
+
+    monkeypatch.setattr(importer, "COMMIT_ROWS", 30)
+    monkeypatch.setattr(importer, "FAST_PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(fastpath, "CHUNK_BYTES", 2048)
+    connection.execute("SET threads = 3")
+    path = tmp_path / "stream.jsonl"
+    path.write_bytes(_v1_lines(95))
+    threads_at_commit = []
+    commit = Importer._commit
+
+    def noting_threads(self, *args, **kwargs):
+        threads_at_commit.append(self.connection.execute("SELECT current_setting('threads')").fetchone()[0])
+        return commit(self, *args, **kwargs)
+
+    monkeypatch.setattr(Importer, "_commit", noting_threads)
+    outcome = Importer(connection, dataset="test", classify=False, workers=2).import_file(path)
+    assert outcome.inserted == 95
+    assert len(threads_at_commit) >= 3
+    assert threads_at_commit[:-1] == [1] * (len(threads_at_commit) - 1) and threads_at_commit[-1] == 3
+    assert connection.execute("SELECT current_setting('threads')").fetchone()[0] == 3
+
+
 def test_parallel_workers_store_what_one_process_stores(connection, tmp_path, monkeypatch):
     from ustoo.movement import importer
 
