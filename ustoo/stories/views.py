@@ -133,7 +133,7 @@ def speak(request: HttpRequest) -> HttpResponse:
     # Whoever spoke, by name or not, is offered help at once (crisis lines when their words signal danger).
     offer = screening.help_after_speaking(
         request,
-        country=spoken.statement.country.code or "",
+        country=spoken.statement.country_code,
         urgent=bool(spoken.story and spoken.story.urgent),
     )
     return render(
