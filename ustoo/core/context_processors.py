@@ -2,6 +2,7 @@ import functools
 from types import MappingProxyType
 
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.translation import get_language, gettext, gettext_noop
@@ -84,3 +85,13 @@ def _layout_text(language: str | None) -> MappingProxyType:
     """The layout's words in `language` (the active one), translated once per language: twenty
     lookups on every render cost a third of a small page's time."""
     return MappingProxyType({key: gettext(message) for key, message in _LAYOUT_TEXT.items()})
+
+
+def _forget(**kwargs) -> None:
+    # The links and words depend on the URLs, languages and translations a change of settings (tests)
+    # may replace; what the layout renders from them (templatetags/layout.py) forgets with them.
+    _layout_links.cache_clear()
+    _layout_text.cache_clear()
+
+
+setting_changed.connect(_forget, dispatch_uid="ustoo.core.context_processors")
