@@ -289,6 +289,10 @@ class Importer:
         threads, memory = connection.execute(
             "SELECT current_setting('threads'), current_setting('memory_limit')"
         ).fetchone()
+
+        def give_threads_back() -> None:
+            connection.execute(f"SET threads = {int(threads)}")
+
         # This process only writes; the parsing has the cores.
         connection.execute("SET threads = 1")
         connection.execute(f"SET memory_limit = '{IMPORT_MEMORY_LIMIT}'")
@@ -309,16 +313,10 @@ class Importer:
                 # whole row group and goes through DuckDB's log, takes them (1.3 s instead of 1.7-2.2 for a
                 # million posts with two workers).
                 self._commit_parsed(
-                    parsed,
-                    progress,
-                    per_commit,
-                    outcome,
-                    bar,
-                    meter,
-                    when_parsed=lambda: connection.execute(f"SET threads = {int(threads)}"),
+                    parsed, progress, per_commit, outcome, bar, meter, when_parsed=give_threads_back
                 )
         finally:
-            connection.execute(f"SET threads = {int(threads)}")
+            give_threads_back()
             connection.execute(f"SET memory_limit = '{memory}'")
 
     def _parsed_by_workers(self, path, fmt, options, progress, per_commit, meter, stack):
