@@ -7,6 +7,7 @@ module is put in its place before that backend is first imported.
 """
 
 import fcntl
+import functools
 import os
 import sys
 import threading
@@ -22,6 +23,7 @@ if "django.db.backends.sqlite3.base" in sys.modules and sys.modules.get("sqlite3
 sys.modules["sqlite3"] = pysqlite3
 sys.modules["sqlite3.dbapi2"] = dbapi2
 
+from django.db.backends.sqlite3.base import FORMAT_QMARK_REGEX, SQLiteCursorWrapper  # noqa: E402
 from django.db.backends.sqlite3.base import DatabaseWrapper as _DatabaseWrapper  # noqa: E402
 from django.db.backends.sqlite3.features import DatabaseFeatures as _DatabaseFeatures  # noqa: E402
 
@@ -31,6 +33,27 @@ from ustoo.core.sqlite_backend import checkpointer  # noqa: E402
 class DatabaseFeatures(_DatabaseFeatures):
     # pysqlite3's Connection has no getlimit(); SQLITE_MAX_VARIABLE_NUMBER is 32766 since 3.32.
     max_query_params = 32766
+
+
+# A site runs the same few hundred queries over and over; longer ones (a bulk insert of many rows)
+# are rare, and their rewriting is small beside their rows.
+_KEPT_QUERY_CHARACTERS = 4000
+
+
+@functools.lru_cache(maxsize=1024)
+def _qmark_style(query: str) -> str:
+    return FORMAT_QMARK_REGEX.sub("?", query).replace("%%", "%")
+
+
+class CursorWrapper(SQLiteCursorWrapper):
+    """Django's SQLite cursor, which rewrites a query's %s placeholders as SQLite's ? with a regular
+    expression on every run (about 9 µs for a two-row INSERT of a statement): here each distinct
+    query is rewritten once per process."""
+
+    def convert_query(self, query, *, param_names=None):
+        if param_names is None and len(query) <= _KEPT_QUERY_CHARACTERS:
+            return _qmark_style(query)
+        return super().convert_query(query, param_names=param_names)
 
 
 # SQLite lets one writer in at a time; the others sleep and retry (1 ms, 2 ms, 5 ms, ...), which
@@ -63,6 +86,9 @@ class DatabaseWrapper(_DatabaseWrapper):
             connection.execute("PRAGMA wal_autocheckpoint=0")
             checkpointer.watch(str(self.settings_dict["NAME"]))
         return connection
+
+    def create_cursor(self, name=None):
+        return self.connection.cursor(factory=CursorWrapper)
 
     def _start_transaction_under_autocommit(self):
         _one_writer_per_process.acquire()
