@@ -69,9 +69,11 @@ def find_statement_by_receipt(receipt: str) -> Statement | None:
     """The statement a receipt opens: not one stopped by a ban, nor one past the receipt lifetime."""
     if not receipts.looks_like_receipt(receipt):
         # Hash anyway so a malformed phrase costs the same time as a well-formed one.
-        receipts.receipt_hash(receipt)
+        receipts.receipt_hashes(receipt)
         return None
-    statements = Statement.objects.filter(receipt_hash=receipts.receipt_hash(receipt), receipt_blocked=False)
+    statements = Statement.objects.filter(
+        receipt_hash__in=receipts.receipt_hashes(receipt), receipt_blocked=False
+    )
     if settings.RECEIPT_LIFETIME_DAYS:
         oldest = timezone.now() - datetime.timedelta(days=settings.RECEIPT_LIFETIME_DAYS)
         statements = statements.filter(created_at__gte=oldest)

@@ -51,7 +51,7 @@ def test_hash_is_argon2id_of_the_normalised_phrase(settings):
         phrase.encode(),
         receipts._salt(),
         time_cost=1,
-        memory_cost=256,
+        memory_cost=32,
         parallelism=1,
         hash_len=32,
         type=Type.ID,
@@ -59,3 +59,23 @@ def test_hash_is_argon2id_of_the_normalised_phrase(settings):
     assert receipts.receipt_hash(phrase) == expected
     assert receipts.receipt_hash("  Alpha-Bravo charlie DELTA echo, foxtrot golf ") == expected
     assert receipts.receipt_hash("alpha bravo charlie delta echo foxtrot gulf") != expected
+
+
+def _argon2id(phrase: str, memory_kib: int) -> bytes:
+    return hash_secret_raw(
+        phrase.encode(),
+        receipts._salt(),
+        time_cost=1,
+        memory_cost=memory_kib,
+        parallelism=1,
+        hash_len=32,
+        type=Type.ID,
+    )
+
+
+def test_a_receipt_is_looked_up_under_todays_hash_and_the_earlier_one():
+    phrase = "alpha bravo charlie delta echo foxtrot golf"
+    assert receipts.receipt_hashes(" ALPHA bravo-charlie delta echo foxtrot golf") == (
+        _argon2id(phrase, 32),
+        _argon2id(phrase, 256),  # stored until 2026-12-05
+    )

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from ustoo.conftest import PASSPHRASE, make_story
+from ustoo.core import receipts
 from ustoo.magnitude.models import Counter
 from ustoo.stories import services
 from ustoo.stories.models import Solidarity, Statement, StatementTally, Story, StoryHashtag
@@ -52,6 +53,17 @@ def test_receipt_opens_the_statement_and_its_counts(survivor, stranger):
     page = survivor.get(response["Location"])
     assert b"The shop owner" in page.content
     assert "You are not alone: <strong>1</strong>" in page.content.decode()
+
+
+def test_a_receipt_given_before_the_hash_parameters_changed_still_opens_its_statement(survivor):
+    spoken = make_story(text="Written down before the receipts' hash got lighter.")
+    earlier = receipts._argon2id(receipts.normalise(spoken.receipt), receipts._ARGON2_EARLIER_MEMORY_KIB)
+    Statement.objects.filter(pk=spoken.statement.pk).update(receipt_hash=earlier)
+    response = unlock(survivor, spoken.receipt)
+    assert response.status_code == 302
+    assert b"Written down before" in survivor.get(response["Location"]).content
+    other = make_story()
+    assert unlock(survivor, other.receipt).status_code == 302  # and today's hash too
 
 
 def test_receipt_is_forgiving_about_case_and_spacing(survivor):
