@@ -157,15 +157,20 @@ def _share_story(statement: Statement, draft: StoryDraft, member) -> Story:
 
 
 def _write_count_only(statements: Sequence[Statement]) -> None:
-    """Statements without a story, in one transaction: their rows, then the total and the counters
-    added once for all of them."""
+    """Statements without a story, in one transaction (see _add_count_only)."""
     with transaction.atomic():
-        Statement.insert_all(statements)
-        StatementTally.add(len(statements))
-        statements_changed([(None, facts_of(statement)) for statement in statements])
+        _add_count_only(statements)
 
 
-_count_only_statements = GroupCommit(_write_count_only)
+def _add_count_only(statements: Sequence[Statement]) -> None:
+    """Statements without a story, in the caller's transaction: their rows, then the total and the
+    counters added once for all of them."""
+    Statement.insert_all(statements)
+    StatementTally.add(len(statements))
+    statements_changed([(None, facts_of(statement)) for statement in statements])
+
+
+_count_only_statements = GroupCommit(_add_count_only, transaction=transaction.atomic)
 
 
 def initial_status(story: Story, member) -> str:
