@@ -352,25 +352,37 @@ class Importer:
     def _commit_parsed(self, parsed, progress, per_commit, outcome, bar, meter, when_parsed=None) -> None:
         """Commit parsed slices in order, COMMIT_ROWS posts at a time (or each slice, with per_commit):
         DuckDB writes a commit of a row group or more straight to the file instead of through its log.
-        `when_parsed` is called once the last slice has arrived, before what is left is committed."""
+        `when_parsed` is called once the last slice has arrived, before what is left is committed.
+
+        A full commit waits until the next one is full too: the posts left at the end of a file, fewer
+        than a row group, then go in the last full commit instead of a small one of their own, which
+        DuckDB would write through its log and copy again (for a million v1.1 posts, 110,242 left
+        over: 1.2 s alone, against 0.35 s for a commit of a row group)."""
         line_number = progress.records
-        pending: list[fastpath.ParsedSlice] = []
-        malformed: list[tuple[int, str]] = []
-        rows = 0
+        full: _Gathered | None = None  # COMMIT_ROWS or more, committed once the next gathering is full
+        gathering = _Gathered()
         for piece in parsed:
-            malformed.extend((line_number + number, reason) for number, reason in piece.malformed)
+            gathering.malformed.extend((line_number + number, reason) for number, reason in piece.malformed)
             line_number += piece.lines
-            pending.append(piece)
-            rows += piece.table.num_rows
+            gathering.pieces.append(piece)
+            gathering.line_number = line_number
+            gathering.rows += piece.table.num_rows
             self._advance(bar, meter, piece.end)
-            if per_commit or rows >= COMMIT_ROWS:
-                self._commit_pieces(pending, malformed, line_number, outcome, bar, meter)
-                pending, malformed, rows = [], [], 0
+            if not per_commit and gathering.rows < COMMIT_ROWS:
+                continue
+            if per_commit:
+                full = gathering
+            if full is not None:
+                self._commit_pieces(full.pieces, full.malformed, full.line_number, outcome, bar, meter)
                 pa.default_memory_pool().release_unused()  # as ChunkParser.parse does
+            full, gathering = (None if per_commit else gathering), _Gathered()
         if when_parsed is not None:
             when_parsed()
-        if pending:
-            self._commit_pieces(pending, malformed, line_number, outcome, bar, meter)
+        last = full or _Gathered()
+        last.pieces += gathering.pieces
+        last.malformed += gathering.malformed
+        if last.pieces:
+            self._commit_pieces(last.pieces, last.malformed, line_number, outcome, bar, meter)
 
     def _commit_pieces(self, pieces, malformed, line_number, outcome, bar, meter) -> None:
         tables = [piece.table for piece in pieces]
@@ -513,6 +525,16 @@ class Importer:
             malformed=outcome.malformed,
             refresh=False,
         )
+
+
+@dataclass
+class _Gathered:
+    """Parsed slices gathered for one commit."""
+
+    pieces: list = field(default_factory=list)
+    malformed: list[tuple[int, str]] = field(default_factory=list)
+    rows: int = 0
+    line_number: int = 0  # the records read up to the end of the last slice
 
 
 def _in_order(pool: ProcessPoolExecutor, function, items, workers: int):

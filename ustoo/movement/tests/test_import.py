@@ -182,7 +182,7 @@ def test_fast_imports_commit_a_row_group_at_a_time_and_resume_after_the_last(
     monkeypatch.setattr(importer, "COMMIT_ROWS", 30)
     monkeypatch.setattr(fastpath, "CHUNK_BYTES", 2048)  # chunks of about 8 posts
     path = tmp_path / "stream.jsonl"
-    path.write_bytes(_v1_lines(95))
+    path.write_bytes(_v1_lines(150))
     committed = []
 
     def stop_after_two_commits(outcome):
@@ -198,8 +198,32 @@ def test_fast_imports_commit_a_row_group_at_a_time_and_resume_after_the_last(
     assert connection.execute("SELECT count(*) FROM posts").fetchone()[0] == committed[1]
     resumed = Importer(connection, dataset="test", classify=False).import_file(path)
     assert resumed.status == "resumed"
-    assert (resumed.posts_read, resumed.inserted, resumed.duplicates) == (95 - committed[1],) * 2 + (0,)
-    assert connection.execute("SELECT count(DISTINCT key), count(*) FROM posts").fetchone() == (95, 95)
+    assert (resumed.posts_read, resumed.inserted, resumed.duplicates) == (150 - committed[1],) * 2 + (0,)
+    assert connection.execute("SELECT count(DISTINCT key), count(*) FROM posts").fetchone() == (150, 150)
+
+
+def test_the_posts_left_at_the_end_of_a_fast_import_go_in_the_last_full_commit(
+    connection, tmp_path, monkeypatch
+):
+    """Fewer posts than a row group would be written through DuckDB's log and copied again: what is left
+    at the end of a file goes in the last commit of a row group or more, not in one of its own."""
+    from ustoo.movement import fastpath, importer
+
+    monkeypatch.setattr(importer, "COMMIT_ROWS", 30)
+    monkeypatch.setattr(fastpath, "CHUNK_BYTES", 2048)  # chunks of about 8 posts
+    path = tmp_path / "stream.jsonl"
+    path.write_bytes(_v1_lines(100))
+    committed = []
+    Importer(
+        connection,
+        dataset="test",
+        classify=False,
+        after_commit=lambda outcome: committed.append(outcome.posts_read),
+    ).import_file(path)
+    sizes = [after - before for before, after in zip([0, *committed], committed, strict=False)]
+    assert sum(sizes) == 100 and len(sizes) >= 2
+    assert min(sizes) >= 30, sizes
+    assert connection.execute("SELECT count(DISTINCT key) FROM posts").fetchone()[0] == 100
 
 
 def test_the_last_commit_of_a_fast_import_has_every_thread_again(connection, tmp_path, monkeypatch):
@@ -212,7 +236,7 @@ def test_the_last_commit_of_a_fast_import_has_every_thread_again(connection, tmp
     monkeypatch.setattr(fastpath, "CHUNK_BYTES", 2048)
     connection.execute("SET threads = 3")
     path = tmp_path / "stream.jsonl"
-    path.write_bytes(_v1_lines(95))
+    path.write_bytes(_v1_lines(150))
     threads_at_commit = []
     commit = Importer._commit
 
@@ -222,7 +246,7 @@ def test_the_last_commit_of_a_fast_import_has_every_thread_again(connection, tmp
 
     monkeypatch.setattr(Importer, "_commit", noting_threads)
     outcome = Importer(connection, dataset="test", classify=False, workers=2).import_file(path)
-    assert outcome.inserted == 95
+    assert outcome.inserted == 150
     assert len(threads_at_commit) >= 3
     assert threads_at_commit[:-1] == [1] * (len(threads_at_commit) - 1) and threads_at_commit[-1] == 3
     assert connection.execute("SELECT current_setting('threads')").fetchone()[0] == 3
