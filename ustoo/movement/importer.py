@@ -364,33 +364,34 @@ class Importer:
         for piece in parsed:
             gathering.malformed.extend((line_number + number, reason) for number, reason in piece.malformed)
             line_number += piece.lines
-            gathering.pieces.append(piece)
-            gathering.line_number = line_number
-            gathering.rows += piece.table.num_rows
+            gathering.add(piece, line_number)
             self._advance(bar, meter, piece.end)
-            if not per_commit and gathering.rows < COMMIT_ROWS:
-                continue
             if per_commit:
-                full = gathering
-            if full is not None:
-                self._commit_pieces(full.pieces, full.malformed, full.line_number, outcome, bar, meter)
-                pa.default_memory_pool().release_unused()  # as ChunkParser.parse does
-            full, gathering = (None if per_commit else gathering), _Gathered()
+                self._commit_gathered(gathering, outcome, bar, meter)
+                gathering = _Gathered()
+            elif gathering.rows >= COMMIT_ROWS:
+                if full is not None:
+                    self._commit_gathered(full, outcome, bar, meter)
+                full, gathering = gathering, _Gathered()
         if when_parsed is not None:
             when_parsed()
-        last = full or _Gathered()
-        last.pieces += gathering.pieces
-        last.malformed += gathering.malformed
-        if last.pieces:
-            self._commit_pieces(last.pieces, last.malformed, line_number, outcome, bar, meter)
+        if full is not None:
+            full.take(gathering)
+            gathering = full
+        if gathering.pieces:
+            self._commit_gathered(gathering, outcome, bar, meter)
 
-    def _commit_pieces(self, pieces, malformed, line_number, outcome, bar, meter) -> None:
+    def _commit_gathered(self, gathered: "_Gathered", outcome, bar, meter) -> None:
+        pieces = gathered.pieces
         tables = [piece.table for piece in pieces]
         table = pa.concat_tables(tables) if len(tables) > 1 else tables[0]
         content_keyed = sum(piece.content_keyed for piece in pieces)
-        self._commit((table, content_keyed), malformed, pieces[-1].end, line_number, outcome)
+        self._commit(
+            (table, content_keyed), gathered.malformed, pieces[-1].end, gathered.line_number, outcome
+        )
         self._advance(bar, meter, pieces[-1].end)
         self._postfix(bar, outcome)
+        pa.default_memory_pool().release_unused()  # as ChunkParser.parse does
 
     def _import_document(self, path, module, builder, progress, outcome) -> None:
         """A format read as a whole (JSON documents) or record by record (CSV), numbered by item or line. An
@@ -535,6 +536,18 @@ class _Gathered:
     malformed: list[tuple[int, str]] = field(default_factory=list)
     rows: int = 0
     line_number: int = 0  # the records read up to the end of the last slice
+
+    def add(self, piece, line_number: int) -> None:
+        self.pieces.append(piece)
+        self.rows += piece.table.num_rows
+        self.line_number = line_number
+
+    def take(self, later: "_Gathered") -> None:
+        """Gather the slices that came after these into the same commit."""
+        self.pieces += later.pieces
+        self.malformed += later.malformed
+        self.rows += later.rows
+        self.line_number = max(self.line_number, later.line_number)
 
 
 def _in_order(pool: ProcessPoolExecutor, function, items, workers: int):
