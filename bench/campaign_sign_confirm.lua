@@ -15,6 +15,9 @@ function init(args)
   slug = args[1]
   tokens_path = args[2]
   thread_count = tonumber(args[3])
+  -- each run of the script signs with addresses of its own (wrk seeds math.random the same way
+  -- in every run, so the random part alone would repeat the last run's addresses)
+  run = args[4] or "0"
   tokens = {}
   local index = 0
   for line in io.lines(tokens_path) do
@@ -41,8 +44,8 @@ function request()
     signed = signed + 1
     last = "sign"
     local body = string.format(
-      "csrfmiddlewaretoken=%s&name=Bench+Signer&email=bench-%d-%d-%d%%40example.org&country=GB&postcode=SW1A+1AA",
-      csrf, id, signed, math.random(1, 1000000000))
+      "csrfmiddlewaretoken=%s&name=Bench+Signer&email=bench-%s-%d-%d-%d%%40example.org&country=GB&postcode=SW1A+1AA",
+      csrf, run, id, signed, math.random(1, 1000000000))
     return wrk.format("POST", "/campaigns/" .. slug .. "/sign/", form_headers, body)
   end
   last = "confirm"
