@@ -26,6 +26,7 @@ import pyarrow as pa
 from tqdm import tqdm
 
 from ustoo.movement import fastpath, store
+from ustoo.movement import workers as worker_processes
 from ustoo.movement.authors import author_key
 from ustoo.movement.batches import BatchBuilder
 from ustoo.movement.formats import FORMATS, LINE_FORMATS, detect
@@ -124,6 +125,11 @@ class Importer:
         self.after_commit = after_commit  # lets tests interrupt an import between two batches
         self.fast = fast  # v1.1 and twarc2 through DuckDB (fastpath.py); False: the Python parsers only
         self.key = author_key()
+        # Each commit of a row group or more leaves its last row group part-filled. The checkpoint that
+        # closing the store makes would merge those (DuckDB's vacuum): a single-threaded rewrite of about a
+        # second per million posts at the end of every import, for no gain a report can measure (2.1 s for
+        # a million posts either way). The store never deletes posts, so there is nothing else to reclaim.
+        connection.execute("SET max_vacuum_tasks = 0")
 
     # -- one file ---------------------------------------------------------------------------------------
 
@@ -321,19 +327,13 @@ class Importer:
 
     def _parsed_by_workers(self, path, fmt, options, progress, per_commit, meter, stack):
         """The file's slices, parsed by self.workers worker processes, in file order."""
-        # forkserver: workers are forked from a fresh process that has imported the parser once, not from
-        # this one, which holds DuckDB's threads and locks (spawn where there is no forkserver). An executor
-        # rather than multiprocessing.Pool, whose worker-watching thread spins while a large result is in
-        # the pipe.
-        if "forkserver" in multiprocessing.get_all_start_methods():
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(
-                ["ustoo.movement.fastpath", "ustoo.movement.classify", "scipy.sparse"]
-            )
-        else:
-            context = multiprocessing.get_context("spawn")
+        # An executor rather than multiprocessing.Pool, whose worker-watching thread spins while a large
+        # result is in the pipe.
         pool = ProcessPoolExecutor(
-            self.workers, mp_context=context, initializer=fastpath.start_worker, initargs=(fmt, options)
+            self.workers,
+            mp_context=worker_processes.context(),
+            initializer=fastpath.start_worker,
+            initargs=(fmt, options),
         )
         stack.callback(pool.shutdown, cancel_futures=True)
         if compression_of(path) is None:  # the bar follows the offsets

@@ -520,3 +520,40 @@ def test_the_progress_bar_counts_compressed_bytes_against_the_file_size(connecti
     bar = capsys.readouterr().err.split("\r")[-1]
     # With no total (the uncompressed size is unknown) tqdm shows no percentage and no ETA at all.
     assert "100%" in bar and "posts=3000" in bar
+
+
+def test_the_store_is_not_compacted_when_an_import_closes_it(connection, tmp_path):
+    """A commit of a row group or more leaves its last row group part-filled; the checkpoint made when
+    the store closes would merge them all, single-threaded (about a second per million posts). The
+    importer's connection leaves them: nothing is ever deleted from the store, so nothing is lost."""
+    path = tmp_path / "v1.jsonl"
+    path.write_bytes(_v1_lines(50))
+    Importer(connection, dataset="test", classify=False).import_file(path)
+    assert connection.execute("SELECT current_setting('max_vacuum_tasks')").fetchone()[0] == 0
+    connection.execute("CHECKPOINT")
+    assert connection.execute("SELECT count(*) FROM posts").fetchone()[0] == 50
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_import_with_workers_starts_their_forkserver_before_anything_else(
+    connection, tmp_path, monkeypatch, workers
+):
+    """Its imports (about 0.6 s) then overlap the importing process's own, instead of following them."""
+    from django.core.management import call_command
+
+    from ustoo.movement import importer
+    from ustoo.movement import workers as worker_processes
+
+    events = []
+    monkeypatch.setattr(worker_processes, "start_soon", lambda: events.append("forkserver"))
+    real_import_paths = importer.import_paths
+    monkeypatch.setattr(
+        importer, "import_paths", lambda *a, **k: events.append("import") or real_import_paths(*a, **k)
+    )
+    path = tmp_path / "v1.jsonl"
+    path.write_bytes(_v1_lines(20))
+    connection.close()
+    call_command(
+        "movement", "import", str(path), "--workers", str(workers), "--no-progress", stdout=io.StringIO()
+    )
+    assert events == (["forkserver", "import"] if workers > 1 else ["import"])

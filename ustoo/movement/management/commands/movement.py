@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ustoo.core.hashtags import families
 from ustoo.movement import release, render, store
+from ustoo.movement import workers as worker_processes
 from ustoo.movement.formats import FORMATS, UnknownFormat
 from ustoo.movement.report import ReportError, Selection, build_report, check_timezone, parse_bound
 
@@ -87,6 +88,8 @@ class Command(BaseCommand):
         no_progress,
         **_options,
     ) -> None:
+        if workers > 1:
+            worker_processes.start_soon()  # their forkserver imports while this process does
         from ustoo.movement.importer import import_paths  # Arrow, numpy and the parsers: not for reports
 
         missing = [str(path) for path in paths if not path.is_file()]
