@@ -41,7 +41,7 @@ IMPORT_MEMORY_LIMIT = "256MB"
 PARALLEL_MIN_BYTES = 32 << 20
 CHUNK_BYTES = 16 << 20
 # v1.1 and twarc2: worker processes only for what is left of a file beyond two of the fast path's chunks
-FAST_PARALLEL_MIN_BYTES = 2 * fastpath.CHUNK_BYTES
+FAST_PARALLEL_MIN_BYTES = worker_processes.MIN_BYTES
 # Posts per commit of the fast path: DuckDB's row group, which a transaction writes straight to the file.
 COMMIT_ROWS = 122_880
 

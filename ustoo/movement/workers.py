@@ -7,9 +7,14 @@ forkserver). Starting that server (a new interpreter importing DuckDB, Arrow, nu
 imports and opens the store, not after."""
 
 import multiprocessing
+from collections.abc import Iterable
 from multiprocessing.context import BaseContext
+from pathlib import Path
 
 PRELOAD = ["ustoo.movement.fastpath", "ustoo.movement.classify", "scipy.sparse"]
+# What is left of a file below this (two of the fast path's 16-MiB chunks) is parsed by the importing
+# process alone: no worker is started for it.
+MIN_BYTES = 32 << 20
 
 
 def context() -> BaseContext:
@@ -21,8 +26,11 @@ def context() -> BaseContext:
     return forkserver
 
 
-def start_soon() -> None:
-    """Have the forkserver start its imports now, in its own process; the pool finds it running."""
+def start_soon(paths: Iterable[Path]) -> None:
+    """If one of the files is big enough to be given to workers, have the forkserver start its imports now,
+    in its own process: the pool finds it running. Smaller imports do not pay for it."""
+    if not any(path.is_file() and path.stat().st_size >= MIN_BYTES for path in paths):
+        return
     if context().get_start_method() == "forkserver":
         from multiprocessing import forkserver
 

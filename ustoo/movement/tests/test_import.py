@@ -545,7 +545,7 @@ def test_an_import_with_workers_starts_their_forkserver_before_anything_else(
     from ustoo.movement import workers as worker_processes
 
     events = []
-    monkeypatch.setattr(worker_processes, "start_soon", lambda: events.append("forkserver"))
+    monkeypatch.setattr(worker_processes, "start_soon", lambda paths: events.append("forkserver"))
     real_import_paths = importer.import_paths
     monkeypatch.setattr(
         importer, "import_paths", lambda *a, **k: events.append("import") or real_import_paths(*a, **k)
@@ -557,3 +557,22 @@ def test_an_import_with_workers_starts_their_forkserver_before_anything_else(
         "movement", "import", str(path), "--workers", str(workers), "--no-progress", stdout=io.StringIO()
     )
     assert events == (["forkserver", "import"] if workers > 1 else ["import"])
+
+
+def test_the_workers_forkserver_is_started_early_only_for_a_file_big_enough_for_workers(
+    tmp_path, monkeypatch
+):
+    from multiprocessing import forkserver
+
+    from ustoo.movement import workers as worker_processes
+
+    started = []
+    monkeypatch.setattr(forkserver, "ensure_running", lambda: started.append(True))
+    small, big = tmp_path / "small.jsonl", tmp_path / "big.jsonl"
+    small.write_bytes(_v1_lines(20))
+    with big.open("wb") as sparse:
+        sparse.truncate(worker_processes.MIN_BYTES)
+    worker_processes.start_soon([small, tmp_path / "missing.jsonl"])
+    assert started == []
+    worker_processes.start_soon([small, big])
+    assert started == [True]

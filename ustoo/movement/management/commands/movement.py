@@ -89,7 +89,7 @@ class Command(BaseCommand):
         **_options,
     ) -> None:
         if workers > 1:
-            worker_processes.start_soon()  # their forkserver imports while this process does
+            worker_processes.start_soon(paths)  # their forkserver imports while this process does
         from ustoo.movement.importer import import_paths  # Arrow, numpy and the parsers: not for reports
 
         missing = [str(path) for path in paths if not path.is_file()]
