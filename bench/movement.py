@@ -19,6 +19,7 @@ sizes, made by copying the generated file with fresh ids, and record peak memory
 """
 
 import argparse
+import functools
 import os
 import platform
 import re
@@ -196,7 +197,7 @@ def main(argv: list[str]) -> int:
         "--repeat",
         type=int,
         default=1,
-        help="run each measurement N times, keep the fastest (shared machine)",
+        help="run every measurement of a file N times, in N rounds one after another, and keep the fastest",
     )
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--no-write", action="store_true", help="print only; leave bench/RESULTS.md alone")
@@ -217,27 +218,27 @@ def main(argv: list[str]) -> int:
     load_before = os.getloadavg()
     warm_caches(work)
 
-    cpu = {"seconds": 0.0}
+    def fastest(measures: dict, rounds: int) -> dict[str, tuple[float, float, float]]:
+        """Each measure() -> (seconds, peak MiB, ...) run once per round, the rounds one after another (the
+        machine's speed drifts by half within a minute here: so it falls alike on every measure): by name,
+        the fastest run's seconds, the largest peak, and the fastest run's CPU seconds."""
+        runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in measures}
+        for _ in range(max(1, rounds)):
+            for name, measure in measures.items():
+                before = len(CPU_SECONDS)
+                run = measure()
+                runs[name].append((run[0], run[1], sum(CPU_SECONDS[before:])))
+        return {
+            name: (min(done)[0], max(run[1] for run in done), min(done)[2]) for name, done in runs.items()
+        }
 
-    def best(measure):
-        """The fastest of --repeat runs of measure() -> (seconds, peak MiB, ...), with the largest peak; the
-        CPU seconds of the fastest run go to the next record()."""
-        runs = []
-        for _ in range(max(1, options.repeat)):
-            before = len(CPU_SECONDS)
-            run = measure()
-            runs.append((run[0], run[1], sum(CPU_SECONDS[before:])))
-        fastest = min(runs)
-        cpu["seconds"] = fastest[2]
-        return fastest[0], max(run[1] for run in runs)
-
-    def record(fmt: str, name: str, seconds: float, peak: float, posts: int) -> None:
+    def record(fmt: str, name: str, seconds: float, peak: float, posts: int, cpu_seconds: float) -> None:
         rate = posts / seconds
         figures[(fmt, name)] = rate
-        figures[(fmt, name + " cpu")] = posts / cpu["seconds"] if cpu["seconds"] else 0.0
-        rows.append((fmt, name, seconds, cpu["seconds"], rate, peak))
+        figures[(fmt, name + " cpu")] = posts / cpu_seconds if cpu_seconds else 0.0
+        rows.append((fmt, name, seconds, cpu_seconds, rate, peak))
         print(
-            f"  {fmt:7} {name:52} {seconds:7.1f} s {cpu['seconds']:7.1f} cpu-s {rate:10,.0f} posts/s "
+            f"  {fmt:7} {name:52} {seconds:7.1f} s {cpu_seconds:7.1f} cpu-s {rate:10,.0f} posts/s "
             f"{peak:6.0f} MiB",
             flush=True,
         )
@@ -246,37 +247,38 @@ def main(argv: list[str]) -> int:
         size = path.stat().st_size
         print(f"{fmt}: {path} {size / 2**30:.2f} GiB", flush=True)
         bare = f"from bench.movement import bare_loop; bare_loop({str(path)!r}, {fmt!r})"
-        seconds, peak = best(lambda: timed_python(bare, ONE_CORE))  # noqa: B023 - called at once
-        record(fmt, "(a) bare orjson loop, one core", seconds, peak, options.posts)
+        measures = {"(a) bare orjson loop, one core": functools.partial(timed_python, bare, ONE_CORE)}
         for workers, classify in ((1, True), (2, True), (1, False)):
-            seconds, peak = best(
-                lambda: import_and_report(work, path, fmt, workers, classify, options.posts)  # noqa: B023
-            )
             label = (
                 f"ustoo import + report, {workers} worker{'s' * (workers > 1)}"
                 + (", one core" if workers == 1 else ", two cores")
                 + ("" if classify else ", no labels")
             )
-            record(fmt, label, seconds, peak, options.posts)
-        seconds, peak = best(lambda: timed_python(duckdb_code(path, fmt)))  # noqa: B023 - called at once
-        record(fmt, "(c) DuckDB read_json aggregate, two cores", seconds, peak, options.posts)
+            measures[label] = functools.partial(
+                import_and_report, work, path, fmt, workers, classify, options.posts
+            )
+        measures["(c) DuckDB read_json aggregate, two cores"] = functools.partial(
+            timed_python, duckdb_code(path, fmt)
+        )
+        for name, (seconds, peak, cpu_seconds) in fastest(measures, options.repeat).items():
+            record(fmt, name, seconds, peak, options.posts, cpu_seconds)
 
     # (b) twarc2 hashtags: on prefixes, since it commits to SQLite after every line; on two of them, 1 and 4
     # times --twarc-posts, so that its rate can be seen not to change with size (its cost is per post).
-    for twarc_posts in sorted(
-        {min(options.twarc_posts, options.posts), min(4 * options.twarc_posts, options.posts)}
-    ):
-        seconds, peak = best(lambda: twarc_hashtags(work, files["twarc2"], twarc_posts))  # noqa: B023
-        record(
-            "twarc2",
-            f"(b) twarc2 hashtags, first {twarc_posts:,} posts, one core",
-            seconds,
-            peak,
-            twarc_posts,
+    prefixes = sorted({min(options.twarc_posts, options.posts), min(4 * options.twarc_posts, options.posts)})
+    measures = {
+        f"(b) twarc2 hashtags, first {twarc_posts:,} posts, one core": functools.partial(
+            twarc_hashtags, work, files["twarc2"], twarc_posts
         )
+        for twarc_posts in prefixes
+    }
+    for twarc_posts, (name, (seconds, peak, cpu_seconds)) in zip(
+        prefixes, fastest(measures, options.repeat).items(), strict=True
+    ):
+        record("twarc2", name, seconds, peak, twarc_posts, cpu_seconds)
         figures.setdefault(("twarc2", "(b) by size"), {})[twarc_posts] = (
             twarc_posts / seconds,
-            twarc_posts / cpu["seconds"],
+            twarc_posts / cpu_seconds,
         )
 
     for size in [float(gb) for gb in options.memory_gb.split(",") if gb]:
@@ -286,8 +288,10 @@ def main(argv: list[str]) -> int:
         posts = options.posts * copies
         print(f"v1: {big} {big.stat().st_size / 2**30:.2f} GiB", flush=True)
         seconds, peak = import_and_report(work, big, "v1", 2, True, posts)  # once: it is for memory
-        cpu["seconds"] = CPU_SECONDS[-1] + CPU_SECONDS[-2]
-        record("v1", f"{big.stat().st_size / 2**30:.1f} GiB input, 2 workers", seconds, peak, posts)
+        cpu_seconds = CPU_SECONDS[-1] + CPU_SECONDS[-2]
+        record(
+            "v1", f"{big.stat().st_size / 2**30:.1f} GiB input, 2 workers", seconds, peak, posts, cpu_seconds
+        )
         big.unlink()
 
     summary = summarise(figures, options.posts)
