@@ -3,8 +3,8 @@
 They are forked from a forkserver: a fresh process that has imported the parser and the classifier
 once, not the importing process, which holds DuckDB's threads and locks (spawn where a platform has no
 forkserver). Starting that server (a new interpreter importing DuckDB, Arrow, numpy and scipy: about
-0.6 s) is the first thing an import with workers does, so that it happens while this process still
-imports and opens the store, not after."""
+0.6 s) is the first thing an import of a file big enough for workers does, so that it happens while this
+process still imports and opens the store, not after."""
 
 import multiprocessing
 from collections.abc import Iterable
