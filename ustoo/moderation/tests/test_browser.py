@@ -6,7 +6,6 @@ speaking without an account solves a proof of work in the browser, or says JavaS
 from __future__ import annotations
 
 import re
-import secrets
 import time
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
@@ -15,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from ustoo.accounts.models import Role
-from ustoo.conftest import PASSPHRASE, make_member
+from ustoo.conftest import PASSPHRASE, make_member, unique_marker
 from ustoo.core import ratelimit
 from ustoo.stories.models import Statement, Status, Story
 
@@ -82,7 +81,7 @@ def queue_item(page: Page, story: Story):
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_moderator_approves_a_story_from_the_queue(visitor_factory, moderator_account, javascript):
     author, moderator, reader = (visitor_factory(javascript=javascript) for _ in range(3))
-    text = f"My supervisor cornered me in the stock room. {secrets.token_hex(4)}"
+    text = f"My supervisor cornered me in the stock room. {unique_marker()}"
     story, _receipt = share_story(author.page, text)
     assert story.status == Status.PENDING
 
@@ -120,7 +119,7 @@ def test_moderator_approves_a_story_from_the_queue(visitor_factory, moderator_ac
 
 def test_rejection_reason_reaches_the_author_through_the_receipt(visitor_factory, moderator_account):
     author, moderator = visitor_factory(), visitor_factory()
-    text = f"Buy cheap watches at our shop today. {secrets.token_hex(4)}"
+    text = f"Buy cheap watches at our shop today. {unique_marker()}"
     story, receipt = share_story(author.page, text)
     author.close()  # the author keeps only the seven words
 
@@ -149,7 +148,7 @@ def test_rejection_reason_reaches_the_author_through_the_receipt(visitor_factory
 
 def test_queue_works_from_the_keyboard(visitor_factory, moderator_account):
     author, moderator = visitor_factory(), visitor_factory()
-    story, _receipt = share_story(author.page, f"A stranger grabbed me on the tram. {secrets.token_hex(4)}")
+    story, _receipt = share_story(author.page, f"A stranger grabbed me on the tram. {unique_marker()}")
 
     page = moderator.page
     moderator_logs_in(page)

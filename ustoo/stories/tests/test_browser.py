@@ -4,13 +4,12 @@ share a story behind a content warning, open a collapsed story."""
 from __future__ import annotations
 
 import re
-import secrets
 from typing import TYPE_CHECKING
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from ustoo.conftest import make_story
+from ustoo.conftest import make_story, unique_marker
 from ustoo.stories.models import Status, Story
 
 if TYPE_CHECKING:
@@ -65,7 +64,7 @@ def say_story(page: Page, text: str) -> None:
 
 def test_share_a_story_with_a_content_warning(reader: Visitor):
     page = reader.page
-    text = f"My manager kept touching my shoulder in meetings. {secrets.token_hex(4)}"
+    text = f"My manager kept touching my shoulder in meetings. {unique_marker()}"
     say_story(page, text)
     # Where stories from people without an account wait for review, a moderator approves it first;
     # what readers then see of it is what this test is about.
