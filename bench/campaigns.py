@@ -228,9 +228,7 @@ def _sign_and_confirm(base: str, data_dir: Path, tokens: Path, run: int) -> dict
     )
     result["mail_backlog"] = _queued_mail(data_dir)
     result["mail_catch_up_s"] = _wait_for_mail(data_dir)
-    result["server_cpu_ms_per_request"] = (
-        (server_cpu_seconds(base) - cpu_before) * 1000 / (result["rps"] * ROUND_SECONDS)
-    )
+    result["server_cpu_ms_per_request"] = (server_cpu_seconds(base) - cpu_before) * 1000 / result["requests"]
     result["rps_with_mail"] = result["rps"] * ROUND_SECONDS / (ROUND_SECONDS + result["mail_catch_up_s"])
     return result
 

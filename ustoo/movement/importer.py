@@ -362,9 +362,8 @@ class Importer:
         full: _Gathered | None = None  # COMMIT_ROWS or more, committed once the next gathering is full
         gathering = _Gathered()
         for piece in parsed:
-            gathering.malformed.extend((line_number + number, reason) for number, reason in piece.malformed)
-            line_number += piece.lines
             gathering.add(piece, line_number)
+            line_number = gathering.line_number
             self._advance(bar, meter, piece.end)
             if per_commit:
                 self._commit_gathered(gathering, outcome, bar, meter)
@@ -533,20 +532,23 @@ class _Gathered:
     """Parsed slices gathered for one commit."""
 
     pieces: list = field(default_factory=list)
-    malformed: list[tuple[int, str]] = field(default_factory=list)
-    rows: int = 0
+    malformed: list[tuple[int, str]] = field(default_factory=list)  # (line number in the file, reason)
     line_number: int = 0  # the records read up to the end of the last slice
 
-    def add(self, piece, line_number: int) -> None:
+    @property
+    def rows(self) -> int:
+        return sum(piece.table.num_rows for piece in self.pieces)
+
+    def add(self, piece, records_before: int) -> None:
+        """A slice that starts after `records_before` records of the file."""
         self.pieces.append(piece)
-        self.rows += piece.table.num_rows
-        self.line_number = line_number
+        self.malformed.extend((records_before + number, reason) for number, reason in piece.malformed)
+        self.line_number = records_before + piece.lines
 
     def take(self, later: "_Gathered") -> None:
         """Gather the slices that came after these into the same commit."""
         self.pieces += later.pieces
         self.malformed += later.malformed
-        self.rows += later.rows
         self.line_number = max(self.line_number, later.line_number)
 
 
