@@ -5,7 +5,8 @@ offered one-click redaction (issue 3, item 4). Everything here is pure Python an
 
 * e-mail addresses, including the ``name [at] host [dot] org`` disguise;
 * phone numbers from any country (``phonenumbers``): ``+...`` international numbers, plus national formats of
-  a few likely regions (``DEFAULT_REGIONS`` or the caller's ``regions``). Years, dates, prices and counts such
+  a few likely regions (``DEFAULT_REGIONS`` or the caller's ``regions``), also behind a stray "+" ("+0..." is
+  no international number, but a reader could still dial what follows). Years, dates, prices and counts such
   as "2017" or "12 million" are not numbers a phone could be called on and are not reported;
 * @handles (``@someone``, fediverse ``@someone@host.social``), never the "@" inside an e-mail address;
 * profile URLs of the common social networks (Facebook, Instagram, X/Twitter, TikTok, LinkedIn, YouTube,
@@ -154,6 +155,15 @@ def _phone_spans(chunk: str, regions: tuple[str, ...]) -> tuple[tuple[int, int],
     digits = sum(c.isdigit() for c in chunk)
     if digits < 7 or digits > 17:  # shorter is a count or a year; longer is no phone plan's number
         return ()
+    spans = _valid_numbers(chunk, regions, digits)
+    if not spans and chunk.startswith("+"):
+        # No international number ("+0..." is none), but the digits after the sign may still be a
+        # national one, which a reader could dial: "+01011 100000" holds "01011 100000".
+        spans = [(start + 1, end + 1) for start, end in _valid_numbers(chunk[1:], regions, digits)]
+    return tuple(spans)
+
+
+def _valid_numbers(chunk: str, regions: tuple[str, ...], digits: int) -> list[tuple[int, int]]:
     spans: dict[tuple[int, int], None] = {}
     for region in regions:
         for match in phonenumbers.PhoneNumberMatcher(chunk, region, leniency=phonenumbers.Leniency.VALID):
@@ -161,7 +171,7 @@ def _phone_spans(chunk: str, regions: tuple[str, ...]) -> tuple[tuple[int, int],
         covered = sum(c.isdigit() for start, end in spans for c in chunk[start:end])
         if covered >= digits:  # every digit is in a number already: the other regions cannot add one
             break
-    return tuple(spans)
+    return list(spans)
 
 
 # --- names ----------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ import itertools
 import re
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from ustoo.moderation.naming_guard import (
@@ -82,6 +82,19 @@ def test_phone_numbers_from_many_countries_are_found(text, number):
 
 def test_an_international_number_found_by_every_region_is_reported_once():
     assert found("+44 20 7946 0958") == [("phone", "+44 20 7946 0958")]
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("call +07911 123456 tonight", "07911 123456"),  # no country starts with 0: a national number
+        ("01011 100000+01011 100000", "01011 100000"),  # the second one, glued by a "+" (found by Hypothesis)
+    ],
+)
+def test_a_national_number_behind_a_plus_sign_is_found(text, number):
+    phones = [f for f in find_identifiers(text) if f.kind == "phone"]
+    assert phones and phones[-1].text == number
+    assert number not in redact(text, phones)
 
 
 def test_regions_can_be_narrowed():
@@ -376,6 +389,7 @@ def standalone_occurrences(haystack: str, needle: str) -> list[int]:
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(STORIES)
+@example("01011 100000+01011 100000")
 def test_redaction_never_raises_and_leaves_no_finding_behind(text):
     findings = assert_offsets(text)
     redacted = redact(text)
