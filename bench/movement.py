@@ -228,9 +228,11 @@ def main(argv: list[str]) -> int:
                 before = len(CPU_SECONDS)
                 run = measure()
                 runs[name].append((run[0], run[1], sum(CPU_SECONDS[before:])))
-        return {
-            name: (min(done)[0], max(run[1] for run in done), min(done)[2]) for name, done in runs.items()
-        }
+        best = {}
+        for name, done in runs.items():
+            seconds, _peak, cpu_seconds = min(done)
+            best[name] = (seconds, max(run[1] for run in done), cpu_seconds)
+        return best
 
     def record(fmt: str, name: str, seconds: float, peak: float, posts: int, cpu_seconds: float) -> None:
         rate = posts / seconds
@@ -266,16 +268,14 @@ def main(argv: list[str]) -> int:
     # (b) twarc2 hashtags: on prefixes, since it commits to SQLite after every line; on two of them, 1 and 4
     # times --twarc-posts, so that its rate can be seen not to change with size (its cost is per post).
     prefixes = sorted({min(options.twarc_posts, options.posts), min(4 * options.twarc_posts, options.posts)})
+    names = {posts: f"(b) twarc2 hashtags, first {posts:,} posts, one core" for posts in prefixes}
     measures = {
-        f"(b) twarc2 hashtags, first {twarc_posts:,} posts, one core": functools.partial(
-            twarc_hashtags, work, files["twarc2"], twarc_posts
-        )
-        for twarc_posts in prefixes
+        names[posts]: functools.partial(twarc_hashtags, work, files["twarc2"], posts) for posts in prefixes
     }
-    for twarc_posts, (name, (seconds, peak, cpu_seconds)) in zip(
-        prefixes, fastest(measures, options.repeat).items(), strict=True
-    ):
-        record("twarc2", name, seconds, peak, twarc_posts, cpu_seconds)
+    best = fastest(measures, options.repeat)
+    for twarc_posts in prefixes:
+        seconds, peak, cpu_seconds = best[names[twarc_posts]]
+        record("twarc2", names[twarc_posts], seconds, peak, twarc_posts, cpu_seconds)
         figures.setdefault(("twarc2", "(b) by size"), {})[twarc_posts] = (
             twarc_posts / seconds,
             twarc_posts / cpu_seconds,

@@ -13,7 +13,6 @@ main process only writes what they return, in order.
 
 import contextlib
 import hashlib
-import multiprocessing
 import time
 from collections import deque
 from collections.abc import Callable
@@ -38,10 +37,9 @@ DEFAULT_BATCH_SIZE = 20_000
 # DuckDB's share while importing: the fast path parses elsewhere (its own connection, or worker processes),
 # so the store's connection only writes. With two workers the processes together stay near 0.8 GB.
 IMPORT_MEMORY_LIMIT = "256MB"
-PARALLEL_MIN_BYTES = 32 << 20
+# Worker processes only for what is left of a plain file beyond this (either path: fast or Python parsers).
+PARALLEL_MIN_BYTES = worker_processes.MIN_BYTES
 CHUNK_BYTES = 16 << 20
-# v1.1 and twarc2: worker processes only for what is left of a file beyond two of the fast path's chunks
-FAST_PARALLEL_MIN_BYTES = worker_processes.MIN_BYTES
 # Posts per commit of the fast path: DuckDB's row group, which a transaction writes straight to the file.
 COMMIT_ROWS = 122_880
 
@@ -306,7 +304,7 @@ class Importer:
         remaining = path.stat().st_size - progress.byte_offset
         try:
             with self._bar(path, progress.byte_offset) as bar, contextlib.ExitStack() as stack:
-                if self.workers > 1 and remaining >= FAST_PARALLEL_MIN_BYTES:
+                if self.workers > 1 and remaining >= PARALLEL_MIN_BYTES:
                     parsed = self._parsed_by_workers(path, fmt, options, progress, per_commit, meter, stack)
                 else:
                     parser = fastpath.ChunkParser(fmt, **options)
@@ -441,10 +439,11 @@ class Importer:
             for start, end in ranges
         ]
         line_base = progress.records
-        # spawn, not fork: the parent holds DuckDB's threads and locks, which a forked child would inherit.
-        context = multiprocessing.get_context("spawn")
         meter = Meter()  # a plain file: the bar follows the byte offsets
-        with context.Pool(self.workers) as pool, self._bar(path, progress.byte_offset) as bar:
+        with (
+            worker_processes.context().Pool(self.workers) as pool,
+            self._bar(path, progress.byte_offset) as bar,
+        ):
             for end, lines, table, content_keyed, malformed in pool.imap(parse_range, jobs):
                 shifted = [(line_base + number, reason) for number, reason in malformed]
                 line_base += lines

@@ -1,4 +1,5 @@
-"""The processes that parse a big v1.1 or twarc2 file for an import with --workers above one.
+"""The processes that parse a big line file (v1.1, twarc2, Reddit, Bluesky) for an import with --workers
+above one.
 
 They are forked from a forkserver: a fresh process that has imported the parser and the classifier
 once, not the importing process, which holds DuckDB's threads and locks (spawn where a platform has no
@@ -12,8 +13,8 @@ from multiprocessing.context import BaseContext
 from pathlib import Path
 
 PRELOAD = ["ustoo.movement.fastpath", "ustoo.movement.classify", "scipy.sparse"]
-# What is left of a file below this (two of the fast path's 16-MiB chunks) is parsed by the importing
-# process alone: no worker is started for it.
+# What is left of a plain file below this (two 16-MiB chunks) is parsed by the importing process alone:
+# no worker is started for it.
 MIN_BYTES = 32 << 20
 
 

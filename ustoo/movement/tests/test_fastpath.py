@@ -312,7 +312,7 @@ def test_worker_processes_store_what_the_python_parser_stores(
 
     from ustoo.movement import fastpath, importer
 
-    monkeypatch.setattr(importer, "FAST_PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", 1)
     monkeypatch.setattr(fastpath, "CHUNK_BYTES", 64 << 10)  # twarc2 pages are longer: buffers must grow
     path = _generated_with_traps(tmp_path, fmt, f"generated.{fmt}.jsonl")
     if compressed:

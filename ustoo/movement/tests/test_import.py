@@ -129,7 +129,7 @@ def test_an_interrupted_import_resumes_where_it_stopped(connection, tmp_path, ki
         elif kind == "fast parallel":  # v1.1 lines parsed by worker processes, committed 10 lines at a time
             from ustoo.movement import fastpath, importer
 
-            monkeypatch.setattr(importer, "FAST_PARALLEL_MIN_BYTES", 1)
+            monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", 1)
             monkeypatch.setattr(fastpath, "CHUNK_BYTES", 2048)
             options = {"workers": 2}
     elif kind == "csv":
@@ -232,7 +232,7 @@ def test_the_last_commit_of_a_fast_import_has_every_thread_again(connection, tmp
     from ustoo.movement import fastpath, importer
 
     monkeypatch.setattr(importer, "COMMIT_ROWS", 30)
-    monkeypatch.setattr(importer, "FAST_PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", 1)
     monkeypatch.setattr(fastpath, "CHUNK_BYTES", 2048)
     connection.execute("SET threads = 3")
     path = tmp_path / "stream.jsonl"
