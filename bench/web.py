@@ -46,9 +46,16 @@ def _free_port() -> int:
 
 
 @contextmanager
-def server(data_dir: Path, *, shared_page_seconds: int = 2, extra_env: dict[str, str] | None = None):
-    """gunicorn as `make run` starts it. Rate limits are off unless extra_env turns them on: the
-    throughput figures measure the work itself (bench/flood.py measures the limits)."""
+def server(
+    data_dir: Path,
+    *,
+    shared_page_seconds: int = 2,
+    extra_env: dict[str, str] | None = None,
+    app: str = "ustoo.wsgi",
+):
+    """gunicorn as `make run` starts it (serving `app`, the site's WSGI module unless an experiment
+    names its own). Rate limits are off unless extra_env turns them on: the throughput figures
+    measure the work itself (bench/flood.py measures the limits)."""
     port = _free_port()
     env = {
         **os.environ,
@@ -65,7 +72,7 @@ def server(data_dir: Path, *, shared_page_seconds: int = 2, extra_env: dict[str,
             sys.executable,
             "-m",
             "gunicorn",
-            "ustoo.wsgi",
+            app,
             "--config",
             "python:ustoo.gunicorn_conf",
             "--bind",
