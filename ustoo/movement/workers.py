@@ -28,11 +28,27 @@ def context() -> BaseContext:
 
 
 def start_soon(paths: Iterable[Path]) -> None:
-    """If one of the files is big enough to be given to workers, have the forkserver start its imports now,
-    in its own process: the pool finds it running. Smaller imports do not pay for it."""
-    if not any(path.is_file() and path.stat().st_size >= MIN_BYTES for path in paths):
+    """If one of the files may be given to workers, have the forkserver start its imports now, in its own
+    process: the pool finds it running. Smaller imports, and CSV files and archives, do not pay for it."""
+    if not any(_may_go_to_workers(path) for path in paths):
         return
     if context().get_start_method() == "forkserver":
         from multiprocessing import forkserver
 
         forkserver.ensure_running()
+
+
+def _may_go_to_workers(path: Path) -> bool:
+    """Whether `path` is big enough for workers and looks like JSON lines (its first character, past a
+    byte-order mark and white space, opens an object) or is compressed (what it holds is known only once
+    it is read). The format itself is found later, by the importer; this only spares a CSV file, an
+    archive or a JSON document the forkserver they would never use."""
+    from ustoo.movement.sources import compression_of
+
+    if not path.is_file() or path.stat().st_size < MIN_BYTES:
+        return False
+    if compression_of(path) is not None:
+        return True
+    with path.open("rb") as handle:
+        start = handle.read(4096)
+    return start.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"{"

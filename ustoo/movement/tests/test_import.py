@@ -559,6 +559,13 @@ def test_an_import_with_workers_starts_their_forkserver_before_anything_else(
     assert events == (["forkserver", "import"] if workers > 1 else ["import"])
 
 
+def _big_file(path, start: bytes, size: int) -> None:
+    """`start`, then zeros up to `size` bytes (a sparse file: nothing written to disk)."""
+    with path.open("wb") as sparse:
+        sparse.write(start)
+        sparse.truncate(size)
+
+
 def test_the_workers_forkserver_is_started_early_only_for_a_file_big_enough_for_workers(
     tmp_path, monkeypatch
 ):
@@ -570,9 +577,31 @@ def test_the_workers_forkserver_is_started_early_only_for_a_file_big_enough_for_
     monkeypatch.setattr(forkserver, "ensure_running", lambda: started.append(True))
     small, big = tmp_path / "small.jsonl", tmp_path / "big.jsonl"
     small.write_bytes(_v1_lines(20))
-    with big.open("wb") as sparse:
-        sparse.truncate(worker_processes.MIN_BYTES)
+    _big_file(big, _v1_lines(1), worker_processes.MIN_BYTES)
     worker_processes.start_soon([small, tmp_path / "missing.jsonl"])
     assert started == []
     worker_processes.start_soon([small, big])
     assert started == [True]
+
+
+def test_the_workers_forkserver_is_not_started_for_files_workers_never_read(tmp_path, monkeypatch):
+    from multiprocessing import forkserver
+
+    from ustoo.movement import workers as worker_processes
+
+    started = []
+    monkeypatch.setattr(forkserver, "ensure_running", lambda: started.append(True))
+    size = worker_processes.MIN_BYTES
+    csv_file, archive, document = tmp_path / "posts.csv", tmp_path / "export.zip", tmp_path / "posts.json"
+    _big_file(csv_file, b"id,created_at,text\n1,2017-10-15,me too\n", size)
+    _big_file(archive, b"PK\x03\x04", size)
+    _big_file(document, b'[{"id": 1}]', size)
+    worker_processes.start_soon([csv_file, archive, document])
+    assert started == []
+    # Lines behind a byte-order mark and white space, and a compressed file, may go to workers.
+    marked, compressed = tmp_path / "marked.jsonl", tmp_path / "posts.jsonl.gz"
+    _big_file(marked, b"\xef\xbb\xbf \n" + _v1_lines(1), size)
+    _big_file(compressed, b"\x1f\x8b\x08\x00", size)
+    worker_processes.start_soon([marked])
+    worker_processes.start_soon([compressed])
+    assert started == [True, True]
