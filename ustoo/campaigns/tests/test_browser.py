@@ -8,6 +8,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from ustoo.accounts.models import Role
+from ustoo.conftest import make_member
+from ustoo.core.tests.browser_steps import accessibility_problems, moderator_logs_in
+
 from .conftest import make_campaign
 
 pytest_plugins = ["ustoo.core.tests.browser"]
@@ -43,3 +47,57 @@ def test_sign_then_confirm_from_the_email(visitor_factory, live_server, smtp, se
     assert visitor.traffic.elsewhere() == []
     assert visitor.traffic.csp_messages == [] and visitor.traffic.script_errors == []
     assert re.search(r"/campaigns/signature/", page.content()) is None
+
+
+def test_campaign_pages_meet_wcag_aa(visitor, live_server, smtp, settings):
+    """axe-core finds nothing wrong with a campaign's pages, from reading and signing (the form shown
+    again with its errors) to the signer's own page, nor with the starter's and the moderators'."""
+    settings.SITE_URL = live_server.url
+    campaign = make_campaign(title="Give back the donation")
+    moderator = make_member("moderator", role=Role.MODERATOR)
+    own = make_campaign(moderator, title="Publish the report", status="draft")
+    page = visitor.page
+    for path in [
+        "/campaigns/",
+        f"/campaigns/{campaign.slug}/",
+        "/campaigns/privacy/",
+        "/campaigns/confirm/x/",
+    ]:
+        page.goto(path)
+        assert accessibility_problems(page) == []
+
+    page.goto(f"/campaigns/{campaign.slug}/")
+    page.get_by_label("Your e-mail address").fill("not an address")
+    page.get_by_role("button", name="Sign", exact=True).click()
+    expect(page.locator(".errorlist").first).to_be_visible()
+    assert accessibility_problems(page) == []
+    page.get_by_label("Your name").fill("Ada Lovelace")
+    page.get_by_label("Your e-mail address").fill("ada@example.org")
+    page.get_by_label("Country").select_option("GB")
+    page.get_by_role("button", name="Sign", exact=True).click()
+    expect(page.locator("#check-inbox")).to_be_visible()
+    assert accessibility_problems(page) == []
+    [received] = smtp.wait_for("ada@example.org")
+    page.goto(next(link for link in received.links() if "/confirm/" in link))
+    assert accessibility_problems(page) == []
+    page.get_by_role("button", name="Confirm my signature").click()
+    expect(page.locator("#confirmed")).to_be_visible()
+    assert accessibility_problems(page) == []
+    page.locator(".campaign-link a").click()  # the signer's own page
+    expect(page.get_by_role("button", name="Withdraw my signature")).to_be_visible()
+    assert accessibility_problems(page) == []
+
+    moderator_logs_in(page, "/moderate/campaigns/")
+    assert accessibility_problems(page) == []
+    for path in [
+        "/moderate/campaigns/log/",
+        f"/moderate/campaigns/{campaign.pk}/",
+        f"/moderate/campaigns/{campaign.pk}/integrity/",  # with the signature above in its table
+        f"/campaigns/{own.slug}/manage/",
+        "/campaigns/start/",
+    ]:
+        page.goto(path)
+        assert accessibility_problems(page) == []
+    page.get_by_role("button", name="Save the campaign").click()  # nothing filled in
+    expect(page.locator(".errorlist").first).to_be_visible()
+    assert accessibility_problems(page) == []

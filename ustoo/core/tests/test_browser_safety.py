@@ -13,6 +13,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from ustoo.conftest import make_story
+from ustoo.core.tests.browser_steps import public_pages
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -118,18 +119,7 @@ def test_pages_make_no_request_to_another_origin(visitor_factory: Callable[..., 
     visitor = visitor_factory(javascript=javascript)
     page = visitor.page
     story = make_story(text="It happened on the night bus, and nobody looked up. #MeToo").story
-    pages = [
-        "/",
-        "/?q=bus",
-        story.get_absolute_url(),
-        reverse("stories:speak"),
-        reverse("stories:speak") + "?mode=story",
-        reverse("stories:enter_receipt"),
-        reverse("stories:preferences"),
-        reverse("accounts:login"),
-        reverse("accounts:register"),
-        reverse("about"),
-    ]
+    pages = public_pages(story)
     traffic = visitor.traffic
 
     def assert_only_here(what: str) -> None:

@@ -14,8 +14,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from ustoo.accounts.models import Role
-from ustoo.conftest import PASSPHRASE, make_member, unique_marker
+from ustoo.conftest import make_member, unique_marker
 from ustoo.core import ratelimit
+from ustoo.core.tests.browser_steps import accessibility_problems, moderator_logs_in
 from ustoo.stories.models import Statement, Status, Story
 
 if TYPE_CHECKING:
@@ -54,21 +55,6 @@ def share_story(page: Page, text: str) -> tuple[Story, str]:
     receipt = page.locator("#receipt-phrase")
     expect(receipt).to_have_text(SEVEN_WORDS)
     return Story.objects.get(text=text), receipt.inner_text().strip()
-
-
-def moderator_logs_in(page: Page) -> None:
-    """From /moderate/: log in, then confirm the passphrase, then land on the queue."""
-    page.goto("/moderate/")
-    expect(page).to_have_url(re.compile(r"/account/login/"))
-    page.get_by_label("Username").fill("moderator")
-    page.get_by_label("Passphrase", exact=True).fill(PASSPHRASE)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(re.compile(r"/moderate/confirm/"))
-    expect(page.get_by_role("heading", name="Confirm it is you")).to_be_visible()
-    page.get_by_label("Your passphrase").fill(PASSPHRASE)
-    page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_role("heading", name="Moderation queue")).to_be_visible()
-    assert page.url.endswith("/moderate/")
 
 
 def queue_item(page: Page, story: Story):
@@ -171,6 +157,23 @@ def test_queue_works_from_the_keyboard(visitor_factory, moderator_account):
     page.keyboard.press("Enter")
     expect(page).to_have_url(moderator.url(f"/moderate/stories/{story.pk}/"))
     expect(page.get_by_role("heading", name="Review a story")).to_be_visible()
+
+
+def test_moderation_pages_meet_wcag_aa(visitor_factory, moderator_account):
+    """axe-core finds nothing wrong with a moderator's pages: the queue with a story waiting (its
+    content warning open and closed), the story's review page, and the flagged, members and log
+    pages."""
+    author, moderator = visitor_factory(), visitor_factory()
+    story, _receipt = share_story(author.page, f"He followed me home from the station. {unique_marker()}")
+    page = moderator.page
+    moderator_logs_in(page)
+    assert accessibility_problems(page) == []
+    queue_item(page, story).locator("details.content-warning > summary").click()
+    assert accessibility_problems(page) == []
+    review = f"/moderate/stories/{story.pk}/"
+    for path in [review, "/moderate/flagged/", "/moderate/members/", "/moderate/log/"]:
+        page.goto(path)
+        assert accessibility_problems(page) == []
 
 
 # --- The naming guard ------------------------------------------------------------------------------

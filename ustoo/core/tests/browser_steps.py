@@ -1,0 +1,74 @@
+"""Steps and checks that the browser tests of several apps share. The fixtures are in browser.py, a
+pytest plugin that test modules name in `pytest_plugins`: imported from a test module, it would be
+loaded before pytest could rewrite its asserts."""
+
+from __future__ import annotations
+
+import re
+
+from django.urls import reverse
+from playwright.sync_api import Page, expect
+
+from ustoo.conftest import PASSPHRASE
+
+
+def public_pages(*stories) -> list[str]:
+    """The pages anyone can reach without an account, with the pages of `stories`."""
+    return [
+        "/",
+        "/?q=bus",
+        *(story.get_absolute_url() for story in stories),
+        reverse("stories:speak"),
+        reverse("stories:speak") + "?mode=story",
+        reverse("stories:enter_receipt"),
+        reverse("stories:preferences"),
+        reverse("accounts:login"),
+        reverse("accounts:register"),
+        reverse("about"),
+        reverse("magnitude:index"),
+        reverse("magnitude:how_we_count"),
+        reverse("movement:index"),
+        reverse("help:index"),
+        reverse("campaigns:index"),
+        reverse("campaigns:privacy"),
+    ]
+
+
+def moderator_logs_in(page: Page, start: str = "/moderate/") -> None:
+    """From a moderator's page: log in as the member "moderator", confirm the passphrase, and land
+    back on `start`."""
+    page.goto(start)
+    expect(page).to_have_url(re.compile(r"/account/login/"))
+    page.get_by_label("Username").fill("moderator")
+    page.get_by_label("Passphrase", exact=True).fill(PASSPHRASE)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(re.compile(r"/moderate/confirm/"))
+    expect(page.get_by_role("heading", name="Confirm it is you")).to_be_visible()
+    page.get_by_label("Your passphrase").fill(PASSPHRASE)
+    page.get_by_role("button", name="Continue").click()
+    expect(page).to_have_url(re.compile(re.escape(start) + "$"))
+
+
+# WCAG 2.0, 2.1 and 2.2, levels A and AA, and axe-core's best practices (every part of a page in a
+# landmark, one level-one heading, ...). Colour contrast is among them.
+AXE_OPTIONS = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+    },
+    "resultTypes": ["violations"],
+}
+
+
+def accessibility_problems(page: Page) -> list[str]:
+    """What axe-core (the engine of the browsers' own accessibility audits) finds wrong with the
+    page as it is shown now: a line per rule broken, naming up to three of the elements. axe is
+    JavaScript, so it needs a visitor with JavaScript on."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page, options=AXE_OPTIONS).response["violations"]
+    return [
+        f"{page.url}: {rule['id']} ({rule['impact']}): {rule['help']}: "
+        + ", ".join(" ".join(map(str, node["target"])) for node in rule["nodes"][:3])
+        for rule in found
+    ]
