@@ -94,6 +94,9 @@ def test_campaign_pages_meet_wcag_aa(visitor, live_server, smtp, settings):
         f"/moderate/campaigns/{campaign.pk}/",
         f"/moderate/campaigns/{campaign.pk}/integrity/",  # with the signature above in its table
         f"/campaigns/{own.slug}/manage/",
+        f"/campaigns/{own.slug}/support/{own.sponsor_key}/",
+        "/campaigns/story-links/",
+        "/campaigns/my-email/",
         "/campaigns/start/",
     ]:
         page.goto(path)

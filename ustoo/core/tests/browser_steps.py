@@ -27,11 +27,21 @@ def public_pages(*stories) -> list[str]:
         reverse("about"),
         reverse("magnitude:index"),
         reverse("magnitude:how_we_count"),
+        reverse("magnitude:embed"),
         reverse("movement:index"),
         reverse("help:index"),
         reverse("campaigns:index"),
         reverse("campaigns:privacy"),
     ]
+
+
+def member_logs_in(page: Page, username: str) -> None:
+    """Log in from the login page, as a member whose passphrase is the tests' PASSPHRASE."""
+    page.goto(reverse("accounts:login"))
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Passphrase", exact=True).fill(PASSPHRASE)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
 def moderator_logs_in(page: Page, start: str = "/moderate/") -> None:

@@ -11,8 +11,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from ustoo.conftest import make_story
-from ustoo.core.tests.browser_steps import accessibility_problems, public_pages
+from ustoo.conftest import make_member, make_story
+from ustoo.core.tests.browser_steps import accessibility_problems, member_logs_in, public_pages
 
 if TYPE_CHECKING:
     from ustoo.core.tests.browser import Visitor
@@ -56,3 +56,30 @@ def test_saying_me_too_and_its_receipt_meet_wcag_aa(visitor: Visitor):
     page.locator("#submit-top").click()
     expect(page.locator("#receipt-phrase")).to_be_visible()
     assert accessibility_problems(page) == []
+
+
+def test_a_members_pages_meet_wcag_aa(visitor: Visitor):
+    member = make_member("writer")
+    statement = make_story(
+        member=member, anonymous=False, text="It happened at my first job. #MeToo"
+    ).statement
+    page = visitor.page
+    member_logs_in(page, "writer")
+    for path in [
+        reverse("accounts:home"),
+        reverse("accounts:delete"),
+        reverse("stories:my_statements"),
+        reverse("stories:mine", args=[statement.pk]),
+        reverse("stories:edit", args=[statement.pk]),
+        reverse("stories:delete", args=[statement.pk]),
+    ]:
+        page.goto(path)
+        assert accessibility_problems(page) == []
+
+
+def test_the_french_interface_meets_wcag_aa(visitor_factory):
+    page = visitor_factory(locale="fr-FR").page
+    for path in ["/", reverse("stories:speak") + "?mode=story", reverse("magnitude:index")]:
+        page.goto(path)
+        expect(page.locator("html")).to_have_attribute("lang", "fr")
+        assert accessibility_problems(page) == []
