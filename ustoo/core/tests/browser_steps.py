@@ -81,4 +81,24 @@ def accessibility_problems(page: Page) -> list[str]:
         f"{page.url}: {rule['id']} ({rule['impact']}): {rule['help']}: "
         + ", ".join(" ".join(map(str, node["target"])) for node in rule["nodes"][:3])
         for rule in found
-    ]
+    ] + [f"{page.url}: {reference}" for reference in page.evaluate(_BROKEN_REFERENCES)]
+
+
+# axe accepts an aria-describedby that names a missing element (a field's help or error text that
+# was never given its id, say): every name in these attributes must be an element of the page.
+_BROKEN_REFERENCES = """
+() => {
+  const broken = [];
+  for (const attribute of ["aria-describedby", "aria-labelledby", "aria-controls", "aria-errormessage"]) {
+    for (const element of document.querySelectorAll(`[${attribute}]`)) {
+      for (const id of element.getAttribute(attribute).split(/\\s+/).filter(Boolean)) {
+        if (!document.getElementById(id)) {
+          const name = element.id || element.tagName.toLowerCase();
+          broken.push(`${attribute} of #${name} names no element: ${id}`);
+        }
+      }
+    }
+  }
+  return broken;
+}
+"""
