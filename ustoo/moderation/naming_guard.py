@@ -267,6 +267,9 @@ _WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 # What ends a sentence, a line or a quotation: the next word's capital says nothing about it being a name.
 _SENTENCE_END_RE = re.compile(r'[.!?…:;\n•·|»«"“”]')
 _ELISION_RE = re.compile(r"^[dlcjmnst]['’](?=[^\W\d_])|^qu['’](?=[^\W\d_])", re.IGNORECASE)
+# A suffix set off from a name by an apostrophe, as Turkish writes them ("Ayşe'nin", "Ahmet'e"): the name
+# is the part before it. "O'Brien" stays whole: its first part is no first name.
+_NAME_SUFFIX_RE = re.compile(r"^([^\W\d_]{2,})['’]([^\W\d_]{1,6})$")
 
 
 @functools.cache
@@ -312,12 +315,19 @@ def _tokens(text: str) -> list[_Token]:
         elif word[-1] in "'’":
             end -= 1
             word = word[:-1]
+        elif (suffixed := _NAME_SUFFIX_RE.match(word)) and _is_first_name_before_suffix(suffixed[1]):
+            end = start + len(suffixed[1])
+            word = suffixed[1]
         gap = text[last_end:start]
         sentence_start = not tokens or (gap != " " and _SENTENCE_END_RE.search(gap) is not None)
         tokens.append(_Token(start, end, word, sentence_start, "" if sentence_start else previous))
         previous = word.lower()
         last_end = m.end()
     return tokens
+
+
+def _is_first_name_before_suffix(head: str) -> bool:
+    return _is_capitalised(head) and head in _first_names()
 
 
 def _known_first_name(word: str) -> bool:

@@ -232,6 +232,17 @@ def test_a_possessive_keeps_its_s_and_a_french_elision_its_article():
     assert redact(text) == "[name removed]'s car. La voiture d'[name removed]."
 
 
+def test_a_suffix_after_an_apostrophe_keeps_its_suffix():
+    # Turkish sets a name's suffixes off with an apostrophe; Hypothesis found "Priya:Priya'A" redacted
+    # as "[name removed]:Priya'A", the name left in its second form.
+    text = "Ayşe'nin patronu. Ahmet'e söyledim. Priya:Priya'A"
+    assert found(text) == [("name", "Ayşe"), ("name", "Ahmet"), ("name", "Priya"), ("name", "Priya")]
+    assert redact(text) == (
+        "[name removed]'nin patronu. [name removed]'e söyledim. [name removed]:[name removed]'A"
+    )
+    assert found("I told O'Neill.") == []  # a name whole, not a first name and a suffix
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -390,6 +401,7 @@ def standalone_occurrences(haystack: str, needle: str) -> list[int]:
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(STORIES)
 @example("01011 100000+01011 100000")
+@example("Priya:Priya'A")
 def test_redaction_never_raises_and_leaves_no_finding_behind(text):
     findings = assert_offsets(text)
     redacted = redact(text)
