@@ -84,8 +84,10 @@ _EMAIL_DISGUISED_RE = re.compile(
     r"(?:\s*(?:\.|[\[({]\s*(?:dot|point|punto)\s*[\])}])\s*[\w-]+)+",
     re.IGNORECASE,
 )
-# A handle is "@" not glued to a word, a dot, a slash or another "@" (that would be an e-mail or a URL).
-_HANDLE_RE = re.compile(r"(?<!\w)@\w(?:[\w.-]*\w)?(?:@[\w-]+(?:\.[\w-]+)+)?")
+# A handle is "@" not glued to a word, a dot, a slash or another "@" (that would be an e-mail or a URL),
+# with what is glued on after it by further "@"s: a fediverse host ("@someone@host.social"), or more handles
+# ("@one@two@three"), which would otherwise come to light one a pass as redaction removed the one before.
+_HANDLE_RE = re.compile(r"(?<!\w)@\w(?:[\w.-]*\w)?(?:@\w(?:[\w.-]*\w)?)*")
 # "@3pm", "@ 10h30": a time, not an account.
 _TIME_RE = re.compile(r"@\d{1,2}(?:[:.h]\d{2})?(?:am|pm|h)?", re.IGNORECASE)
 
@@ -460,7 +462,17 @@ def find_identifiers(text: str, regions: Sequence[str] = DEFAULT_REGIONS) -> lis
     found.extend(_handles(text))
     found.extend(_phones(text, regions))
     found.extend(_names(text))
-    return _non_overlapping(found)
+    found = _non_overlapping(found)
+    return _non_overlapping([*found, *_other_mentions(text, found)])
+
+
+def _other_mentions(text: str, findings: list[Finding]) -> Iterable[Finding]:
+    """What is found once is found wherever it stands alone: "Connor" where nothing around it says it is a
+    name is the Connor found elsewhere in the story, and an address glued to a dot is the same address;
+    leaving either would identify them all the same."""
+    for kind, value in {(f.kind, f.text) for f in findings}:
+        for m in re.finditer(rf"(?<!\w){re.escape(value)}(?!\w)", text):
+            yield Finding(kind, m.start(), m.end(), value)
 
 
 def _placeholder(finding: Finding) -> str:

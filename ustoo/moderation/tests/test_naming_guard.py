@@ -135,6 +135,8 @@ def test_years_prices_dates_and_counts_are_not_phone_numbers(text):
         ("(@Coach_Mike)", "@Coach_Mike"),
         ("he is @bad_guy@mastodon.social there", "@bad_guy@mastodon.social"),
         ("@someone said it first", "@someone"),
+        # Glued handles are one finding: redaction found one more a pass, and gave up after four.
+        ("from @a@b@c@d@e@f", "@a@b@c@d@e@f"),
     ],
 )
 def test_handles_are_found(text, handle):
@@ -230,6 +232,20 @@ def test_a_possessive_keeps_its_s_and_a_french_elision_its_article():
     text = "Sarah's car. La voiture d'Amélie."
     assert found(text) == [("name", "Sarah"), ("name", "Amélie")]
     assert redact(text) == "[name removed]'s car. La voiture d'[name removed]."
+
+
+def test_a_name_found_once_is_redacted_wherever_it_stands_alone():
+    # Hypothesis drew "Connor\nA0Aa0Aa0Bb Connor": the second Connor, with nothing around it to say it is
+    # a name, stayed in the redacted text.
+    text = "Connor\nA0Aa0Aa0Bb Connor. Later Connor's friend came; Connors is a shop."
+    assert redact(text) == (
+        "[name removed]\nA0Aa0Aa0Bb [name removed]. Later [name removed]'s friend came; Connors is a shop."
+    )
+
+
+def test_an_address_found_once_is_redacted_where_it_is_glued_to_a_dot():
+    text = "see .instagram.com/jdoe99 or instagram.com/jdoe99"
+    assert redact(text) == "see .[contact removed] or [contact removed]"
 
 
 def test_a_suffix_after_an_apostrophe_keeps_its_suffix():
@@ -402,6 +418,9 @@ def standalone_occurrences(haystack: str, needle: str) -> list[int]:
 @given(STORIES)
 @example("01011 100000+01011 100000")
 @example("Priya:Priya'A")
+@example("@000@A@A@A@000")
+@example("Connor\nA0Aa0Aa0Bb Connor")
+@example(".instagram.com/00o0:instagram.com/00o0")
 def test_redaction_never_raises_and_leaves_no_finding_behind(text):
     findings = assert_offsets(text)
     redacted = redact(text)
