@@ -317,7 +317,11 @@ def _tokens(text: str) -> list[_Token]:
         elif word[-1] in "'’":
             end -= 1
             word = word[:-1]
-        elif (suffixed := _NAME_SUFFIX_RE.match(word)) and _is_first_name_before_suffix(suffixed[1]):
+        elif (
+            (suffixed := _NAME_SUFFIX_RE.match(word))
+            and _is_capitalised(suffixed[1])
+            and _known_first_name(suffixed[1])
+        ):
             end = start + len(suffixed[1])
             word = suffixed[1]
         gap = text[last_end:start]
@@ -326,10 +330,6 @@ def _tokens(text: str) -> list[_Token]:
         previous = word.lower()
         last_end = m.end()
     return tokens
-
-
-def _is_first_name_before_suffix(head: str) -> bool:
-    return _is_capitalised(head) and head in _first_names()
 
 
 def _known_first_name(word: str) -> bool:

@@ -35,12 +35,17 @@ def public_pages(*stories) -> list[str]:
     ]
 
 
-def member_logs_in(page: Page, username: str) -> None:
-    """Log in from the login page, as a member whose passphrase is the tests' PASSPHRASE."""
-    page.goto(reverse("accounts:login"))
+def _log_in(page: Page, username: str) -> None:
+    """Fill in and send the login form the page shows, with the tests' PASSPHRASE."""
     page.get_by_label("Username").fill(username)
     page.get_by_label("Passphrase", exact=True).fill(PASSPHRASE)
     page.get_by_role("button", name="Log in").click()
+
+
+def member_logs_in(page: Page, username: str) -> None:
+    """Log in from the login page."""
+    page.goto(reverse("accounts:login"))
+    _log_in(page, username)
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
@@ -49,9 +54,7 @@ def moderator_logs_in(page: Page, start: str = "/moderate/") -> None:
     back on `start`."""
     page.goto(start)
     expect(page).to_have_url(re.compile(r"/account/login/"))
-    page.get_by_label("Username").fill("moderator")
-    page.get_by_label("Passphrase", exact=True).fill(PASSPHRASE)
-    page.get_by_role("button", name="Log in").click()
+    _log_in(page, "moderator")
     expect(page).to_have_url(re.compile(r"/moderate/confirm/"))
     expect(page.get_by_role("heading", name="Confirm it is you")).to_be_visible()
     page.get_by_label("Your passphrase").fill(PASSPHRASE)
