@@ -204,7 +204,7 @@ def _total(data_dir: Path) -> tuple[int, int]:
     return total, confirmed
 
 
-def _token_slices(data_dir: Path, count: int) -> list[Path]:
+def token_slices(data_dir: Path, count: int) -> list[Path]:
     """The seeded confirmation links in `count` files of their own, one per run of the mix: a link
     confirms once, so no two runs may follow the same one."""
     links = (data_dir / "confirm_tokens.txt").read_text().split()
@@ -217,17 +217,27 @@ def _token_slices(data_dir: Path, count: int) -> list[Path]:
     return paths
 
 
-def _sign_and_confirm(base: str, data_dir: Path, tokens: Path, run: int) -> dict:
+def measured_round(base: str, data_dir: Path, tokens: Path, run: int, *, mail: bool = True) -> dict:
+    """The bare view, signing and confirming, the bare view again: the mix's rate against the mean of
+    the two bare runs around it, as "ratio" in the mix's result."""
+    bare_before = wrk_with_cpu(base, "/healthz", seconds=ROUND_SECONDS)
+    mixed = _sign_and_confirm(base, data_dir, tokens, run, mail=mail)
+    bare_after = wrk_with_cpu(base, "/healthz", seconds=ROUND_SECONDS)
+    mixed["ratio"] = mixed["rps_with_mail"] / ((bare_before["rps"] + bare_after["rps"]) / 2)
+    return {"bare": [bare_before, bare_after], "sign_confirm": mixed}
+
+
+def _sign_and_confirm(base: str, data_dir: Path, tokens: Path, run: int, *, mail: bool = True) -> dict:
     """One run of signing alternating with confirming, until the sender has written every e-mail
-    it owed when wrk stopped: requests per second over the run and that catch-up, and the server's
-    CPU per request (the sender's included)."""
+    it owed when wrk stopped (unless the server sends no mail): requests per second over the run and
+    that catch-up, and the server's CPU per request (the sender's included)."""
     cpu_before = server_cpu_seconds(base)
     script = str(ROOT / "bench" / "campaign_sign_confirm.lua")
     result = wrk_script(
         base + "/", script, [SLUG, str(tokens), str(min(2, CONNECTIONS)), str(run)], seconds=ROUND_SECONDS
     )
     result["mail_backlog"] = _queued_mail(data_dir)
-    result["mail_catch_up_s"] = _wait_for_mail(data_dir)
+    result["mail_catch_up_s"] = _wait_for_mail(data_dir) if mail else 0.0
     result["server_cpu_ms_per_request"] = (server_cpu_seconds(base) - cpu_before) * 1000 / result["requests"]
     result["rps_with_mail"] = result["rps"] * ROUND_SECONDS / (ROUND_SECONDS + result["mail_catch_up_s"])
     return result
@@ -256,25 +266,21 @@ def main(argv: list[str]) -> int:
         with server(large_dir) as base:
             before = _total(large_dir)
             mail_before = _mail_written(large_dir)
-            token_slices = _token_slices(large_dir, ROUNDS + 1)
+            slices = token_slices(large_dir, ROUNDS + 1)
             # Signing and confirming once, uncounted, so that what the first signing of a process
             # pays once (its database connections, templates, regular expressions) is not taken for
             # the steady cost; the server's own warm-up reads pages only.
-            results["warm_up"] = _sign_and_confirm(base, large_dir, token_slices[0], 0)
+            results["warm_up"] = _sign_and_confirm(base, large_dir, slices[0], 0)
             rounds = []
-            for run, round_tokens in enumerate(token_slices[1:], start=1):
-                bare_1 = wrk_with_cpu(base, "/healthz", seconds=ROUND_SECONDS)
-                mixed = _sign_and_confirm(base, large_dir, round_tokens, run)
-                bare_2 = wrk_with_cpu(base, "/healthz", seconds=ROUND_SECONDS)
-                mixed["ratio"] = mixed["rps_with_mail"] / ((bare_1["rps"] + bare_2["rps"]) / 2)
-                rounds.append({"bare": [bare_1, bare_2], "sign_confirm": mixed})
+            for run, round_tokens in enumerate(slices[1:], start=1):
+                rounds.append(measured_round(base, large_dir, round_tokens, run))
             mail_left = _queued_mail(large_dir)
             mail_written = _mail_written(large_dir) - mail_before
     finally:
         os.environ.pop("USTOO_RATE_LIMITS", None)
     after = _total(large_dir)
     # The confirmed tokens are used up: the next run needs fresh ones.
-    for stale in ("seeded.json", "ustoo.sqlite3", "ustoo.sqlite3-wal", "ustoo.sqlite3-shm", *token_slices):
+    for stale in ("seeded.json", "ustoo.sqlite3", "ustoo.sqlite3-wal", "ustoo.sqlite3-shm", *slices):
         (large_dir / stale).unlink(missing_ok=True)
     for written in (large_dir / "mail").glob("*.eml"):
         written.unlink()

@@ -15,17 +15,8 @@ import statistics
 import sys
 
 from bench import OUT
-from bench.campaigns import LARGE, SLUG, _wait_for_mail, seed, wrk_script
-from bench.web import (
-    CONNECTIONS,
-    ROOT,
-    ROUND_SECONDS,
-    ROUNDS,
-    machine,
-    server,
-    server_cpu_seconds,
-    wrk_with_cpu,
-)
+from bench.campaigns import LARGE, measured_round, seed, token_slices
+from bench.web import CONNECTIONS, ROUND_SECONDS, ROUNDS, machine, server
 
 # From the site as it is to the least it could do: each variant switches off more.
 VARIANTS = {
@@ -37,40 +28,16 @@ VARIANTS = {
 TARGET = 0.4
 
 
-def _round(base: str, data_dir, tokens, run: int, *, mail: bool) -> dict:
-    bare_before = wrk_with_cpu(base, "/healthz", seconds=ROUND_SECONDS)
-    cpu_before = server_cpu_seconds(base)
-    script = str(ROOT / "bench" / "campaign_sign_confirm.lua")
-    mixed = wrk_script(
-        base + "/", script, [SLUG, str(tokens), str(min(2, CONNECTIONS)), str(run)], seconds=ROUND_SECONDS
-    )
-    catch_up = _wait_for_mail(data_dir) if mail else 0.0
-    cpu_ms = (server_cpu_seconds(base) - cpu_before) * 1000 / mixed["requests"]
-    bare_after = wrk_with_cpu(base, "/healthz", seconds=ROUND_SECONDS)
-    rps = mixed["rps"] * ROUND_SECONDS / (ROUND_SECONDS + catch_up)
-    return {
-        "ratio": rps / ((bare_before["rps"] + bare_after["rps"]) / 2),
-        "cpu_ms": cpu_ms,
-        "bare_cpu_ms": (bare_before["server_cpu_ms_per_request"] + bare_after["server_cpu_ms_per_request"])
-        / 2,
-        "other": mixed.get("other", 0),
-    }
-
-
 def _variant(seeded, skip: str) -> list[dict]:
     data_dir = OUT / "campaigns-ceiling-run"
     shutil.rmtree(data_dir, ignore_errors=True)
     shutil.copytree(seeded, data_dir)
-    links = (data_dir / "confirm_tokens.txt").read_text().split()
-    share = len(links) // (ROUNDS + 1)
     rounds = []
     try:
         with server(data_dir, extra_env={"USTOO_BENCH_SKIP": skip}, app="bench.ceiling_wsgi") as base:
-            for run in range(ROUNDS + 1):  # the first is not counted: see bench/campaigns.py
-                tokens = data_dir / f"confirm_tokens_{run}.txt"
-                tokens.write_text("\n".join(links[run * share : (run + 1) * share]) + "\n")
-                measured = _round(base, data_dir, tokens, run, mail="mail" not in skip)
-                if run:
+            for run, tokens in enumerate(token_slices(data_dir, ROUNDS + 1)):
+                measured = measured_round(base, data_dir, tokens, run, mail="mail" not in skip)
+                if run:  # the first is not counted: see bench/campaigns.py
                     rounds.append(measured)
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
@@ -83,13 +50,16 @@ def main(argv: list[str]) -> int:
     results = {}
     for name, skip in VARIANTS.items():
         rounds = _variant(seeded, skip)
+        mixed = [r["sign_confirm"] for r in rounds]
         results[name] = {
             "skipped": skip or "nothing",
-            "ratio_median": round(statistics.median(r["ratio"] for r in rounds), 3),
-            "ratios": [round(r["ratio"], 3) for r in rounds],
-            "cpu_ms_per_request": round(statistics.median(r["cpu_ms"] for r in rounds), 2),
-            "bare_cpu_ms_per_request": round(statistics.median(r["bare_cpu_ms"] for r in rounds), 2),
-            "errors": sum(r["other"] for r in rounds),
+            "ratio_median": round(statistics.median(m["ratio"] for m in mixed), 3),
+            "ratios": [round(m["ratio"], 3) for m in mixed],
+            "cpu_ms_per_request": round(statistics.median(m["server_cpu_ms_per_request"] for m in mixed), 2),
+            "bare_cpu_ms_per_request": round(
+                statistics.median(b["server_cpu_ms_per_request"] for r in rounds for b in r["bare"]), 2
+            ),
+            "errors": sum(m.get("other", 0) for m in mixed),
         }
         print(name, json.dumps(results[name]), flush=True)
     summary = {
