@@ -350,6 +350,9 @@ def lockout(settings):
 def test_a_moderators_passphrase_confirmation_is_throttled(lockout, moderator_member):
     client = Client()
     client.force_login(moderator_member)
+    session = client.session
+    session.pop("moderator_last_seen")  # idle since logging in: the passphrase is asked again
+    session.save()
     for _ in range(2):
         assert client.post("/moderate/confirm/", {"passphrase": "wrong"}).status_code == 400
     blocked = client.post("/moderate/confirm/", {"passphrase": PASSPHRASE})
