@@ -8,7 +8,7 @@ from ustoo.moderation.models import FlagReason, ReasonCode
 class DecisionForm(forms.Form):
     APPROVE, REJECT, REQUEST_CHANGES, HIDE = "approve", "reject", "request_changes", "hide"
     action = forms.ChoiceField(
-        label=_("Decision"),
+        label=_("What happens to this story?"),
         choices=[
             (APPROVE, _("Approve and publish")),
             (REJECT, _("Reject")),
@@ -17,7 +17,14 @@ class DecisionForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    code = forms.ChoiceField(label=_("Reason"), choices=[("", "—"), *ReasonCode.choices], required=False)
+    code = forms.ChoiceField(
+        label=_("Reason"),
+        help_text=_(
+            "Needed to reject or hide it: the author reads it with their receipt or on their account."
+        ),
+        choices=[("", "—"), *ReasonCode.choices],
+        required=False,
+    )
     message = forms.CharField(
         label=_("Message to the author (optional, they see it with the reason)"),
         max_length=500,
@@ -62,7 +69,10 @@ class StoryVersionForm(forms.Form):
 
 class SlowModeForm(StoryVersionForm):
     seconds = forms.IntegerField(
-        label=_("Minimum seconds between one member's replies (0: off)"), min_value=0, max_value=7 * 24 * 3600
+        label=_("Minimum seconds between one member's replies (0: off)"),
+        min_value=0,
+        max_value=7 * 24 * 3600,
+        widget=forms.NumberInput(attrs={"class": "input--short"}),
     )
 
 

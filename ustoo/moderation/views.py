@@ -1,19 +1,22 @@
 """Moderator pages, under /moderate/, apart from the public ones; and the members' flag form."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, Min, Q, Value, When
+from django.db.models import Case, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ustoo.accounts.forms import ConfirmPassphraseForm
 from ustoo.accounts.models import Member, Role
 from ustoo.core import ratelimit
 from ustoo.core.views import too_many_requests
+from ustoo.moderation import queue as moderation_queue
 from ustoo.moderation import services
 from ustoo.moderation.access import mark_passphrase_confirmed, moderator_required
 from ustoo.moderation.forms import (
@@ -67,7 +70,12 @@ def confirm_passphrase(request: HttpRequest) -> HttpResponse:
                 target = "moderation:queue"
             return redirect(target)
         ratelimit.record_passphrase_failure(request, request.user.pk)
-    return render(request, "moderation/confirm.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "moderation/confirm.html",
+        {"form": form, "idle_minutes": settings.MODERATOR_IDLE_MINUTES},
+        status=400 if form.errors else 200,
+    )
 
 
 @moderator_required
@@ -75,9 +83,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     filters = QueueFilterForm(request.GET)
     cleaned = filters.cleaned_data if filters.is_valid() else {}
     state = cleaned.get("state") or "pending"
-    stories = Story.objects.select_related("statement").annotate(
-        open_flags=Count("flags", filter=Q(flags__resolved_at__isnull=True))
-    )
+    stories = moderation_queue.with_open_flag_counts(Story.objects.select_related("statement"))
     if state == "hidden":
         stories = stories.filter(status=Status.HIDDEN)
     else:
@@ -88,44 +94,22 @@ def queue(request: HttpRequest) -> HttpResponse:
             stories = stories.filter(urgent=True)
     if cleaned.get("language"):
         stories = stories.filter(language=cleaned["language"])
-    # Danger first, then the oldest: nobody waits behind newer stories.
-    page = Paginator(stories.order_by("-urgent", "created_at", "id"), QUEUE_PAGE_SIZE).get_page(
+    page = Paginator(stories.order_by(*moderation_queue.QUEUE_ORDER), QUEUE_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    counts = {
-        "pending": Story.objects.filter(status=Status.PENDING).count(),
-        "hidden": Story.objects.filter(status=Status.HIDDEN).count(),
-        "flagged": _flagged_stories().count() + _flagged_replies().count(),
-    }
     more = request.GET.copy()
     more.pop("page", None)
     return render(
         request,
         "moderation/queue.html",
-        {"page": page, "filters": filters, "state": state, "counts": counts, "more_query": more.urlencode()},
-    )
-
-
-_OPEN = Q(flags__resolved_at__isnull=True)
-
-
-def _flagged_stories():
-    return (
-        Story.objects.annotate(
-            open_flags=Count("flags", filter=_OPEN), first_flag=Min("flags__created_at", filter=_OPEN)
-        )
-        .filter(open_flags__gt=0)
-        .select_related("statement")
-    )
-
-
-def _flagged_replies():
-    return (
-        Reply.objects.annotate(
-            open_flags=Count("flags", filter=_OPEN), first_flag=Min("flags__created_at", filter=_OPEN)
-        )
-        .filter(open_flags__gt=0)
-        .select_related("member")
+        {
+            "page": page,
+            "filters": filters,
+            "state": state,
+            "filtered": state != "pending" or bool(cleaned.get("language")),
+            "counts": moderation_queue.counts(),
+            "more_query": more.urlencode(),
+        },
     )
 
 
@@ -135,11 +119,10 @@ def flagged(request: HttpRequest) -> HttpResponse:
     already hid come first (they wait for a decision), then the longest flagged."""
     hidden_story = Case(When(status=Status.HIDDEN, then=Value(0)), default=Value(1))
     stories = Paginator(
-        _flagged_stories().order_by(hidden_story, "first_flag", "id"), QUEUE_PAGE_SIZE
+        moderation_queue.flagged_stories().order_by(hidden_story, "first_flag", "id"), QUEUE_PAGE_SIZE
     ).get_page(request.GET.get("page"))
-    replies = Paginator(
-        _flagged_replies().order_by("-hidden_by_moderators", "first_flag", "id"), QUEUE_PAGE_SIZE
-    ).get_page(request.GET.get("replies_page"))
+    replies = moderation_queue.flagged_replies().order_by("-hidden_by_moderators", "first_flag", "id")
+    replies = Paginator(replies, QUEUE_PAGE_SIZE).get_page(request.GET.get("replies_page"))
     return render(request, "moderation/flagged.html", {"stories": stories, "replies": replies})
 
 
@@ -157,9 +140,7 @@ def _render_review(request, story, form, status=200, slow_mode_form=None):
             "story": story,
             "form": form,
             "flags": story.flags.select_related(None).order_by("created_at"),
-            "replies": story.replies.select_related("member").annotate(
-                open_flags=Count("flags", filter=_OPEN)
-            ),
+            "replies": moderation_queue.with_open_flag_counts(story.replies.select_related("member")),
             "slow_mode_form": slow_mode_form
             or SlowModeForm(initial={"seconds": story.slow_mode_seconds, "version": story.version}),
             # Anonymous authors stay anonymous here: only a named member's username is shown.
@@ -212,8 +193,33 @@ def decide(request: HttpRequest, story_id: int) -> HttpResponse:
         story.refresh_from_db()
         form.add_error(None, str(refusal))
         return _render_review(request, story, form, status=409)
-    messages.success(request, _("Done. Next story:"))
-    return redirect("moderation:queue")
+    return _after_decision(request, story, DECISION_OUTCOMES[data["action"]])
+
+
+# What the moderator reads after each decision, above the next story or the empty queue.
+DECISION_OUTCOMES = {
+    DecisionForm.APPROVE: gettext_lazy("The story is published."),
+    DecisionForm.REJECT: gettext_lazy("The story is not published: the author will see the reason."),
+    DecisionForm.REQUEST_CHANGES: gettext_lazy("The author is asked to change the story: it waits for them."),
+    DecisionForm.HIDE: gettext_lazy("The story is hidden: the author will see the reason."),
+}
+
+
+def _after_decision(request: HttpRequest, story: Story, outcome: str) -> HttpResponse:
+    """On to the next story waiting, so a moderator works the queue without going back to it; to the
+    queue, saying it is empty, when none is left."""
+    following = moderation_queue.next_waiting_story(after=story)
+    if following is None:
+        # A story whose author was asked for changes still waits: the queue is then not empty.
+        if moderation_queue.waiting_stories().exists():
+            left = _("No other story is waiting.")
+        else:
+            left = _("The queue is empty.")
+        messages.success(request, f"{outcome} {left}")
+        return redirect("moderation:queue")
+    next_one = _("Here is the next story waiting.")
+    messages.success(request, f"{outcome} {next_one}")
+    return redirect("moderation:review", story_id=following.pk)
 
 
 def _refused_review(request, story, refusal: services.ModerationRefused) -> HttpResponse:

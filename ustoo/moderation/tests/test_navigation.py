@@ -1,13 +1,67 @@
-"""Moderators find their way: no passphrase asked again right after logging in."""
+"""Moderators find their way: one menu on every moderation page, no passphrase asked again right after
+logging in, the story under review shown open, and the next story after each decision."""
 
+import datetime
+import re
 import time
+from html.parser import HTMLParser
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
-from ustoo.conftest import PASSPHRASE
+from ustoo.conftest import PASSPHRASE, make_story
+from ustoo.moderation import services
+from ustoo.stories.models import Status, Story
 
 pytestmark = pytest.mark.django_db
+
+
+class _Menu(HTMLParser):
+    """The links of the moderation menu: (label, href, aria-current)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.menus, self.links, self._link = 0, [], None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "nav" and "moderation-menu" in (attrs.get("class") or ""):
+            self.menus += 1
+        if tag == "a" and attrs.get("class") == "moderation-menu__link":
+            self._link = [attrs["href"], attrs.get("aria-current"), ""]
+
+    def handle_data(self, data):
+        if self._link is not None:
+            self._link[2] += data
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self._link is not None:
+            href, current, text = self._link
+            self.links.append((" ".join(text.split()), href, current))
+            self._link = None
+
+
+def menu_of(response) -> _Menu:
+    menu = _Menu()
+    menu.feed(response.content.decode())
+    return menu
+
+
+def pending_story(text: str, *, urgent: bool = False, minutes_ago: int = 0) -> Story:
+    make_story(text=text, publish=False)
+    story = Story.objects.get(text=text)
+    Story.objects.filter(pk=story.pk).update(
+        urgent=urgent, created_at=timezone.now() - datetime.timedelta(minutes=minutes_ago)
+    )
+    story.refresh_from_db()
+    assert story.status == Status.PENDING
+    return story
+
+
+def decide(client, story, **data):
+    story.refresh_from_db()
+    return client.post(f"/moderate/stories/{story.pk}/decide/", {"version": story.version, **data})
 
 
 # --- Logging in ------------------------------------------------------------------------------------
@@ -45,3 +99,106 @@ def test_members_who_log_in_are_not_marked_as_confirmed_moderators(supporter_mem
     client.post("/account/login/", {"username": "supporter", "passphrase": PASSPHRASE})
     assert client.session.get("_auth_user_id") == str(supporter_member.pk)
     assert "moderator_last_seen" not in client.session
+
+
+# --- One menu ---------------------------------------------------------------------------------------
+
+
+def test_every_moderation_page_shows_the_one_menu_with_the_current_item(moderator):
+    story = pending_story("Waiting for a moderator.")
+    expected_current = {
+        "/moderate/": ("Queue", "page"),
+        "/moderate/?state=hidden": ("Queue", "page"),
+        f"/moderate/stories/{story.pk}/": ("Queue", "true"),
+        "/moderate/flagged/": ("Flagged", "page"),
+        "/moderate/campaigns/": ("Campaigns", "page"),
+        "/moderate/campaigns/log/": ("Campaigns", "true"),
+        "/moderate/members/": ("Members", "page"),
+        "/moderate/log/": ("Log", "page"),
+    }
+    for path, (label, current) in expected_current.items():
+        response = moderator.get(path)
+        assert response.status_code == 200, path
+        menu = menu_of(response)
+        assert menu.menus == 1, path  # campaign pages too: one menu, not two
+        assert [re.sub(r" [\d,]+$", "", text) for text, _href, _current in menu.links] == [
+            "Queue",
+            "Flagged",
+            "Campaigns",
+            "Members",
+            "Log",
+        ], path
+        marked = [(re.sub(r" [\d,]+$", "", text), mark) for text, _href, mark in menu.links if mark]
+        assert marked == [(label, current)], path
+
+
+def test_the_menu_counts_what_waits(moderator, supporter_member):
+    pending_story("First waiting.")
+    pending_story("Second waiting.")
+    flagged = make_story(text="Published, then flagged.").story
+    services.flag(member=supporter_member, reason="spam", story=flagged)
+    links = {
+        text.split()[0]: (text, href) for text, href, _current in menu_of(moderator.get("/moderate/")).links
+    }
+    assert links["Queue"] == ("Queue 2", "/moderate/")
+    assert links["Flagged"] == ("Flagged 1", "/moderate/flagged/")
+    assert links["Campaigns"] == ("Campaigns", "/moderate/campaigns/")
+
+
+# --- The story under review -------------------------------------------------------------------------
+
+
+def test_the_story_under_review_is_shown_open_and_whole_with_its_signals(moderator, supporter_member):
+    long_text = "He kept calling the office line. " * 40  # longer than the queue's excerpt
+    story = pending_story(long_text.strip(), urgent=True)
+    Story.objects.filter(pk=story.pk).update(identifies_someone=True)
+    page = moderator.get(f"/moderate/stories/{story.pk}/").content.decode()
+    assert re.search(r'<details class="content-warning" open>', page)
+    assert long_text.strip() in page
+    assert re.search(r'<strong class="tag tag--red">Signals danger</strong>', page)
+    assert re.search(r'<strong class="tag tag--yellow">Naming guard: may identify someone</strong>', page)
+    assert 'id="story-details"' in page  # its details: status, who can read it, sent, ...
+
+
+# --- After a decision -------------------------------------------------------------------------------
+
+
+def test_after_a_decision_the_next_story_waiting_opens_urgent_first(moderator):
+    older = pending_story("The oldest one.", minutes_ago=30)
+    newer = pending_story("A newer one.", minutes_ago=10)
+    urgent = pending_story("Newest, but it signals danger.", urgent=True, minutes_ago=1)
+
+    response = decide(moderator, urgent, action="approve")
+    assert response.status_code == 302 and response["Location"] == f"/moderate/stories/{older.pk}/"
+    page = moderator.get(response["Location"]).content.decode()
+    assert "The story is published. Here is the next story waiting." in page
+
+    response = decide(moderator, older, action="reject", code="spam")
+    assert response["Location"] == f"/moderate/stories/{newer.pk}/"
+
+    response = decide(moderator, newer, action="approve")
+    assert response.status_code == 302 and response["Location"] == "/moderate/"
+    queue = moderator.get("/moderate/").content.decode()
+    assert "The story is published. The queue is empty." in queue
+    assert 'id="queue-empty"' in queue
+
+
+def test_the_next_story_follows_the_one_decided_and_comes_back_to_those_before_it(moderator):
+    first = pending_story("First in the queue.", minutes_ago=30)
+    second = pending_story("Second in the queue.", minutes_ago=20)
+    third = pending_story("Third in the queue.", minutes_ago=10)
+    # The author of the first is asked for changes: it still waits, in its place.
+    assert decide(moderator, first, action="request_changes", message="Remove the surname.")["Location"] == (
+        f"/moderate/stories/{second.pk}/"
+    )
+    assert decide(moderator, third, action="approve")["Location"] == f"/moderate/stories/{first.pk}/"
+    assert decide(moderator, second, action="approve")["Location"] == f"/moderate/stories/{first.pk}/"
+
+
+def test_when_only_the_story_decided_still_waits_the_queue_is_not_called_empty(moderator):
+    only = pending_story("The only one.")
+    response = decide(moderator, only, action="request_changes", message="Remove the surname.")
+    assert response["Location"] == "/moderate/"
+    queue = moderator.get("/moderate/").content.decode()
+    assert "No other story is waiting." in queue
+    assert "The queue is empty" not in queue
