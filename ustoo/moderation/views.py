@@ -1,5 +1,7 @@
 """Moderator pages, under /moderate/, apart from the public ones; and the members' flag form."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,13 +9,14 @@ from django.core.paginator import Paginator
 from django.db.models import Case, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ustoo.accounts.forms import ConfirmPassphraseForm
-from ustoo.accounts.models import Member, Role
+from ustoo.accounts.models import Member
 from ustoo.core import ratelimit
 from ustoo.core.views import too_many_requests
 from ustoo.moderation import queue as moderation_queue
@@ -285,57 +288,99 @@ def slow_mode(request: HttpRequest, story_id: int) -> HttpResponse:
 
 @moderator_required
 def members(request: HttpRequest) -> HttpResponse:
-    return _render_members(request)
-
-
-def _render_members(request: HttpRequest, status: int = 200) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:40]
     found = Member.objects.order_by("-date_joined")
     if query:
         found = found.filter(username__icontains=query)
     page = Paginator(found, 50).get_page(request.GET.get("page"))
-    for member in page:
-        # Sent back with a decision: refused if the member changed meanwhile.
-        member.moderation_state = services.member_state(member)
+    return render(request, "moderation/members.html", {"page": page, "q": query})
+
+
+@moderator_required
+@require_http_methods(["GET", "POST"])
+def member(request: HttpRequest, member_id: int) -> HttpResponse:
+    """One member's standing, and the decisions a moderator may take about them."""
+    member = get_object_or_404(Member, pk=member_id)
+    form = MemberActionForm(
+        request.POST or None,
+        member=member,
+        moderator=request.user,
+        initial={"state": services.member_state(member)},
+    )
+    if request.method == "GET":
+        return _render_member(request, member, form)
+    if not form.is_valid():
+        return _render_member(request, member, form, status=400)
+    data = form.cleaned_data
+    try:
+        services.check_may_decide_about(member, request.user)
+        if data["action"] in MemberActionForm.NEEDS_CONFIRMATION and not data["confirmed"]:
+            return render(request, "moderation/member_confirm.html", _confirmation(member, data))
+        _apply_member_action(request, member, data)
+    except services.ModerationRefused as refusal:
+        # Shown with the member as they are now, so the next decision starts from what is true.
+        member.refresh_from_db()
+        messages.error(request, str(refusal))
+        fresh = MemberActionForm(
+            member=member, moderator=request.user, initial={"state": services.member_state(member)}
+        )
+        return _render_member(
+            request, member, fresh, status=403 if isinstance(refusal, services.NotPermitted) else 409
+        )
+    messages.success(request, MEMBER_OUTCOMES[data["action"]] % {"name": member.username})
+    return redirect("moderation:member", member_id=member.pk)
+
+
+def _render_member(request, member: Member, form: MemberActionForm, status: int = 200) -> HttpResponse:
+    try:
+        services.check_may_decide_about(member, request.user)
+        refusal = ""
+    except services.NotPermitted as not_permitted:
+        refusal = str(not_permitted)
     return render(
         request,
-        "moderation/members.html",
-        {"page": page, "q": query, "form": MemberActionForm(), "is_admin": request.user.role == Role.ADMIN},
+        "moderation/member.html",
+        {"member": member, "form": form, "refusal": refusal},
         status=status,
     )
 
 
-@moderator_required
-@require_POST
-def member_action(request: HttpRequest, member_id: int) -> HttpResponse:
-    member = get_object_or_404(Member, pk=member_id)
-    form = MemberActionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
-        return _render_members(request, status=400)
-    action, state = form.cleaned_data["action"], form.cleaned_data["state"]
-    try:
-        match action:
-            case MemberActionForm.PROMOTE:
-                services.promote(member=member, moderator=request.user, expected_state=state)
-            case MemberActionForm.MAKE_MODERATOR:
-                services.make_moderator(member=member, moderator=request.user, expected_state=state)
-            case MemberActionForm.SUSPEND:
-                services.suspend(
-                    member=member,
-                    moderator=request.user,
-                    days=form.cleaned_data["days"],
-                    expected_state=state,
-                )
-            case MemberActionForm.BAN:
-                services.ban(member=member, moderator=request.user, expected_state=state)
-            case MemberActionForm.REINSTATE:
-                services.reinstate(member=member, moderator=request.user, expected_state=state)
-    except services.ModerationRefused as refusal:
-        messages.error(request, str(refusal))
-        return _render_members(request, status=403 if isinstance(refusal, services.NotPermitted) else 409)
-    messages.success(request, _("Saved."))
-    return redirect("moderation:members")
+def _apply_member_action(request, member: Member, data: dict) -> None:
+    state = data["state"]
+    match data["action"]:
+        case MemberActionForm.PROMOTE:
+            services.promote(member=member, moderator=request.user, expected_state=state)
+        case MemberActionForm.MAKE_MODERATOR:
+            services.make_moderator(member=member, moderator=request.user, expected_state=state)
+        case MemberActionForm.SUSPEND:
+            services.suspend(member=member, moderator=request.user, days=data["days"], expected_state=state)
+        case MemberActionForm.BAN:
+            services.ban(member=member, moderator=request.user, expected_state=state)
+        case MemberActionForm.REINSTATE:
+            services.reinstate(member=member, moderator=request.user, expected_state=state)
+
+
+MEMBER_OUTCOMES = {
+    MemberActionForm.PROMOTE: gettext_lazy(
+        "%(name)s is now a member: their stories publish without waiting."
+    ),
+    MemberActionForm.MAKE_MODERATOR: gettext_lazy("%(name)s is now a moderator."),
+    MemberActionForm.SUSPEND: gettext_lazy("%(name)s is suspended."),
+    MemberActionForm.BAN: gettext_lazy("%(name)s is banned."),
+    MemberActionForm.REINSTATE: gettext_lazy("%(name)s is reinstated."),
+}
+
+
+def _confirmation(member: Member, data: dict) -> dict[str, object]:
+    """What the confirmation page of a suspension or a ban says will happen, and sends back."""
+    days = data["days"] if data["action"] == MemberActionForm.SUSPEND else None
+    return {
+        "member": member,
+        "action": data["action"],
+        "days": days,
+        "until": timezone.now() + datetime.timedelta(days=days) if days else None,
+        "state": data["state"],
+    }
 
 
 @moderator_required

@@ -1,9 +1,9 @@
 """Moderation and protection in a real browser (headless Chromium): a moderator logs in and works the
 queue from its menu (collapsed content warnings in the queue, the story under review open, approve, on
 to the next story, reject with a reason the author reads with their receipt, keyboard only) at a
-phone's width and a desktop's; the naming guard warns and redacts, with JavaScript on and off; and
-under a flood, speaking without an account solves a proof of work in the browser, or says JavaScript
-is needed."""
+phone's width and a desktop's, decides about a member on purpose; the naming guard warns and redacts,
+with JavaScript on and off; and under a flood, speaking without an account solves a proof of work in
+the browser, or says JavaScript is needed."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from ustoo.accounts.models import Role
+from ustoo.accounts.models import Member, Role
 from ustoo.conftest import PASSPHRASE, make_member, make_story, unique_marker
 from ustoo.core import ratelimit
 from ustoo.core.tests.browser_steps import accessibility_problems, moderator_logs_in
@@ -174,9 +174,10 @@ def test_queue_works_from_the_keyboard(visitor_factory, moderator_account):
 def test_moderation_pages_meet_wcag_aa(visitor_factory, moderator_account):
     """axe-core finds nothing wrong with a moderator's pages: the queue with a story waiting (its
     content warning open and closed), the story's review page (also with a decision sent
-    incomplete), and the flagged, members and log pages."""
+    incomplete), and the flagged, members, member and log pages."""
     author, moderator = visitor_factory(), visitor_factory()
     story, _receipt = share_story(author.page, f"He followed me home from the station. {unique_marker()}")
+    member = make_member("someone")
     page = moderator.page
     moderator_logs_in(page)
     assert accessibility_problems(page) == []
@@ -187,6 +188,7 @@ def test_moderation_pages_meet_wcag_aa(visitor_factory, moderator_account):
         review,
         "/moderate/flagged/",
         "/moderate/members/",
+        f"/moderate/members/{member.pk}/",
         "/moderate/log/",
     ]:
         page.goto(path)
@@ -285,6 +287,41 @@ def test_a_moderator_logs_in_reaches_the_queue_from_the_menu_and_works_through_i
     screenshot(page, f"moderation-queue-empty-{width}")
     assert accessibility_problems_without_messages(page) == []
     assert Story.objects.filter(status=Status.PUBLISHED).count() == 2
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_moderator_bans_a_member_only_on_purpose(visitor_factory, moderator_account, width):
+    troll = make_member("troll")
+    page = visitor_factory().page
+    page.set_viewport_size({"width": width, "height": 844 if width < 600 else 900})
+    moderator_logs_in(page, "/moderate/members/")
+    page.get_by_role("navigation", name="Moderation").get_by_role("link", name="Members").click()
+    page.get_by_role("table").get_by_role("link", name="troll").click()
+
+    actions = page.get_by_role("group", name="Action for troll")
+    expect(actions).to_be_visible()
+    for radio in actions.get_by_role("radio").all():
+        expect(radio).not_to_be_checked()  # nothing is chosen beforehand
+    page.get_by_role("button", name="Apply").click()
+    summary = page.get_by_role("alert")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link", name="Choose an action for troll.")).to_be_visible()
+    assert accessibility_problems(page) == []
+    summary.get_by_role("link", name="Choose an action for troll.").click()
+    expect(actions.get_by_role("radio").first).to_be_focused()
+
+    actions.get_by_role("radio", name=re.compile("^Ban")).check()
+    page.get_by_role("button", name="Apply").click()
+    expect(page.get_by_role("heading", name="Ban troll?")).to_be_visible()
+    expect(page.locator("#what-happens")).to_contain_text("logged out at once")
+    screenshot(page, f"moderation-confirm-ban-{width}")
+    assert accessibility_problems(page) == []
+    assert not Member.objects.get(pk=troll.pk).is_banned
+
+    page.get_by_role("button", name="Ban troll").click()
+    expect(page.get_by_text("troll is banned.")).to_be_visible()
+    expect(page.locator("#member-details")).to_contain_text("Banned")
+    assert Member.objects.get(pk=troll.pk).is_banned
 
 
 # --- The naming guard ------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Moderators find their way: one menu on every moderation page, no passphrase asked again right after
-logging in, the story under review shown open, and the next story after each decision."""
+logging in, the story under review shown open, the next story after each decision, and decisions
+about members chosen on purpose (nothing chosen beforehand, a suspension or a ban confirmed)."""
 
 import datetime
 import re
@@ -10,8 +11,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from ustoo.conftest import PASSPHRASE, make_story
+from ustoo.accounts.models import Member, Role, TrustLevel
+from ustoo.conftest import PASSPHRASE, make_member, make_story
 from ustoo.moderation import services
+from ustoo.moderation.models import Decision
 from ustoo.stories.models import Status, Story
 
 pytestmark = pytest.mark.django_db
@@ -106,6 +109,7 @@ def test_members_who_log_in_are_not_marked_as_confirmed_moderators(supporter_mem
 
 def test_every_moderation_page_shows_the_one_menu_with_the_current_item(moderator):
     story = pending_story("Waiting for a moderator.")
+    member = make_member("someone")
     expected_current = {
         "/moderate/": ("Queue", "page"),
         "/moderate/?state=hidden": ("Queue", "page"),
@@ -114,6 +118,7 @@ def test_every_moderation_page_shows_the_one_menu_with_the_current_item(moderato
         "/moderate/campaigns/": ("Campaigns", "page"),
         "/moderate/campaigns/log/": ("Campaigns", "true"),
         "/moderate/members/": ("Members", "page"),
+        f"/moderate/members/{member.pk}/": ("Members", "true"),
         "/moderate/log/": ("Log", "page"),
     }
     for path, (label, current) in expected_current.items():
@@ -202,3 +207,98 @@ def test_when_only_the_story_decided_still_waits_the_queue_is_not_called_empty(m
     queue = moderator.get("/moderate/").content.decode()
     assert "No other story is waiting." in queue
     assert "The queue is empty" not in queue
+
+
+# --- Decisions about members ------------------------------------------------------------------------
+
+
+def member_page(client, member: Member):
+    return client.get(f"/moderate/members/{member.pk}/")
+
+
+def state_of(client, member: Member) -> str:
+    return member_page(client, member).context["form"]["state"].value()
+
+
+def test_the_members_list_links_each_member_and_holds_no_action(moderator):
+    troll = make_member("troll")
+    page = moderator.get("/moderate/members/").content.decode()
+    assert f'<a href="/moderate/members/{troll.pk}/">troll</a>' in page
+    assert 'name="action"' not in page
+    assert '<caption class="table__caption">Members, newest first</caption>' in page
+
+
+def test_a_members_page_offers_labelled_actions_and_chooses_none(moderator):
+    newcomer = make_member("newcomer", trust_level=TrustLevel.NEW)
+    page = member_page(moderator, newcomer).content.decode()
+    assert '<legend class="label">Action for newcomer</legend>' in page
+    assert '<button type="submit" class="button">Apply</button>' in page
+    radios = re.findall(r'<input type="radio" name="action" value="(\w+)"[^>]*>', page)
+    assert radios == ["promote", "suspend", "ban"]  # nothing to reinstate; no appointing for moderators
+    assert not re.search(r'<input type="radio" name="action"[^>]*checked', page)
+
+
+def test_applying_without_choosing_an_action_names_the_field_and_keeps_what_was_typed(moderator):
+    troll = make_member("troll")
+    response = moderator.post(
+        f"/moderate/members/{troll.pk}/", {"state": state_of(moderator, troll), "days": "12"}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert '<a href="#id_action_0">Choose an action for troll.</a>' in page  # the error summary
+    assert "<title>Error: Member" in page
+    assert 'value="12"' in page
+    assert not Decision.objects.exists()
+
+
+def test_a_ban_is_confirmed_on_a_page_that_says_what_will_happen(moderator):
+    troll = make_member("troll")
+    state = state_of(moderator, troll)
+    asked = moderator.post(f"/moderate/members/{troll.pk}/", {"state": state, "action": "ban"})
+    assert asked.status_code == 200
+    page = asked.content.decode()
+    assert "Ban troll?" in page and "logged out at once" in page
+    assert re.search(r'class="button--warning">Ban troll</button>', page)
+    assert not Member.objects.get(pk=troll.pk).is_banned and not Decision.objects.exists()
+
+    done = moderator.post(
+        f"/moderate/members/{troll.pk}/", {"state": state, "action": "ban", "confirmed": "on"}
+    )
+    assert done.status_code == 302 and done["Location"] == f"/moderate/members/{troll.pk}/"
+    assert Member.objects.get(pk=troll.pk).is_banned
+    assert "troll is banned." in moderator.get(done["Location"]).content.decode()
+
+
+def test_a_suspension_asks_for_its_days_then_confirms_until_when(moderator):
+    member = make_member("member")
+    state = state_of(moderator, member)
+    missing = moderator.post(f"/moderate/members/{member.pk}/", {"state": state, "action": "suspend"})
+    assert missing.status_code == 400
+    assert '<a href="#id_days">Say for how many days.</a>' in missing.content.decode()
+    asked = moderator.post(
+        f"/moderate/members/{member.pk}/", {"state": state, "action": "suspend", "days": "3"}
+    )
+    page = asked.content.decode()
+    assert asked.status_code == 200 and "Suspend member for 3 days?" in page
+    until = timezone.now() + datetime.timedelta(days=3)
+    assert until.strftime("%B") in page and not Member.objects.get(pk=member.pk).is_suspended
+
+
+def test_a_promotion_needs_no_confirmation(moderator):
+    newcomer = make_member("newcomer", trust_level=TrustLevel.NEW)
+    response = moderator.post(
+        f"/moderate/members/{newcomer.pk}/", {"state": state_of(moderator, newcomer), "action": "promote"}
+    )
+    assert response.status_code == 302
+    assert Member.objects.get(pk=newcomer.pk).trust_level == TrustLevel.MEMBER
+
+
+def test_a_member_no_decision_applies_to_shows_why_and_no_form(moderator, moderator_member):
+    other = make_member("other-mod", role=Role.MODERATOR)
+    for member in (other, moderator_member):
+        page = member_page(moderator, member).content.decode()
+        assert 'id="no-decision"' in page and 'name="action"' not in page
+    refused = moderator.post(
+        f"/moderate/members/{other.pk}/", {"state": state_of(moderator, other), "action": "ban"}
+    )
+    assert refused.status_code == 403 and b"Only an administrator" in refused.content
