@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ustoo.core.context_processors.site",
+                "ustoo.stories.context_processors.receipt_session",
                 "ustoo.moderation.context_processors.help_services",
             ],
         },

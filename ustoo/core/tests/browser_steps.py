@@ -19,7 +19,7 @@ def public_pages(*stories) -> list[str]:
         "/?q=bus",
         *(story.get_absolute_url() for story in stories),
         reverse("stories:speak"),
-        reverse("stories:speak") + "?mode=story",
+        reverse("stories:share"),
         reverse("stories:enter_receipt"),
         reverse("stories:preferences"),
         reverse("accounts:login"),
