@@ -35,3 +35,23 @@ def posts(connection, dataset="test") -> dict[str, dict]:
     names = [column[0] for column in cursor.description]
     rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     return {row["id"] or row["key"]: row for row in rows}
+
+
+REAL_COLUMNS = "text=Text,created_at=Created_at,lang=Lang,id=Id"
+# By hand: posts from 15 October 2019 17:46 to 17 October 09:10 UTC, so the first and last days are partial.
+PARTIAL_DAYS = FIXTURES / "partial_days.csv"
+
+
+@pytest.fixture
+def release_dataset(connection, run_import, settings, tmp_path):
+    """Import one file as a dataset and release it on /movement, as an operator would (`movement release`)."""
+    from django.core.management import call_command
+
+    settings.DATA_DIR = tmp_path / "data"
+
+    def release(path, dataset, *release_options, **import_options):
+        run_import(path, dataset=dataset, **import_options)
+        connection.close()  # the command opens the store itself
+        call_command("movement", "release", "--dataset", dataset, *release_options, stdout=None)
+
+    return release

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from ustoo.movement import render
 from ustoo.movement.charts import report_charts
 from ustoo.movement.report import ReportError, Selection, build_report, parse_bound
-from ustoo.movement.tests.conftest import FIXTURES
+from ustoo.movement.tests.conftest import FIXTURES, PARTIAL_DAYS, REAL_COLUMNS
 
 
 @pytest.fixture
@@ -40,6 +40,10 @@ def test_totals_and_hashtags_counted_by_hand(twarc2_report):
         "start": "2017-10-15T20:00:00",
         "end": "2017-10-16T01:30:00.000001",  # just after the last post, 1004: the end is excluded
         "end_is": "exclusive",
+        "start_set_by": "first post",
+        "end_set_by": "last post",
+        "first_post": "2017-10-15T20:00:00",
+        "last_post": "2017-10-16T01:30:00",
     }
     assert report["timezone"] == "UTC"
     assert report["deduplication"]["by_id"] == 4
@@ -180,3 +184,52 @@ def test_report_command_formats(connection, run_import, tmp_path):
         "cooccurring.png", "experience.png", "kinds.png", "languages.png", "per-day.png", "per-hour.png",
     ]  # fmt: skip
     assert (tmp_path / "png" / "per-day.png").read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.fixture
+def partial_report(connection, run_import):
+    run_import(PARTIAL_DAYS, columns=REAL_COLUMNS)
+    return lambda **options: build_report(connection, Selection(dataset="test", **options))
+
+
+def test_a_collection_starting_and_ending_mid_day_has_partial_first_and_last_days(partial_report):
+    report = partial_report()
+    assert report["per_day"] == {"2019-10-15": 3, "2019-10-16": 4, "2019-10-17": 2}
+    assert report["partial"] == {
+        "per_day": ["2019-10-15", "2019-10-17"],  # from 17:46, and until 09:10
+        "per_hour": ["2019-10-15T17", "2019-10-17T09"],
+    }
+    assert report["window"]["first_post"] == "2019-10-15T17:46:00"
+    assert report["window"]["last_post"] == "2019-10-17T09:10:00"
+
+
+def test_bounds_named_with_from_and_to_decide_what_is_whole(partial_report):
+    whole_days = partial_report(
+        start=parse_bound("2019-10-15", end=False), end=parse_bound("2019-10-17", end=True)
+    )
+    assert whole_days["partial"] == {"per_day": [], "per_hour": []}
+    assert whole_days["window"]["start_set_by"] == "--from" and whole_days["window"]["end_set_by"] == "--to"
+    whole_hours = partial_report(
+        start=parse_bound("2019-10-15T17:00", end=False), end=parse_bound("2019-10-17T10:00", end=True)
+    )
+    assert whole_hours["partial"] == {"per_day": ["2019-10-15", "2019-10-17"], "per_hour": []}
+    # A window starting mid-hour, before the first post: that hour is still partial.
+    mid_hour = partial_report(start=parse_bound("2019-10-15T17:30", end=False))
+    assert mid_hour["partial"]["per_hour"] == ["2019-10-15T17", "2019-10-17T09"]
+    # A window starting on a day with no post: the first day with posts is whole.
+    earlier = partial_report(start=parse_bound("2019-10-14T12:00", end=False))
+    assert earlier["partial"]["per_day"] == ["2019-10-17"]
+
+
+def test_partial_periods_follow_the_time_zone(partial_report):
+    report = partial_report(timezone="Europe/Paris")  # UTC+2 in October 2019
+    assert report["partial"] == {
+        "per_day": ["2019-10-15", "2019-10-17"],
+        "per_hour": ["2019-10-15T19+02:00", "2019-10-17T11+02:00"],
+    }
+
+
+def test_one_short_period_is_partial_once(twarc2_report):
+    report = twarc2_report(start=parse_bound("2017-10-16T01:00", end=False))  # one post, at 01:30
+    assert report["per_hour"] == {"2017-10-16T01": 1}
+    assert report["partial"] == {"per_day": ["2017-10-16"], "per_hour": ["2017-10-16T01"]}
