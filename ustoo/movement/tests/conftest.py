@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from ustoo.movement import store
 from ustoo.movement.importer import Importer
@@ -8,6 +9,15 @@ from ustoo.movement.importer import Importer
 FIXTURES = Path(__file__).with_name("fixtures")
 # The shared folder sits beside the repository: /work/main and /work/shared.
 REAL_CSV = Path(__file__).resolve().parents[4] / "shared" / "data" / "metoo-tweets-2019-10.csv"
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request in French leaves French active in the test's thread (LocaleMiddleware activates a language
+    and nothing deactivates it), and pytest-django runs database tests first: without this, a later test
+    would read French."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -1,0 +1,15 @@
+"""Figures and times of a movement report as people read them (ustoo/movement/readable.py)."""
+
+from django import template
+
+from ustoo.movement import readable
+
+register = template.Library()
+register.filter("count", readable.count)
+register.filter("share", readable.share)
+register.filter("periods", readable.partial_periods_text)
+
+
+@register.filter
+def when(iso: str | None, zone: str) -> str:
+    return readable.when(iso, zone)
