@@ -82,3 +82,16 @@ def test_charts_are_legible_on_a_phone_with_javascript(released_2019, visitor: V
 
 def test_charts_are_legible_on_a_wide_screen(released_2019, visitor: Visitor):
     _check_charts_are_legible(visitor, 1280, "wide")
+
+
+def test_the_figures_and_the_downloads_work_without_javascript(released_2019, visitor_without_js: Visitor):
+    page = visitor_without_js.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/movement/")
+    section = page.locator("section.movement-chart").filter(has_text="Posts per day by variant")
+    section.get_by_text("The figures (posts)").click()  # <details> opens without JavaScript
+    expect(section.get_by_role("row").filter(has_text="15 October 2019")).to_contain_text("partial")
+    with page.expect_download() as download:
+        section.get_by_role("link", name="Download these figures (CSV)").click()
+    assert download.value.suggested_filename == "metoo2019-posts-per-day-by-variant-utc.csv"
+    assert download.value.path().read_bytes().startswith(b"day,hashtag,posts,partial\r\n")

@@ -106,3 +106,15 @@ def test_counts_have_thousands_separators_in_the_readers_language(client, releas
     assert f">10{NARROW_NBSP}351<" in french
     # The chart axes too.
     assert f">2{NARROW_NBSP}000</text>" in french
+
+
+@pytest.mark.django_db
+def test_every_table_links_to_its_download(client, release_dataset):
+    release_dataset(PARTIAL_DAYS, "partial", columns=REAL_COLUMNS)
+    main = main_of(client.get("/movement/"))
+    links = re.findall(r'href="(/movement/partial/[^"]+)"', main)
+    assert "/movement/partial/posts-per-day.csv" in links
+    assert "/movement/partial/metadata.json" in links
+    assert "partial-metadata-utc.json" in main  # where the metadata is, said in words
+    for link in set(links):
+        assert client.get(link).status_code == 200, link
