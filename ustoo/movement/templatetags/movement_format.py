@@ -1,12 +1,11 @@
-"""Figures and times of a movement report as people read them (ustoo/movement/readable.py)."""
+"""Times of a movement report as people read them (ustoo/movement/readable.py); counts use
+core's `grouped` filter."""
 
 from django import template
 
 from ustoo.movement import readable
 
 register = template.Library()
-register.filter("count", readable.count)
-register.filter("share", readable.share)
 register.filter("periods", readable.partial_periods_text)
 
 
