@@ -69,7 +69,7 @@ def test_campaign_pages_meet_wcag_aa(visitor, live_server, smtp, settings):
     page.goto(f"/campaigns/{campaign.slug}/")
     page.get_by_label("Your e-mail address").fill("not an address")
     page.get_by_role("button", name="Sign", exact=True).click()
-    expect(page.locator(".errorlist").first).to_be_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     assert accessibility_problems(page) == []
     page.get_by_label("Your name").fill("Ada Lovelace")
     page.get_by_label("Your e-mail address").fill("ada@example.org")
@@ -102,5 +102,5 @@ def test_campaign_pages_meet_wcag_aa(visitor, live_server, smtp, settings):
         page.goto(path)
         assert accessibility_problems(page) == []
     page.get_by_role("button", name="Save the campaign").click()  # nothing filled in
-    expect(page.locator(".errorlist").first).to_be_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     assert accessibility_problems(page) == []
