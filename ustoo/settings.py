@@ -252,6 +252,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["ustoo.formats"]
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True
