@@ -98,7 +98,9 @@ def forget_statement(request: HttpRequest, statement_id: int) -> None:
 def has_receipt_open(request: HttpRequest) -> bool:
     """Whether this browser session holds statements opened with a receipt. Without a session cookie
     the session is not touched, so pages for everyone do not vary by cookie."""
-    if not hasattr(request, "session") or settings.SESSION_COOKIE_NAME not in request.COOKIES:
+    if not hasattr(request, "session"):
+        return False
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES and not request.session.modified:
         return False
     return bool(request.session.get(_UNLOCKED))
 
