@@ -22,6 +22,9 @@ urlpatterns = [
     # Exempt from CSRF: a forged request could only change the display language.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("about/", core_views.about, name="about"),
+    path("privacy/", core_views.privacy, name="privacy"),
+    path("contact/", core_views.contact, name="contact"),
+    path("contact/sent/", core_views.contact_sent, name="contact_sent"),
 ]
 
 handler400 = "ustoo.core.views.bad_request"
