@@ -23,6 +23,9 @@ urlpatterns = [
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("about/", core_views.about, name="about"),
     path("privacy/", core_views.privacy, name="privacy"),
+    # Linked from the forms where people speak and reply: keep these names.
+    path("terms/", core_views.terms, name="terms"),
+    path("guidelines/", core_views.guidelines, name="guidelines"),
     path("contact/", core_views.contact, name="contact"),
     path("contact/sent/", core_views.contact_sent, name="contact_sent"),
 ]

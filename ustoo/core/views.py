@@ -101,8 +101,29 @@ def privacy(request: HttpRequest) -> HttpResponse:
             "anonymise_days": settings.CAMPAIGN_ANONYMISE_DAYS,
             "session_length": _duration(settings.SESSION_COOKIE_AGE),
             "lockout_length": _duration(settings.LOGIN_LOCKOUT_SECONDS),
+            "review_rule": _review_rule(),
         },
     )
+
+
+def terms(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/terms.html", {"operator": Operator.from_settings()})
+
+
+def guidelines(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "core/guidelines.html",
+        {"flags_to_hide": settings.MODERATION_FLAGS_TO_HIDE, "review_rule": _review_rule()},
+    )
+
+
+def _review_rule() -> str:
+    """Whose stories a moderator reads first, as the moderation settings have it (see
+    stories.services): "untrusted" (everyone's but trusted members'), "all", or "none"."""
+    if not settings.MODERATION_REVIEW:
+        return "none"
+    return "untrusted" if settings.MODERATION_TRUSTED_PUBLISH else "all"
 
 
 def _duration(seconds: int) -> str:

@@ -26,6 +26,8 @@ def public_pages(*stories) -> list[str]:
         reverse("accounts:register"),
         reverse("about"),
         reverse("privacy"),
+        reverse("terms"),
+        reverse("guidelines"),
         reverse("contact"),
         reverse("contact_sent"),
         reverse("magnitude:index"),
