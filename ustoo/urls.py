@@ -26,6 +26,7 @@ urlpatterns = [
     # Linked from the forms where people speak and reply: keep these names.
     path("terms/", core_views.terms, name="terms"),
     path("guidelines/", core_views.guidelines, name="guidelines"),
+    path("accessibility/", core_views.accessibility, name="accessibility"),
     path("contact/", core_views.contact, name="contact"),
     path("contact/sent/", core_views.contact_sent, name="contact_sent"),
 ]

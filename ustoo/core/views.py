@@ -18,6 +18,9 @@ from ustoo.core.forms import ContactForm
 from ustoo.core.operator import Operator
 
 API_PREFIX = "/api/"
+# When the accessibility statement was written and the site checked (axe in the browser tests): change
+# it with the statement.
+ACCESSIBILITY_CHECKED_ON = datetime.date(2026, 12, 7)
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -118,6 +121,18 @@ def guidelines(request: HttpRequest) -> HttpResponse:
     )
 
 
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "core/accessibility.html",
+        {
+            "checked_on": ACCESSIBILITY_CHECKED_ON,
+            "session_length": _duration(settings.SESSION_COOKIE_AGE),
+            "moderator_idle": _duration(settings.MODERATOR_IDLE_MINUTES * 60),
+        },
+    )
+
+
 def _review_rule() -> str:
     """Whose stories a moderator reads first, as the moderation settings have it (see
     stories.services): "untrusted" (everyone's but trusted members'), "all", or "none"."""
@@ -154,7 +169,9 @@ def contact(request: HttpRequest) -> HttpResponse:
         status = 503 if request.method == "POST" else 200
         return render(request, "core/contact.html", {"form": None}, status=status)
     if request.method != "POST":
-        return render(request, "core/contact.html", {"form": ContactForm()})
+        # A link may choose the topic (the accessibility statement's does).
+        form = ContactForm(initial={"topic": request.GET.get("topic", "")[:20]})
+        return render(request, "core/contact.html", {"form": form})
     data, undecodable = post_data(request)
     form = ContactForm(data, undecodable=undecodable)
     if (wait := ratelimit.hit(request, "contact")) is not None:

@@ -28,6 +28,7 @@ def public_pages(*stories) -> list[str]:
         reverse("privacy"),
         reverse("terms"),
         reverse("guidelines"),
+        reverse("accessibility"),
         reverse("contact"),
         reverse("contact_sent"),
         reverse("magnitude:index"),
