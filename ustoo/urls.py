@@ -10,6 +10,7 @@ from ustoo.core import views as core_views
 urlpatterns = [
     path("api/v1/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
+    path("robots.txt", core_views.robots_txt, name="robots_txt"),
     path("", include("ustoo.stories.urls")),
     path("account/", include("ustoo.accounts.urls")),
     path("help/", include("ustoo.moderation.help_urls")),

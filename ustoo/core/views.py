@@ -28,6 +28,33 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
+# With indexing allowed, crawlers still stay out of what concerns one person (a story, an account, a
+# receipt, a search), moderation and the forms.
+NEVER_CRAWLED = [
+    "/?",
+    "/stories/",
+    "/speak/",
+    "/mine/",
+    "/receipt/",
+    "/reading/",
+    "/account/",
+    "/moderate/",
+    "/flag/",
+    "/contact/",
+    "/i18n/",
+    "/api/",
+]
+
+
+@require_GET
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Every page says noindex, and crawlers are turned away from all of them unless the operator
+    allows indexing (ALLOW_INDEXING), and then only from the pages in NEVER_CRAWLED."""
+    disallowed = NEVER_CRAWLED if settings.ALLOW_INDEXING else ["/"]
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in disallowed), ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
 def _error_page(request: HttpRequest, *, title: str, message: str, status: int) -> HttpResponse:
     """The error page, or under /api/ the API's JSON error shape: a client of the API never gets HTML."""
     if request.path_info.startswith(API_PREFIX):
