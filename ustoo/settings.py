@@ -176,6 +176,7 @@ RATE_LIMITS = {
     "receipt": ((20, 900), (10, 900)),
     "campaign_sign": ((30, 3600), (15, 3600)),
     "campaign_confirm": ((60, 3600), (30, 3600)),
+    "contact": ((5, 3600), (3, 3600)),
 }
 # A client over one of those limits is answered after a pause of up to REFUSAL_HOLD_MS (never longer
 # than its Retry-After), so a flood that sends again at once is slowed to a trickle instead of
@@ -312,6 +313,21 @@ MAILERS = {"default": mailer_from_url(env_secret("EMAIL_URL"), mail_dir=DATA_DIR
 DEFAULT_FROM_EMAIL = env_str("USTOO_FROM_EMAIL", "ustoo@localhost")
 # The address of this site in links sent by e-mail.
 SITE_URL = env_str("USTOO_SITE_URL", "http://127.0.0.1:8000")
+
+# Who runs this site, for the privacy notice and the contact page. Left empty, the privacy notice says
+# the operator has not filled them in, and `ustoo check --deploy` warns (core/checks.py).
+OPERATOR_NAME = env_str("USTOO_OPERATOR_NAME")
+# Where the contact form's messages go (by e-mail; the site keeps no copy). Empty: the form is off.
+OPERATOR_EMAIL = env_str("USTOO_OPERATOR_EMAIL")
+OPERATOR_ADDRESS = env_str("USTOO_OPERATOR_ADDRESS")
+# Who answers questions about personal data, when not the operator's address above.
+DATA_PROTECTION_CONTACT = env_str("USTOO_DATA_PROTECTION_CONTACT")
+# "consent", "legitimate-interests", or the operator's own words, shown as written.
+PRIVACY_LEGAL_BASIS = env_str("USTOO_PRIVACY_LEGAL_BASIS")
+# The law and courts the operator answers to, e.g. "France (GDPR)".
+JURISDICTION = env_str("USTOO_JURISDICTION")
+# robots.txt turns crawlers away from every page unless this allows the public ones.
+ALLOW_INDEXING = env_bool("USTOO_ALLOW_INDEXING")
 
 # Campaigns.
 CAMPAIGN_RESPONSE_THRESHOLD = env_int("USTOO_CAMPAIGN_RESPONSE_THRESHOLD", 10_000)
