@@ -155,7 +155,7 @@ def epsilon_of(rho: float, delta: float = float(DELTA)) -> float:
     # The bound is convex in log α: a golden-section search finds its minimum.
     low, high = math.log(1 + 1e-9), math.log(1e9)
     ratio = (math.sqrt(5) - 1) / 2
-    for _ in range(200):
+    for _ in range(80):
         left, right = high - ratio * (high - low), low + ratio * (high - low)
         if bound(math.exp(left)) < bound(math.exp(right)):
             high = right
@@ -171,7 +171,7 @@ def lifetime_rho(epsilon: float, delta: float = float(DELTA)) -> Fraction:
     low, high = 0.0, 1.0
     while epsilon_of(high, delta) < epsilon:
         high *= 2
-    for _ in range(100):
+    for _ in range(48):
         middle = (low + high) / 2
         low, high = (middle, high) if epsilon_of(middle, delta) <= epsilon else (low, middle)
     return Fraction(math.floor(low * 10**6), 10**6)

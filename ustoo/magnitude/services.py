@@ -50,7 +50,9 @@ def _languages() -> list[str]:
 @dataclass(frozen=True)
 class Breakdown:
     """One released breakdown: its public keys, how one statement can move them (the squared L2
-    sensitivity under a change of that statement's answers), and its share of the lifetime budget."""
+    sensitivity under a change of that statement's answers), its share of the lifetime budget, and
+    what a statement answered in it. An answer outside the public keys is counted as `unknown` (a
+    single choice) or not at all (a multi-select, unknown None): no other key is ever released."""
 
     name: str
     kind: str
@@ -58,23 +60,23 @@ class Breakdown:
     share: Fraction
     public_keys: Callable[[], list[str]]
     answers: Callable[[StatementFacts], list[str]]
+    unknown: str | None = None
+
+    def keys_of(self, facts: StatementFacts, keys: frozenset[str]) -> list[str]:
+        found = self.answers(facts)
+        if self.unknown is None:
+            return [key for key in found if key in keys]
+        return [key if key in keys else self.unknown for key in found]
 
 
-def _one_of(value: str, keys: Iterable[str], *, unknown: str) -> list[str]:
-    if not value:
-        return [NOT_SAID]
-    return [value if value in keys else unknown]
+def _single(value: str) -> list[str]:
+    return [value or NOT_SAID]
 
 
 def _setting_by_age(facts: StatementFacts) -> list[str]:
-    if facts.setting in Setting.values and facts.age_at_time in AgeAtTime.values:
+    if facts.setting and facts.age_at_time:
         return [f"{facts.setting}{buckets.PAIR_SEPARATOR}{facts.age_at_time}"]
     return [NOT_SAID]
-
-
-def _language(facts: StatementFacts) -> list[str]:
-    code = facts.language.strip().lower().split("-")[0]
-    return _one_of(code, _languages(), unknown=OTHER)
 
 
 def _hashtags(facts: StatementFacts) -> list[str]:
@@ -93,7 +95,8 @@ BREAKDOWNS: dict[str, Breakdown] = {
             2,
             Fraction(15, 100),
             lambda: [*Setting.values, NOT_SAID],
-            lambda f: _one_of(f.setting, Setting.values, unknown=OTHER),
+            lambda f: _single(f.setting),
+            unknown=OTHER,
         ),
         Breakdown(
             "relation",
@@ -101,7 +104,8 @@ BREAKDOWNS: dict[str, Breakdown] = {
             2,
             Fraction(15, 100),
             lambda: [*Relation.values, NOT_SAID],
-            lambda f: _one_of(f.relation, Relation.values, unknown=OTHER),
+            lambda f: _single(f.relation),
+            unknown=OTHER,
         ),
         Breakdown(
             "age_at_time",
@@ -109,7 +113,8 @@ BREAKDOWNS: dict[str, Breakdown] = {
             2,
             Fraction(15, 100),
             lambda: [*AgeAtTime.values, NOT_SAID],
-            lambda f: _one_of(f.age_at_time, AgeAtTime.values, unknown=NOT_SAID),
+            lambda f: _single(f.age_at_time),
+            unknown=NOT_SAID,
         ),
         # A statement may name every kind of harm: changing its answers moves each cell by at most 1.
         Breakdown(
@@ -118,26 +123,28 @@ BREAKDOWNS: dict[str, Breakdown] = {
             len(Harm.values),
             Fraction(20, 100),
             lambda: list(Harm.values),
-            lambda f: sorted(set(f.harms) & set(Harm.values)),
+            lambda f: sorted(set(f.harms)),
         ),
         # One choice, but among some 250 mostly empty cells: clipped, since a projection would pull
-        # every figure down to make room for the noise of the empty ones.
+        # every figure down to make room for the noise of the empty ones. Likewise language and
+        # setting by age.
         Breakdown(
             "country",
             release.CLIPPED,
             2,
             Fraction(10, 100),
             lambda: [*(code for code, _name in countries), NOT_SAID],
-            lambda f: _one_of(f.country.upper(), dict(countries), unknown=NOT_SAID),
+            lambda f: _single(f.country.upper()),
+            unknown=NOT_SAID,
         ),
-        # Single choices among many mostly empty cells: clipped, like country.
         Breakdown(
             "language",
             release.CLIPPED,
             2,
             Fraction(5, 100),
             lambda: [*_languages(), OTHER, NOT_SAID],
-            _language,
+            lambda f: _single(f.language.strip().lower().split("-")[0]),
+            unknown=OTHER,
         ),
         # At most three hashtags removed and three added: a squared distance of at most 6.
         Breakdown(
@@ -162,6 +169,7 @@ BREAKDOWNS: dict[str, Breakdown] = {
                 NOT_SAID,
             ],
             _setting_by_age,
+            unknown=NOT_SAID,
         ),
     )
 }
@@ -282,10 +290,11 @@ def answers_in(start: datetime.date, end: datetime.date) -> tuple[int, dict[str,
     statements = Statement.objects.counted().filter(created_at__gte=since, created_at__lt=until)
     counted = 0
     tallies: dict[str, Tally[str]] = {name: Tally() for name in BREAKDOWNS}
+    keys = {name: frozenset(spec.public_keys()) for name, spec in BREAKDOWNS.items()}
     for facts in _facts(statements):
         counted += 1
         for name, spec in BREAKDOWNS.items():
-            tallies[name].update(spec.answers(facts))
+            tallies[name].update(spec.keys_of(facts, keys[name]))
     return counted, tallies
 
 

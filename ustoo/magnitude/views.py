@@ -20,13 +20,15 @@ EMBED_CSP = {**settings.SECURE_CSP, "frame-ancestors": ["*"]}
 
 
 def _total() -> dict:
-    """The day's exact total, and the last day it counts: it changes once a day, not when anyone speaks."""
-    today = services.current_release()
-    total = today.figures["statements"]
+    """The day's exact total, and the last day it counts: it changes once a day, not when anyone speaks.
+    Kept apart from the release in the cache: the badge and the counter on other sites need only it."""
+    total, as_of = services.for_this_release(
+        "total", make=lambda today: (today.figures["statements"], today.as_of)
+    )
     return {
         "total": total,
         "total_display": formats.number_format(total, force_grouping=True),
-        "last_day": today.as_of - datetime.timedelta(days=1),
+        "last_day": as_of - datetime.timedelta(days=1),
     }
 
 
