@@ -199,6 +199,8 @@ def world_map(
     texts = texts or {}
     shapes = worldmap.shapes()
     bounds = classes(list(values.values()))
+    # With fewer classes than shades, the darker ones: the lightest is hard to tell from grey.
+    shades = SEQUENTIAL[len(SEQUENTIAL) - len(bounds) :] if bounds else SEQUENTIAL
     off_map = sorted(code for code in values if code in worldmap.NOT_ON_MAP)
     legend_height = 34 + 20 * bool(off_map)
     width, height = worldmap.WIDTH, worldmap.HEIGHT + legend_height
@@ -226,7 +228,7 @@ def world_map(
         elif value is None:
             fill, tip = NO_DATA, f"{name}: {too_few}"
         else:
-            fill = SEQUENTIAL[next(i for i, bound in enumerate(bounds) if value <= bound) % len(SEQUENTIAL)]
+            fill = shades[next(i for i, bound in enumerate(bounds) if value <= bound)]
             tip = f"{name}: {texts.get(code) or _number(value)}"
         return format_html(
             '<path d="{d}" fill="{fill}"><title>{tip}</title></path>', d=path, fill=fill, tip=tip
@@ -239,9 +241,9 @@ def world_map(
     parts.append("</g>")
     y = worldmap.HEIGHT + 8
     legend = [(NO_DATA, too_few)]
-    lower = 0
+    lower = min(values.values(), default=0)
     for index, bound in enumerate(bounds):
-        legend.append((SEQUENTIAL[index % len(SEQUENTIAL)], f"{_number(lower)}–{_number(bound)}"))
+        legend.append((shades[index], f"{_number(lower)}–{_number(bound)}"))
         lower = bound + 1
     for index, (fill, label) in enumerate(legend):
         x = 10 + index * 150

@@ -317,12 +317,13 @@ class Rounded:
 
 
 def step_for(width: int) -> int:
-    """A rounding step that fits a range `width` wide: whole numbers for narrow ranges, then 5, 10..."""
-    step = 1
-    for candidate in (5, 10, 50, 100, 500, 1000):
-        if width >= 8 * candidate:
-            step = candidate
-    return step
+    """A rounding step that fits a range `width` wide: about a tenth of its half-width or less, so
+    "about 63 (± 36)" reads "about 65 (± 40)", and a range of ± 8 keeps whole numbers."""
+    half = width / 2
+    for limit, step in ((20, 1), (100, 5), (1000, 10), (5000, 50)):
+        if half < limit:
+            return step
+    return 100
 
 
 def rounded(estimate: Estimate, total: int) -> Rounded:

@@ -260,3 +260,15 @@ def test_categories_nobody_chose_are_drawn_rarely_even_among_many():
         some_above_own_margin += any(release.is_clear_of_none(e, narrow) for e in found.values())
     assert any_drawn / 1000 < 0.05
     assert some_above_own_margin / 1000 > 0.5
+
+
+def test_a_figure_is_rounded_to_a_step_that_fits_its_range():
+    def shown(value: int, low: int, high: int, total: int) -> release.Rounded:
+        estimate = release.Estimate(value=value, low=low, high=high, measured=value, reliable=True)
+        return release.rounded(estimate, total)
+
+    assert shown(63, 27, 99, 110) == release.Rounded(about=65, low=25, high=105, plus_minus=40)
+    assert shown(12, 4, 20, 500) == release.Rounded(about=12, low=4, high=20, plus_minus=8)
+    # Clipped at 0: the two ends, not a ± that would reach below it.
+    assert shown(5, 0, 41, 110) == release.Rounded(about=5, low=0, high=45, plus_minus=None)
+    assert shown(1800, 1600, 2000, 3000).plus_minus == 200
