@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from ustoo.magnitude import services
 from ustoo.magnitude.models import Release
 
 UNIT = "statements"
@@ -151,8 +152,18 @@ def open_data(*, release: Release, names: list[str], window: Window) -> dict:
         "privacy": figures["privacy"],
         "per_day": per_day(release, window) if "per_day" in names else None,
         "per_month": per_month(release) if "per_month" in names else None,
-        "breakdowns": {name: figures["breakdowns"][name] for name in names if name in ANSWERS},
+        "breakdowns": {
+            name: _in_key_order(name, figures["breakdowns"][name]) for name in names if name in ANSWERS
+        },
     }
+
+
+def _in_key_order(name: str, breakdown: dict) -> dict:
+    """The cells in the order of their public keys (the form's order): PostgreSQL's jsonb keeps
+    an object's keys in an order of its own."""
+    cells = breakdown["cells"]
+    ordered = {key: cells[key] for key in services.BREAKDOWNS[name].public_keys() if key in cells}
+    return {**breakdown, "cells": ordered}
 
 
 def csv_filename(names: list[str], window: Window, *, release: Release, default_window: bool) -> str:

@@ -272,3 +272,23 @@ def test_a_figure_is_rounded_to_a_step_that_fits_its_range():
     # Clipped at 0: the two ends, not a ± that would reach below it.
     assert shown(5, 0, 41, 110) == release.Rounded(about=5, low=0, high=45, plus_minus=None)
     assert shown(1800, 1600, 2000, 3000).plus_minus == 200
+
+
+@pytest.mark.parametrize(
+    ("sigma", "opendp_accuracy"),
+    [(1.0, 3), (5.0, 11), (18.166, 37), (19.0, 38), (27.26, 54), (38.55, 77), (66.7, 132)],
+)
+def test_the_margin_holds_the_discrete_gaussian_95_percent_of_the_time(sigma, opendp_accuracy):
+    """Summing the exact probabilities: |noise| <= margin at least 95% of the time. OpenDP 0.16.0's
+    discrete_gaussian_scale_to_accuracy(σ, 0.05) is the first value the noise stays strictly below,
+    so it is our margin or one more."""
+    half = release.margin(sigma * sigma)
+    support = range(-int(15 * sigma) - 5, int(15 * sigma) + 6)
+    weights = {z: math.exp(-z * z / (2 * sigma * sigma)) for z in support}
+    norm = sum(weights.values())
+
+    def within(m: int) -> float:
+        return sum(w for z, w in weights.items() if abs(z) <= m) / norm
+
+    assert within(half) >= 0.95
+    assert opendp_accuracy - 1 <= half <= opendp_accuracy
