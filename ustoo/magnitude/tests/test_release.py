@@ -208,23 +208,35 @@ def test_a_breakdown_is_too_few_exactly_when_its_ranges_cover_most_of_what_is_po
 DRAWS = 10_000
 
 
-@pytest.mark.parametrize("cohorts", [1, 4])
-def test_the_stated_95_percent_ranges_cover_the_truth(cohorts):
-    """10,000 simulated releases of one breakdown (the setting's budget, true counts like a site with
-    a few hundred statements, one of them a zero): every cell's shown range, after projection and
-    rounding, holds the true count at least 94.5% of the time (seeded, so the same every run)."""
+SETTING_TRUTH = {
+    "workplace": 60,
+    "street": 40,
+    "school": 25,
+    "home": 15,
+    "online": 8,
+    "military": 0,
+    "not_said": 52,
+}
+HARM_TRUTH = {"verbal": 600, "physical": 350, "assault": 200, "online": 120, "coercion": 90, "other": 20}
+
+
+@pytest.mark.parametrize(
+    ("kind", "truth", "total", "share", "l2_squared", "cohorts"),
+    [
+        (release.PROJECTED, SETTING_TRUTH, 200, Fraction(15, 100), 2, 1),
+        (release.PROJECTED, SETTING_TRUTH, 200, Fraction(15, 100), 2, 4),
+        (release.CLIPPED, HARM_TRUTH, 1000, Fraction(20, 100), 6, 1),
+    ],
+    ids=["setting-one-cohort", "setting-four-cohorts", "harms"],
+)
+def test_the_stated_95_percent_ranges_cover_the_truth(kind, truth, total, share, l2_squared, cohorts):
+    """10,000 simulated releases of one breakdown at its share of the budget (ε = 1), with true counts
+    like a small site's, zeros included: every cell's range, after projection or clipping, holds the
+    true count at least 94.5% of the time, and so does the rounded range shown (seeded: the same
+    every run). Measured: 95.4-97.8% for harms (no clipping: the margin itself), 97.9-99.5% for the
+    setting, where the range also holds the projected value."""
     rng = random.Random(20171015 + cohorts)
-    variance = release.sigma_squared_for(rho=Fraction(20187, 10**6) * Fraction(15, 100), l2_squared=2)
-    truth = {
-        "workplace": 60,
-        "street": 40,
-        "school": 25,
-        "home": 15,
-        "online": 8,
-        "military": 0,
-        "not_said": 52,
-    }
-    total = sum(truth.values())
+    variance = release.sigma_squared_for(rho=Fraction(20187, 10**6) * share, l2_squared=l2_squared)
     covered, shown_covered = Tally(), Tally()
     for _ in range(DRAWS):
         # What the stored measurements add up to: the truth once, plus one noise per cohort.
@@ -232,7 +244,7 @@ def test_the_stated_95_percent_ranges_cover_the_truth(cohorts):
         for _cohort in range(cohorts - 1):
             for key, noise in release.measure({}, list(truth), variance, rng).items():
                 measured[key] += noise
-        found = release.estimates(release.PROJECTED, measured, total=total, variance=cohorts * variance)
+        found = release.estimates(kind, measured, total=total, variance=cohorts * variance)
         for key, estimate in found.items():
             covered[key] += estimate.low <= truth[key] <= estimate.high
             figure = release.rounded(estimate, total)
