@@ -300,13 +300,10 @@ TRUST_MIN_DAYS = env_int("USTOO_TRUST_MIN_DAYS", 7)
 # this many days after they were given (0: never).
 RETENTION_REJECTED_DAYS = env_int("USTOO_RETENTION_REJECTED_DAYS", 30)
 RECEIPT_LIFETIME_DAYS = env_int("USTOO_RECEIPT_LIFETIME_DAYS", 0)
-# Magnitude: cells below k are never shown; breakdowns get differential-privacy noise with this ε
-# per release; one release per period is reused by every reader.
-MAGNITUDE_K = env_int("USTOO_MAGNITUDE_K", 10)
+# Magnitude: the lifetime differential-privacy ε (at δ = 10⁻⁷) of each person's answers, spent once,
+# when their cohort of statements is measured (see magnitude/release.py). Lowering it later only
+# affects cohorts not yet measured; raising it never re-measures one.
 MAGNITUDE_EPSILON = float(env_str("USTOO_MAGNITUDE_EPSILON", "1.0"))
-MAGNITUDE_RELEASE_SECONDS = env_int("USTOO_MAGNITUDE_RELEASE_SECONDS", 3600)
-MAGNITUDE_HOURS_SHOWN = env_int("USTOO_MAGNITUDE_HOURS_SHOWN", 168)
-MAGNITUDE_LIVE_SECONDS = env_int("USTOO_MAGNITUDE_LIVE_SECONDS", 5)
 # E-mail: EMAIL_URL smtp://user:pass@host:port (smtp+tls://, smtps://; ?timeout=10). Without it, each
 # message is written as an .eml file in the data directory's mail/ folder, so links can be clicked.
 MAILERS = {"default": mailer_from_url(env_secret("EMAIL_URL"), mail_dir=DATA_DIR / "mail")}
