@@ -18,3 +18,19 @@ timeout = 30
 keepalive = 5
 forwarded_allow_ips = os.environ.get("USTOO_FORWARDED_ALLOW_IPS", "127.0.0.1")
 proc_name = "ustoo"
+
+# Whether a worker has said where the site is: shared by the workers, which are forked from the
+# process that read this file.
+_announced = multiprocessing.Value("b", False)
+
+
+def post_worker_init(worker) -> None:
+    """Once per start, the first worker to have loaded the site says where it is (`make run` shows
+    it to whoever waits to open it). The worker answers from the next instant: it starts serving
+    right after this hook, and requests sent before are waiting in the socket's queue."""
+    with _announced.get_lock():
+        if _announced.value:
+            return
+        _announced.value = True
+    for listener in worker.sockets:
+        print(f"ustoo is ready at {listener}", flush=True)

@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ustoo.core.context_processors.site",
+                "ustoo.stories.context_processors.receipt_session",
                 "ustoo.moderation.context_processors.help_services",
             ],
         },
@@ -175,6 +176,7 @@ RATE_LIMITS = {
     "receipt": ((20, 900), (10, 900)),
     "campaign_sign": ((30, 3600), (15, 3600)),
     "campaign_confirm": ((60, 3600), (30, 3600)),
+    "contact": ((5, 3600), (3, 3600)),
 }
 # A client over one of those limits is answered after a pause of up to REFUSAL_HOLD_MS (never longer
 # than its Retry-After), so a flood that sends again at once is slowed to a trickle instead of
@@ -251,6 +253,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["ustoo.formats"]
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True
@@ -297,19 +300,31 @@ TRUST_MIN_DAYS = env_int("USTOO_TRUST_MIN_DAYS", 7)
 # this many days after they were given (0: never).
 RETENTION_REJECTED_DAYS = env_int("USTOO_RETENTION_REJECTED_DAYS", 30)
 RECEIPT_LIFETIME_DAYS = env_int("USTOO_RECEIPT_LIFETIME_DAYS", 0)
-# Magnitude: cells below k are never shown; breakdowns get differential-privacy noise with this ε
-# per release; one release per period is reused by every reader.
-MAGNITUDE_K = env_int("USTOO_MAGNITUDE_K", 10)
+# Magnitude: the lifetime differential-privacy ε (at δ = 10⁻⁷) of each person's answers, spent once,
+# when their cohort of statements is measured (see magnitude/release.py). Lowering it later only
+# affects cohorts not yet measured; raising it never re-measures one.
 MAGNITUDE_EPSILON = float(env_str("USTOO_MAGNITUDE_EPSILON", "1.0"))
-MAGNITUDE_RELEASE_SECONDS = env_int("USTOO_MAGNITUDE_RELEASE_SECONDS", 3600)
-MAGNITUDE_HOURS_SHOWN = env_int("USTOO_MAGNITUDE_HOURS_SHOWN", 168)
-MAGNITUDE_LIVE_SECONDS = env_int("USTOO_MAGNITUDE_LIVE_SECONDS", 5)
 # E-mail: EMAIL_URL smtp://user:pass@host:port (smtp+tls://, smtps://; ?timeout=10). Without it, each
 # message is written as an .eml file in the data directory's mail/ folder, so links can be clicked.
 MAILERS = {"default": mailer_from_url(env_secret("EMAIL_URL"), mail_dir=DATA_DIR / "mail")}
 DEFAULT_FROM_EMAIL = env_str("USTOO_FROM_EMAIL", "ustoo@localhost")
 # The address of this site in links sent by e-mail.
 SITE_URL = env_str("USTOO_SITE_URL", "http://127.0.0.1:8000")
+
+# Who runs this site, for the privacy notice and the contact page. Left empty, the privacy notice says
+# the operator has not filled them in, and `ustoo check --deploy` warns (core/checks.py).
+OPERATOR_NAME = env_str("USTOO_OPERATOR_NAME")
+# Where the contact form's messages go (by e-mail; the site keeps no copy). Empty: the form is off.
+OPERATOR_EMAIL = env_str("USTOO_OPERATOR_EMAIL")
+OPERATOR_ADDRESS = env_str("USTOO_OPERATOR_ADDRESS")
+# Who answers questions about personal data, when not the operator's address above.
+DATA_PROTECTION_CONTACT = env_str("USTOO_DATA_PROTECTION_CONTACT")
+# "consent", "legitimate-interests", or the operator's own words, shown as written.
+PRIVACY_LEGAL_BASIS = env_str("USTOO_PRIVACY_LEGAL_BASIS")
+# The law and courts the operator answers to, e.g. "France (GDPR)".
+JURISDICTION = env_str("USTOO_JURISDICTION")
+# robots.txt turns crawlers away from every page unless this allows the public ones.
+ALLOW_INDEXING = env_bool("USTOO_ALLOW_INDEXING")
 
 # Campaigns.
 CAMPAIGN_RESPONSE_THRESHOLD = env_int("USTOO_CAMPAIGN_RESPONSE_THRESHOLD", 10_000)

@@ -10,6 +10,7 @@ from ustoo.core import views as core_views
 urlpatterns = [
     path("api/v1/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
+    path("robots.txt", core_views.robots_txt, name="robots_txt"),
     path("", include("ustoo.stories.urls")),
     path("account/", include("ustoo.accounts.urls")),
     path("help/", include("ustoo.moderation.help_urls")),
@@ -22,6 +23,13 @@ urlpatterns = [
     # Exempt from CSRF: a forged request could only change the display language.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("about/", core_views.about, name="about"),
+    path("privacy/", core_views.privacy, name="privacy"),
+    # Linked from the forms where people speak and reply: keep these names.
+    path("terms/", core_views.terms, name="terms"),
+    path("guidelines/", core_views.guidelines, name="guidelines"),
+    path("accessibility/", core_views.accessibility, name="accessibility"),
+    path("contact/", core_views.contact, name="contact"),
+    path("contact/sent/", core_views.contact_sent, name="contact_sent"),
 ]
 
 handler400 = "ustoo.core.views.bad_request"

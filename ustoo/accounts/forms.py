@@ -6,19 +6,42 @@ from ustoo.accounts.models import Member
 from ustoo.core.validators import validate_encodable
 
 
-class RegisterForm(forms.ModelForm):
-    passphrase = forms.CharField(
-        label=_("Passphrase"),
+def new_passphrase_field(label: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
         strip=False,
+        max_length=1024,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("At least 10 characters. A few random words are easy to remember and hard to guess."),
         validators=[validate_encodable],
     )
-    passphrase_again = forms.CharField(
-        label=_("Passphrase again"),
+
+
+def passphrase_again_field(label: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
         strip=False,
+        max_length=1024,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+
+
+def check_new_passphrase(form: forms.Form, member: Member) -> None:
+    """The rules every new passphrase follows (AUTH_PASSWORD_VALIDATORS), and the same twice: errors
+    go on the form's `passphrase` and `passphrase_again` fields."""
+    first, second = form.cleaned_data.get("passphrase"), form.cleaned_data.get("passphrase_again")
+    if first and second and first != second:
+        form.add_error("passphrase_again", _("The two passphrases are different."))
+    if first:
+        try:
+            password_validation.validate_password(first, member)
+        except forms.ValidationError as error:
+            form.add_error("passphrase", error)
+
+
+class RegisterForm(forms.ModelForm):
+    passphrase = new_passphrase_field(_("Passphrase"))
+    passphrase_again = passphrase_again_field(_("Passphrase again"))
 
     class Meta:
         model = Member
@@ -33,14 +56,7 @@ class RegisterForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        first, second = cleaned.get("passphrase"), cleaned.get("passphrase_again")
-        if first and second and first != second:
-            self.add_error("passphrase_again", _("The two passphrases are different."))
-        if first:
-            try:
-                password_validation.validate_password(first, Member(username=cleaned.get("username", "")))
-            except forms.ValidationError as error:
-                self.add_error("passphrase", error)
+        check_new_passphrase(self, Member(username=cleaned.get("username", "")))
         return cleaned
 
     def save(self, commit=True):
@@ -98,3 +114,38 @@ class ConfirmPassphraseForm(forms.Form):
         if not self.member.check_password(passphrase):
             raise forms.ValidationError(_("That passphrase is not right."), code="invalid")
         return passphrase
+
+
+class ChangePassphraseForm(forms.Form):
+    current_passphrase = forms.CharField(
+        label=_("Your current passphrase"),
+        strip=False,
+        max_length=1024,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    passphrase = new_passphrase_field(_("New passphrase"))
+    passphrase_again = passphrase_again_field(_("New passphrase again"))
+
+    def __init__(self, member, *args, **kwargs):
+        self.member = member
+        super().__init__(*args, **kwargs)
+
+    def clean_current_passphrase(self):
+        passphrase = self.cleaned_data["current_passphrase"]
+        if not self.member.check_password(passphrase):
+            raise forms.ValidationError(_("That passphrase is not right."), code="invalid")
+        return passphrase
+
+    def clean(self):
+        cleaned = super().clean()
+        check_new_passphrase(self, self.member)
+        return cleaned
+
+    @property
+    def current_passphrase_was_wrong(self) -> bool:
+        return self.has_error("current_passphrase", "invalid")
+
+    def save(self) -> Member:
+        self.member.set_password(self.cleaned_data["passphrase"])
+        self.member.save(update_fields=["password"])
+        return self.member

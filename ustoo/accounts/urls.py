@@ -8,6 +8,7 @@ urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("", views.home, name="home"),
+    path("passphrase/", views.change_passphrase, name="change_passphrase"),
     path("export/", views.export, name="export"),
     path("delete/", views.delete_account, name="delete"),
 ]

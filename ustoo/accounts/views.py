@@ -1,7 +1,7 @@
 import orjson
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ustoo.accounts import throttle
-from ustoo.accounts.forms import ConfirmPassphraseForm, LoginForm, RegisterForm
+from ustoo.accounts.forms import ChangePassphraseForm, ConfirmPassphraseForm, LoginForm, RegisterForm
 from ustoo.accounts.member_data import delete_member, export_member_data
 from ustoo.core import ratelimit
 from ustoo.core.views import too_many_requests
@@ -73,6 +73,29 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/home.html")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def change_passphrase(request: HttpRequest) -> HttpResponse:
+    """The current passphrase, then the new one twice. Wrong current passphrases are throttled like
+    every re-entry (ratelimit.passphrase_retry_after). This session stays logged in; every other
+    session of the member ends at its next request, since Django checks each against a hash of the
+    passphrase."""
+    if request.method == "POST" and (wait := ratelimit.passphrase_retry_after(request, request.user.pk)):
+        return too_many_requests(request, wait)
+    form = ChangePassphraseForm(request.user, request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            member = form.save()
+            update_session_auth_hash(request, member)
+            messages.success(request, _("Your passphrase is changed. Other browsers are logged out."))
+            return redirect("accounts:home")
+        if form.current_passphrase_was_wrong:
+            ratelimit.record_passphrase_failure(request, request.user.pk)
+    return render(
+        request, "accounts/change_passphrase.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @login_required

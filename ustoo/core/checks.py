@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
 
+from ustoo.core.operator import Operator
+
 
 @register(Tags.security, deploy=True)
 def check_ownership_key(app_configs, **kwargs):
@@ -17,4 +19,18 @@ def check_ownership_key(app_configs, **kwargs):
                     id="ustoo.W001",
                 )
             ]
+    return []
+
+
+@register(deploy=True)
+def check_operator_details(app_configs, **kwargs):
+    missing = Operator.from_settings().missing_variables
+    if missing:
+        return [
+            Warning(
+                "The privacy notice does not say who runs this site: " + ", ".join(missing) + " not set.",
+                hint="Set them (see .env.example): /privacy/ tells every reader they were not filled in.",
+                id="ustoo.W002",
+            )
+        ]
     return []

@@ -26,6 +26,8 @@ from argon2.low_level import Type, hash_secret_raw
 from django.conf import settings
 from xkcdpass import xkcd_password
 
+from ustoo.core import keys
+
 WORD_COUNT = 7
 HASH_BYTES = 32
 _ARGON2_TIME_COST = 1
@@ -55,10 +57,25 @@ def entropy_bits() -> float:
 
 
 def new_receipt() -> str:
-    words = _words()
     # One draw below len(words) ** WORD_COUNT, read as WORD_COUNT digits in base len(words): the same
     # uniform choice as a word at a time, with one read of the system's randomness instead of seven.
-    draw = secrets.randbelow(len(words) ** WORD_COUNT)
+    return _phrase(secrets.randbelow(len(_words()) ** WORD_COUNT))
+
+
+def receipt_for_form(token: str) -> str:
+    """The receipt of the "me too" sent by the form that carried `token`, the same each time.
+
+    The speaking form carries a random token of its own (128 bits, never stored). Sending the same
+    form twice (a refresh of the receipt page, a double click) gives the same receipt, so the
+    person sees the receipt of the one statement that was counted, never a second one or none. The
+    receipt is a keyed hash of the token: without the site's ownership key a token reveals nothing,
+    and the 256-bit hash read modulo len(words) ** 7 (about 2^90) is uniform to within 2^-160."""
+    digest = keys.keyed_hash("receipt-for-form", token)
+    return _phrase(int.from_bytes(digest, "big") % len(_words()) ** WORD_COUNT)
+
+
+def _phrase(draw: int) -> str:
+    words = _words()
     chosen = []
     for _ in range(WORD_COUNT):
         draw, index = divmod(draw, len(words))

@@ -1,16 +1,58 @@
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.timesince import timesince
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ustoo.core import contact as contact_mail
+from ustoo.core import ratelimit
+from ustoo.core.form_input import post_data
+from ustoo.core.forms import ContactForm
+from ustoo.core.operator import Operator
 
 API_PREFIX = "/api/"
+# When the accessibility statement was written and the site checked (axe in the browser tests): change
+# it with the statement.
+ACCESSIBILITY_CHECKED_ON = datetime.date(2026, 12, 7)
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
     """A bare view: what a load balancer polls, and the benchmarks' baseline."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+# With indexing allowed, crawlers still stay out of what concerns one person (a story, an account, a
+# receipt, a search), moderation and the forms.
+NEVER_CRAWLED = [
+    "/?",
+    "/stories/",
+    "/speak/",
+    "/mine/",
+    "/receipt/",
+    "/reading/",
+    "/account/",
+    "/moderate/",
+    "/flag/",
+    "/contact/",
+    "/i18n/",
+    "/api/",
+]
+
+
+@require_GET
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Every page says noindex, and crawlers are turned away from all of them unless the operator
+    allows indexing (ALLOW_INDEXING), and then only from the pages in NEVER_CRAWLED."""
+    disallowed = NEVER_CRAWLED if settings.ALLOW_INDEXING else ["/"]
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in disallowed), ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
 def _error_page(request: HttpRequest, *, title: str, message: str, status: int) -> HttpResponse:
@@ -76,6 +118,62 @@ def about(request: HttpRequest) -> HttpResponse:
     return render(request, "core/about.html")
 
 
+def privacy(request: HttpRequest) -> HttpResponse:
+    """The privacy notice: who runs the site (from settings), and what is kept, for how long (from the
+    retention settings), so it never says other than what this site does."""
+    return render(
+        request,
+        "core/privacy.html",
+        {
+            "operator": Operator.from_settings(),
+            "rejected_days": settings.RETENTION_REJECTED_DAYS,
+            "receipt_days": settings.RECEIPT_LIFETIME_DAYS,
+            "anonymise_days": settings.CAMPAIGN_ANONYMISE_DAYS,
+            "session_length": _duration(settings.SESSION_COOKIE_AGE),
+            "lockout_length": _duration(settings.LOGIN_LOCKOUT_SECONDS),
+            "review_rule": _review_rule(),
+        },
+    )
+
+
+def terms(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/terms.html", {"operator": Operator.from_settings()})
+
+
+def guidelines(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "core/guidelines.html",
+        {"flags_to_hide": settings.MODERATION_FLAGS_TO_HIDE, "review_rule": _review_rule()},
+    )
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "core/accessibility.html",
+        {
+            "checked_on": ACCESSIBILITY_CHECKED_ON,
+            "session_length": _duration(settings.SESSION_COOKIE_AGE),
+            "moderator_idle": _duration(settings.MODERATOR_IDLE_MINUTES * 60),
+        },
+    )
+
+
+def _review_rule() -> str:
+    """Whose stories a moderator reads first, as the moderation settings have it (see
+    stories.services): "untrusted" (everyone's but trusted members'), "all", or "none"."""
+    if not settings.MODERATION_REVIEW:
+        return "none"
+    return "untrusted" if settings.MODERATION_TRUSTED_PUBLISH else "all"
+
+
+def _duration(seconds: int) -> str:
+    """A length of time as people say it ("8 hours", "1 hour, 30 minutes"), in Django's own words."""
+    now = timezone.now()
+    return timesince(now - datetime.timedelta(seconds=seconds), now)
+
+
 def too_many_requests(request: HttpRequest, retry_after: int) -> HttpResponse:
     response = render(
         request,
@@ -88,3 +186,47 @@ def too_many_requests(request: HttpRequest, retry_after: int) -> HttpResponse:
     )
     response["Retry-After"] = str(retry_after)
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def contact(request: HttpRequest) -> HttpResponse:
+    """Write to the people who run the site: sent by e-mail, never stored. Without an address to send
+    to (OPERATOR_EMAIL), the page says so instead of taking words that would go nowhere."""
+    if not settings.OPERATOR_EMAIL:
+        status = 503 if request.method == "POST" else 200
+        return render(request, "core/contact.html", {"form": None}, status=status)
+    if request.method != "POST":
+        # A link may choose the topic (the accessibility statement's does).
+        form = ContactForm(initial={"topic": request.GET.get("topic", "")[:20]})
+        return render(request, "core/contact.html", {"form": form})
+    data, undecodable = post_data(request)
+    form = ContactForm(data, undecodable=undecodable)
+    if (wait := ratelimit.hit(request, "contact")) is not None:
+        # The form comes back with the message in it, to send once the wait is over.
+        form.is_valid()
+        form.errors.clear()
+        form.add_error(None, _("Many messages came from here in a short time. Wait a while, then send it."))
+        response = render(request, "core/contact.html", {"form": form}, status=429)
+        response["Retry-After"] = str(wait)
+        return response
+    status = 400
+    if form.is_valid():
+        try:
+            contact_mail.send_contact_message(form, language=get_language())
+        except ValueError:
+            form.add_error(
+                "reply_to", _("An answer cannot be sent to this address. Check it, or leave it out.")
+            )
+        except contact_mail.NotSent:
+            form.add_error(
+                None, _("Your message could not be sent just now. Nothing is lost: try again later.")
+            )
+            status = 503
+        else:
+            return redirect("contact_sent")
+    return render(request, "core/contact.html", {"form": form}, status=status)
+
+
+@require_GET
+def contact_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/contact_sent.html")

@@ -1,6 +1,7 @@
-"""The magnitude in the JSON API: GET /api/v1/magnitude, the released figures as open data."""
+"""The magnitude in the JSON API: GET /api/v1/magnitude, the day's released figures as open data."""
 
 import datetime
+from urllib.parse import urlencode
 
 import orjson
 from django.http import HttpRequest, HttpResponse
@@ -8,10 +9,8 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from ustoo.api import ApiError
-from ustoo.magnitude import figures
+from ustoo.magnitude import figures, services
 from ustoo.magnitude.models import Release
-from ustoo.magnitude.per_release import once_per_release
-from ustoo.magnitude.services import current_release
 
 router = Router(tags=["magnitude"])
 
@@ -21,41 +20,98 @@ class WindowOut(Schema):
     until: datetime.date
 
 
-class MagnitudeOut(Schema):
-    statements: int = Field(..., description="The exact number of statements counted: the headline total.")
-    unit: str = Field(..., description='What is counted: "statements" (one person saying “me too” once).')
-    as_of: datetime.datetime | None = Field(..., description="When the headline total last changed.")
-    timezone: str = Field(..., description="The time zone of every day and hour bucket.")
-    window: WindowOut = Field(
-        ...,
-        description="The days per_day covers. Every other breakdown covers all statements up to released_at.",
-    )
-    released_at: datetime.datetime = Field(..., description="When the breakdowns were released.")
-    next_release_at: datetime.datetime
-    k: int = Field(..., description="No released cell is below k; smaller ones are listed under suppressed.")
+class PrivacyOut(Schema):
     epsilon: float = Field(
         ...,
-        description="The ε of one release's noise, all breakdowns together. Suppression below k is decided "
-        "on the true count and is not part of this guarantee; releases over time add up (see "
-        "/magnitude/how-we-count).",
+        description="The lifetime ε of each person's answers: changing everything one statement answered "
+        "changes the chance of any figure ever published by at most a factor e^ε (except with probability "
+        "delta). Each statement's answers are measured once, so this holds for the site's whole lifetime.",
     )
-    epsilon_per_breakdown: float
-    noise_scale: dict[str, float] = Field(
-        ...,
-        description="Scale of the two-sided geometric noise added to each cell of each breakdown. A cell's "
-        "noise stays the same from release to release until its true count changes.",
+    delta: float
+    rho: float = Field(..., description="The same budget in zero-concentrated DP (ρ-zCDP).")
+    confidence: float = Field(..., description="How often the truth lies in [low, high]: 0.95.")
+    shares: dict[str, float] = Field(
+        ..., description="Each breakdown's share of the budget (they add up to 1)."
     )
-    breakdowns: dict[str, dict[str, int]] = Field(
-        ...,
-        description="setting, relation, age_at_time, harm, country, language, hashtag, per_day, per_hour, "
-        "per_month, setting_by_age: each a mapping from category to a noisy count of statements. "
-        "per_day covers the window; per_hour the last hours up to released_at; per_month every month "
-        "from the first with a released figure.",
+    noise_sd_per_cohort: dict[str, float] = Field(
+        ..., description="Standard deviation of the discrete Gaussian noise of one cell in one cohort."
     )
-    suppressed: dict[str, list[str]] = Field(
+    margin_per_cohort: dict[str, int] = Field(
+        ..., description="The 95% margin (±) of one cell in one cohort."
+    )
+    min_cohort_statements: int = Field(
         ...,
-        description="Cells held back (fewer than k, or none: the two look alike), per breakdown; for "
-        "per_day, per_hour and per_month, every bucket in their range that is not released.",
+        description="A cohort closes at the end of the first month in which it holds this many statements...",
+    )
+    max_cohort_months: int = Field(..., description="...or after this many months.")
+
+
+class CellOut(Schema):
+    value: int = Field(
+        ...,
+        description="The figure shown: for single-choice breakdowns, the parts add up to `statements` of "
+        "the breakdown; for the others, each is between 0 and it.",
+    )
+    low: int = Field(..., description="Low end of the 95% range, at least 0.")
+    high: int = Field(..., description="High end of the 95% range, at most the breakdown's `statements`.")
+    measured: int = Field(
+        ..., description="The sum of the cohorts' noisy counts the figure was made from (may be negative)."
+    )
+    reliable: bool = Field(
+        ...,
+        description="False when the range covers more than two thirds of what is possible: the page then "
+        "says “too few statements yet”. Decided on noisy values only.",
+    )
+
+
+class BreakdownOut(Schema):
+    kind: str = Field(..., description="projected (single choice, adds up) or clipped (each part in [0, N]).")
+    statements: int = Field(
+        ..., description="The exact number of statements measured for this breakdown (N)."
+    )
+    since: datetime.date | None = Field(..., description="First day of the statements measured.")
+    until: datetime.date | None = Field(..., description="Last day of the statements measured.")
+    cohorts: int = Field(..., description="How many cohorts were measured; their noises add up.")
+    noise_sd: float = Field(..., description="Standard deviation of the summed noise of one cell.")
+    noise_variance: float
+    margin: int | None = Field(..., description="The 95% margin (±) of one cell before clipping.")
+    margin_all: int | None = Field(
+        ...,
+        description="The margin that holds for all the cells at once, 95% of the time (Bonferroni). The "
+        "page's charts draw a cell only when `measured` is above it.",
+    )
+    cells: dict[str, CellOut] = Field(
+        ...,
+        description="Every public key, zeros included: the form's options (not_said for no answer), ISO "
+        "3166-1 countries, the movement's hashtags from a list fixed in advance.",
+    )
+
+
+class MagnitudeOut(Schema):
+    statements: int = Field(
+        ..., description="The exact number of statements made before as_of (UTC): the headline total."
+    )
+    unit: str = Field(..., description='What is counted: "statements" (one person saying “me too” once).')
+    as_of: datetime.date = Field(
+        ...,
+        description="The day of this release: it counts the statements made before this day began (UTC). "
+        "Releases are made once a day, so no figure tells when within a day anyone spoke.",
+    )
+    last_day: datetime.date = Field(..., description="The last day counted: the day before as_of.")
+    next_release: datetime.date
+    timezone: str = Field(..., description="The time zone of every day and month.")
+    window: WindowOut = Field(..., description="The days per_day covers (up to last_day).")
+    privacy: PrivacyOut
+    per_day: dict[str, int] | None = Field(
+        None, description="Exact statements per day over the window, zeros included (if asked)."
+    )
+    per_month: dict[str, int] | None = Field(
+        None, description="Exact statements per month since the first one with a statement (if asked)."
+    )
+    breakdowns: dict[str, BreakdownOut] = Field(
+        ...,
+        description="setting, relation, age_at_time, harm, country, language, hashtag, setting_by_age: "
+        "noisy figures with their 95% ranges, from the cohorts measured so far (see since, until).",
     )
 
 
@@ -68,13 +124,15 @@ class MagnitudeQuery(Schema):
         description="First day of per_day, YYYY-MM-DD, from 2000-01-01 (default: 365 days before until).",
     )
     until: str | None = Field(
-        None, description="Last day of per_day, YYYY-MM-DD, up to 9999-12-31 (default: today, UTC)."
+        None,
+        description="Last day of per_day, YYYY-MM-DD, up to 9999-12-31 (default: the release's last day).",
     )
     format: str | None = Field(
         None,
-        description='json (default) or csv. The CSV starts with lines beginning with "#" that give the '
-        "unit, window, time zone, k, ε and noise scales, then has the columns breakdown, category, "
-        "statements, status (exact, noisy or held_back; held-back cells have no count).",
+        description="json (default) or csv. The CSV starts with its header: breakdown, category, statements, "
+        "low, high, measured, status (exact, estimate or too_few); what the figures are (the day, the "
+        "privacy budget, the noise) is in the JSON of the same address (its Link header says so). Each "
+        "download has a file name of its own (breakdowns, window and day).",
     )
 
 
@@ -82,7 +140,7 @@ class MagnitudeQuery(Schema):
     "/magnitude",
     response=MagnitudeOut,
     auth=None,
-    summary="The magnitude: the exact total and the released breakdowns",
+    summary="The magnitude: the day's exact total and the noisy breakdowns with their 95% ranges",
     openapi_extra={
         "responses": {
             "200": {"content": {"text/csv": {"schema": {"type": "string"}}}},
@@ -91,60 +149,50 @@ class MagnitudeQuery(Schema):
     },
 )
 def magnitude(request: HttpRequest, query: Query[MagnitudeQuery]):
-    """The headline total is exact. Breakdowns come from the current release: noised and with every
-    cell below k held back (see /magnitude/how-we-count). `format=csv` gives the same figures as CSV."""
+    """The total and the counts per day and month are exact, as of the start of the day (UTC). The
+    breakdowns are noisy: each figure comes with its 95% range (see /magnitude/how-we-count).
+    `format=csv` gives the same figures as CSV."""
     now = timezone.now()
     try:
         names = figures.parse_breakdowns(query.breakdowns)
-        window = figures.parse_window(since=query.since, until=query.until, today=now.date())
+        window = figures.parse_window(
+            since=query.since, until=query.until, today=services.today_utc(now) - datetime.timedelta(days=1)
+        )
         output = figures.parse_format(query.format)
     except figures.BadParameter as error:
         raise ApiError(400, error.message, {error.name: error.message}) from None
     # What nearly everyone reads (the default window, with every breakdown or one of them, as the page
-    # links to them) is made once per release. Anything else is made afresh each time: kept, the many
-    # windows and sets of breakdowns a reader may ask for could fill the memory.
-    reused = (
-        not query.since and not query.until and (len(names) == 1 or len(names) == len(figures.BREAKDOWNS))
-    )
+    # links to them) is made once per release. Anything else is made afresh from the stored release:
+    # kept, the many windows and sets of breakdowns a reader may ask for could fill the cache.
+    default_window = not query.since and not query.until
+    reused = default_window and (len(names) == 1 or len(names) == len(figures.BREAKDOWNS))
+
+    def made(what: str, make):
+        if reused:
+            return services.for_this_release(what, ",".join(names), make=make, now=now)
+        return make(services.current_release(now=now))
+
     if output == "csv":
-        response = HttpResponse(
-            _csv_body(names, window, now=now, reused=reused), content_type="text/csv; charset=utf-8"
+
+        def make_csv(release: Release) -> tuple[str, str]:
+            data = figures.open_data(release=release, names=names, window=window)
+            name = figures.csv_filename(names, window, release=release, default_window=default_window)
+            return figures.to_csv(data), name
+
+        body, filename = made("csv", make_csv)
+        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        described = {key: value for key, value in request.GET.items() if key != "format"}
+        response["Link"] = (
+            f"<{request.path}{'?' + urlencode(described) if described else ''}>; "
+            'rel="describedby"; type="application/json"'
         )
-        response["Content-Disposition"] = 'attachment; filename="magnitude.csv"'
         return response
+
     # Built from bytes, not returned as a MagnitudeOut: checking every cell of every breakdown against
     # the schema on each request cost more than the rest of the answer (it is checked once, when made).
-    return HttpResponse(_json_body(names, window, now=now, reused=reused), content_type="application/json")
+    def make_json(release: Release) -> bytes:
+        data = figures.open_data(release=release, names=names, window=window)
+        return orjson.dumps(MagnitudeOut(**data).model_dump(mode="json"))
 
-
-def _released_json(release: Release, names: list[str], window: figures.Window) -> bytes:
-    """The JSON object of everything but the exact total and its time, checked against the schema."""
-    data = figures.open_data(release=release, names=names, window=window)
-    released = MagnitudeOut(**data).model_dump(mode="json", exclude={"statements", "as_of"})
-    return orjson.dumps(released, option=orjson.OPT_UTC_Z)
-
-
-def _json_body(names: list[str], window: figures.Window, *, now: datetime.datetime, reused: bool) -> bytes:
-    def make(release: Release) -> bytes:
-        return _released_json(release, names, window)
-
-    if reused:
-        released = once_per_release("api", ",".join(names), window.until.isoformat(), make=make, now=now)
-    else:
-        released = make(current_release(now=now))
-    total, as_of = figures.headline()
-    # The exact total and its time, then the released object's members (all but its opening brace).
-    headline = orjson.dumps({"statements": total, "as_of": as_of}, option=orjson.OPT_UTC_Z)
-    return headline[:-1] + b"," + released[1:]
-
-
-def _csv_body(names: list[str], window: figures.Window, *, now: datetime.datetime, reused: bool) -> str:
-    def make(release: Release) -> tuple[str, str]:
-        return figures.csv_around_total(figures.open_data(release=release, names=names, window=window))
-
-    if reused:
-        before, after = once_per_release("csv", ",".join(names), window.until.isoformat(), make=make, now=now)
-    else:
-        before, after = make(current_release(now=now))
-    total, _as_of = figures.headline()
-    return before + figures.csv_total_row(total) + after
+    return HttpResponse(made("json", make_json), content_type="application/json")

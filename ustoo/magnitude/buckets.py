@@ -1,15 +1,13 @@
 """Which counters one statement adds to: its buckets, from the facts stories gives us.
 
-Every figure the magnitude publishes is a sum over these buckets, never a look at rows. Time buckets
-are in UTC. Blank answers add to no breakdown: a person who did not say where it happened is not
-counted as "somewhere else". A statement adds to each of its kinds of harm, and to at most
-MAX_VARIANTS_PER_STATEMENT of the movement's hashtag variants: these caps are what the privacy
-mechanism calls the sensitivity of those breakdowns (how many cells one person can move)."""
+The day counters give the exact total and the statements per day and month of each release, without
+reading a row. The others are kept in step too (and checked against a rebuild) but the released
+breakdowns are measured from the rows of each cohort, once (see services.py and release.py). Time
+buckets are in UTC. Blank answers add to no breakdown."""
 
 import datetime
 
 from ustoo.core.hashtags import variants
-from ustoo.stories.models import Harm
 from ustoo.stories.observers import StatementFacts
 
 HOUR = "hour"
@@ -23,29 +21,9 @@ LANGUAGE = "language"
 HASHTAG = "hashtag"
 SETTING_BY_AGE = "setting_by_age"
 
-# Derived at release time from the day counters; no counter of its own.
-MONTH = "month"
-
 DIMENSIONS = (HOUR, DAY, SETTING, RELATION, AGE, HARM, COUNTRY, LANGUAGE, HASHTAG, SETTING_BY_AGE)
-# What a release noises: every counter's dimension, and the months.
-RELEASED = (*DIMENSIONS, MONTH)
 PAIR_SEPARATOR = "|"
 MAX_VARIANTS_PER_STATEMENT = 3
-
-# How many cells of each dimension one statement can add to.
-SENSITIVITY = {
-    HOUR: 1,
-    DAY: 1,
-    SETTING: 1,
-    RELATION: 1,
-    AGE: 1,
-    HARM: len(Harm.values),
-    COUNTRY: 1,
-    LANGUAGE: 1,
-    HASHTAG: MAX_VARIANTS_PER_STATEMENT,
-    SETTING_BY_AGE: 1,
-    MONTH: 1,
-}
 
 Bucket = tuple[str, str]
 

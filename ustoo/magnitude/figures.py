@@ -1,8 +1,8 @@
 """The public figures, as the page, the API and the CSV downloads all show them.
 
-Everything here reads the headline total (exact, from stories' tally) and the period's release;
-nothing reads a statement. Requests choose which breakdowns and which days they want; they cannot
-ask for anything the release does not already hold, so they spend no privacy budget."""
+Everything here reads the day's stored release; nothing reads a statement or measures anything.
+Requests choose which breakdowns and which days they want; they cannot ask for anything the release
+does not already hold, so they spend no privacy budget."""
 
 import csv
 import datetime
@@ -13,28 +13,14 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from ustoo.magnitude import buckets
+from ustoo.magnitude import services
 from ustoo.magnitude.models import Release
-from ustoo.magnitude.services import release_seconds
-from ustoo.stories.models import StatementTally
 
 UNIT = "statements"
-# Public breakdown names and the counters they are released from.
-BREAKDOWNS = {
-    "setting": buckets.SETTING,
-    "relation": buckets.RELATION,
-    "age_at_time": buckets.AGE,
-    "harm": buckets.HARM,
-    "country": buckets.COUNTRY,
-    "language": buckets.LANGUAGE,
-    "hashtag": buckets.HASHTAG,
-    "per_day": buckets.DAY,
-    "per_hour": buckets.HOUR,
-    "per_month": buckets.MONTH,
-    "setting_by_age": buckets.SETTING_BY_AGE,
-}
-# The breakdowns over time: every bucket in their range is listed, released or held back.
-TIME_BREAKDOWNS = ("per_hour", "per_day", "per_month")
+# The breakdowns of what people answered (noisy, with their ranges), then the exact counts over time.
+ANSWERS = ("setting", "relation", "age_at_time", "harm", "country", "language", "hashtag", "setting_by_age")
+TIME_BREAKDOWNS = ("per_day", "per_month")
+BREAKDOWNS = (*ANSWERS, *TIME_BREAKDOWNS)
 FORMATS = ("json", "csv")
 DEFAULT_WINDOW_DAYS = 365
 MAX_WINDOW_DAYS = 3660
@@ -44,7 +30,8 @@ FIRST_DAY = datetime.date(2000, 1, 1)
 LAST_DAY = datetime.date(9999, 12, 31)
 DAY_FORMAT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # The status column of the CSV.
-EXACT, NOISY, HELD_BACK = "exact", "noisy", "held_back"
+EXACT, ESTIMATE, TOO_FEW, NOT_MEASURED = "exact", "estimate", "too_few", "not_measured"
+CSV_COLUMNS = ["breakdown", "category", UNIT, "low", "high", "measured", "status"]
 
 
 class BadParameter(ValueError):
@@ -121,151 +108,94 @@ def parse_format(value: str | None) -> str:
     return value
 
 
-def headline() -> tuple[int, datetime.datetime | None]:
-    """The exact total of counted statements, and when it last changed."""
-    return StatementTally.total()
+def last_day(release: Release) -> datetime.date:
+    """The last day the release counts: the day before its `as_of`."""
+    return release.as_of - datetime.timedelta(days=1)
 
 
-def release_hours(release: Release) -> list[str]:
-    """The hours `per_hour` covers in this release, oldest first."""
-    first = datetime.datetime.fromisoformat(release.figures["hours_since"])
-    last = release.released_at.astimezone(datetime.UTC).replace(minute=0, second=0, microsecond=0)
-    hours = []
-    while first <= last:
-        hours.append(buckets.hour_bucket(first))
-        first += datetime.timedelta(hours=1)
-    return hours
-
-
-def release_months(release: Release) -> list[str]:
-    """The months `per_month` covers in this release, oldest first: from the first month with a
-    released figure to the month of the release (none when no month is released)."""
-    released = release.figures["breakdowns"].get(buckets.MONTH, {})
-    if not released:
-        return []
-    year, month = map(int, min(released).split("-"))
-    last = release.released_at.astimezone(datetime.UTC).strftime("%Y-%m")
-    months = []
-    while (current := f"{year:04d}-{month:02d}") <= last:
-        months.append(current)
+def months_between(first: datetime.date, last: datetime.date) -> list[str]:
+    months, year, month = [], first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        months.append(f"{year:04d}-{month:02d}")
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return months
 
 
-def time_buckets(name: str, *, release: Release, window: Window) -> list[str]:
-    """Every bucket a breakdown over time covers, oldest first."""
-    if name == "per_day":
-        return window.days()
-    if name == "per_hour":
-        return release_hours(release)
-    return release_months(release)
+def per_day(release: Release, window: Window) -> dict[str, int]:
+    """Statements per day over the window, exact, zeros included, up to the release's last day."""
+    counts = release.figures["per_day"]
+    until = last_day(release).isoformat()
+    return {day: counts.get(day, 0) for day in window.days() if day <= until}
+
+
+def per_month(release: Release) -> dict[str, int]:
+    """Statements per month, exact, from the first month with a statement to the release's last day."""
+    counts = release.figures["per_day"]
+    if not counts:
+        return {}
+    months = dict.fromkeys(months_between(datetime.date.fromisoformat(min(counts)), last_day(release)), 0)
+    for day, count in counts.items():
+        months[day[:7]] += count
+    return months
 
 
 def open_data(*, release: Release, names: list[str], window: Window) -> dict:
-    total, as_of = headline()
     figures = release.figures
-    breakdowns: dict[str, dict[str, int]] = {}
-    suppressed: dict[str, list[str]] = {}
-    for name in names:
-        dimension = BREAKDOWNS[name]
-        cells = figures["breakdowns"].get(dimension, {})
-        held = figures["suppressed"].get(dimension, [])
-        if name in TIME_BREAKDOWNS:
-            covered = time_buckets(name, release=release, window=window)
-            cells = {bucket: cells[bucket] for bucket in covered if bucket in cells}
-            held = [bucket for bucket in covered if bucket not in cells]
-        breakdowns[name] = cells
-        suppressed[name] = held
     return {
-        "statements": total,
+        "statements": figures["statements"],
         "unit": UNIT,
-        "as_of": as_of,
+        "as_of": release.as_of,
+        "last_day": last_day(release),
+        "next_release": release.as_of + datetime.timedelta(days=1),
         "timezone": settings.TIME_ZONE,
-        "window": {"since": window.since.isoformat(), "until": window.until.isoformat()},
-        "released_at": release.released_at,
-        "next_release_at": release.period_start + datetime.timedelta(seconds=release_seconds()),
-        "k": release.k,
-        "epsilon": release.epsilon,
-        "epsilon_per_breakdown": figures["epsilon_per_breakdown"],
-        # A release made by an older version may lack a newer breakdown; it is then simply empty.
-        "noise_scale": {
-            name: figures["noise_scale"][BREAKDOWNS[name]]
-            for name in names
-            if BREAKDOWNS[name] in figures["noise_scale"]
+        "window": {"since": window.since, "until": window.until},
+        "privacy": figures["privacy"],
+        "per_day": per_day(release, window) if "per_day" in names else None,
+        "per_month": per_month(release) if "per_month" in names else None,
+        "breakdowns": {
+            name: _in_key_order(name, figures["breakdowns"][name]) for name in names if name in ANSWERS
         },
-        "breakdowns": breakdowns,
-        "suppressed": suppressed,
     }
 
 
-def release_terms(release: Release) -> dict:
-    """What a release promises (k, ε, the scale of each breakdown's noise), without its figures."""
-    scales = release.figures["noise_scale"]
-    return {
-        "k": release.k,
-        "epsilon": release.epsilon,
-        "epsilon_per_breakdown": release.figures["epsilon_per_breakdown"],
-        # A release made by an older version may lack a newer breakdown: it is left out.
-        "noise_scale": {
-            name: scales[dimension] for name, dimension in BREAKDOWNS.items() if dimension in scales
-        },
-        "breakdown_count": len(scales),
-    }
+def _in_key_order(name: str, breakdown: dict) -> dict:
+    """The cells in the order of their public keys (the form's order): PostgreSQL's jsonb keeps
+    an object's keys in an order of its own."""
+    cells = breakdown["cells"]
+    ordered = {key: cells[key] for key in services.BREAKDOWNS[name].public_keys() if key in cells}
+    return {**breakdown, "cells": ordered}
+
+
+def csv_filename(names: list[str], window: Window, *, release: Release, default_window: bool) -> str:
+    """A name that tells each download apart: what it holds, its window when chosen, and its day."""
+    parts = ["magnitude"]
+    if list(names) != list(BREAKDOWNS):
+        parts.append("-".join(names))
+    if not default_window and "per_day" in names:
+        parts.append(f"{window.since.isoformat()}-to-{window.until.isoformat()}")
+    parts.append(f"as-of-{release.as_of.isoformat()}")
+    return "_".join(parts) + ".csv"
 
 
 def to_csv(data: dict) -> str:
-    """The open data as CSV: first a few lines starting with "#" that say what the figures are (the
-    unit, the window, k, ε and the noise), then a table with one row per figure: the exact total,
-    every released cell (status "noisy") and every held-back cell (status "held_back", no count).
-    Most tools skip the "#" lines when told to (pandas: comment="#"; R: comment.char="#")."""
-    before_total, after_total = csv_around_total(data)
-    return before_total + csv_total_row(data["statements"]) + after_total
-
-
-def csv_total_row(total: int) -> str:
-    return f"total,,{total},{EXACT}\n"
-
-
-def csv_around_total(data: dict) -> tuple[str, str]:
-    """The CSV before the total's row and after it: all of it but the exact total comes from the
-    release, so it can be made once per release and the total put in between on each request."""
+    """The open data as CSV, header first: one row per figure, with its 95% range (low, high), the
+    noisy sum it was made from (measured) and its status: exact (the total, the counts over time),
+    estimate, too_few (its range covers most of what is possible) or not_measured (no cohort of
+    statements is complete yet, so the figures are empty). What the figures are (the unit,
+    the day, the privacy budget) is in the JSON of the same address, not in the CSV."""
     out = io.StringIO()
-    window = data["window"]
-    about = [
-        ("unit", f"{UNIT}: one person saying “me too” here once"),
-        ("timezone", data["timezone"]),
-        ("window", f"per_day from {window['since']} to {window['until']}; other breakdowns: every statement"),
-        ("released_at", _iso(data["released_at"])),
-        ("k", f"{data['k']}: cells below k are held back (status held_back, no count)"),
-        ("epsilon", f"{data['epsilon']} per release, {data['epsilon_per_breakdown']} per breakdown"),
-        (
-            "noise_scale",
-            "; ".join(f"{name} {scale:g}" for name, scale in data["noise_scale"].items())
-            + " (two-sided geometric noise, the same for a figure until its count changes)",
-        ),
-    ]
-    for key, value in about:
-        out.write(f"# {key}: {value}\n")
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["breakdown", "category", UNIT, "status"])
-    before_total = out.getvalue()
-    out.seek(0)
-    out.truncate()
-    for name, cells in data["breakdowns"].items():
-        held = data["suppressed"].get(name, [])
-        if name in TIME_BREAKDOWNS:
-            # In time order, held-back buckets in their place.
-            for bucket in sorted([*cells, *held]):
-                writer.writerow(
-                    [name, bucket, *((cells[bucket], NOISY) if bucket in cells else ("", HELD_BACK))]
-                )
-            continue
-        for category, count in cells.items():
-            writer.writerow([name, category, count, NOISY])
-        for category in held:
-            writer.writerow([name, category, "", HELD_BACK])
-    return before_total, out.getvalue()
-
-
-def _iso(moment: datetime.datetime | str) -> str:
-    return moment if isinstance(moment, str) else moment.astimezone(datetime.UTC).isoformat()
+    writer.writerow(CSV_COLUMNS)
+    total = data["statements"]
+    writer.writerow(["total", "", total, total, total, "", EXACT])
+    for name in ("per_day", "per_month"):
+        for bucket, count in (data.get(name) or {}).items():
+            writer.writerow([name, bucket, count, count, count, "", EXACT])
+    for name, breakdown in data["breakdowns"].items():
+        for key, cell in breakdown["cells"].items():
+            if not breakdown["cohorts"]:
+                writer.writerow([name, key, "", "", "", "", NOT_MEASURED])
+                continue
+            status = ESTIMATE if cell["reliable"] else TOO_FEW
+            writer.writerow([name, key, cell["value"], cell["low"], cell["high"], cell["measured"], status])
+    return out.getvalue()

@@ -1,15 +1,16 @@
-"""The magnitude's stored figures: counters kept on write, and the releases made from them."""
+"""The magnitude's stored figures: counters kept on write, the cohorts and their noisy measurements
+(the privacy ledger), and the daily releases made from them."""
 
+import datetime
 import secrets
 from collections import defaultdict
+from fractions import Fraction
 from functools import cache
 
 from django.db import connection, models
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-from ustoo.magnitude.buckets import HOUR
 
 
 @cache
@@ -49,12 +50,9 @@ class CounterManager(models.Manager["Counter"]):
 
 
 class CounterQuerySet(models.QuerySet["Counter"]):
-    def sums(self, *, hours_since: str | None = None) -> dict[str, dict[str, int]]:
-        """{dimension: {bucket: total}} over the shards, leaving out buckets that add up to nothing.
-        With `hours_since` (an hour bucket), hour buckets only from then on: older ones are never shown."""
+    def sums(self) -> dict[str, dict[str, int]]:
+        """{dimension: {bucket: total}} over the shards, leaving out buckets that add up to nothing."""
         rows = self
-        if hours_since is not None:
-            rows = rows.exclude(dimension=HOUR, bucket__lt=hours_since)
         totals: dict[str, dict[str, int]] = defaultdict(dict)
         grouped = rows.values_list("dimension", "bucket").annotate(total=Sum("count")).order_by()
         for dimension, bucket, total in grouped:
@@ -85,26 +83,69 @@ class Counter(models.Model):
         return f"{self.dimension}={self.bucket} [{self.shard}]: {self.count}"
 
 
+class Cohort(models.Model):
+    """The statements made from `start` (included) to `end` (excluded), both first days of a month in
+    UTC, whose answers are measured once and never again (see release.py).
+
+    Its row is the privacy ledger of those statements: it is locked while they are measured, and its
+    measurements say how much of their lifetime budget is spent."""
+
+    start = models.DateField(unique=True)
+    end = models.DateField(unique=True)
+    # The exact number of statements measured: what the projection of their breakdowns adds up to.
+    statements = models.PositiveIntegerField()
+    measured_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("magnitude cohort")
+        ordering = ["start"]
+
+    def __str__(self) -> str:
+        return f"cohort {self.start:%Y-%m} to {self.end:%Y-%m}"
+
+    def spent(self) -> Fraction:
+        return sum((Fraction(rho) for rho in self.measurements.values_list("rho", flat=True)), Fraction(0))
+
+
+class Measurement(models.Model):
+    """One breakdown of one cohort, measured with noise: every public key's noisy count. Stored so
+    that every later release is computed from it rather than measured again."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="measurements")
+    breakdown = models.CharField(max_length=32)
+    # Exact fractions ("1/300"), so the ledger adds them up without rounding.
+    rho = models.CharField(max_length=80)
+    sigma_squared = models.CharField(max_length=80)
+    noisy = models.JSONField()
+
+    class Meta:
+        verbose_name = _("magnitude measurement")
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "breakdown"], name="magnitude_measured_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.breakdown} of {self.cohort}"
+
+
 class ReleaseQuerySet(models.QuerySet["Release"]):
-    def for_period(self, period_start) -> "Release | None":
-        return self.filter(period_start=period_start).first()
+    def for_day(self, as_of: datetime.date) -> "Release | None":
+        return self.filter(as_of=as_of).first()
 
 
 class Release(models.Model):
-    """The public figures of one period: suppressed and noised once, then shown to everyone alike,
-    so reloading a page never draws fresh noise (which would let averaging remove it)."""
+    """The public figures of one day (a batch): made once from the stored measurements and the exact
+    day counts before `as_of`, then shown to everyone alike until the next day."""
 
-    period_start = models.DateTimeField(unique=True)
-    released_at = models.DateTimeField(default=timezone.now)
-    epsilon = models.FloatField()
-    k = models.PositiveIntegerField()
+    as_of = models.DateField(unique=True)
+    made_at = models.DateTimeField(default=timezone.now)
     figures = models.JSONField()
 
     objects = ReleaseQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("magnitude release")
-        ordering = ["-period_start"]
+        ordering = ["-as_of"]
 
     def __str__(self) -> str:
-        return f"release of {self.period_start:%Y-%m-%d %H:%M}"
+        return f"release as of {self.as_of:%Y-%m-%d}"

@@ -1,41 +1,67 @@
-"""What the magnitude page shows: labelled figures, plain-language findings and the charts, all made
-from the open data (the release), never from rows. All of it is drawn once per release and language."""
+"""What the magnitude page shows: the day's total, labelled figures with their ranges, findings in plain
+words and the charts, all made from the day's release (never from rows), once per release and language.
+
+Every noisy figure reads "about 60 (± 35)", or "too few statements yet" when its range covers most of
+what is possible (release.is_reliable, decided on noisy values only). Findings are sentences only when
+the figures behind them are precise enough to say them (`findings`)."""
 
 import datetime
+import math
+import statistics
 
 from django.template.loader import render_to_string
+from django.utils import formats
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, get_language_info, ngettext
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from ustoo.core.hashtags import variants
-from ustoo.magnitude import charts, figures
+from ustoo.magnitude import charts, figures, release, services
 from ustoo.magnitude.buckets import PAIR_SEPARATOR
 from ustoo.magnitude.models import Release
-from ustoo.magnitude.per_release import once_per_release
 from ustoo.stories.models import AgeAtTime, Harm, Relation, Setting
 
 # Relations that mean the person knew who did it ("other" is left out: we cannot tell).
 KNOWN_PEOPLE = ("acquaintance", "partner", "family", "colleague", "superior", "teacher")
 CHILDHOOD = ("under_13", "13_17")
-CHARTED = ("setting", "relation", "age_at_time", "harm", "language", "hashtag")
+SECTIONS = (
+    "per_day",
+    "per_month",
+    "setting",
+    "relation",
+    "age_at_time",
+    "harm",
+    "country",
+    "language",
+    "hashtag",
+    "setting_by_age",
+)
+# Okabe–Ito colours dark enough to read a range's line beside them, light enough to see it on them.
+BAR_COLOURS = ("#56B4E9", "#E69F00", "#009E73", "#CC79A7", "#0072B2", "#D55E00")
+# A share is stated only when its 95% range is at most this wide (in percentage points).
+WIDEST_SHARE = 25
+# Two ranges at 97.5% each hold together at least 95% of the time (a share is made of two figures).
+Z_OF_TWO = statistics.NormalDist().inv_cdf(1 - (1 - release.CONFIDENCE) / 4)
 
 
 def titles() -> dict[str, str]:
     return {
-        "per_hour": _("Statements per hour, last seven days (UTC)"),
         "per_day": _("Statements per day, last 365 days (UTC)"),
-        "per_month": _("Statements per month, since the first month with a figure to show (UTC)"),
+        "per_month": _("Statements per month (UTC)"),
         "setting": _("Where it happened"),
         "relation": _("Who did it"),
         "age_at_time": _("Age at the time"),
         "harm": _("Kinds of harm"),
+        "country": _("Country"),
         "language": _("Language"),
         "hashtag": _("Hashtag of the movement"),
-        "country": _("Country"),
         "setting_by_age": _("Where it happened, by age at the time"),
     }
+
+
+def number(value: int) -> str:
+    return formats.number_format(value, force_grouping=True)
 
 
 def _language_name(code: str) -> str:
@@ -46,218 +72,242 @@ def _language_name(code: str) -> str:
 
 
 def label(name: str, key: str) -> str:
-    choices = {
-        "setting": Setting,
-        "relation": Relation,
-        "age_at_time": AgeAtTime,
-        "harm": Harm,
-    }
+    if key == services.NOT_SAID:
+        return _("Not said")
+    choices = {"setting": Setting, "relation": Relation, "age_at_time": AgeAtTime, "harm": Harm}
     if name in choices:
         return str(dict(choices[name].choices).get(key, key))
     if name == "country":
         return str(countries.name(key)) or key
     if name == "language":
-        return _language_name(key)
+        return _("Another language") if key == services.OTHER else _language_name(key)
     if name == "hashtag":
         variant = variants().get(key)
         return f"#{variant.hashtag if variant else key}"
+    if name == "setting_by_age":
+        setting, age = key.split(PAIR_SEPARATOR)
+        return f"{label('setting', setting)} · {label('age_at_time', age)}"
     return key
 
 
-def rows(name: str, cells: dict[str, int]) -> list[charts.Row]:
-    found = [charts.Row(key=key, label=label(name, key), value=value) for key, value in cells.items()]
-    return sorted(found, key=lambda row: (-row.value, row.label))
+def shown(cell: dict, total: int) -> str:
+    """How a noisy figure reads: "about 60 (± 35)", "about 5 (0 to 45)" or "too few statements yet"."""
+    if not cell["reliable"]:
+        return _("too few statements yet")
+    estimate = release.Estimate(**cell)
+    figure = release.rounded(estimate, total)
+    if figure.plus_minus is not None:
+        return _("about %(value)s (± %(margin)s)") % {
+            "value": number(figure.about),
+            "margin": number(figure.plus_minus),
+        }
+    return _("about %(value)s (%(low)s to %(high)s)") % {
+        "value": number(figure.about),
+        "low": number(figure.low),
+        "high": number(figure.high),
+    }
 
 
-def held_back_text(k: int) -> str:
-    return _("held back (fewer than %(k)d)") % {"k": k}
+def _share_range(breakdown: dict, keys: tuple[str, ...]) -> tuple[int, int] | None:
+    """The 95% range, in whole percent, of the share of those who answered who gave one of `keys`,
+    from the noisy sums (post-processing); None when it is too wide to say anything."""
+    total = breakdown["statements"]
+    if not breakdown["cohorts"] or not total:
+        return None
+    cells, variance = breakdown["cells"], breakdown["noise_variance"]
+    part = sum(cells[key]["measured"] for key in keys if key in cells)
+    part_margin = Z_OF_TWO * math.sqrt(len(keys) * variance)
+    answered = total - cells[services.NOT_SAID]["measured"]
+    answered_margin = Z_OF_TWO * math.sqrt(variance)
+    part_low, part_high = max(0.0, part - part_margin), min(total, part + part_margin)
+    answered_low, answered_high = max(1.0, answered - answered_margin), min(total, answered + answered_margin)
+    if answered_low > answered_high:
+        return None
+    low = 100 * part_low / answered_high
+    high = min(100.0, 100 * part_high / answered_low)
+    low, high = 5 * math.floor(low / 5), 5 * math.ceil(high / 5)
+    return (low, high) if high - low <= WIDEST_SHARE else None
 
 
-def time_rows(cells: dict[str, int], buckets: list[str], *, hourly: bool = False) -> list[charts.Row]:
-    """One row per bucket, in time order; a bucket not released has no value (held back), never 0."""
-
-    def show(bucket: str) -> str:
-        return bucket[5:].replace("T", " ") + ":00" if hourly else bucket
-
-    return [charts.Row(key=bucket, label=show(bucket), value=cells.get(bucket)) for bucket in buckets]
-
-
-def time_range(name: str, data: dict, release: Release) -> list[str]:
-    """The buckets a chart over time draws, oldest first (none when nothing of it may be shown).
-
-    By hour: every hour of the release. By month: from the first month with a released figure. By
-    day: the window's days from the first one with a released figure, so that the days before a site
-    opened are not drawn as held back."""
-    cells = data["breakdowns"].get(name, {})
-    if not cells:
-        return []
-    if name == "per_hour":
-        return figures.release_hours(release)
-    if name == "per_month":
-        return figures.release_months(release)
-    first, last = (
-        datetime.date.fromisoformat(min(cells)),
-        datetime.date.fromisoformat(data["window"]["until"]),
-    )
-    return figures.Window(since=first, until=last).days()
+def _clear_winner(breakdown: dict) -> str | None:
+    """The place named most often, if its lead over every other is beyond the noise (95%)."""
+    if not breakdown["cohorts"]:
+        return None
+    cells = {key: cell["measured"] for key, cell in breakdown["cells"].items() if key != services.NOT_SAID}
+    top = max(cells, key=cells.get)
+    gap = release.Z * math.sqrt(2 * breakdown["noise_variance"])
+    if top == services.OTHER or any(cells[top] - value <= gap for key, value in cells.items() if key != top):
+        return None
+    return top
 
 
 def findings(data: dict) -> list[str]:
-    """Sentences a visitor can repeat, from released figures only (so they carry the same noise)."""
+    """Sentences a visitor can repeat, each only when the figures behind it are precise enough."""
     said: list[str] = []
-    relation = data["breakdowns"].get("relation", {})
-    gave_relation = sum(relation.values())
-    if gave_relation:
-        knew = sum(relation.get(key, 0) for key in KNOWN_PEOPLE)
-        tenths = round(10 * knew / gave_relation)
+    breakdowns = data["breakdowns"]
+    if knew := _share_range(breakdowns["relation"], KNOWN_PEOPLE):
         said.append(
-            ngettext(
-                "%(n)d of every 10 who said who did it named someone they knew.",
-                "%(n)d of every 10 who said who did it named someone they knew.",
-                tenths,
+            _("About %(low)d%% of those who said who did it named someone they knew.") % {"low": knew[0]}
+            if knew[0] == knew[1]
+            else _("Between %(low)d%% and %(high)d%% of those who said who did it named someone they knew.")
+            % {"low": knew[0], "high": knew[1]}
+        )
+    if children := _share_range(breakdowns["age_at_time"], CHILDHOOD):
+        said.append(
+            _("About %(low)d%% of those who gave their age at the time were children (under 18).")
+            % {"low": children[0]}
+            if children[0] == children[1]
+            else _(
+                "Between %(low)d%% and %(high)d%% of those who gave their age at the time were "
+                "children (under 18)."
             )
-            % {"n": tenths}
+            % {"low": children[0], "high": children[1]}
         )
-    ages = data["breakdowns"].get("age_at_time", {})
-    gave_age = sum(ages.values())
-    if gave_age:
-        share = round(100 * sum(ages.get(key, 0) for key in CHILDHOOD) / gave_age)
-        said.append(
-            _("%(share)d%% of those who gave their age at the time were children (under 18).")
-            % {"share": share}
-        )
-    settings_cells = data["breakdowns"].get("setting", {})
-    if settings_cells:
-        top = max(settings_cells, key=settings_cells.get)
+    if top := _clear_winner(breakdowns["setting"]):
         said.append(_("The place named most often: %(setting)s.") % {"setting": label("setting", top)})
     return said
 
 
-def chart(name: str, data: dict, release: Release) -> SafeString | None:
-    """The SVG of one breakdown, or None when nothing of it may be shown."""
-    cells = data["breakdowns"].get(name, {})
+def _time_rows(name: str, data: dict) -> list[charts.Row]:
+    counts = data[name] or {}
+    if name == "per_day":
+        # From the first day with a statement: the days before a site opened are not drawn.
+        first = next((day for day, count in counts.items() if count), None)
+        counts = {day: count for day, count in counts.items() if first and day >= first}
+    return [charts.Row(key=key, label=key, value=count) for key, count in counts.items()]
+
+
+def _answer_rows(name: str, breakdown: dict) -> list[charts.Row]:
+    total = breakdown["statements"]
+    found = [
+        charts.Row(
+            key=key,
+            label=label(name, key),
+            value=cell["value"],
+            low=cell["low"],
+            high=cell["high"],
+            text=shown(cell, total),
+        )
+        for key, cell in breakdown["cells"].items()
+    ]
+    if not (total and all(cell["reliable"] for cell in breakdown["cells"].values())):
+        return found  # in the form's order: an order by hidden figures would show them after all
+    return sorted(found, key=lambda row: (-row.value, row.label))
+
+
+def chart(name: str, data: dict) -> SafeString | None:
+    """The SVG of one section, or None when nothing of it can be shown."""
     heading = titles()[name]
     chart_id = f"chart-{name.replace('_', '-')}"
     if name in figures.TIME_BREAKDOWNS:
-        covered = time_range(name, data, release)
-        if not covered:
+        rows = _time_rows(name, data)
+        if not any(row.value for row in rows):
             return None
-        every = {"per_hour": 24, "per_month": 12}.get(name, max(1, len(covered) // 6))
-        return charts.column_chart(
-            chart_id,
-            heading,
-            time_rows(cells, covered, hourly=name == "per_hour"),
-            every=every,
-            held_back=held_back_text(data["k"]),
-        )
+        return charts.column_chart(chart_id, heading, rows, every=max(1, math.ceil(len(rows) / 4)))
+    breakdown = data["breakdowns"][name]
+    # Only figures clearly above none are drawn; the table lists every one.
+    drawn = {
+        key: cell
+        for key, cell in breakdown["cells"].items()
+        if cell["reliable"]
+        and release.is_clear_of_none(release.Estimate(**cell), breakdown["margin_all"])
+        and not (name == "country" and key == services.NOT_SAID)
+    }
+    if not drawn:
+        return None
     if name == "country":
         names = {code: str(country_name) for code, country_name in countries}
-        return charts.world_map(chart_id, heading, cells, names, too_few=_("too few to show"))
-    if name == "setting_by_age":
-        if not cells:
-            return None
-        grouped: dict[str, list[charts.Row]] = {}
-        for key, value in cells.items():
-            setting, age = key.split(PAIR_SEPARATOR)
-            grouped.setdefault(setting, []).append(
-                charts.Row(key=age, label=label("age_at_time", age), value=value)
-            )
-        ordered = sorted(grouped.items(), key=lambda item: -sum(row.value for row in item[1]))
-        age_order = list(AgeAtTime.values)
-        stacked = [
-            (label("setting", setting), sorted(cells_of, key=lambda row: age_order.index(row.key)))
-            for setting, cells_of in ordered
-        ]
-        return charts.stacked_chart(
-            chart_id, heading, stacked, [(key, str(text)) for key, text in AgeAtTime.choices]
+        total = breakdown["statements"]
+        return charts.world_map(
+            chart_id,
+            heading,
+            {code: cell["value"] for code, cell in drawn.items()},
+            names,
+            too_few=_("too few to tell"),
+            texts={code: shown(cell, total) for code, cell in drawn.items()},
         )
-    if not cells:
-        return None
-    colour = (
-        charts.OKABE_ITO[CHARTED.index(name) % len(charts.OKABE_ITO)]
-        if name in CHARTED
-        else charts.OKABE_ITO[0]
-    )
-    return charts.bar_chart(chart_id, heading, rows(name, cells), colour=colour)
+    rows = [row for row in _answer_rows(name, breakdown) if row.key in drawn]
+    colour = BAR_COLOURS[SECTIONS.index(name) % len(BAR_COLOURS)]
+    return charts.bar_chart(chart_id, heading, rows, colour=colour)
 
 
-def table_rows(name: str, data: dict, release: Release) -> list[charts.Row]:
-    """The chart's figures as table rows: over time, every bucket the chart draws, held back or not."""
-    cells = data["breakdowns"].get(name, {})
+def _day(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def section(name: str, data: dict) -> dict:
+    found = {"name": name, "title": titles()[name], "svg": chart(name, data)}
     if name in figures.TIME_BREAKDOWNS:
-        return time_rows(cells, time_range(name, data, release))
-    if name == "setting_by_age":
-        found = []
-        for key, value in cells.items():
-            setting, age = key.split(PAIR_SEPARATOR)
-            text = f"{label('setting', setting)} · {label('age_at_time', age)}"
-            found.append(charts.Row(key=key, label=text, value=value))
-        return sorted(found, key=lambda row: (-row.value, row.label))
-    return rows(name, cells)
+        rows = _time_rows(name, data)
+        return {
+            **found,
+            "over_time": True,
+            "rows": rows,
+            "first": rows[0].key if rows else "",
+            "last": rows[-1].key if rows else "",
+        }
+    breakdown = data["breakdowns"][name]
+    rows = _answer_rows(name, breakdown)
+    return {
+        **found,
+        "over_time": False,
+        "rows": rows,
+        "measured": breakdown["cohorts"] > 0,
+        "statements": number(breakdown["statements"]),
+        "since": _day(breakdown["since"]),
+        "until": _day(breakdown["until"]),
+        "margin": number(breakdown["margin"] or 0),
+        "reliable": breakdown["statements"] > 0
+        and all(cell["reliable"] for cell in breakdown["cells"].values()),
+        "not_drawn": sum(
+            1
+            for key, cell in breakdown["cells"].items()
+            if not release.is_clear_of_none(release.Estimate(**cell), breakdown["margin_all"] or 0)
+        ),
+    }
 
 
-SECTIONS = (
-    "per_hour",
-    "per_day",
-    "per_month",
-    "setting",
-    "relation",
-    "age_at_time",
-    "harm",
-    "country",
-    "language",
-    "hashtag",
-)
-SECTIONS += ("setting_by_age",)
-
-
-def released_part(*, now: datetime.datetime) -> SafeString:
-    """The part of the page drawn from the release: the findings, and each chart with its title,
-    data table and downloads. Made once per release, language and day (see per_release.py), so a
-    request only adds the live total around it, however many figures the release holds."""
-    today = now.date()
-
-    def make(release: Release) -> str:
-        return render_released(release, figures.parse_window(since=None, until=None, today=today))
-
-    html = once_per_release("page", get_language(), today.isoformat(), make=make, now=now)
-    return mark_safe(html)  # noqa: S308 - rendered by the template engine, which escaped it
-
-
-def render_released(release: Release, window: figures.Window) -> str:
-    data = figures.open_data(release=release, names=list(figures.BREAKDOWNS), window=window)
-    sections = []
-    for name in SECTIONS:
-        table = table_rows(name, data, release)
-        sections.append(
-            {
-                "name": name,
-                "title": titles()[name],
-                "svg": chart(name, data, release),
-                "table": table,
-                "suppressed": len(data["suppressed"].get(name, [])),
-                "over_time": name in figures.TIME_BREAKDOWNS,
-                "last": table[-1].key if table else "",
-                "held_back": any(row.value is None for row in table),
-            }
-        )
+def render_page(release_row: Release) -> str:
+    """The page's content below the site's layout: made once per release and language."""
+    today = release_row.as_of
+    window = figures.parse_window(since=None, until=None, today=figures.last_day(release_row))
+    data = figures.open_data(release=release_row, names=list(figures.BREAKDOWNS), window=window)
+    measured = [b for b in data["breakdowns"].values() if b["cohorts"]]
+    covered = max((b["statements"] for b in measured), default=0)
+    widest = max(measured, key=lambda b: b["statements"], default=None)
     context = {
+        "answers": {
+            "measured": bool(measured),
+            "statements": number(covered),
+            "since": _day(widest["since"]) if widest else None,
+            "until": _day(widest["until"]) if widest else None,
+            "pending": number(max(0, data["statements"] - covered)),
+            "pending_count": max(0, data["statements"] - covered),
+            "min_cohort": number(services.MIN_COHORT_STATEMENTS),
+        },
+        "total": data["statements"],
+        "total_display": number(data["statements"]),
+        "last_day": data["last_day"],
+        "next_release": today + datetime.timedelta(days=1),
         "findings": findings(data),
-        "sections": sections,
-        "data": data,
-        "held_back": held_back_text(data["k"]),
+        "sections": [section(name, data) for name in SECTIONS],
+        "privacy": data["privacy"],
     }
     return render_to_string("magnitude/_released.html", context)
 
 
-def chart_download(name: str, *, now: datetime.datetime) -> str | None:
-    """The SVG of one chart as the page draws it, once per release, language and day; None when
-    nothing of it may be shown."""
-    today = now.date()
+def released_part(*, now: datetime.datetime | None = None) -> SafeString:
+    html = services.for_this_release("page", get_language(), make=render_page, now=now)
+    return mark_safe(html)  # noqa: S308 - rendered by the template engine, which escaped it
 
-    def make(release: Release) -> str:
-        window = figures.parse_window(since=None, until=None, today=today)
-        data = figures.open_data(release=release, names=[name], window=window)
-        return str(chart(name, data, release) or "")
 
-    return once_per_release("chart", name, get_language(), today.isoformat(), make=make, now=now) or None
+def chart_download(name: str, *, now: datetime.datetime | None = None) -> str | None:
+    """The SVG of one chart as the page draws it, once per release and language; None when nothing
+    of it can be shown."""
+
+    def make(release_row: Release) -> str:
+        window = figures.parse_window(since=None, until=None, today=figures.last_day(release_row))
+        data = figures.open_data(release=release_row, names=[name], window=window)
+        return str(chart(name, data) or "")
+
+    return services.for_this_release("chart", name, get_language(), make=make, now=now) or None

@@ -1,72 +1,205 @@
-"""Batch work on the magnitude: rebuild the counters from rows, and make each period's release."""
+"""Batch work on the magnitude: rebuild the counters from rows, measure each cohort once, and make each
+day's release from the stored measurements (the mechanism and its guarantee are in release.py)."""
 
 import datetime
-import threading
+import secrets
 from collections import Counter as Tally
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from fractions import Fraction
 
 from django.conf import settings
-from django.core.cache import caches
+from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection, transaction
+from django.db.models import Max, Sum
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django_countries import countries
 
 from ustoo.core.hashtags import variants
 from ustoo.magnitude import buckets, release
-from ustoo.magnitude.models import Counter, Release
+from ustoo.magnitude.models import Cohort, Counter, Measurement, Release
 from ustoo.stories.models import AgeAtTime, Harm, Relation, Setting, Statement
-from ustoo.stories.observers import facts_of
+from ustoo.stories.observers import StatementFacts, facts_of
 
 KEEP_RELEASES_DAYS = 30
-# When a period begins, one thread per process reads or makes its release; the others wait for it.
-_RELEASE_LOCK = threading.Lock()
-
-
-def magnitude_k() -> int:
-    return int(getattr(settings, "MAGNITUDE_K", 10))
+# A cohort closes at the end of the first month in which it holds this many statements, or after
+# MAX_COHORT_MONTHS months: every cohort adds its own noise to the running figures, so tiny cohorts
+# would drown them; the rule reads only the exact monthly counts, which are public anyway.
+MIN_COHORT_STATEMENTS = 100
+MAX_COHORT_MONTHS = 12
+NOT_SAID = "not_said"
+OTHER = "other"
+# At most this many of the movement's hashtags count per story (the first ones written).
+HASHTAGS_PER_STATEMENT = 3
 
 
 def magnitude_epsilon() -> float:
+    """The lifetime ε of each person's answers (at δ = release.DELTA)."""
     return float(getattr(settings, "MAGNITUDE_EPSILON", 1.0))
 
 
-def release_seconds() -> int:
-    return int(getattr(settings, "MAGNITUDE_RELEASE_SECONDS", 3600))
+def lifetime_rho() -> Fraction:
+    return release.lifetime_rho(magnitude_epsilon())
 
 
-def hours_shown() -> int:
-    return int(getattr(settings, "MAGNITUDE_HOURS_SHOWN", 7 * 24))
+def _languages() -> list[str]:
+    return sorted({code for code, _name in settings.LANGUAGES} | {v.language for v in variants().values()})
 
 
-def noise_key() -> bytes:
-    """The secret the noise of every released cell is drawn from (see release.py). Derived from
-    OWNERSHIP_KEY, the site's secret that must never change, so the noise of an unchanged figure stays
-    the same across restarts, servers and SECRET_KEY rotations; it is never shown or stored."""
-    return salted_hmac(
-        "ustoo.magnitude.noise", "cell noise", secret=settings.OWNERSHIP_KEY, algorithm="sha256"
-    ).digest()
+@dataclass(frozen=True)
+class Breakdown:
+    """One released breakdown: its public keys, how one statement can move them (the squared L2
+    sensitivity under a change of that statement's answers), its share of the lifetime budget, and
+    what a statement answered in it. An answer outside the public keys is counted as `unknown` (a
+    single choice) or not at all (a multi-select, unknown None): no other key is ever released."""
+
+    name: str
+    kind: str
+    l2_squared: int
+    share: Fraction
+    public_keys: Callable[[], list[str]]
+    answers: Callable[[StatementFacts], list[str]]
+    unknown: str | None = None
+
+    def keys_of(self, facts: StatementFacts, keys: frozenset[str]) -> list[str]:
+        found = self.answers(facts)
+        if self.unknown is None:
+            return [key for key in found if key in keys]
+        return [key if key in keys else self.unknown for key in found]
 
 
-def month_sums(days: dict[str, int]) -> dict[str, int]:
-    """Statements per month (YYYY-MM), from the day counters: nothing more is kept on write."""
-    months: dict[str, int] = {}
-    for day, count in days.items():
-        months[day[:7]] = months.get(day[:7], 0) + count
-    return months
+def _single(value: str) -> list[str]:
+    return [value or NOT_SAID]
+
+
+def _setting_by_age(facts: StatementFacts) -> list[str]:
+    if facts.setting and facts.age_at_time:
+        return [f"{facts.setting}{buckets.PAIR_SEPARATOR}{facts.age_at_time}"]
+    return [NOT_SAID]
+
+
+def _hashtags(facts: StatementFacts) -> list[str]:
+    known = variants()
+    found = list(dict.fromkeys(tag for tag in facts.hashtags if tag in known))
+    return found[:HASHTAGS_PER_STATEMENT]
+
+
+# The budget is split by what readers need most (Kapp et al.: not evenly); the shares add up to 1.
+BREAKDOWNS: dict[str, Breakdown] = {
+    spec.name: spec
+    for spec in (
+        Breakdown(
+            "setting",
+            release.PROJECTED,
+            2,
+            Fraction(15, 100),
+            lambda: [*Setting.values, NOT_SAID],
+            lambda f: _single(f.setting),
+            unknown=OTHER,
+        ),
+        Breakdown(
+            "relation",
+            release.PROJECTED,
+            2,
+            Fraction(15, 100),
+            lambda: [*Relation.values, NOT_SAID],
+            lambda f: _single(f.relation),
+            unknown=OTHER,
+        ),
+        Breakdown(
+            "age_at_time",
+            release.PROJECTED,
+            2,
+            Fraction(15, 100),
+            lambda: [*AgeAtTime.values, NOT_SAID],
+            lambda f: _single(f.age_at_time),
+            unknown=NOT_SAID,
+        ),
+        # A statement may name every kind of harm: changing its answers moves each cell by at most 1.
+        Breakdown(
+            "harm",
+            release.CLIPPED,
+            len(Harm.values),
+            Fraction(20, 100),
+            lambda: list(Harm.values),
+            lambda f: sorted(set(f.harms)),
+        ),
+        # One choice, but among some 250 mostly empty cells: clipped, since a projection would pull
+        # every figure down to make room for the noise of the empty ones. Likewise language and
+        # setting by age.
+        Breakdown(
+            "country",
+            release.CLIPPED,
+            2,
+            Fraction(10, 100),
+            lambda: [*(code for code, _name in countries), NOT_SAID],
+            lambda f: _single(f.country.upper()),
+            unknown=NOT_SAID,
+        ),
+        Breakdown(
+            "language",
+            release.CLIPPED,
+            2,
+            Fraction(5, 100),
+            lambda: [*_languages(), OTHER, NOT_SAID],
+            lambda f: _single(f.language.strip().lower().split("-")[0]),
+            unknown=OTHER,
+        ),
+        # At most three hashtags removed and three added: a squared distance of at most 6.
+        Breakdown(
+            "hashtag",
+            release.CLIPPED,
+            2 * HASHTAGS_PER_STATEMENT,
+            Fraction(10, 100),
+            lambda: sorted(variants()),
+            _hashtags,
+        ),
+        Breakdown(
+            "setting_by_age",
+            release.CLIPPED,
+            2,
+            Fraction(10, 100),
+            lambda: [
+                *(
+                    f"{setting}{buckets.PAIR_SEPARATOR}{age}"
+                    for setting in Setting.values
+                    for age in AgeAtTime.values
+                ),
+                NOT_SAID,
+            ],
+            _setting_by_age,
+            unknown=NOT_SAID,
+        ),
+    )
+}
+assert sum(spec.share for spec in BREAKDOWNS.values()) == 1, "the shares of the budget must add up to 1"
+
+
+def sigma_squared(spec: Breakdown, budget: Fraction) -> Fraction:
+    return release.sigma_squared_for(rho=budget * spec.share, l2_squared=spec.l2_squared)
+
+
+# --- Counters kept on write -------------------------------------------------------------------------
 
 
 def count_from_rows() -> Tally[tuple[str, str]]:
     """Every counter, computed afresh from the statements that count (and their stories)."""
     totals: Tally[tuple[str, str]] = Tally()
-    statements = Statement.objects.counted().select_related("story").order_by("pk")
-    for statement in statements.iterator(chunk_size=2000):
+    for facts in _facts(Statement.objects.counted()):
+        totals.update(buckets.buckets_of(facts))
+    return totals
+
+
+def _facts(statements) -> Iterable[StatementFacts]:
+    for statement in statements.select_related("story").order_by("pk").iterator(chunk_size=2000):
         try:
             story = statement.story
         except ObjectDoesNotExist:
             story = None
-        totals.update(buckets.buckets_of(facts_of(statement, story)))
-    return totals
+        facts = facts_of(statement, story)
+        if facts is not None:
+            yield facts
 
 
 def rebuild_counters() -> int:
@@ -92,71 +225,225 @@ def rebuild_counters() -> int:
     return len(totals)
 
 
-def vocabularies() -> dict[str, tuple[str, ...]]:
-    """The categories each breakdown could have: held-back cells are listed among these only."""
-    languages = {code for code, _name in settings.LANGUAGES} | {v.language for v in variants().values()}
+# --- Days, months and cohorts -----------------------------------------------------------------------
+
+
+def today_utc(now: datetime.datetime | None = None) -> datetime.date:
+    return (now or timezone.now()).astimezone(datetime.UTC).date()
+
+
+def month_of(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def next_month(month: datetime.date) -> datetime.date:
+    return datetime.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def day_counts(before: datetime.date) -> dict[str, int]:
+    """The exact number of counted statements made on each day before `before` (UTC), from the day
+    counters: one query, however many statements."""
+    rows = (
+        Counter.objects.filter(dimension=buckets.DAY, bucket__lt=before.isoformat())
+        .values_list("bucket")
+        .annotate(total=Sum("count"))
+        .order_by("bucket")
+    )
+    return {day: total for day, total in rows if total}
+
+
+def month_counts(days: dict[str, int]) -> dict[datetime.date, int]:
+    months: Tally[datetime.date] = Tally()
+    for day, count in days.items():
+        months[month_of(datetime.date.fromisoformat(day))] += count
+    return dict(months)
+
+
+def due_cohorts(
+    months: dict[datetime.date, int], *, opens: datetime.date | None, before: datetime.date
+) -> list[tuple[datetime.date, datetime.date]]:
+    """The cohorts (start, end) to close now: from `opens` (where the last cohort ended, or the first
+    month with a statement) to the month of `before`, each closing at the end of the first month in
+    which it holds MIN_COHORT_STATEMENTS or after MAX_COHORT_MONTHS months. A span with no statement
+    closes without a cohort. Only exact monthly counts are read: they are published anyway."""
+    if not months:
+        return []
+    month = opens or min(months)
+    last = month_of(before)
+    due, start, held, length = [], month, 0, 0
+    while month < last:
+        held += months.get(month, 0)
+        length += 1
+        month = next_month(month)
+        if held >= MIN_COHORT_STATEMENTS or length >= MAX_COHORT_MONTHS:
+            if held:
+                due.append((start, month))
+            start, held, length = month, 0, 0
+    return due
+
+
+def answers_in(start: datetime.date, end: datetime.date) -> tuple[int, dict[str, Tally[str]]]:
+    """How many counted statements were made from `start` to `end` (UTC), and their answers counted
+    per breakdown: read from the rows, once per cohort."""
+    since = datetime.datetime.combine(start, datetime.time(), tzinfo=datetime.UTC)
+    until = datetime.datetime.combine(end, datetime.time(), tzinfo=datetime.UTC)
+    statements = Statement.objects.counted().filter(created_at__gte=since, created_at__lt=until)
+    counted = 0
+    tallies: dict[str, Tally[str]] = {name: Tally() for name in BREAKDOWNS}
+    keys = {name: frozenset(spec.public_keys()) for name, spec in BREAKDOWNS.items()}
+    for facts in _facts(statements):
+        counted += 1
+        for name, spec in BREAKDOWNS.items():
+            tallies[name].update(spec.keys_of(facts, keys[name]))
+    return counted, tallies
+
+
+def measure_cohort(
+    start: datetime.date, end: datetime.date, *, rng: release.RandomSource | None = None
+) -> Cohort:
+    """Measure, once, every breakdown of the statements made from `start` to `end`.
+
+    The cohort's row is locked while it is measured, so two servers never measure it twice; a
+    breakdown already measured is left alone, and one the ledger refuses (it would take the cohort
+    past its lifetime budget) is not measured at all."""
+    rng = rng or secrets.SystemRandom()
+    budget = lifetime_rho()
+    with transaction.atomic():
+        counted, tallies = answers_in(start, end)
+        Cohort.objects.bulk_create([Cohort(start=start, end=end, statements=counted)], ignore_conflicts=True)
+        cohort = Cohort.objects.select_for_update().get(start=start)
+        spent = cohort.spent()
+        measured = set(cohort.measurements.values_list("breakdown", flat=True))
+        for name, spec in BREAKDOWNS.items():
+            if name in measured:
+                continue
+            variance = sigma_squared(spec, budget)
+            asked = release.rho_of(sigma_squared=variance, l2_squared=spec.l2_squared)
+            try:
+                release.check_budget(spent=spent, asked=asked, budget=budget)
+            except release.BudgetExceeded:
+                continue
+            Measurement.objects.create(
+                cohort=cohort,
+                breakdown=name,
+                rho=str(asked),
+                sigma_squared=str(variance),
+                noisy=release.measure(tallies[name], spec.public_keys(), variance, rng),
+            )
+            spent += asked
+    return cohort
+
+
+def measure_due_cohorts(
+    days: dict[str, int], *, before: datetime.date, rng: release.RandomSource | None = None
+) -> None:
+    opens = Cohort.objects.aggregate(end=Max("end"))["end"]
+    for start, end in due_cohorts(month_counts(days), opens=opens, before=before):
+        measure_cohort(start, end, rng=rng)
+
+
+# --- The daily release ------------------------------------------------------------------------------
+
+
+def released_breakdown(name: str, measurements: list[Measurement]) -> dict:
+    """One breakdown's figures, from every cohort that measured it: the noisy counts summed (their
+    noises add up, so do their variances), then projected or clipped (release.estimates)."""
+    spec = BREAKDOWNS[name]
+    keys = [key for key in spec.public_keys() if all(key in m.noisy for m in measurements)]
+    summed = {key: sum(m.noisy[key] for m in measurements) for key in keys}
+    statements = sum(m.cohort.statements for m in measurements)
+    variance = sum((Fraction(m.sigma_squared) for m in measurements), Fraction(0))
+    cells = release.estimates(spec.kind, summed, total=statements, variance=variance)
     return {
-        buckets.SETTING: tuple(Setting.values),
-        buckets.RELATION: tuple(Relation.values),
-        buckets.AGE: tuple(AgeAtTime.values),
-        buckets.HARM: tuple(Harm.values),
-        buckets.COUNTRY: tuple(code for code, _name in countries),
-        buckets.LANGUAGE: tuple(sorted(languages)),
-        buckets.HASHTAG: tuple(sorted(variants())),
-        buckets.SETTING_BY_AGE: tuple(
-            f"{setting}{buckets.PAIR_SEPARATOR}{age}"
-            for setting in Setting.values
-            for age in AgeAtTime.values
+        "kind": spec.kind,
+        "statements": statements,
+        "since": min(m.cohort.start for m in measurements).isoformat() if measurements else None,
+        "until": (
+            (max(m.cohort.end for m in measurements) - datetime.timedelta(days=1)).isoformat()
+            if measurements
+            else None
         ),
-        buckets.DAY: (),
-        buckets.HOUR: (),
-        buckets.MONTH: (),
+        "cohorts": len(measurements),
+        "noise_sd": round(float(variance) ** 0.5, 2),
+        "noise_variance": float(variance),
+        "margin": release.margin(variance) if measurements else None,
+        "margin_all": release.margin_for_all(variance, len(keys)) if measurements else None,
+        "cells": {key: estimate.as_json() for key, estimate in cells.items()},
     }
 
 
-def period_start(moment: datetime.datetime) -> datetime.datetime:
-    seconds = release_seconds()
-    epoch = int(moment.timestamp())
-    return datetime.datetime.fromtimestamp(epoch - epoch % seconds, tz=datetime.UTC)
+def make_release(as_of: datetime.date, *, rng: release.RandomSource | None = None) -> Release:
+    """The release of the day `as_of`: statements made before it, cohorts closed before its month.
 
-
-def publish_release(*, start: datetime.datetime) -> Release:
-    """Make the release of the period beginning at `start`, unless another server already has.
-
-    Two servers may compute one at the same moment; both draw the same noise (it is a function of
-    the key, the cell and its count), and only the first stored is kept."""
-    hours_since = start - datetime.timedelta(hours=hours_shown() - 1)
-    sums = Counter.objects.sums(hours_since=buckets.hour_bucket(hours_since))
-    sums[buckets.MONTH] = month_sums(sums.get(buckets.DAY, {}))
-    words = vocabularies()
-    epsilon = release.as_fraction(magnitude_epsilon())
-    figures = release.make_release(
-        sums,
-        breakdowns={name: (buckets.SENSITIVITY[name], words[name]) for name in buckets.RELEASED},
-        epsilon=epsilon,
-        k=magnitude_k(),
-        key=noise_key(),
+    Several servers may make it at once: the cohorts' lock keeps each measured once, every server then
+    computes the same figures from the same measurements, and only the first stored is kept."""
+    days = day_counts(as_of)
+    measure_due_cohorts(days, before=as_of, rng=rng)
+    measurements = list(
+        Measurement.objects.filter(cohort__end__lte=month_of(as_of))
+        .select_related("cohort")
+        .order_by("cohort__start")
     )
-    figures["hours_since"] = hours_since.isoformat()
-    Release.objects.bulk_create(
-        [Release(period_start=start, epsilon=float(epsilon), k=magnitude_k(), figures=figures)],
-        ignore_conflicts=True,
+    budget = lifetime_rho()
+    figures = {
+        "as_of": as_of.isoformat(),
+        "statements": sum(days.values()),
+        "per_day": days,
+        "privacy": {
+            "epsilon": magnitude_epsilon(),
+            "delta": float(release.DELTA),
+            "rho": float(budget),
+            "confidence": release.CONFIDENCE,
+            "shares": {name: float(spec.share) for name, spec in BREAKDOWNS.items()},
+            "noise_sd_per_cohort": {
+                name: round(float(sigma_squared(spec, budget)) ** 0.5, 2) for name, spec in BREAKDOWNS.items()
+            },
+            "margin_per_cohort": {
+                name: release.margin(sigma_squared(spec, budget)) for name, spec in BREAKDOWNS.items()
+            },
+            "min_cohort_statements": MIN_COHORT_STATEMENTS,
+            "max_cohort_months": MAX_COHORT_MONTHS,
+        },
+        "breakdowns": {
+            name: released_breakdown(name, [m for m in measurements if m.breakdown == name])
+            for name in BREAKDOWNS
+        },
+    }
+    Release.objects.bulk_create([Release(as_of=as_of, figures=figures)], ignore_conflicts=True)
+    Release.objects.filter(as_of__lt=as_of - datetime.timedelta(days=KEEP_RELEASES_DAYS)).delete()
+    return Release.objects.get(as_of=as_of)
+
+
+def seconds_to_next_release(now: datetime.datetime) -> int:
+    tomorrow = datetime.datetime.combine(
+        today_utc(now) + datetime.timedelta(days=1), datetime.time(), datetime.UTC
     )
-    Release.objects.filter(period_start__lt=start - datetime.timedelta(days=KEEP_RELEASES_DAYS)).delete()
-    return Release.objects.get(period_start=start)
+    return max(1, int((tomorrow - now).total_seconds()) + 1)
 
 
 def current_release(*, now: datetime.datetime | None = None) -> Release:
-    """This period's release: from this process's memory, the database, or made now."""
-    start = period_start(now or timezone.now())
-    key = f"magnitude:release:{start.isoformat()}"
-    local = caches["local"]
-    found = local.get(key)
+    """Today's release, from the shared cache, the database, or made now (once a day, by the first
+    request after midnight UTC or by `ustoo release_magnitude` run from cron just after it)."""
+    now = now or timezone.now()
+    as_of = today_utc(now)
+    key = f"magnitude:release:v2:{as_of.isoformat()}"
+    found = cache.get(key)
     if found is None:
-        connection.ensure_connection()  # before the lock, never while holding it (see per_release.py)
-        with _RELEASE_LOCK:
-            found = local.get(key)
-            if found is None:
-                found = Release.objects.for_period(start) or publish_release(start=start)
-                local.set(key, found, release_seconds())
+        found = Release.objects.for_day(as_of) or make_release(as_of)
+        cache.set(key, found, seconds_to_next_release(now))
+    return found
+
+
+def for_this_release[T](
+    what: str, *depends_on: str, make: Callable[[Release], T], now: datetime.datetime | None = None
+) -> T:
+    """`make(release)` for today's release, made once per release (and per `depends_on`) and kept
+    in the shared cache until the next one: a release never changes, so neither does what is made
+    from it. What `make` returns must hold nothing but released figures."""
+    now = now or timezone.now()
+    key = ":".join(["magnitude", what, today_utc(now).isoformat(), *depends_on])
+    found = cache.get(key)
+    if found is None:
+        found = make(current_release(now=now))
+        cache.set(key, found, seconds_to_next_release(now))
     return found

@@ -6,7 +6,6 @@ app_name = "magnitude"
 
 urlpatterns = [
     path("", views.index, name="index"),
-    path("total", views.total, name="total"),
     path("how-we-count", views.how_we_count, name="how_we_count"),
     path("embed", views.embed, name="embed"),
     path("badge.svg", views.badge, name="badge"),

@@ -41,3 +41,11 @@ def released() -> list[dict]:
         return []
     reports = [json.loads(path.read_text(encoding="utf-8")) for path in sorted(folder().glob("*.json"))]
     return sorted(reports, key=lambda report: report.get("released_at", ""), reverse=True)
+
+
+def released_report(dataset: str) -> dict | None:
+    path = _path(dataset)
+    if not path.is_file():
+        return None
+    report = json.loads(path.read_text(encoding="utf-8"))
+    return report if report.get("dataset") == dataset else None  # two names may share a file name

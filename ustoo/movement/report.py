@@ -2,15 +2,14 @@
 
 Definitions (also written into every report):
 - posts: distinct posts (after de-duplication) in the window; originals: posts that are not retweets
-(replies and
-  quotes included); authors: distinct keyed author hashes, i.e. accounts.
+  (replies and quotes included); authors: distinct keyed author hashes, i.e. accounts.
 - by_hashtag: for each of the movement's variants found, the posts carrying it; a post counts once per
-distinct
-  hashtag it carries, so the rows add up to more than `posts`.
+  distinct hashtag it carries, so the rows add up to more than `posts`.
 - by_language, per_day, per_hour: posts; days and hours are in the report's time zone (outside UTC an hour
   names its UTC offset, so the hour repeated when summer time ends is two hours, not one).
+- partial: the first or last day and hour when the window covers only part of it (see partial_periods).
 - top_cooccurring: other hashtags on the posts that carry one of the anchor family's variants, counted in
-posts.
+  posts.
 - experience_share: per day, originals labelled `experience` divided by originals labelled at all (an
   original with no word the model knows is not labelled, and so not in the denominator).
 """
@@ -36,6 +35,11 @@ DEFINITIONS = {
     "experience_share": (
         "per day: originals labelled experience / originals labelled (retweets are not labelled, nor are "
         "originals with no word the model knows: see unlabelled_originals)"
+    ),
+    "partial": (
+        "the days and hours the window does not cover whole (it starts after the period begins or ends "
+        "before it ends): their counts hold part of a period only; without --from and --to the window runs "
+        "from the first post to the last"
     ),
     "malformed": "records that could not be read, over every import of the dataset (not windowed)",
     "duplicates_skipped": "posts read but already stored, over every import of the dataset (not windowed)",
@@ -125,6 +129,38 @@ def _hour(hour: datetime, offset_seconds: int | None = None) -> str:
     sign = "-" if offset_seconds < 0 else "+"
     minutes = abs(offset_seconds) // 60
     return f"{key}{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+_PERIODS = {"per_day": (10, {"hour": 0, "minute": 0}), "per_hour": (13, {"minute": 0})}
+
+
+def partial_periods(
+    start: datetime | None, end: datetime | None, per_day: dict[str, int], per_hour: dict[str, int]
+) -> dict[str, list[str]]:
+    """The days and hours the window does not cover whole: the one it starts in, when it starts after that
+    period begins, and the one it ends in, when it ends before that period ends. Their counts hold part of a
+    period only, so they are not comparable with whole ones and say nothing of a trend.
+
+    Without --from and --to the window runs from the first post to just after the last: a collection that
+    began at 17:46 has a partial first day and hour. Name its real bounds with --from and --to."""
+    found: dict[str, list[str]] = {unit: [] for unit in _PERIODS}
+    if start is None or end is None:
+        return found
+    last_instant = end - timedelta(microseconds=1)  # the end is excluded
+    for unit, (width, floor) in _PERIODS.items():
+        keys = list({"per_day": per_day, "per_hour": per_hour}[unit])
+        edges = []
+        if start != start.replace(**floor, second=0, microsecond=0):
+            edges.append((keys, start.isoformat()[:width]))
+        if end != end.replace(**floor, second=0, microsecond=0):
+            edges.append((keys[::-1], last_instant.isoformat()[:width]))
+        for ordered, prefix in edges:
+            # Outside UTC an hour key names its offset too: the prefix is its local date and hour.
+            key = next((key for key in ordered if key[:width] == prefix), None)
+            if key is not None and key not in found[unit]:
+                found[unit].append(key)
+        found[unit].sort(key=keys.index)
+    return found
 
 
 def _deduplication_note(content_keyed: int, merged: int) -> str:
@@ -238,6 +274,16 @@ def build_report(connection: duckdb.DuckDBPyConnection, selection: Selection) ->
     )
     window_start = selection.start or first
     window_end = selection.end or (last + timedelta(microseconds=1) if last else None)
+    per_day = {
+        _day(day): n for day, n in rows("SELECT local::DATE AS d, count(*) FROM sel GROUP BY d ORDER BY d")
+    }
+    per_hour = {
+        _hour(hour, offset_seconds): n
+        for hour, offset_seconds, n in rows(
+            f"SELECT date_trunc('hour', local) AS h, {offset} AS o, count(*) "  # noqa: S608 - constant
+            "FROM sel GROUP BY h, o ORDER BY min(created_at)"
+        )
+    }
     return {
         "dataset": selection.dataset,
         "timezone": selection.timezone,
@@ -245,6 +291,10 @@ def build_report(connection: duckdb.DuckDBPyConnection, selection: Selection) ->
             "start": window_start.isoformat() if window_start else None,
             "end": window_end.isoformat() if window_end else None,
             "end_is": "exclusive",
+            "start_set_by": "--from" if selection.start else "first post",
+            "end_set_by": "--to" if selection.end else "last post",
+            "first_post": first.isoformat() if first else None,
+            "last_post": last.isoformat() if last else None,
         },
         "variants_family": selection.family,
         "totals": {
@@ -259,17 +309,9 @@ def build_report(connection: duckdb.DuckDBPyConnection, selection: Selection) ->
         },
         "by_hashtag": by_hashtag,
         "by_language": dict(rows(f"SELECT {language} AS l, count(*) FROM sel GROUP BY l ORDER BY 2 DESC, 1")),  # noqa: S608
-        "per_day": {
-            _day(day): n
-            for day, n in rows("SELECT local::DATE AS d, count(*) FROM sel GROUP BY d ORDER BY d")
-        },
-        "per_hour": {
-            _hour(hour, offset_seconds): n
-            for hour, offset_seconds, n in rows(
-                f"SELECT date_trunc('hour', local) AS h, {offset} AS o, count(*) "  # noqa: S608 - constant
-                "FROM sel GROUP BY h, o ORDER BY min(created_at)"
-            )
-        },
+        "per_day": per_day,
+        "per_hour": per_hour,
+        "partial": partial_periods(window_start, window_end, per_day, per_hour),
         "per_day_by_hashtag": per_day_by_hashtag,
         "per_hour_by_hashtag": per_hour_by_hashtag,
         "per_day_by_kind": per_day_kind,

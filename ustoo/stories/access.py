@@ -95,6 +95,26 @@ def forget_statement(request: HttpRequest, statement_id: int) -> None:
         request.session.pop(_UNLOCKED, None)
 
 
+def has_receipt_open(request: HttpRequest) -> bool:
+    """Whether this browser session holds statements opened with a receipt. Without a session cookie
+    the session is not touched, so pages for everyone do not vary by cookie."""
+    if not hasattr(request, "session"):
+        return False
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES and not request.session.modified:
+        return False
+    return bool(request.session.get(_UNLOCKED))
+
+
+def forget_receipts(request: HttpRequest) -> None:
+    """Close every statement a receipt opened in this browser session. Without an account the whole
+    session goes (its solidarity key too); a member stays logged in."""
+    if request.user.is_authenticated:
+        request.session.pop(_UNLOCKED, None)
+        request.session.cycle_key()
+    else:
+        request.session.flush()
+
+
 def responder_key(request: HttpRequest) -> bytes:
     """Who is answering, as a keyed hash: the member, or else this browser session."""
     if request.user.is_authenticated:

@@ -17,7 +17,7 @@ from pydantic import BeforeValidator, WithJsonSchema
 from ustoo.api import ApiError, rate_limited
 from ustoo.core import proof_of_work, ratelimit
 from ustoo.stories import access, screening, services
-from ustoo.stories.forms import SayMeTooForm, SolidarityForm
+from ustoo.stories.forms import ShareStoryForm, SolidarityForm
 from ustoo.stories.models import Story
 from ustoo.stories.wall import Cursor, wall_page
 
@@ -101,7 +101,6 @@ class StoryOut(Schema):
     content_warnings: list[str]
     cw_note: str
     published_at: datetime.datetime
-    setting: str
     solidarity: dict[str, int]
     replies_enabled: bool
     demo: bool = Field(False, description="Written for the demo, fictional: not a real person's words")
@@ -134,7 +133,6 @@ def _story_out(story: Story) -> dict:
         "content_warnings": story.content_warnings,
         "cw_note": story.cw_note,
         "published_at": story.published_at,
-        "setting": story.statement.setting,
         "solidarity": story.solidarity_counts,
         "replies_enabled": story.replies_enabled,
         "demo": story.demo,
@@ -171,7 +169,7 @@ def create_statement(request: HttpRequest, payload: StatementIn):
     else:
         data = payload.story.dict()
         data["year"] = "" if data["year"] is None else str(data["year"])
-        form = SayMeTooForm({**data, "mode": SayMeTooForm.STORY})
+        form = ShareStoryForm(data)
         if not form.is_valid():
             raise ApiError(400, _("Some fields are not valid."), _form_errors(form))
         details = form.details()
@@ -218,7 +216,6 @@ def _services_as_shown(services: tuple, crisis_lines: tuple, language: str) -> d
 def list_stories(
     request: HttpRequest,
     before: str = "",
-    setting: str = "",
     hashtag: str = "",
     language: str = "",
     q: str = "",
@@ -232,14 +229,13 @@ def list_stories(
             )
     from ustoo.stories.forms import WallFilterForm
 
-    filters = WallFilterForm({"setting": setting, "hashtag": hashtag, "language": language, "q": q})
+    filters = WallFilterForm({"hashtag": hashtag, "language": language, "q": q})
     if not filters.is_valid():
         raise ApiError(400, _("Some fields are not valid."), _form_errors(filters))
     page = wall_page(
         reader=None,
         size=settings.WALL_PAGE_SIZE,
         cursor=cursor,
-        setting=filters.cleaned_data["setting"],
         hashtag=filters.cleaned_data["hashtag"],
         language=filters.cleaned_data["language"],
         query=filters.cleaned_data["q"],

@@ -11,7 +11,11 @@ class StoriesConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from ustoo.accounts import member_data
+        from ustoo.core.retention import register_retention_task
+        from ustoo.stories.retention import forget_form_tokens
         from ustoo.stories.search_index import ensure_search_triggers
+
+        register_retention_task("stories", forget_form_tokens)
 
         post_migrate.connect(ensure_search_triggers, sender=self, dispatch_uid="stories_search_triggers")
         from ustoo.stories import member_data as stories_data

@@ -1,6 +1,8 @@
 """Forms for speaking, editing and replying. The API feeds its JSON through the same forms, so a rule
 lives in one place."""
 
+import secrets
+
 from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
@@ -144,7 +146,11 @@ class StoryFieldsForm(UndecodableTextMixin):
         # A field that already has an error (too long, an unknown choice) is not also called missing.
         if not cleaned.get("text") and "text" not in self.errors:
             self.add_error(
-                "text", forms.ValidationError(_("Write your story, or choose “Count me”."), code="required")
+                "text",
+                forms.ValidationError(
+                    _("Write your story, or go back and choose “Count me” to be counted without one."),
+                    code="required",
+                ),
             )
         if not cleaned.get("content_warnings") and "content_warnings" not in self.errors:
             self.add_error(
@@ -197,22 +203,30 @@ def detect_language(text: str) -> str:
     return code if code in _STORY_LANGUAGE_CODES else ""
 
 
-class SayMeTooForm(StoryFieldsForm, DetailsForm):
-    COUNT, STORY = "count", "story"
-    mode = forms.ChoiceField(
-        label=_("How much do you want to say?"),
-        choices=[(COUNT, _("Count me")), (STORY, _("Count me and share my story"))],
-        initial=COUNT,
-        widget=forms.RadioSelect,
-    )
+class SpeakingFormMixin(UndecodableTextMixin):
+    """What both ways of saying "me too" carry: the form's one-time token (sending the same form
+    twice counts once, see services.say_me_too) and, for members, whether to speak anonymously."""
+
+    once = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     anonymous = forms.BooleanField(
         label=_("Post anonymously: nobody, moderators included, sees that it was me"),
         required=False,
         initial=True,
     )
 
+    @staticmethod
+    def new_token() -> str:
+        return secrets.token_urlsafe(16)
+
+
+class CountMeForm(SpeakingFormMixin, DetailsForm):
+    """Count me: one click, and the optional details that feed the magnitude."""
+
+
+class ShareStoryForm(SpeakingFormMixin, StoryFieldsForm, DetailsForm):
+    """Count me and share my story."""
+
     field_order = [
-        "mode",
         "title",
         "text",
         "content_warnings",
@@ -224,13 +238,15 @@ class SayMeTooForm(StoryFieldsForm, DetailsForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("mode") == self.STORY:
-            self.clean_story_fields(cleaned)
+        self.clean_story_fields(cleaned)
         return cleaned
 
-    @property
-    def shares_story(self) -> bool:
-        return self.cleaned_data.get("mode") == self.STORY
+
+def wants_to_share_a_story(data) -> bool:
+    """A story typed is a story shared: words are never dropped for a count-only "me too", whichever
+    form or client sent them (and "mode=story", which older pages and clients send, says so too)."""
+    values = (data.get(name) for name in ("text", "title"))
+    return data.get("mode") == "story" or any(isinstance(value, str) and value.strip() for value in values)
 
 
 class EditStoryForm(StoryFieldsForm, DetailsForm):
@@ -300,9 +316,8 @@ class ReaderPreferencesForm(forms.Form):
 
 
 class WallFilterForm(forms.Form):
-    setting = forms.ChoiceField(
-        label=_("Where"), choices=_blank_first(Setting.choices, label=_("Anywhere")), required=False
-    )
+    # No filter by where it happened, or by any other detail: details are published as totals only,
+    # never next to anyone's words, and a filter would put them there.
     hashtag = forms.CharField(label=_("Hashtag"), max_length=100, required=False)
     language = forms.ChoiceField(
         label=_("Language"),

@@ -10,7 +10,7 @@ from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from ustoo.core import receipts
+from ustoo.core import keys, receipts
 from ustoo.core.ownership import member_tag
 from ustoo.stories.group_commit import GroupCommit
 from ustoo.stories.models import (
@@ -80,7 +80,8 @@ def ensure_may_take_part(member) -> None:
 class Spoken:
     statement: Statement
     story: Story | None
-    receipt: str | None  # shown once, never stored
+    receipt: str | None  # shown to the person, never stored
+    repeated: bool = False  # the same form sent again: nothing new was counted
 
 
 def say_me_too(
@@ -91,15 +92,47 @@ def say_me_too(
     draft: StoryDraft | None = None,
     language: str = "",
     at: datetime.datetime | None = None,
+    once: str = "",
 ) -> Spoken:
     """Record one "me too": the statement, its story if one is shared, and the total, all at once.
 
-    `at` is when it was said, for imports and demo content; by default now.
+    `at` is when it was said, for imports and demo content; by default now. `once` is the one-time
+    token of the form it came from: the same token again (a refresh, a double click) counts nothing
+    more and gives back what the first one made, with the same receipt (receipts.receipt_for_form).
 
     Without an account, or when a member chooses anonymity, the person gets a receipt; a member
     speaking anonymously is linked to the statement only through their keyed tag. A suspended or
     banned member is refused (NotAllowedNow), anonymously or not: the tag would still link it to them."""
     ensure_may_take_part(member)
+    if once and (earlier := _said_before(once)) is not None:
+        return earlier
+    try:
+        return _say(
+            member=member,
+            anonymous=anonymous,
+            details=details,
+            draft=draft,
+            language=language,
+            at=at,
+            once=once,
+        )
+    except IntegrityError:
+        # The same form sent twice at once: the other request wrote it first.
+        if once and (earlier := _said_before(once)) is not None:
+            return earlier
+        raise
+
+
+def _said_before(once: str) -> Spoken | None:
+    statement = Statement.objects.filter(once_key=keys.keyed_hash("speak-once", once)).first()
+    if statement is None:
+        return None
+    story = Story.objects.filter(statement=statement).first()
+    receipt = receipts.receipt_for_form(once) if statement.receipt_hash is not None else None
+    return Spoken(statement=statement, story=story, receipt=receipt, repeated=True)
+
+
+def _say(*, member, anonymous: bool, details, draft, language: str, at, once: str) -> Spoken:
     details = details or Details()
     receipt = None
     speaks_as_member = member is not None and member.is_authenticated and not anonymous
@@ -114,9 +147,10 @@ def say_me_too(
         ongoing=details.ongoing,
         country=details.country,
         harms=sorted(set(details.harms)),
+        once_key=keys.keyed_hash("speak-once", once) if once else None,
     )
     if not speaks_as_member:
-        receipt = receipts.new_receipt()
+        receipt = receipts.receipt_for_form(once) if once else receipts.new_receipt()
         statement.receipt_hash = receipts.receipt_hash(receipt)
         if member is not None and member.is_authenticated:
             statement.member_tag = member_tag(member.pk)
@@ -212,6 +246,9 @@ def edit_story(*, story: Story, draft: StoryDraft, details: Details, member=None
             story.language = draft.language[:8]
         story.updated_at = timezone.now()
         story.version += 1
+        # What moderators said was about the version before: the new one has not been read yet.
+        story.moderation_code = ""
+        story.moderation_message = ""
         if story.status == Status.REJECTED:
             # The moderator's "no" stands until a moderator reads the new version.
             story.status = Status.PENDING
@@ -232,6 +269,16 @@ def edit_story(*, story: Story, draft: StoryDraft, details: Details, member=None
     return story
 
 
+def edit_goes_back_to_review(*, story: Story, member) -> bool:
+    """Whether saving an edit takes the story to a moderator again (see edit_story)."""
+    if story.status == Status.REJECTED:
+        return True
+    if story.status == Status.HIDDEN:
+        return False
+    candidate = Story(visibility=story.visibility, identifies_someone=False)
+    return initial_status(candidate, member) == Status.PENDING
+
+
 def delete_statement(*, statement: Statement, keep_in_total: bool) -> None:
     """Delete what the person said. The story's text, its hashtags, solidarity and replies go at once
     (and with them the full-text index entry). If they want to stay counted, a bare statement with
@@ -250,7 +297,9 @@ def delete_statement(*, statement: Statement, keep_in_total: bool) -> None:
             Story.objects.filter(pk=story.pk).delete()
             transaction.on_commit(_erase_freed_pages)
         if keep_in_total and current.counted:
-            Statement.objects.filter(pk=current.pk).update(member=None, member_tag=None, receipt_hash=None)
+            Statement.objects.filter(pk=current.pk).update(
+                member=None, member_tag=None, receipt_hash=None, once_key=None
+            )
             statement_changed(before, facts_of(current))
         else:
             deleted, _rows = Statement.objects.filter(pk=current.pk).delete()
@@ -308,17 +357,35 @@ class ReplyRefused(Exception):
     """A reply that may not be posted; the message says why, in plain words."""
 
 
-def reply_to(*, story: Story, member, text: str) -> Reply:
-    """Replies exist only where the author turned them on, from members in good standing whom the
-    author has not blocked, and no faster than the story's slow mode allows."""
+def reply_refusal(*, story: Story, member) -> str | None:
+    """Why this reader may not reply to this story, in plain words; None when they may.
+
+    Replies come from trusted members only: a reply lands in front of a person who has just told
+    something painful, and new accounts are how pile-ons arrive. A member becomes trusted when their
+    own stories have been approved (moderation.services.promote_if_earned) or when a moderator trusts
+    them; a supporter who never wrote a story asks the moderators."""
     if not story.replies_enabled:
-        raise ReplyRefused(_("The author has not turned replies on."))
+        return _("The author has not turned replies on.")
+    if member is None or not member.is_authenticated:
+        return _("Only members can reply.")
     if (refusal := standing_refusal(member)) is not None:
-        raise ReplyRefused(refusal)
+        return refusal
     if not member.is_trusted:
-        raise ReplyRefused(_("New members can reply once their first stories are approved."))
+        return _(
+            "To protect the people who speak here, only trusted members can reply. You become one when "
+            "%(stories)s of your stories have been approved and your account is %(days)s days old, or "
+            "when a moderator trusts you."
+        ) % {"stories": settings.TRUST_MIN_APPROVED_STORIES, "days": settings.TRUST_MIN_DAYS}
     if ReplyBlock.objects.filter(story=story, member=member).exists():
-        raise ReplyRefused(_("The author has turned off replies from you."))
+        return _("The author has turned off replies from you.")
+    return None
+
+
+def reply_to(*, story: Story, member, text: str) -> Reply:
+    """Replies exist only where the author turned them on, from trusted members in good standing
+    whom the author has not blocked (reply_refusal), and no faster than the story's slow mode allows."""
+    if (refusal := reply_refusal(story=story, member=member)) is not None:
+        raise ReplyRefused(refusal)
     if story.slow_mode_seconds:
         since = timezone.now() - datetime.timedelta(seconds=story.slow_mode_seconds)
         if Reply.objects.filter(story=story, member=member, created_at__gt=since).exists():

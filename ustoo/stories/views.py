@@ -13,14 +13,16 @@ from ustoo.core.shared_pages import shared_page
 from ustoo.core.views import too_many_requests
 from ustoo.stories import access, screening, services
 from ustoo.stories.forms import (
+    CountMeForm,
     DeleteForm,
     EditStoryForm,
     ReaderPreferencesForm,
     ReceiptForm,
     ReplyForm,
-    SayMeTooForm,
+    ShareStoryForm,
     SolidarityForm,
     WallFilterForm,
+    wants_to_share_a_story,
 )
 from ustoo.stories.models import Reply, StatementTally
 from ustoo.stories.preferences import preferences_for, save_preferences
@@ -45,7 +47,6 @@ def _render_wall(request: HttpRequest) -> HttpResponse:
         reader=request.user,
         size=settings.WALL_PAGE_SIZE,
         cursor=cursor,
-        setting=cleaned.get("setting", ""),
         hashtag=cleaned.get("hashtag", ""),
         language=cleaned.get("language", ""),
         query=cleaned.get("q", ""),
@@ -68,27 +69,41 @@ def _render_wall(request: HttpRequest) -> HttpResponse:
             "total": total,
             "as_of": as_of,
             "preferences": preferences,
-            "filtered": any(cleaned.get(name) for name in ("setting", "hashtag", "language", "q")),
+            "filtered": any(cleaned.get(name) for name in ("hashtag", "language", "q")),
             "shows_demo": any(story.demo for story in page.stories),
         },
     )
 
 
-def _speak_page(request: HttpRequest, form: SayMeTooForm, status: int = 200, **extra) -> HttpResponse:
+def _speak_page(request: HttpRequest, form, status: int = 200, **extra) -> HttpResponse:
+    """The count-only page, or the story page when `form` shares a story."""
     context = {"form": form, **extra}
     if not request.user.is_authenticated and ratelimit.site_is_flooded("speak"):
         context.update(
             pow_challenge=proof_of_work.new_challenge(), pow_difficulty=settings.POW_DIFFICULTY_BITS
         )
-    return render(request, "stories/speak.html", context, status=status)
+    template = "stories/share.html" if isinstance(form, ShareStoryForm) else "stories/speak.html"
+    return render(request, template, context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
 def speak(request: HttpRequest) -> HttpResponse:
+    """Say "me too": count me in one click, or go on to share a story (share_story)."""
     if request.method != "POST":
-        return _speak_page(
-            request, SayMeTooForm(initial={"mode": request.GET.get("mode", SayMeTooForm.COUNT)})
-        )
+        if request.GET.get("mode") == "story":  # the address older pages link to
+            return redirect("stories:share")
+        return _speak_page(request, CountMeForm(initial={"once": CountMeForm.new_token()}))
+    return _say_me_too(request)
+
+
+@require_http_methods(["GET", "POST"])
+def share_story(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _speak_page(request, ShareStoryForm(initial={"once": ShareStoryForm.new_token()}))
+    return _say_me_too(request, story=True)
+
+
+def _say_me_too(request: HttpRequest, *, story: bool = False) -> HttpResponse:
     # A client over its own limit is refused first, at the cost of one cache read: it is not counted
     # in the site-wide flood measure either.
     if (wait := ratelimit.hit(request, "speak")) is not None:
@@ -96,22 +111,24 @@ def speak(request: HttpRequest) -> HttpResponse:
     ratelimit.site_attempts("speak")
     # Bytes that are not UTF-8 are named on their field, not stored as "�" (core/form_input.py).
     data, undecodable = post_data(request)
+    form_class = ShareStoryForm if story or wants_to_share_a_story(data) else CountMeForm
     if data.get(HONEYPOT):
         # Only automated scripts fill the hidden field; they get a plain refusal and nothing is kept.
-        return _speak_page(request, SayMeTooForm(data), status=400, refused=True)
+        return _speak_page(request, form_class(data), status=400, refused=True)
     flooded = not request.user.is_authenticated and ratelimit.site_is_flooded("speak")
     if flooded and not proof_of_work.is_solved(data.get("pow_challenge", ""), data.get("pow_nonce", "")):
-        response = _speak_page(request, SayMeTooForm(data), status=429, pow_needed=True)
+        response = _speak_page(request, form_class(data), status=429, pow_needed=True)
         response["Retry-After"] = "1"  # as soon as the puzzle on the page is solved
         return response
     if data.get("guard") == GUARD_REDACT:
         data = data.copy()
         data["title"] = screening.redact(data.get("title", ""))
         data["text"] = screening.redact(data.get("text", ""))
-    form = SayMeTooForm(data, undecodable=undecodable)
+    form = form_class(data, undecodable=undecodable)
     if not form.is_valid():
         return _speak_page(request, form)
-    if form.shares_story and data.get("guard") != GUARD_SEND:
+    shares_story = isinstance(form, ShareStoryForm)
+    if shares_story and data.get("guard") != GUARD_SEND:
         # Before a story that names or identifies someone goes out, the author is told, and may
         # remove what was found in one click or send it anyway (it then waits for a moderator).
         findings = screening.screen(f"{form.cleaned_data['title']}\n{form.cleaned_data['text']}").findings
@@ -122,8 +139,9 @@ def speak(request: HttpRequest) -> HttpResponse:
             member=request.user,
             anonymous=form.cleaned_data["anonymous"] or not request.user.is_authenticated,
             details=form.details(),
-            draft=form.draft() if form.shares_story else None,
+            draft=form.draft() if shares_story else None,
             language=get_language() or "",
+            once=form.cleaned_data["once"],
         )
     except services.NotAllowedNow as refusal:
         form.add_error(None, str(refusal))
@@ -151,6 +169,13 @@ def speak(request: HttpRequest) -> HttpResponse:
 
 def detail(request: HttpRequest, story_id: int) -> HttpResponse:
     story = access.get_story_for_reader(request, story_id)
+    return _detail_page(request, story, ReplyForm())
+
+
+def _detail_page(request: HttpRequest, story, reply_form: ReplyForm, status: int = 200, **extra):
+    """A story's page. The reply form is offered only to a reader who may reply; anyone else is told
+    why, so nobody writes a reply that would then be refused."""
+    refusal = services.reply_refusal(story=story, member=request.user)
     replies = story.replies.visible().select_related("member") if story.replies_enabled else []
     return render(
         request,
@@ -158,9 +183,13 @@ def detail(request: HttpRequest, story_id: int) -> HttpResponse:
         {
             "story": story,
             "replies": replies,
-            "reply_form": ReplyForm() if story.replies_enabled and request.user.is_authenticated else None,
+            "reply_form": reply_form if refusal is None else None,
+            "submitted_reply": reply_form,
+            "reply_refusal": refusal,
             "preferences": preferences_for(request),
+            **extra,
         },
+        status=status,
     )
 
 
@@ -198,29 +227,25 @@ def stand_with(request: HttpRequest, story_id: int) -> HttpResponse:
 @require_POST
 def reply(request: HttpRequest, story_id: int) -> HttpResponse:
     story = access.get_story_for_reader(request, story_id)
-    if (wait := ratelimit.hit(request, "reply")) is not None:
-        return too_many_requests(request, wait)
+    # Whatever refuses a reply, the page comes back with the words in the box.
     data, undecodable = post_data(request)
     form = ReplyForm(data, undecodable=undecodable)
-    if form.is_valid():
-        try:
-            services.reply_to(story=story, member=request.user, text=form.cleaned_data["text"])
-        except services.ReplyRefused as refusal:
-            messages.error(request, str(refusal))
-            return redirect(story)
-        messages.success(request, _("Your reply is posted."))
-        return redirect(story)
-    return render(
-        request,
-        "stories/detail.html",
-        {
-            "story": story,
-            "replies": story.replies.visible(),
-            "reply_form": form,
-            "preferences": preferences_for(request),
-        },
-        status=400,
-    )
+    if (wait := ratelimit.hit(request, "reply")) is not None:
+        form.add_error(
+            None, _("You replied several times in a short while. Wait a few minutes and send again.")
+        )
+        response = _detail_page(request, story, form, status=429)
+        response["Retry-After"] = str(wait)
+        return response
+    if not form.is_valid():
+        return _detail_page(request, story, form, status=400)
+    try:
+        services.reply_to(story=story, member=request.user, text=form.cleaned_data["text"])
+    except services.ReplyRefused as refusal:
+        form.add_error(None, str(refusal))
+        return _detail_page(request, story, form, status=403, refused_text=form.cleaned_data["text"])
+    messages.success(request, _("Your reply is posted."))
+    return redirect(story)
 
 
 @require_http_methods(["GET", "POST"])
@@ -284,9 +309,24 @@ def edit(request: HttpRequest, statement_id: int) -> HttpResponse:
     return render(
         request,
         "stories/edit.html",
-        {"form": form, "statement": statement},
+        {
+            "form": form,
+            "statement": statement,
+            "story": story,
+            "goes_back_to_review": services.edit_goes_back_to_review(story=story, member=request.user),
+        },
         status=403 if refused else 400 if form.errors else 200,
     )
+
+
+@require_POST
+def forget_receipt(request: HttpRequest) -> HttpResponse:
+    """Close what a receipt opened in this browser (also sent by the quick exit)."""
+    access.forget_receipts(request)
+    if request.POST.get("quiet"):  # the quick exit's beacon: leave no message for the next visitor
+        return HttpResponse(status=204)
+    messages.success(request, _("This device no longer has your receipt open."))
+    return redirect("stories:wall")
 
 
 @require_http_methods(["GET", "POST"])

@@ -43,15 +43,12 @@ def wall_page(
     reader,
     size: int,
     cursor: Cursor | None = None,
-    setting: str = "",
     hashtag: str = "",
     language: str = "",
     query: str = "",
     hide_warnings: frozenset[str] = frozenset(),
 ) -> WallPage:
     stories = Story.objects.visible_to(reader)
-    if setting:
-        stories = stories.filter(statement__setting=setting)
     if language:
         stories = stories.filter(language=language)
     if hashtag:

@@ -38,8 +38,8 @@ def test_public_pages_meet_wcag_aa(visitor: Visitor):
 
 def test_forms_shown_again_with_their_errors_meet_wcag_aa(visitor: Visitor):
     page = visitor.page
-    page.goto(reverse("stories:speak") + "?mode=story")
-    page.locator("#submit-bottom").click()  # a story with no text
+    page.goto(reverse("stories:share"))
+    page.locator("#submit-story").click()  # a story with no text
     expect(page.locator(".error-summary")).to_be_visible()
     assert accessibility_problems(page) == []
 
@@ -79,7 +79,7 @@ def test_a_members_pages_meet_wcag_aa(visitor: Visitor):
 
 def test_the_french_interface_meets_wcag_aa(visitor_factory):
     page = visitor_factory(locale="fr-FR").page
-    for path in ["/", reverse("stories:speak") + "?mode=story", reverse("magnitude:index")]:
+    for path in ["/", reverse("stories:share"), reverse("magnitude:index")]:
         page.goto(path)
         expect(page.locator("html")).to_have_attribute("lang", "fr")
         assert accessibility_problems(page) == []

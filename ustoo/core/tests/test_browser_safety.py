@@ -106,7 +106,7 @@ def type_like_a_person(page: Page, text: str) -> None:
 
 def test_typing_capitals_in_a_story_never_exits(visitor: Visitor):
     page = visitor.page
-    page.goto(reverse("stories:speak") + "?mode=story")
+    page.goto(reverse("stories:share"))
     box = page.locator("textarea").first
     box.click()
     # Capitals as people type them: Shift held down while the letter goes down and up.
@@ -138,7 +138,7 @@ def test_another_key_between_shifts_starts_the_count_again(visitor: Visitor):
 
 def test_three_lone_shifts_exit_even_from_a_text_field(visitor: Visitor):
     page = visitor.page
-    page.goto(reverse("stories:speak") + "?mode=story")
+    page.goto(reverse("stories:share"))
     page.locator("textarea").first.click()
     page.keyboard.type("I was")
     for _ in range(3):
@@ -149,7 +149,7 @@ def test_three_lone_shifts_exit_even_from_a_text_field(visitor: Visitor):
 def test_in_a_text_field_lone_shifts_must_come_close_together(visitor: Visitor):
     page = visitor.page
     page.clock.install()
-    page.goto(reverse("stories:speak") + "?mode=story")
+    page.goto(reverse("stories:share"))
     page.locator("textarea").first.click()
     page.keyboard.press("Shift")
     page.clock.fast_forward(1500)

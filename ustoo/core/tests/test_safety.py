@@ -101,6 +101,10 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
         "USTOO_ALLOWED_HOSTS": "metoo.example.org",
         "USTOO_DEBUG": "",
         "USTOO_HTTPS": "",
+        "USTOO_OPERATOR_NAME": "Survivors Together",
+        "USTOO_OPERATOR_EMAIL": "team@metoo.example.org",
+        "USTOO_PRIVACY_LEGAL_BASIS": "consent",
+        "USTOO_JURISDICTION": "France (GDPR)",
     }
     for name in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"):  # test-only variables
         env.pop(name, None)

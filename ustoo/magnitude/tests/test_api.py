@@ -1,194 +1,156 @@
-"""GET /api/v1/magnitude: the exact total, the released breakdowns, their CSV, and refusals that
-name the parameter."""
+"""GET /api/v1/magnitude: the day's exact total, the noisy breakdowns with their 95% ranges, their
+CSV (header first, a file name of its own), and refusals that name the parameter."""
 
 import csv
 import datetime
 import io
 
 import pytest
-from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ustoo.conftest import make_story
-from ustoo.magnitude import buckets
+from ustoo.magnitude import figures, services
 from ustoo.magnitude.models import Release
-from ustoo.stories import services
-from ustoo.stories.services import Details
+from ustoo.magnitude.tests.conftest import months_ago, speak
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def nearly_exact(settings):
-    """So much budget that the noise is almost always 0: the figures can be checked exactly."""
-    settings.MAGNITUDE_EPSILON = 10_000
-    settings.MAGNITUDE_K = 10
+def statements(monthly_cohorts, nearly_exact):
+    """Twelve from workplaces in France last month, three from the military in the Vatican, two today."""
+    speak(
+        12,
+        at=months_ago(1),
+        language="fr",
+        setting="workplace",
+        country="FR",
+        relation="colleague",
+        age_at_time="adult",
+    )
+    speak(
+        3,
+        at=months_ago(1),
+        language="fr",
+        setting="military",
+        country="VA",
+        relation="superior",
+        age_at_time="under_13",
+    )
+    speak(2, setting="street")
 
 
-@pytest.fixture
-def statements(db):
-    # All in this hour, so that per_hour has one cell of 15 rather than two that may each be below k.
-    this_hour = timezone.now().replace(minute=0, second=0, microsecond=0)
-    for _ in range(12):
-        services.say_me_too(
-            member=None,
-            anonymous=True,
-            language="fr",
-            details=Details(setting="workplace", country="FR", relation="colleague", age_at_time="adult"),
-            at=this_hour,
-        )
-    for _ in range(3):
-        # Three people from one small place: a cell that could single them out.
-        services.say_me_too(
-            member=None,
-            anonymous=True,
-            language="fr",
-            details=Details(setting="military", country="VA", relation="superior", age_at_time="under_13"),
-            at=this_hour,
-        )
+def csv_rows(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.content.decode())))
 
 
-def csv_table(response) -> tuple[dict[str, str], list[list[str]]]:
-    """The "#" lines as {key: value}, and the table after them."""
-    about, lines = {}, []
-    for line in response.content.decode().splitlines():
-        if line.startswith("# "):
-            key, _, value = line[2:].partition(": ")
-            about[key] = value
-        else:
-            lines.append(line)
-    return about, list(csv.reader(lines))
-
-
-def test_the_total_is_exact_and_says_what_it_counts(survivor, statements, nearly_exact):
+def test_the_total_is_exact_as_of_the_start_of_the_day(survivor, statements):
     body = survivor.get("/api/v1/magnitude").json()
-    assert body["statements"] == 15
+    assert body["statements"] == 15  # the two of today wait for tomorrow's release
     assert body["unit"] == "statements"
     assert body["timezone"] == "UTC"
-    assert body["k"] == 10
-    assert body["epsilon"] == 10_000
-    assert body["as_of"]
-    assert set(body["breakdowns"]) == {
-        "setting",
-        "relation",
-        "age_at_time",
-        "harm",
-        "country",
-        "language",
-        "hashtag",
-        "per_day",
-        "per_hour",
-        "per_month",
-        "setting_by_age",
-    }
+    assert body["as_of"] == services.today_utc().isoformat()
+    assert set(body["breakdowns"]) == set(figures.ANSWERS)
+    assert body["privacy"]["epsilon"] == 10_000 and body["privacy"]["confidence"] == 0.95
 
 
-def test_cells_below_k_are_absent_and_listed_as_suppressed(stranger, statements, nearly_exact):
+def test_every_public_key_is_released_zeros_too_with_its_range(stranger, statements):
+    setting = stranger.get("/api/v1/magnitude").json()["breakdowns"]["setting"]
+    assert setting["statements"] == 15 and setting["cohorts"] == 1 and setting["kind"] == "projected"
+    cells = setting["cells"]
+    assert list(cells) == [*services.BREAKDOWNS["setting"].public_keys()]
+    # Noise so small that the margin is 1 (a margin is rounded up to a whole statement).
+    assert cells["workplace"] == {"value": 12, "low": 11, "high": 13, "measured": 12, "reliable": True}
+    assert cells["military"]["value"] == 3
+    assert cells["online"] == {"value": 0, "low": 0, "high": 1, "measured": 0, "reliable": True}
+    # Single choice: the parts add up to the statements measured; no part is above them.
+    assert sum(cell["value"] for cell in cells.values()) == 15
+    country = stranger.get("/api/v1/magnitude", {"breakdowns": "country"}).json()["breakdowns"]["country"]
+    assert country["cells"]["VA"]["value"] == 3 and country["cells"]["DE"]["value"] == 0
+    assert len(country["cells"]) > 240
+
+
+def test_real_noise_comes_with_ranges_that_hold_the_figure_and_stay_within_the_whole(
+    stranger, monthly_cohorts
+):
+    speak(170, at=months_ago(1), setting="workplace", harms=["verbal", "physical"])
     body = stranger.get("/api/v1/magnitude").json()
-    assert body["breakdowns"]["setting"] == {"workplace": 12}
-    assert body["breakdowns"]["country"] == {"FR": 12}
-    assert body["breakdowns"]["language"] == {"fr": 15}
-    assert "military" in body["suppressed"]["setting"]
-    assert "VA" in body["suppressed"]["country"]
-    assert "under_13" in body["suppressed"]["age_at_time"]
-    assert "military|under_13" in body["suppressed"]["setting_by_age"]
-    for cells in body["breakdowns"].values():
-        assert all(count >= 10 for count in cells.values())
+    for name, breakdown in body["breakdowns"].items():
+        assert breakdown["margin"] == body["privacy"]["margin_per_cohort"][name]
+        for cell in breakdown["cells"].values():
+            assert 0 <= cell["low"] <= cell["value"] <= cell["high"] <= 170
+    harm = body["breakdowns"]["harm"]["cells"]
+    # ± 54 for 170 statements: the range covers less than two thirds of what is possible.
+    assert harm["verbal"]["reliable"] and harm["verbal"]["high"] - harm["verbal"]["low"] <= 2 * 54
 
 
-def test_the_csv_says_what_it_counts_and_holds_the_released_figures_only(stranger, statements, nearly_exact):
+def test_the_csv_starts_with_its_header_and_carries_the_ranges(stranger, statements):
     response = stranger.get(
-        "/api/v1/magnitude", {"format": "csv", "since": "2026-01-01", "until": "2026-12-31"}
+        "/api/v1/magnitude", {"format": "csv", "since": "2026-01-01", "until": "2026-01-03"}
     )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    about, rows = csv_table(response)
-    assert about["unit"].startswith("statements")
-    assert about["timezone"] == "UTC"
-    assert about["window"].startswith("per_day from 2026-01-01 to 2026-12-31")
-    assert about["k"].startswith("10:")
-    assert about["epsilon"].startswith("10000.0 per release")
-    assert "setting 0.0011" in about["noise_scale"]
-    assert rows[0] == ["breakdown", "category", "statements", "status"]
-    assert ["total", "", "15", "exact"] in rows
-    assert ["setting", "workplace", "12", "noisy"] in rows
-    # Small cells are named only as held back, with no count, alike with the empty ones.
-    assert ["setting", "military", "", "held_back"] in rows
-    assert ["setting", "school", "", "held_back"] in rows
-    assert ["country", "VA", "", "held_back"] in rows
-    for breakdown, category, count, status in rows[2:]:
-        assert (status, bool(count)) in (("noisy", True), ("held_back", False)), (breakdown, category)
-        assert not count or int(count) >= 10
-        if category in ("military", "VA", "under_13"):
-            assert status == "held_back"
-    # Parseable as plain CSV once the "#" lines are skipped, as pandas' comment="#" does.
-    body = "".join(line for line in io.StringIO(response.content.decode()) if not line.startswith("#"))
-    assert next(csv.DictReader(io.StringIO(body))) == {
-        "breakdown": "total",
-        "category": "",
-        "statements": "15",
-        "status": "exact",
-    }
+    text = response.content.decode()
+    assert not any(line.startswith("#") for line in text.splitlines())
+    rows = csv_rows(response)
+    assert rows[0] == ["breakdown", "category", "statements", "low", "high", "measured", "status"]
+    assert rows[1] == ["total", "", "15", "15", "15", "", "exact"]
+    assert ["per_day", "2026-01-02", "0", "0", "0", "", "exact"] in rows
+    assert ["setting", "workplace", "12", "11", "13", "12", "estimate"] in rows
+    assert ["setting", "online", "0", "0", "1", "0", "estimate"] in rows
+    assert next(csv.DictReader(io.StringIO(text)))["breakdown"] == "total"
+    # What the figures are is in the JSON of the same address.
+    assert response["Link"].startswith("</api/v1/magnitude?") and 'rel="describedby"' in response["Link"]
+    assert "format" not in response["Link"]
 
 
-def test_one_breakdown_and_a_window_of_days(stranger, statements, nearly_exact):
+def test_each_download_has_a_file_name_of_its_own(stranger, statements):
+    today = services.today_utc().isoformat()
+    names = {}
+    for params in (
+        {},
+        {"breakdowns": "setting"},
+        {"breakdowns": "harm"},
+        {"breakdowns": "per_day", "since": "2026-01-01", "until": "2026-01-31"},
+    ):
+        response = stranger.get("/api/v1/magnitude", {**params, "format": "csv"})
+        disposition = response["Content-Disposition"]
+        assert disposition.startswith('attachment; filename="magnitude') and disposition.endswith('.csv"')
+        assert f"as-of-{today}" in disposition
+        names[disposition] = params
+    assert len(names) == 4
+
+
+def test_a_breakdown_not_yet_measured_says_so_in_the_csv(stranger, nearly_exact):
+    speak(3)
+    rows = csv_rows(stranger.get("/api/v1/magnitude", {"format": "csv", "breakdowns": "setting"}))
+    assert rows[1] == ["total", "", "0", "0", "0", "", "exact"]
+    assert ["setting", "workplace", "", "", "", "", "not_measured"] in rows
+
+
+def test_one_breakdown_and_a_window_of_days(stranger, statements):
     body = stranger.get(
         "/api/v1/magnitude", {"breakdowns": "per_day,setting", "since": "2017-10-15", "until": "2017-10-21"}
     ).json()
-    assert set(body["breakdowns"]) == {"per_day", "setting"}
+    assert set(body["breakdowns"]) == {"setting"}
     assert body["window"] == {"since": "2017-10-15", "until": "2017-10-21"}
-    assert body["breakdowns"]["per_day"] == {}
-    assert body["suppressed"]["per_day"] == [f"2017-10-{day}" for day in range(15, 22)]
+    assert body["per_day"] == {f"2017-10-{day}": 0 for day in range(15, 22)}
+    assert body["per_month"] is None
 
 
-def test_todays_statements_are_in_per_day_per_hour_and_per_month(stranger, statements, nearly_exact):
-    body = stranger.get("/api/v1/magnitude", {"breakdowns": "per_day,per_hour,per_month"}).json()
-    this_hour = timezone.now().astimezone(datetime.UTC)
-    assert body["breakdowns"]["per_day"] == {this_hour.strftime("%Y-%m-%d"): 15}
-    assert body["breakdowns"]["per_hour"] == {this_hour.strftime("%Y-%m-%dT%H"): 15}
-    assert body["breakdowns"]["per_month"] == {this_hour.strftime("%Y-%m"): 15}
-    assert len(body["suppressed"]["per_hour"]) == 7 * 24 - 1
+def test_days_and_months_are_exact_and_add_up_to_the_total(stranger, statements):
+    body = stranger.get("/api/v1/magnitude", {"breakdowns": "per_day,per_month"}).json()
+    last_month = months_ago(1)
+    assert body["per_day"][last_month.date().isoformat()] == 15
+    assert body["per_month"][last_month.strftime("%Y-%m")] == 15
+    assert sum(body["per_month"].values()) == sum(body["per_day"].values()) == body["statements"] == 15
+    assert services.today_utc().isoformat() not in body["per_day"]
 
 
-def test_months_add_up_the_days_and_held_back_months_are_listed(stranger, nearly_exact):
-    for day in (1, 2, 28):
-        for _ in range(4):
-            services.say_me_too(
-                member=None, anonymous=True, at=datetime.datetime(2025, 1, day, tzinfo=datetime.UTC)
-            )
-    for _ in range(3):
-        services.say_me_too(
-            member=None, anonymous=True, at=datetime.datetime(2025, 3, 5, tzinfo=datetime.UTC)
-        )
-    body = stranger.get(
-        "/api/v1/magnitude", {"breakdowns": "per_month,per_day", "since": "2025-01-01"}
-    ).json()
-    # Each day is below k and held back; the month, 12 statements, is not.
-    assert body["breakdowns"]["per_day"] == {}
-    assert body["breakdowns"]["per_month"] == {"2025-01": 12}
-    assert body["suppressed"]["per_month"][:3] == ["2025-02", "2025-03", "2025-04"]
-    assert body["noise_scale"]["per_month"] == body["noise_scale"]["per_day"]
-
-
-def test_each_breakdowns_noise_scale_is_its_sensitivity_over_its_share_of_epsilon(stranger, settings):
-    settings.MAGNITUDE_EPSILON = 1.1
-    body = stranger.get("/api/v1/magnitude").json()
-    share = 1.1 / len(buckets.RELEASED)
-    assert body["epsilon_per_breakdown"] == pytest.approx(share)
-    assert body["noise_scale"]["harm"] == pytest.approx(6 / share)
-    assert body["noise_scale"]["hashtag"] == pytest.approx(3 / share)
-    for name in (
-        "setting",
-        "relation",
-        "age_at_time",
-        "country",
-        "language",
-        "per_day",
-        "per_hour",
-        "per_month",
-    ):
-        assert body["noise_scale"][name] == pytest.approx(1 / share), name
+def test_there_is_no_breakdown_by_hour(stranger):
+    response = stranger.get("/api/v1/magnitude", {"breakdowns": "per_hour"})
+    assert response.status_code == 400
+    assert "per_hour" in response.json()["fields"]["breakdowns"]
 
 
 @pytest.mark.parametrize(
@@ -220,7 +182,7 @@ def test_bad_parameters_are_refused_naming_the_parameter(stranger, params, field
     response = stranger.get("/api/v1/magnitude", params)
     if field is None:  # the very last day there is: a valid window
         assert response.status_code == 200
-        assert response.json()["suppressed"]["per_day"] == ["9999-12-31"]
+        assert response.json()["per_day"] == {}  # no day after the release's last one is counted
         return
     assert response.status_code == 400
     body = response.json()
@@ -245,27 +207,15 @@ def test_any_window_and_format_is_answered_or_refused_naming_the_parameter(stran
         assert set(response.json()["fields"]) <= {"since", "until", "format"}
         assert len(response.json()["fields"]) == 1
     elif output != "csv":
-        window = response.json()["window"]
-        assert (
-            len(response.json()["suppressed"]["per_day"])
-            == (
-                datetime.date.fromisoformat(window["until"]) - datetime.date.fromisoformat(window["since"])
-            ).days
-            + 1
-        )
+        body = response.json()
+        window = {name: datetime.date.fromisoformat(day) for name, day in body["window"].items()}
+        last_day = datetime.date.fromisoformat(body["last_day"])
+        days = (min(window["until"], last_day) - window["since"]).days + 1
+        # Every day of the window up to the last day counted, zeros included: exact counts.
+        assert len(body["per_day"]) == max(0, days)
 
 
-def test_reloading_shows_the_same_release_and_spends_no_more_budget(stranger, settings):
-    settings.MAGNITUDE_EPSILON = 0.5
-    for n in range(40):
-        make_story(text=f"story {n} #MeToo", setting="street", harms=["verbal"], language="en")
-    first = stranger.get("/api/v1/magnitude").json()
-    second = stranger.get("/api/v1/magnitude").json()
-    assert first["breakdowns"] == second["breakdowns"]
-    assert Release.objects.count() == 1
-
-
-def test_the_api_is_documented(stranger):
+def test_the_api_is_documented_with_the_ranges(stranger):
     document = stranger.get("/api/v1/openapi.json").json()
     operation = document["paths"]["/api/v1/magnitude"]["get"]
     assert {parameter["name"] for parameter in operation["parameters"]} >= {
@@ -275,3 +225,19 @@ def test_the_api_is_documented(stranger):
         "format",
     }
     assert "text/csv" in operation["responses"]["200"]["content"]
+    schemas = document["components"]["schemas"]
+    assert set(schemas["CellOut"]["properties"]) == {"value", "low", "high", "measured", "reliable"}
+    assert "95%" in schemas["CellOut"]["properties"]["low"]["description"]
+    assert "lifetime" in schemas["PrivacyOut"]["properties"]["epsilon"]["description"]
+    assert "header" in next(p for p in operation["parameters"] if p["name"] == "format")["description"]
+
+
+def test_the_json_is_what_the_schema_says(stranger, statements):
+    from ustoo.api import api  # noqa: F401 - the site's API first: it registers the magnitude's
+    from ustoo.magnitude.api import MagnitudeOut
+
+    response = stranger.get("/api/v1/magnitude")
+    assert response["Content-Type"] == "application/json"
+    MagnitudeOut.model_validate_json(response.content, strict=False)
+    schema = stranger.get("/api/v1/openapi.json").json()["components"]["schemas"]["MagnitudeOut"]
+    assert set(response.json()) == set(MagnitudeOut.model_fields) == set(schema["properties"])

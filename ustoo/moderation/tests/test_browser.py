@@ -46,12 +46,11 @@ def moderator_account(db):
 
 
 def write_story(page: Page, text: str) -> None:
-    """Fill the speak form with a story behind a content warning and send it."""
-    page.goto("/speak/")
-    page.get_by_role("radio", name="Count me and share my story").check()
+    """Fill the story form with a story behind a content warning and send it."""
+    page.goto("/speak/story/")
     page.get_by_role("textbox", name="Your story", exact=True).fill(text)
     page.get_by_role("checkbox", name="Harassment").check()
-    page.locator("#submit-bottom").click()
+    page.locator("#submit-story").click()
 
 
 def share_story(page: Page, text: str) -> tuple[Story, str]:
@@ -347,7 +346,7 @@ def test_naming_guard_warns_and_redacts(speaker: Visitor):
     expect(page.get_by_role("checkbox", name="Harassment")).to_be_checked()
     assert not Statement.objects.exists()  # the author reads it again before it goes
 
-    page.locator("#submit-bottom").click()
+    page.locator("#submit-story").click()
     expect(page.locator("#receipt-phrase")).to_have_text(SEVEN_WORDS)
     story = Story.objects.get()
     assert "[name removed]" in story.text and "[contact removed]" in story.text
@@ -375,7 +374,7 @@ def flooded(settings, monkeypatch):
 
 # Playwright's text engine skips <noscript>, so its message is found with CSS: without JavaScript
 # Chromium renders the element's content; with JavaScript on, it is not in the page at all.
-NEEDS_JS = "noscript .message-error"
+NEEDS_JS = "noscript .notification--error"
 
 
 def test_under_flood_the_browser_solves_the_puzzle(flooded, visitor: Visitor):

@@ -33,6 +33,9 @@ class Statement(models.Model):
     )
     member_tag = models.BinaryField(max_length=32, null=True, blank=True, editable=False, db_index=True)
     receipt_hash = models.BinaryField(max_length=32, null=True, blank=True, editable=False, unique=True)
+    # A keyed hash of the speaking form's one-time token: the same form sent twice (a refresh, a
+    # double click) finds the statement it already made. Cleared by prune_expired after a day.
+    once_key = models.BinaryField(max_length=32, null=True, blank=True, editable=False, unique=True)
     # A moderator's ban also stops the receipt: it opens nothing any more.
     receipt_blocked = models.BooleanField(default=False)
     counted = models.BooleanField(default=True)

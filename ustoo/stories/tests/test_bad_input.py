@@ -110,9 +110,9 @@ def test_a_story_of_20000_four_byte_characters_fits(survivor):
 
 
 def test_an_overlong_title_names_its_length():
-    from ustoo.stories.forms import SayMeTooForm
+    from ustoo.stories.forms import ShareStoryForm
 
-    form = SayMeTooForm({"mode": "story", "text": "x", "content_warnings": ["other"], "title": "t" * 1234})
+    form = ShareStoryForm({"text": "x", "content_warnings": ["other"], "title": "t" * 1234})
     assert form.errors["title"] == ["Too long (1,234 characters, at most 200)."]
 
 

@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
 
 from ustoo.conftest import PASSPHRASE, make_story
 from ustoo.core import receipts
@@ -346,3 +347,105 @@ def test_concurrent_edits_of_one_story_leave_counters_a_rebuild_agrees_with():
     for dimension in ("setting", "hashtag"):
         assert sum(count for (name, _), count in found.items() if name == dimension) == 1, found
     assert_counters_match_a_rebuild()
+
+
+# --- Editing says what happens, and shows what moderators said only about its own version --------
+
+
+def _field_names(html: str) -> list[str]:
+    names = re.findall(r'\bname="([a-z_]+)"', html)
+    ignored = {
+        "csrfmiddlewaretoken",
+        "once",
+        "website",
+        "language",
+        "next",
+        "guard",
+        "pow_challenge",
+        "pow_nonce",
+    }
+    return list(dict.fromkeys(name for name in names if name not in ignored))
+
+
+def test_editing_a_published_story_says_first_that_it_leaves_the_wall(survivor):
+    spoken = make_story(text="It was at the depot.")
+    unlock(survivor, spoken.receipt)
+    page = survivor.get(f"/mine/{spoken.statement.pk}/edit/").content.decode()
+    assert 'id="edit-goes-to-review"' in page
+    assert "leaves the wall until a moderator has read the new version" in page
+
+
+def test_a_trusted_member_is_told_their_edit_is_published_at_once(author, author_member):
+    spoken = make_story(text="It was at the depot.", member=author_member, anonymous=False)
+    page = author.get(f"/mine/{spoken.statement.pk}/edit/").content.decode()
+    assert 'id="edit-published-at-once"' in page and 'id="edit-goes-to-review"' not in page
+
+
+def test_the_edit_form_asks_in_the_order_of_the_share_form(survivor):
+    spoken = make_story(text="It was at the depot.")
+    unlock(survivor, spoken.receipt)
+    edit = survivor.get(f"/mine/{spoken.statement.pk}/edit/").content.decode()
+    share = survivor.get("/speak/story/").content.decode()
+    main = lambda html: html[html.index("<main") : html.index("</main>")]  # noqa: E731
+    assert _field_names(main(edit)) == _field_names(main(share))
+
+
+def test_a_new_version_does_not_show_the_last_ones_rejection(survivor):
+    spoken = make_story(text="It was at the depot.", publish=False)
+    Story.objects.filter(pk=spoken.story.pk).update(
+        status="rejected", moderation_code="identifying", moderation_message="Please remove the name."
+    )
+    unlock(survivor, spoken.receipt)
+    assert "Please remove the name." in survivor.get(f"/mine/{spoken.statement.pk}/").content.decode()
+    survivor.post(
+        f"/mine/{spoken.statement.pk}/edit/",
+        {"text": "It was at the depot, without names.", "content_warnings": ["harassment"]},
+    )
+    story = Story.objects.get()
+    assert story.status == "pending" and story.moderation_message == "" and story.moderation_code == ""
+    page = survivor.get(f"/mine/{spoken.statement.pk}/").content.decode()
+    assert "Please remove the name." not in page and 'id="moderation-outcome"' not in page
+
+
+# --- A receipt opened on a device can be closed again ---------------------------------------------
+
+
+def test_every_page_opened_with_a_receipt_offers_to_forget_it(survivor):
+    spoken = make_story(text="It was at the depot.")
+    unlock(survivor, spoken.receipt)
+    pk = spoken.statement.pk
+    for path in (f"/mine/{pk}/", f"/mine/{pk}/edit/", f"/mine/{pk}/delete/"):
+        assert 'id="forget-receipt"' in survivor.get(path).content.decode(), path
+    receipt_page = Client().post("/speak/", {"once": "a-fresh-form"})
+    assert 'id="forget-receipt"' in receipt_page.content.decode()
+
+
+def test_forgetting_the_receipt_closes_what_it_opened(survivor):
+    spoken = make_story(text="It was at the depot.")
+    unlock(survivor, spoken.receipt)
+    pk = spoken.statement.pk
+    response = survivor.post("/receipt/forget/")
+    assert response.status_code == 302
+    assert "no longer has your receipt open" in survivor.get(response["Location"]).content.decode()
+    assert survivor.get(f"/mine/{pk}/").status_code == 404
+    assert "data-forget-url" not in survivor.get("/").content.decode()
+
+
+def test_the_quick_exit_can_close_the_receipt_quietly(survivor, stranger):
+    spoken = make_story(text="It was at the depot.")
+    unlock(survivor, spoken.receipt)
+    page = survivor.get("/").content.decode()
+    assert 'data-forget-url="/receipt/forget/"' in page and "data-forget-token=" in page
+    assert "data-forget-url" not in stranger.get("/").content.decode()
+    response = survivor.post("/receipt/forget/", {"quiet": "1"})
+    assert response.status_code == 204
+    assert survivor.get(f"/mine/{spoken.statement.pk}/").status_code == 404
+    assert "no longer has your receipt open" not in survivor.get("/").content.decode()
+
+
+def test_a_member_who_forgets_a_receipt_stays_logged_in(supporter):
+    spoken = make_story(text="It was at the depot.")
+    unlock(supporter, spoken.receipt)
+    supporter.post("/receipt/forget/")
+    assert supporter.get(f"/mine/{spoken.statement.pk}/").status_code == 404
+    assert supporter.get("/account/").status_code == 200

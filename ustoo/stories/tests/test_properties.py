@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ustoo.core.hashtags import MAX_HASHTAG_LENGTH, extract_hashtags
-from ustoo.stories.forms import SayMeTooForm
+from ustoo.stories.forms import CountMeForm, ShareStoryForm, wants_to_share_a_story
 from ustoo.stories.models import ContentWarning, Harm, Setting, Statement, StatementTally
 
 pytestmark = pytest.mark.django_db
@@ -70,14 +70,14 @@ hypothesis_settings = settings(
     )
 )
 def test_the_form_either_accepts_with_valid_values_or_names_fields(data):
-    form = SayMeTooForm(data)
+    # The view's choice: a story typed is a story shared.
+    form = (ShareStoryForm if wants_to_share_a_story(data) else CountMeForm)(data)
     if form.is_valid():
         cleaned = form.cleaned_data
-        assert cleaned["mode"] in {"count", "story"}
         assert cleaned["setting"] in {"", *Setting.values}
         assert set(cleaned["harms"]) <= set(Harm.values)
         assert cleaned["year"] in (None, "ongoing") or 1900 <= cleaned["year"] <= 2100
-        if form.shares_story:
+        if isinstance(form, ShareStoryForm):
             assert cleaned["text"] and cleaned["content_warnings"]
             assert set(cleaned["content_warnings"]) <= set(ContentWarning.values)
     else:
@@ -125,7 +125,7 @@ def test_any_text_shared_is_stored_exactly_or_refused(client, text):
 @hypothesis_settings
 @given(year=st.one_of(number_like, any_text))
 def test_any_year_is_a_year_or_a_named_error(year):
-    form = SayMeTooForm({"mode": "count", "year": year})
+    form = CountMeForm({"year": year})
     if form.is_valid():
         value = form.cleaned_data["year"]
         assert value is None or value == "ongoing" or isinstance(value, int)

@@ -1,5 +1,7 @@
 """Saying "me too": count only, or with a story; receipts; bad input loses nothing."""
 
+import re
+
 import pytest
 
 from ustoo.core import receipts
@@ -164,3 +166,125 @@ def test_invalid_utf8_in_a_form_is_a_clear_answer_not_an_error(survivor):
     assert "text" in response.context["form"].errors  # named, not stored as "\ufffd" (test_bad_input.py)
     assert "broken" in response.content.decode()
     assert not Statement.objects.exists()
+
+
+# --- A story typed is never dropped (issue 13, defect 2) ------------------------------------------
+
+
+def _form_posting_to(page: str, action: str) -> str:
+    found = re.findall(rf'<form method="post" novalidate action="{action}".*?</form>', page, re.S)
+    assert len(found) == 1, f"one form posting to {action}"
+    return found[0]
+
+
+def test_counting_has_no_story_box_and_the_story_page_has_one_clear_submit(survivor):
+    count_page = survivor.get("/speak/").content.decode()
+    assert "<textarea" not in count_page
+    assert _form_posting_to(count_page, "/speak/").count('type="submit"') == 1
+    assert 'href="/speak/story/"' in count_page
+    story_form = _form_posting_to(survivor.get("/speak/story/").content.decode(), "/speak/story/")
+    assert story_form.count("<textarea") == 1
+    assert story_form.count('type="submit"') == 1 and 'id="submit-story"' in story_form
+
+
+def test_the_old_address_of_the_story_form_leads_to_it(survivor):
+    response = survivor.get("/speak/?mode=story")
+    assert response.status_code == 302 and response["Location"] == "/speak/story/"
+
+
+def test_words_sent_with_count_only_are_kept_and_asked_about_never_dropped(survivor):
+    words = "Last Year My manager cornered me in the lift."
+    response = survivor.post("/speak/", {"mode": "count", "text": words})
+    assert response.status_code == 200
+    assert response.templates[0].name == "stories/share.html"
+    assert words in response.content.decode()
+    assert "content_warnings" in response.context["form"].errors
+    assert not Statement.objects.exists()
+
+
+def test_words_sent_to_the_count_form_with_warnings_are_shared(survivor):
+    survivor.post("/speak/", {"text": "It was at the depot.", "content_warnings": ["harassment"]})
+    assert Story.objects.get().text == "It was at the depot."
+    assert StatementTally.total()[0] == 1
+
+
+# --- Sending a form again counts once (issue 13, defect 4) ----------------------------------------
+
+
+def _token(page) -> str:
+    return page.context["form"]["once"].value()
+
+
+def test_each_speaking_form_carries_its_own_token(survivor):
+    first, second = _token(survivor.get("/speak/")), _token(survivor.get("/speak/"))
+    assert first and second and first != second
+    assert f'name="once" value="{first}"'.encode() not in survivor.get("/speak/").content
+    assert _token(survivor.get("/speak/story/"))
+
+
+def test_refreshing_the_receipt_page_counts_once_and_shows_the_same_receipt(survivor):
+    once = _token(survivor.get("/speak/"))
+    first = survivor.post("/speak/", {"once": once})
+    again = survivor.post("/speak/", {"once": once})  # the browser's "resend" of the receipt page
+    assert Statement.objects.count() == 1
+    assert StatementTally.total()[0] == 1
+    assert first.context["receipt"] == again.context["receipt"]
+    assert again.context["receipt"].encode() in again.content
+    assert Statement.objects.get().receipt_hash == receipts.receipt_hash(first.context["receipt"])
+
+
+def test_a_double_click_on_share_gives_one_story(survivor):
+    once = _token(survivor.get("/speak/story/"))
+    data = {**STORY, "once": once}
+    data.pop("mode")
+    survivor.post("/speak/story/", data)
+    survivor.post("/speak/story/", data)
+    assert Story.objects.count() == 1 and Statement.objects.count() == 1
+
+
+def test_a_member_speaking_by_name_is_counted_once_per_form(supporter):
+    once = _token(supporter.get("/speak/"))
+    supporter.post("/speak/", {"once": once, "anonymous": ""})
+    supporter.post("/speak/", {"once": once, "anonymous": ""})
+    assert Statement.objects.filter(member__username="supporter").count() == 1
+
+
+def test_two_forms_are_two_statements(survivor):
+    for _ in range(2):
+        survivor.post("/speak/", {"once": _token(survivor.get("/speak/"))})
+    assert StatementTally.total()[0] == 2
+
+
+def test_the_same_form_sent_twice_at_once_counts_once(monkeypatch):
+    """The second request found nothing when it looked, and its write hits the first one's row."""
+    from ustoo.stories import services
+
+    first = services.say_me_too(once="same-form")
+    real = services._said_before
+    calls = []
+
+    def found_nothing_the_first_time(once):
+        calls.append(once)
+        return None if len(calls) == 1 else real(once)
+
+    monkeypatch.setattr(services, "_said_before", found_nothing_the_first_time)
+    second = services.say_me_too(once="same-form")
+    assert len(calls) == 2  # the unique key stopped the second write, and then it looked again
+    assert second.repeated and second.statement.pk == first.statement.pk
+    assert second.receipt == first.receipt
+    assert StatementTally.total()[0] == 1
+
+
+def test_form_tokens_are_forgotten_after_a_day(survivor):
+    import datetime
+
+    from django.utils import timezone
+
+    from ustoo.stories.retention import forget_form_tokens
+
+    survivor.post("/speak/", {"once": _token(survivor.get("/speak/"))})
+    assert forget_form_tokens(timezone.now()).startswith("Forgot the form tokens of 0 ")
+    assert forget_form_tokens(timezone.now() + datetime.timedelta(days=2)).startswith(
+        "Forgot the form tokens of 1 "
+    )
+    assert Statement.objects.get().once_key is None

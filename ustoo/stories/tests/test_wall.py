@@ -20,7 +20,8 @@ def test_newest_first_and_total_with_its_unit(stranger):
     assert ids_on(response) == [second.pk, first.pk]
     assert response.context["total"] == 3
     assert b'id="total-statements">3<' in response.content
-    assert b"Unit: statements" in response.content
+    assert b"people said \xe2\x80\x9cme too\xe2\x80\x9d here" in response.content
+    assert b"Each is one person saying \xe2\x80\x9cme too\xe2\x80\x9d once" in response.content
 
 
 def test_story_text_is_collapsed_behind_its_warning(stranger):
@@ -46,13 +47,30 @@ def test_moderators_only_stories_are_never_shown(supporter):
     assert supporter.get(f"/stories/{hidden.pk}/").status_code == 404
 
 
-def test_filters_by_setting_hashtag_and_language(stranger):
+def test_filters_by_hashtag_and_language(stranger):
     work = make_story(text="At the office #MeToo", setting="workplace", language="en").story
     street = make_story(text="Dans la rue #BalanceTonPorc", setting="street", language="fr").story
-    assert ids_on(stranger.get("/", {"setting": "workplace"})) == [work.pk]
     assert ids_on(stranger.get("/", {"hashtag": "#BALANCETONPORC"})) == [street.pk]
     assert ids_on(stranger.get("/", {"language": "fr"})) == [street.pk]
-    assert ids_on(stranger.get("/", {"hashtag": "metoo", "setting": "street"})) == []
+    assert ids_on(stranger.get("/", {"hashtag": "metoo", "language": "fr"})) == []
+    assert ids_on(stranger.get("/", {"hashtag": "metoo"})) == [work.pk]
+
+
+def test_no_filter_or_page_puts_a_detail_next_to_a_story(stranger):
+    """Details are promised to be published as totals only: where it happened is neither shown with
+    a story nor usable to pick stories (a filter would tell it just as well)."""
+    work = make_story(text="At the office #MeToo", setting="workplace", relation="superior").story
+    make_story(text="Dans la rue #BalanceTonPorc", setting="street")
+    assert len(ids_on(stranger.get("/", {"setting": "workplace"}))) == 2
+    for page in (stranger.get("/"), stranger.get(f"/stories/{work.pk}/")):
+        html = page.content.decode()
+        assert "Workplace" not in html and "Street" not in html and "superior" not in html.casefold()
+    listed = stranger.get("/api/v1/stories").json()["stories"]
+    assert all(
+        set(story) & {"setting", "relation", "age_at_time", "country", "harms"} == set() for story in listed
+    )
+    promise = stranger.get("/speak/").content.decode()
+    assert "never shown with a story" in promise
 
 
 def test_arabic_and_chinese_hashtags(stranger):

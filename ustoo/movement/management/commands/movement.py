@@ -5,7 +5,9 @@ import os
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 
 from ustoo.core.hashtags import families
 from ustoo.movement import release, render, store
@@ -57,6 +59,12 @@ class Command(BaseCommand):
         )
         reporting.add_argument("--format", default="table", choices=REPORT_FORMATS)
         reporting.add_argument("--output", type=Path, help="file (html, json, csv) or folder (png)")
+        reporting.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            default=settings.LANGUAGE_CODE,
+            help="language of the html report and the png charts (table, json and csv are in English)",
+        )
 
         actions.add_parser("evaluate", help="the classifier's held-out precision, recall and F1")
         actions.add_parser("datasets", help="list imported datasets and their files")
@@ -138,7 +146,9 @@ class Command(BaseCommand):
                 + ", ".join(outcome.path for outcome in failed)
             )
 
-    def handle_report(self, db, *, dataset, start, end, tz, variants, format, output, **_options) -> None:
+    def handle_report(
+        self, db, *, dataset, start, end, tz, variants, format, output, language, **_options
+    ) -> None:
         selection = Selection(
             dataset=dataset,
             timezone=check_timezone(tz),
@@ -157,15 +167,18 @@ class Command(BaseCommand):
             connection.close()
         if format == "png":
             folder = output or Path(f"movement-{dataset}")
-            for path in render.write_png(report, folder):
+            with translation.override(language):
+                written = render.write_png(report, folder)
+            for path in written:
                 self.stdout.write(str(path))
             return
-        text = {
-            "table": render.as_table,
-            "json": render.as_json,
-            "csv": render.as_csv,
-            "html": render.as_html,
-        }[format](report)
+        with translation.override(language):
+            text = {
+                "table": render.as_table,
+                "json": render.as_json,
+                "csv": render.as_csv,
+                "html": render.as_html,
+            }[format](report)
         if output:
             output.write_text(text, encoding="utf-8")
             self.stdout.write(str(output))

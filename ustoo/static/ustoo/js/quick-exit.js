@@ -18,12 +18,15 @@
   var presses = [];
   var shiftIsAlone = false;
   var expiry = null;
-  var target = null;
-  var statusText = {};
 
   function exitUrl() {
     var link = document.getElementById("quick-exit");
-    return target || (link && (link.getAttribute("data-exit-url") || link.href));
+    return link && (link.getAttribute("data-exit-url") || link.href);
+  }
+
+  function statusText(name) {
+    var link = document.getElementById("quick-exit");
+    return (link && link.getAttribute("data-status-" + name)) || "";
   }
 
   function announce(message) {
@@ -37,10 +40,22 @@
   }
 
   function reset(expired) {
-    if (presses.length && expired) { announce(statusText.expired || ""); }
+    if (presses.length && expired) { announce(statusText("expired")); }
     presses = [];
     showDots(0);
     if (expiry) { clearTimeout(expiry); expiry = null; }
+  }
+
+  // A receipt opened in this browser is closed as the page is left: nobody after this person can
+  // come back to what they wrote. Sent as a beacon, so leaving never waits for it.
+  function forgetReceipt() {
+    var link = document.getElementById("quick-exit");
+    var forget = link && link.getAttribute("data-forget-url");
+    if (!forget || !navigator.sendBeacon) { return; }
+    var form = new FormData();
+    form.append("csrfmiddlewaretoken", link.getAttribute("data-forget-token"));
+    form.append("quiet", "1");
+    try { navigator.sendBeacon(forget, form); } catch (e) { /* leaving matters more */ }
   }
 
   function exitNow(event) {
@@ -49,6 +64,7 @@
     if (!url) { return; }
     root.classList.add("exiting");
     document.title = "";
+    forgetReceipt();
     try { window.open(url, "_self", "noopener,noreferrer"); } catch (e) { /* replaced below anyway */ }
     window.location.replace(url);
   }
@@ -75,7 +91,7 @@
     }
     showDots(presses.length);
     var left = 3 - presses.length;
-    announce((left === 1 ? statusText.one : statusText.many || "").replace("%(count)s", left));
+    announce(statusText(left === 1 ? "one" : "many").replace("%(count)s", left));
     if (expiry) { clearTimeout(expiry); }
     expiry = setTimeout(function () { reset(true); }, GAP_MS);
   }
@@ -98,17 +114,12 @@
   // A mouse click between presses also breaks the sequence.
   document.addEventListener("mousedown", function () { shiftIsAlone = false; }, true);
 
-  document.addEventListener("DOMContentLoaded", function () {
-    var link = document.getElementById("quick-exit");
-    if (!link) { return; }
-    target = link.getAttribute("data-exit-url") || link.href;
-    statusText = {
-      one: link.getAttribute("data-status-one") || "",
-      many: link.getAttribute("data-status-many") || "",
-      expired: link.getAttribute("data-status-expired") || ""
-    };
-    link.addEventListener("click", exitNow);
-  });
+  // Listened for on the document from the first moment, so a click that comes before the page has
+  // finished loading exits just the same.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("#quick-exit");
+    if (link) { exitNow(event); }
+  }, true);
 
   // A page restored from the back-forward cache must not stay blank, nor keep old presses.
   window.addEventListener("pageshow", function () {

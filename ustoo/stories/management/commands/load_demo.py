@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from ustoo.accounts.models import TrustLevel
 from ustoo.stories import services
-from ustoo.stories.forms import ReplyForm, SayMeTooForm
+from ustoo.stories.forms import CountMeForm, ReplyForm, ShareStoryForm
 from ustoo.stories.models import (
     Reply,
     Solidarity,
@@ -51,12 +51,12 @@ def read_demo_file(path: Path | None = None) -> dict:
     return data
 
 
-def _form_for(entry: dict, *, mode: str, where: str) -> SayMeTooForm:
+def _form_for(entry: dict, *, form_class: type[CountMeForm | ShareStoryForm], where: str):
     """Validate an entry with the form the site and the API use, so demo data obeys the same rules."""
-    data = {**entry, "mode": mode}
+    data = dict(entry)
     if data.get("year") is not None:
         data["year"] = str(data["year"])
-    form = SayMeTooForm(data)
+    form = form_class(data)
     if not form.is_valid():
         raise CommandError(f"{where}: {form.errors.as_json()}")
     return form
@@ -93,11 +93,11 @@ def load(data: dict, *, now: datetime.datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     rng = random.Random(SEED)
     stories = [
-        (entry, _form_for(entry, mode=SayMeTooForm.STORY, where=f"story {number}"))
+        (entry, _form_for(entry, form_class=ShareStoryForm, where=f"story {number}"))
         for number, entry in enumerate(data["stories"], start=1)
     ]
     statements = [
-        (entry, _form_for(entry, mode=SayMeTooForm.COUNT, where=f"statement {number}"))
+        (entry, _form_for(entry, form_class=CountMeForm, where=f"statement {number}"))
         for number, entry in enumerate(data["statements"], start=1)
     ]
     for number, (entry, form) in enumerate(stories, start=1):

@@ -1,0 +1,14 @@
+"""Times of a movement report as people read them (ustoo/movement/readable.py); counts use
+core's `grouped` filter."""
+
+from django import template
+
+from ustoo.movement import readable
+
+register = template.Library()
+register.filter("periods", readable.partial_periods_text)
+
+
+@register.filter
+def when(iso: str | None, zone: str) -> str:
+    return readable.when(iso, zone)
