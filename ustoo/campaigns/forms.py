@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +27,8 @@ from ustoo.campaigns.models import (
     Campaign,
     RejectionCode,
     Status,
+    response_threshold_problem,
+    site_response_threshold,
 )
 from ustoo.campaigns.services import CampaignDraft, SignerDetails, longest_run_days
 from ustoo.core.validators import validate_encodable
@@ -102,6 +105,12 @@ class CampaignForm(forms.Form):
     )
     why = TextField(label=_("Why it matters"), max_length=WHY_MAX, widget=forms.Textarea(attrs={"rows": 8}))
     goal = forms.IntegerField(label=_("Signature goal"), min_value=1, max_value=GOAL_MAX, initial=1000)
+    response_threshold = forms.IntegerField(
+        label=_("Ask the decision maker to respond at (optional)"),
+        min_value=1,
+        max_value=GOAL_MAX,
+        required=False,
+    )
     ends_on = forms.DateField(
         label=_("End date"),
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -116,6 +125,20 @@ class CampaignForm(forms.Form):
             "campaign only once its author agrees."
         ),
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["response_threshold"].help_text = _(
+            "A number of signatures, at most your goal. Left empty: at %(number)s signatures, or at "
+            "your goal if it is lower."
+        ) % {"number": number_format(site_response_threshold(), force_grouping=True)}
+
+    def clean(self):
+        data = super().clean()
+        goal = data.get("goal")
+        if goal is not None and (problem := response_threshold_problem(goal, data.get("response_threshold"))):
+            self.add_error("response_threshold", problem)
+        return data
 
     def clean_ends_on(self) -> datetime.date:
         ends_on = self.cleaned_data["ends_on"]
@@ -146,7 +169,19 @@ class CampaignForm(forms.Form):
             why=data["why"],
             goal=data["goal"],
             ends_on=data["ends_on"],
+            response_threshold=data["response_threshold"],
         )
+
+
+class CampaignEditForm(CampaignForm):
+    """The same questions, less the stories (asked for once, when it starts), filled with the
+    campaign as it stands."""
+
+    stories = None
+
+    def __init__(self, *args, campaign: Campaign, **kwargs) -> None:
+        initial = {field: getattr(campaign, field) for field in self.declared_fields}
+        super().__init__(*args, initial=initial, **kwargs)
 
 
 class SignForm(forms.Form):

@@ -13,6 +13,8 @@ from django.db.models import Q, Value
 from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -25,12 +27,33 @@ UPDATE_MAX = 5000
 POSTCODE_MAX = 12
 
 
-def response_threshold() -> int:
+def site_response_threshold() -> int:
     return getattr(settings, "CAMPAIGN_RESPONSE_THRESHOLD", 10_000)
 
 
-def escalation_threshold() -> int:
+def site_escalation_threshold() -> int:
     return getattr(settings, "CAMPAIGN_ESCALATION_THRESHOLD", 100_000)
+
+
+def default_response_threshold(goal: int) -> int:
+    """When the starter names no number: the site's threshold, or the goal when that is lower."""
+    return min(site_response_threshold(), goal)
+
+
+def escalation_threshold_for(goal: int, response: int) -> int | None:
+    """The site's escalation threshold when it lies after the response and within the goal; else none.
+    A threshold is a step on the way to the goal: one above it would promise what the goal does not."""
+    escalation = site_escalation_threshold()
+    return escalation if response < escalation <= goal else None
+
+
+def response_threshold_problem(goal: int, response: int | None) -> str:
+    """Why this response threshold contradicts the goal, or "" when it does not."""
+    if response is not None and response > goal:
+        return gettext("Ask for a response at no more than your goal of %(goal)s signatures.") % {
+            "goal": number_format(goal, force_grouping=True)
+        }
+    return ""
 
 
 def new_secret() -> str:
@@ -101,6 +124,11 @@ class Campaign(models.Model):
     decision_maker_email = models.EmailField(_("decision maker's e-mail (not shown)"), blank=True)
     why = models.TextField(_("why it matters"), max_length=WHY_MAX)
     goal = models.PositiveIntegerField(_("signature goal"))
+    # Steps on the way to the goal, fixed when the starter saves the campaign (never above the
+    # goal): at the first the decision maker is asked to respond (empty: at the goal); at the
+    # second, if any, the site's team takes the campaign further.
+    response_threshold = models.PositiveIntegerField(_("response threshold"), null=True, blank=True)
+    escalation_threshold = models.PositiveIntegerField(_("escalation threshold"), null=True, blank=True)
     ends_on = models.DateField(_("end date"))
     starter = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -160,19 +188,40 @@ class Campaign(models.Model):
         """Per cent of the goal, at most 100 (the count itself may exceed the goal)."""
         return min(100, self.signature_count * 100 // self.goal) if self.goal else 0
 
+    @property
+    def response_signatures(self) -> int:
+        """Signatures at which the decision maker is asked to respond."""
+        return self.response_threshold or self.goal
+
+    @property
+    def reached_goal(self) -> bool:
+        return self.signature_count >= self.goal
+
     def thresholds(self) -> list[dict]:
-        return [
+        """Each threshold, first to last, with when it was reached (None: not yet)."""
+        found = [
             {
                 "name": "response",
-                "signatures": response_threshold(),
+                "signatures": self.response_signatures,
                 "reached_at": self.response_requested_at,
-            },
-            {
-                "name": "escalation",
-                "signatures": escalation_threshold(),
-                "reached_at": self.escalated_at,
-            },
+            }
         ]
+        if self.escalation_threshold is not None:
+            found.append(
+                {
+                    "name": "escalation",
+                    "signatures": self.escalation_threshold,
+                    "reached_at": self.escalated_at,
+                }
+            )
+        return found
+
+    def thresholds_to_show(self) -> list[dict]:
+        """What the page says of the thresholds: all of them while it takes signatures; once it
+        stopped, only those it reached (one it can no longer reach is no promise to show)."""
+        if self.accepts_signatures():
+            return self.thresholds()
+        return [threshold for threshold in self.thresholds() if threshold["reached_at"] is not None]
 
     def decision_maker(self) -> str:
         return ", ".join(
@@ -412,6 +461,7 @@ class ConfirmedEmail(models.Model):
 
 class DecisionAction(models.TextChoices):
     START = "start", _("Started")
+    EDIT = "edit", _("Changed by its starter")
     SUBMIT = "submit", _("Sent to moderation with its supporters")
     PUBLISH = "publish", _("Published")
     REJECT = "reject", _("Rejected")

@@ -82,10 +82,10 @@ def test_the_page_shows_every_country_on_the_map_with_its_regions_like_the_open_
     groups = table.split("<tbody>")[1:]
     assert [group.split("</th>")[0].rsplit(">", 1)[1] for group in groups] == ["United Kingdom", "France"]
     # The same cells as the open data: the region with enough signatures, not the one without.
-    assert '<th scope="rowgroup">United Kingdom</th><td class="number">4</td>' in groups[0]
-    assert '<td>Postcodes starting SW</td><td class="number">3</td>' in groups[0]
+    assert '<th scope="rowgroup">United Kingdom</th><td class="table__cell--numeric">4</td>' in groups[0]
+    assert '<td>Postcodes starting SW</td><td class="table__cell--numeric">3</td>' in groups[0]
     assert "NE" not in groups[0]
-    assert '<th scope="rowgroup">France</th><td class="number">1</td>' in groups[1]
+    assert '<th scope="rowgroup">France</th><td class="table__cell--numeric">1</td>' in groups[1]
     assert "Postcodes starting" not in groups[1]
     data = stranger.get(f"/campaigns/{signed.slug}/counts.json").json()
     assert data["by_region"] == [{"country": "GB", "region": "SW", "signatures": 3}]
@@ -130,15 +130,19 @@ def test_the_delivery_export_needs_a_moderators_approval_and_holds_names_by_cons
 
 
 def test_api_lists_and_describes_campaigns(stranger, signed, settings):
-    settings.CAMPAIGN_RESPONSE_THRESHOLD = 5
-    Campaign.objects.filter(pk=signed.pk).update(response_requested_at=timezone.now())
+    Campaign.objects.filter(pk=signed.pk).update(
+        response_threshold=5, escalation_threshold=500, response_requested_at=timezone.now()
+    )
     listing = stranger.get("/api/v1/campaigns").json()
     assert [item["slug"] for item in listing] == [signed.slug]
     assert listing[0]["signatures"] == 5 and listing[0]["status"] == "open"
     data = stranger.get(f"/api/v1/campaigns/{signed.slug}").json()
     assert data["signatures"] == 5 and data["goal"] == 1000 and data["status"] == "open"
     assert data["by_country"][0] == {"code": "GB", "name": "United Kingdom", "signatures": 4}
-    assert [t["name"] for t in data["thresholds"]] == ["response", "escalation"]
+    assert [(t["name"], t["signatures"]) for t in data["thresholds"]] == [
+        ("response", 5),
+        ("escalation", 500),
+    ]
     assert data["thresholds"][0]["reached_at"] is not None and data["thresholds"][1]["reached_at"] is None
     assert stranger.get("/api/v1/campaigns/unknown").status_code == 404
     gathering = make_campaign(status="gathering", title="Not yet")

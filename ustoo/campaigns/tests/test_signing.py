@@ -351,7 +351,11 @@ def test_no_mail_server_means_an_eml_file_per_message(settings, tmp_path, campai
         ({"status": "gathering"}, 404, ""),
         ({"status": "pending"}, 404, ""),
         ({"status": "rejected", "rejection_code": "libellous"}, 404, ""),
-        ({"status": "rejected", "rejection_code": "not_actionable"}, 400, "This campaign was rejected"),
+        (
+            {"status": "rejected", "rejection_code": "not_actionable"},
+            400,
+            "This campaign was rejected: it takes no",
+        ),
         ({"status": "closed"}, 400, "no longer takes signatures"),
         ({"ends_on": datetime.date(2020, 1, 1)}, 400, "no longer takes signatures"),
     ],
