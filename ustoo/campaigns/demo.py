@@ -1,7 +1,7 @@
 """Demo campaigns for a new site (`ustoo load_demo`): fictional, and they say so. One is open to
-sign, with confirmed signatures from several countries and a starter's update; one closed in
-victory, with the decision maker's response. Their thresholds follow the same rules as any
-campaign's (never above the goal)."""
+sign, with confirmed signatures from several countries, a starter's update and a few signers who
+chose to show their first name and reason; one closed in victory, with the decision maker's
+response. Their thresholds follow the same rules as any campaign's (never above the goal)."""
 
 import datetime
 import random
@@ -24,7 +24,7 @@ from ustoo.campaigns.services import _count
 DEMO_STARTER = "demo-campaigner"
 DEMO_NOTE = "(A fictional demo campaign: the people and organisations named are invented.)"
 COUNTRIES = ["GB", "FR", "US", "IN", "DE", "ES", "CA", "BR", "NG", "AU"]
-# Fictional signers, with why they signed.
+# Fictional signers who agreed to show their first name and why they signed.
 SHOWN = [
     ("Amara Example", "I did not report because I would have had to tell my own tutor."),
     ("Lucía Sample", "Every student deserves someone independent to talk to."),
@@ -129,6 +129,7 @@ def _sign(campaign: Campaign, rng: random.Random, count: int, now: datetime.date
             campaign=campaign,
             name=shown[number][0] if number < len(shown) else f"Demo signer {number}",
             show_name=number < len(shown) or rng.random() < 0.6,
+            show_on_page=number < len(shown),
             reason=shown[number][1] if number < len(shown) else "",
             email_hash=f"demo:{campaign.slug}:{number}",
             country=rng.choice(COUNTRIES),

@@ -62,6 +62,17 @@ def support_table(campaign: Campaign, regions_per_country: int = 5) -> list[dict
     return list(table.values())
 
 
+def recent_signers(campaign: Campaign, limit: int = 10) -> list[Signature]:
+    """The latest counted signers who agreed to show their first name and reason (an index holds
+    just them, so this reads a few rows however many signed)."""
+    return list(
+        Signature.objects.shown_on_page()
+        .filter(campaign=campaign)
+        .order_by("-confirmed_at", "-id")
+        .only("id", "name", "show_name", "reason", "confirmed_at")[:limit]
+    )
+
+
 def agreed_stories(campaign: Campaign) -> list[Story]:
     story_ids = CampaignStoryLink.objects.filter(campaign=campaign, agreed_at__isnull=False).values(
         "story_id"

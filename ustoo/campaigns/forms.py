@@ -206,6 +206,14 @@ class SignForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    show_on_page = forms.BooleanField(
+        label=_("Show my first name and my reason on the campaign page"),
+        required=False,
+        help_text=_(
+            "Only once your signature counts: your first name (never your surname or e-mail address) "
+            "and why you sign, with any names or contact details in it removed."
+        ),
+    )
     wants_updates = forms.BooleanField(label=_("E-mail me news of this campaign"), required=False)
 
     def clean(self):
@@ -225,6 +233,7 @@ class SignForm(forms.Form):
             reason=data["reason"].strip(),
             wants_updates=data["wants_updates"],
             language=language,
+            show_on_page=data["show_on_page"],
         )
 
 

@@ -288,9 +288,47 @@ def region_of(country: str, postcode: str) -> str:
     return code[:2]
 
 
+# Words before a first name that are not one ("Dr Jane Smith" shows as "Jane").
+_TITLES = frozenset(
+    {
+        "mr",
+        "mrs",
+        "ms",
+        "mx",
+        "miss",
+        "dr",
+        "prof",
+        "sir",
+        "dame",
+        "m",
+        "mme",
+        "mlle",
+        "me",
+        "pr",
+        "sr",
+        "sra",
+    }
+)
+_NAME_WORD = re.compile(r"^[^\W\d_]+(?:['’-][^\W\d_]+)*$")
+
+
+def first_name_of(name: str) -> str:
+    """The first word of a name that can be a first name, or "": never a surname, never anything
+    with a digit or an "@" in it (someone may type their e-mail address as their name)."""
+    for word in name.split():
+        if word.rstrip(".").lower() in _TITLES:
+            continue
+        return word if _NAME_WORD.match(word) else ""
+    return ""
+
+
 class SignatureQuerySet(models.QuerySet["Signature"]):
     def confirmed(self) -> "SignatureQuerySet":
         return self.filter(status=SignatureStatus.CONFIRMED)
+
+    def shown_on_page(self) -> "SignatureQuerySet":
+        """Counted signatures whose signers agreed to show their first name and reason."""
+        return self.filter(status=SignatureStatus.CONFIRMED, show_on_page=True)
 
     def to_mail_updates(self) -> "SignatureQuerySet":
         """Counted signers who asked for news, at an address the mail server has not refused."""
@@ -306,6 +344,7 @@ class SignatureQuerySet(models.QuerySet["Signature"]):
         return self.update(
             name="",
             show_name=False,
+            show_on_page=False,
             email="",
             email_hash=Concat(Value("anonymised:"), Cast("id", output_field=models.CharField())),
             email_domain="",
@@ -340,6 +379,9 @@ class Signature(models.Model):
     postcode = models.CharField(max_length=POSTCODE_MAX, blank=True)
     region = models.CharField(max_length=8, blank=True)
     reason = models.CharField(max_length=REASON_MAX, blank=True)
+    # The signer agreed to show their first name (if shown at all) and their reason on the campaign's
+    # page, once counted. Off by default; a moderator may turn it off.
+    show_on_page = models.BooleanField(default=False)
     wants_updates = models.BooleanField(default=False)
     language = models.CharField(max_length=8, default="en")
     member = models.ForeignKey(
@@ -384,6 +426,12 @@ class Signature(models.Model):
             models.Index(
                 fields=["mail_due_at"], name="signature_mail_owed", condition=Q(mail_due_at__isnull=False)
             ),
+            # The page's recent signers: a few rows, however many signed.
+            models.Index(
+                fields=["campaign", "-confirmed_at"],
+                name="signature_shown_on_page",
+                condition=Q(show_on_page=True, status="confirmed"),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -392,6 +440,10 @@ class Signature(models.Model):
     @property
     def shown_name(self) -> str:
         return self.name if self.show_name and self.name else ""
+
+    @property
+    def first_name_on_page(self) -> str:
+        return first_name_of(self.name) if self.show_name else ""
 
 
 class SupportCount(models.Model):
@@ -474,6 +526,7 @@ class DecisionAction(models.TextChoices):
     UPDATE = "update", _("Update posted")
     VICTORY = "victory", _("Victory declared")
     INVALIDATE = "invalidate", _("Signatures invalidated")
+    HIDE_SIGNER = "hide_signer", _("A signer's name and reason hidden from the page")
     APPROVE_DELIVERY = "delivery", _("Delivery export approved")
     CLOSE = "close", _("Closed")
     ANONYMISE = "anonymise", _("Signers anonymised")

@@ -89,6 +89,7 @@ SIGNER_DETAILS = (
     "postcode",
     "region",
     "reason",
+    "show_on_page",
     "wants_updates",
     "language",
     "client_hash",

@@ -34,9 +34,11 @@ from ustoo.campaigns.models import (
     UpdateKind,
     default_response_threshold,
     escalation_threshold_for,
+    first_name_of,
     region_of,
     response_threshold_problem,
 )
+from ustoo.stories import screening
 from ustoo.stories.models import Statement, Story
 
 
@@ -251,6 +253,7 @@ class SignerDetails:
     reason: str = ""
     wants_updates: bool = False
     language: str = "en"
+    show_on_page: bool = False
 
 
 def resend_minutes() -> int:
@@ -285,15 +288,22 @@ def sign_campaign(*, campaign: Campaign, signer: SignerDetails, client_hash: str
         raise CampaignRefused(_why_not_signable(campaign))
     email_hash = addresses.address_hash(signer.email)
     now = timezone.now()
+    show_name = signer.show_name and bool(signer.name)
+    reason = signer.reason
+    if signer.show_on_page and reason:
+        # Shown to everyone: names and contact details in it are removed (the signer is told so).
+        reason = screening.redact(reason)
+    shown = first_name_of(signer.name) if show_name else ""
     fields = {
         "name": signer.name,
-        "show_name": signer.show_name and bool(signer.name),
+        "show_name": show_name,
+        "show_on_page": signer.show_on_page and bool(shown or reason),
         "email": signer.email.strip(),
         "email_domain": addresses.domain_of(signer.email),
         "country": signer.country,
         "postcode": signer.postcode.strip().upper(),
         "region": region_of(signer.country, signer.postcode),
-        "reason": signer.reason,
+        "reason": reason,
         "wants_updates": signer.wants_updates,
         "language": signer.language,
         "client_hash": client_hash,
@@ -542,6 +552,22 @@ def withdraw_signature(*, signature: Signature) -> bool:
 
 def stop_updates(*, signature: Signature) -> None:
     Signature.objects.filter(pk=signature.pk).update(wants_updates=False)
+
+
+def stop_showing_on_page(*, signature: Signature) -> None:
+    """The signer takes their first name and reason off the campaign's page."""
+    Signature.objects.filter(pk=signature.pk).update(show_on_page=False)
+
+
+def hide_signer(*, campaign: Campaign, moderator: Member, signature_id: int) -> bool:
+    """A moderator takes a signer's first name and reason off the page. Returns whether one was shown."""
+    with transaction.atomic():
+        hidden = Signature.objects.filter(campaign=campaign, pk=signature_id, show_on_page=True).update(
+            show_on_page=False
+        )
+        if hidden:
+            _log(action=DecisionAction.HIDE_SIGNER, campaign=campaign, actor=moderator, count=hidden)
+    return bool(hidden)
 
 
 # --- Members' e-mail for one-click signing ------------------------------------------------------

@@ -123,6 +123,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         # Called by the template only when its cached copy of the table is out of date.
         "countries": functools.partial(figures.support_table, campaign),
         "updates": list(campaign.updates.all()[:UPDATES_SHOWN]),
+        "recent_signers": figures.recent_signers(campaign),
         "stories": figures.agreed_stories(campaign),
         "is_starter": request.user.is_authenticated and campaign.starter_id == request.user.pk,
         "editable": campaign.status in services.EDITABLE_STATUSES,
@@ -230,6 +231,12 @@ def signature(request: HttpRequest, token: str) -> HttpResponse:
         if request.POST.get("action") == "stop_updates":
             services.stop_updates(signature=found)
             messages.success(request, _("You will get no more e-mail about this campaign."))
+            return redirect(request.path)
+        if request.POST.get("action") == "stop_showing":
+            services.stop_showing_on_page(signature=found)
+            messages.success(
+                request, _("Your first name and reason are no longer shown on the campaign page.")
+            )
             return redirect(request.path)
     return render(request, "campaigns/signature.html", {"signature": found, "campaign": found.campaign})
 
