@@ -40,13 +40,13 @@ def test_forms_shown_again_with_their_errors_meet_wcag_aa(visitor: Visitor):
     page = visitor.page
     page.goto(reverse("stories:speak") + "?mode=story")
     page.locator("#submit-bottom").click()  # a story with no text
-    expect(page.locator(".errorlist").first).to_be_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     assert accessibility_problems(page) == []
 
     page.goto(reverse("accounts:register"))
     page.get_by_label("Username").fill("ada")
     page.get_by_role("button", name="Create my account").click()  # no passphrase
-    expect(page.locator(".errorlist").first).to_be_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     assert accessibility_problems(page) == []
 
 

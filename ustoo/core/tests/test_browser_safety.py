@@ -4,6 +4,7 @@ other site, no CSP violation, and the French interface."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -76,11 +77,87 @@ def test_quick_exit_button_blanks_the_page_and_back_does_not_return(visitor: Vis
 def test_quick_exit_by_pressing_shift_three_times(visitor: Visitor):
     page = visitor.page
     page.goto(reverse("stories:speak"))
-    page.get_by_role("radio", name="Count me and share my story").check()  # focus is somewhere in the form
+    page.get_by_role("link", name="Quick exit").focus()  # focus somewhere that is not a text field
 
+    page.keyboard.press("Shift")
+    expect(page.locator("#quick-exit-status")).to_have_text("Shift, press 2 more times to exit.")
+    page.keyboard.press("Shift")
+    expect(page.locator("#quick-exit-status")).to_have_text("Shift, press 1 more time to exit.")
+    page.keyboard.press("Shift")
+
+    assert_left_for_good(visitor)
+
+
+def _exiting(page: Page) -> bool:
+    return page.evaluate("document.documentElement.classList.contains('exiting')")
+
+
+def type_like_a_person(page: Page, text: str) -> None:
+    """Type as a keyboard does: a capital is Shift held down while its letter goes down and up
+    (Playwright's keyboard.type() sends no Shift at all)."""
+    for character in text:
+        if character.isupper():
+            page.keyboard.press(f"Shift+Key{character}")
+        elif character == " ":
+            page.keyboard.press("Space")
+        else:
+            page.keyboard.press(character)
+
+
+def test_typing_capitals_in_a_story_never_exits(visitor: Visitor):
+    page = visitor.page
+    page.goto(reverse("stories:speak") + "?mode=story")
+    box = page.locator("textarea").first
+    box.click()
+    # Capitals as people type them: Shift held down while the letter goes down and up.
+    type_like_a_person(page, "Last Year My Manager Said I Told Him No")
+    for letter in "ABC":  # and three capitals in a row
+        page.keyboard.press(f"Shift+Key{letter}")
+    # Shift released before the letter, as fast typists do.
+    for letter in "DEF":
+        page.keyboard.down("Shift")
+        page.keyboard.down(f"Key{letter}")
+        page.keyboard.up("Shift")
+        page.keyboard.up(f"Key{letter}")
+    assert not _exiting(page)
+    expect(box).to_have_value("Last Year My Manager Said I Told Him NoABCDEF")
+    expect(page).to_have_url(re.compile(re.escape(visitor.url(reverse("stories:speak")))))
+
+
+def test_another_key_between_shifts_starts_the_count_again(visitor: Visitor):
+    page = visitor.page
+    page.goto("/")
+    page.keyboard.press("Shift")
+    page.keyboard.press("Shift")
+    page.keyboard.press("a")
+    expect(page.locator("#quick-exit-status")).to_have_text("Quick exit by Shift expired.")
+    page.keyboard.press("Shift")
+    assert not _exiting(page)
+    expect(page).to_have_url(visitor.url("/"))
+
+
+def test_three_lone_shifts_exit_even_from_a_text_field(visitor: Visitor):
+    page = visitor.page
+    page.goto(reverse("stories:speak") + "?mode=story")
+    page.locator("textarea").first.click()
+    page.keyboard.type("I was")
     for _ in range(3):
         page.keyboard.press("Shift")
+    assert_left_for_good(visitor)
 
+
+def test_in_a_text_field_lone_shifts_must_come_close_together(visitor: Visitor):
+    page = visitor.page
+    page.clock.install()
+    page.goto(reverse("stories:speak") + "?mode=story")
+    page.locator("textarea").first.click()
+    page.keyboard.press("Shift")
+    page.clock.fast_forward(1500)
+    page.keyboard.press("Shift")
+    page.clock.fast_forward(1500)
+    page.keyboard.press("Shift")  # three, but over three seconds: not while typing
+    assert not _exiting(page)
+    page.keyboard.press("Shift")  # the last three within two seconds
     assert_left_for_good(visitor)
 
 
@@ -92,13 +169,15 @@ def test_shift_presses_more_than_five_seconds_apart_do_not_exit(visitor: Visitor
     page.keyboard.press("Shift")
     page.keyboard.press("Shift")
     page.clock.fast_forward("00:06")
+    expect(page.locator("#quick-exit-status")).to_have_text("Quick exit by Shift expired.")
     page.keyboard.press("Shift")
-    # exitNow() marks the page synchronously in the keydown handler, so this is settled already.
-    assert page.evaluate("document.documentElement.classList.contains('exiting')") is False
+    # exitNow() marks the page synchronously in the key handler, so this is settled already.
+    assert not _exiting(page)
     assert page.url == visitor.url("/")
 
     page.keyboard.press("Shift")
-    page.keyboard.press("Shift")  # three presses within five seconds now
+    page.clock.fast_forward("00:04")  # presses four seconds apart still count
+    page.keyboard.press("Shift")
     assert_left_for_good(visitor)
 
 

@@ -1,5 +1,5 @@
-"""The layout every page extends: its links, reversed once per script prefix, are the right ones, and
-its parts rendered once per language and prefix are each reader's."""
+"""The layout every page extends: its links, its menu's "you are here", its titles, and its words in
+each reader's language."""
 
 import re
 
@@ -8,7 +8,7 @@ from django.templatetags.static import static
 from django.test import override_settings
 from django.urls import reverse
 
-from ustoo.core.templatetags import layout
+from ustoo.conftest import make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -31,51 +31,41 @@ def _hrefs(html: str) -> set[str]:
     return set(re.findall(r'href="([^"]+)"', html)) | set(re.findall(r'action="([^"]+)"', html))
 
 
+def _title(html: str) -> str:
+    found = re.search(r"<title>([^<]*)</title>", html)
+    assert found, "the page has no title"
+    return found.group(1)
+
+
 def test_every_page_links_to_every_part_of_the_site(client):
     found = _hrefs(client.get(reverse("about")).content.decode())
     assert {reverse(name) for name in LAYOUT} | {reverse("set_language")} <= found
 
 
-def test_a_member_gets_their_account_and_log_out(client, django_user_model):
-    member = django_user_model.objects.create_user("layout-member", "a long enough passphrase here")
-    client.force_login(member)
-    found = _hrefs(client.get(reverse("about")).content.decode())
+def test_a_member_gets_their_account_and_log_out(client):
+    client.force_login(make_member("layout-member"))
+    html = client.get(reverse("about")).content.decode()
+    found = _hrefs(html)
     assert {reverse("accounts:home"), reverse("accounts:logout")} <= found
     assert reverse("accounts:login") not in found
+    assert reverse("moderation:queue") not in found
 
 
-def test_under_a_sub_path_the_links_carry_it(rf):
-    # A deployment behind a proxy at /ustoo/ (the WSGI handler sets the prefix from SCRIPT_NAME):
-    # the links must keep the prefix, and those for the site at / must not be served there.
-    from django.urls import get_script_prefix, set_script_prefix
-
-    from ustoo.core.context_processors import site
-
-    request = rf.get("/about/")
-    at_root = site(request)["layout_links"]
-    previous = get_script_prefix()
-    set_script_prefix("/ustoo/")
-    try:
-        under = site(request)["layout_links"]
-    finally:
-        set_script_prefix(previous)
-    assert under["magnitude"] == "/ustoo/magnitude/" and under["about"] == "/ustoo/about/"
-    assert at_root["magnitude"] == "/magnitude/"
-    assert site(request)["layout_links"] == at_root
+def test_a_moderator_finds_moderation_in_the_menu(client):
+    client.force_login(make_member("layout-moderator", role="moderator"))
+    html = client.get(reverse("about")).content.decode()
+    assert f'href="{reverse("moderation:queue")}"' in html
 
 
-def test_the_layout_speaks_each_readers_language(client):
-    english = client.get(reverse("about")).content.decode()
-    french = client.get(reverse("about"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
-    again = client.get(reverse("about")).content.decode()
-    assert "Quick exit" in english and "The magnitude" in english
-    assert "Sortie rapide" in french and "L&#x27;ampleur" in french and "Quick exit" not in french
-    assert "Quick exit" in again and "Sortie rapide" not in again
-    assert '<option value="fr" lang="fr" selected>' in french
-    assert '<option value="en" lang="en" selected>' in again
+def test_the_menu_says_where_the_reader_is(client):
+    html = client.get(reverse("magnitude:index")).content.decode()
+    assert re.search(rf'href="{reverse("magnitude:index")}"[^>]*aria-current="page"', html)
+    assert html.count("aria-current=") == 1
+    within = client.get(reverse("magnitude:how_we_count")).content.decode()
+    assert re.search(rf'href="{reverse("magnitude:index")}"[^>]*aria-current="true"', within)
 
 
-def test_kept_parts_follow_the_sub_path_they_are_served_under(client):
+def test_under_a_sub_path_the_links_carry_it(client):
     from django.urls import get_script_prefix, set_script_prefix
 
     previous = get_script_prefix()
@@ -89,25 +79,38 @@ def test_kept_parts_follow_the_sub_path_they_are_served_under(client):
     assert 'href="/magnitude/"' in at_root and 'href="/ustoo/magnitude/"' not in at_root
 
 
-def test_kept_parts_carry_the_hashed_static_addresses(client):
+def test_the_layout_speaks_each_readers_language(client):
+    english = client.get(reverse("about")).content.decode()
+    french = client.get(reverse("about"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    again = client.get(reverse("about")).content.decode()
+    assert "Quick exit" in english and "The magnitude" in english
+    assert "Sortie rapide" in french and ">L'ampleur<" in french and "Quick exit" not in french
+    assert "Quick exit" in again and "Sortie rapide" not in again
+    assert '<option value="fr" lang="fr" selected>' in french
+    assert '<option value="en" lang="en" selected>' in again
+
+
+def test_the_layout_carries_the_hashed_static_addresses(client):
     html = client.get(reverse("about")).content.decode()
     assert f'href="{static("ustoo/css/ustoo.css")}"' in html
     assert f'src="{static("ustoo/js/quick-exit.js")}"' in html
 
 
 def test_a_change_of_settings_is_shown_at_once(client):
-    client.get(reverse("about"))
     with override_settings(SITE_NAME="Nous aussi", QUICK_EXIT_URL="https://example.org/weather"):
         html = client.get(reverse("about")).content.decode()
-    assert "<title>Nous aussi</title>" in html and 'href="https://example.org/weather"' in html
-    assert "<title>ustoo</title>" in client.get(reverse("about")).content.decode()
+    assert _title(html).endswith("– Nous aussi") and 'href="https://example.org/weather"' in html
+    assert _title(client.get(reverse("about")).content.decode()).endswith("– ustoo")
 
 
-def test_nothing_is_kept_while_debugging(client, settings):
-    settings.DEBUG = True
-    layout._rendered.cache_clear()
-    client.get(reverse("about"))
-    assert layout._rendered.cache_info().currsize == 0
-    settings.DEBUG = False
-    client.get(reverse("about"))
-    assert layout._rendered.cache_info().currsize == len(layout.PARTS)
+def test_each_page_is_named_in_its_title_and_errors_say_so_first(client):
+    assert _title(client.get(reverse("stories:wall")).content.decode()) == "Stories – ustoo"
+    assert _title(client.get(reverse("stories:enter_receipt")).content.decode()) == "Receipt – ustoo"
+    refused = client.post(reverse("stories:enter_receipt"), {"receipt": ""})
+    assert _title(refused.content.decode()) == "Error: Receipt – ustoo"
+
+
+def test_a_skip_link_leads_to_the_main_content(client):
+    html = client.get(reverse("about")).content.decode()
+    assert re.search(r'<a href="#main" class="skip-link">Skip to main content</a>', html)
+    assert '<main class="main" id="main"' in html

@@ -110,7 +110,7 @@ def test_bad_input_rerenders_with_what_was_typed_and_stores_nothing(survivor, ch
     response = survivor.post("/speak/", typed)
     assert response.status_code == 200
     assert field in response.context["form"].errors
-    assert b"errorlist" in response.content
+    assert b"error-message" in response.content and b"error-summary" in response.content
     if typed["text"] and "\x00" not in typed["text"] and len(typed["text"]) < 100:
         assert typed["text"].encode() in response.content
     assert not Statement.objects.exists()
