@@ -84,16 +84,31 @@ class CountryChoiceField(forms.ChoiceField):
 
 
 class CampaignForm(forms.Form):
-    title = TextField(label=_("Title"), max_length=TITLE_MAX)
+    title = TextField(
+        label=_("Title"), max_length=TITLE_MAX, error_messages={"required": _("Give your campaign a title.")}
+    )
     asks_for = TextField(
         label=_("What do you ask for?"),
         max_length=ASK_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("One clear action the decision maker can take."),
+        error_messages={"required": _("Say what you ask the decision maker to do.")},
     )
-    decision_maker_name = TextField(label=_("Decision maker's name"), max_length=120)
-    decision_maker_role = TextField(label=_("Their role"), max_length=120)
-    decision_maker_organisation = TextField(label=_("Their organisation"), max_length=160)
+    decision_maker_name = TextField(
+        label=_("Decision maker's name"),
+        max_length=120,
+        error_messages={"required": _("Name the person who can make the change.")},
+    )
+    decision_maker_role = TextField(
+        label=_("Their role"),
+        max_length=120,
+        error_messages={"required": _("Give the decision maker's role.")},
+    )
+    decision_maker_organisation = TextField(
+        label=_("Their organisation"),
+        max_length=160,
+        error_messages={"required": _("Give the decision maker's organisation.")},
+    )
     decision_maker_email = forms.EmailField(
         label=_("Their e-mail address (optional, never shown)"),
         max_length=254,
@@ -103,18 +118,37 @@ class CampaignForm(forms.Form):
             "the site's moderators reach them another way."
         ),
     )
-    why = TextField(label=_("Why it matters"), max_length=WHY_MAX, widget=forms.Textarea(attrs={"rows": 8}))
-    goal = forms.IntegerField(label=_("Signature goal"), min_value=1, max_value=GOAL_MAX, initial=1000)
+    why = TextField(
+        label=_("Why it matters"),
+        max_length=WHY_MAX,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": _("Say why it matters.")},
+    )
+    goal = forms.IntegerField(
+        label=_("Signature goal"),
+        min_value=1,
+        max_value=GOAL_MAX,
+        initial=1000,
+        error_messages={
+            "required": _("Give a goal: the number of signatures you aim for."),
+            "invalid": _("Give the goal as a whole number, like 1000."),
+        },
+    )
     response_threshold = forms.IntegerField(
         label=_("Ask the decision maker to respond at (optional)"),
         min_value=1,
         max_value=GOAL_MAX,
         required=False,
+        error_messages={"invalid": _("Give the number of signatures as a whole number, like 1000.")},
     )
     ends_on = forms.DateField(
         label=_("End date"),
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("At most six months from today."),
+        error_messages={
+            "required": _("Give the date the campaign ends."),
+            "invalid": _("Give the end date as a date, like 2027-03-31."),
+        },
     )
     stories = forms.CharField(
         label=_("Stories to link (optional)"),
@@ -192,8 +226,18 @@ class SignForm(forms.Form):
         max_length=254,
         validators=[validate_signer_email],
         help_text=_("We send one link to confirm it. It is never shown, shared or sold."),
+        error_messages={
+            "required": _("Give your e-mail address: your signature counts once you open the link we send."),
+            "invalid": _("Give your e-mail address in full, like name@example.org."),
+        },
     )
-    country = CountryChoiceField(label=_("Country"))
+    country = CountryChoiceField(
+        label=_("Country"),
+        error_messages={
+            "required": _("Choose your country."),
+            "invalid_choice": _("Choose your country from the list."),
+        },
+    )
     postcode = TextField(
         label=_("Postcode (optional)"),
         max_length=POSTCODE_MAX,
@@ -210,8 +254,8 @@ class SignForm(forms.Form):
         label=_("Show my first name and my reason on the campaign page"),
         required=False,
         help_text=_(
-            "Only once your signature counts: your first name (never your surname or e-mail address) "
-            "and why you sign, with any names or contact details in it removed."
+            "Once your signature counts, this page can show your first name (never your surname or "
+            "e-mail address) and why you sign. Any names or contact details in your reason are removed."
         ),
     )
     wants_updates = forms.BooleanField(label=_("E-mail me news of this campaign"), required=False)
@@ -242,14 +286,28 @@ class MemberSignForm(forms.Form):
 
 
 class MemberEmailForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail address"), max_length=254, validators=[validate_signer_email])
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        validators=[validate_signer_email],
+        error_messages={
+            "required": _("Give the e-mail address you sign with."),
+            "invalid": _("Give your e-mail address in full, like name@example.org."),
+        },
+    )
     name = TextField(
         label=_("Name to show when you sign (optional)"),
         max_length=NAME_MAX,
         required=False,
         help_text=_("Leave empty to sign without showing a name."),
     )
-    country = CountryChoiceField(label=_("Country"))
+    country = CountryChoiceField(
+        label=_("Country"),
+        error_messages={
+            "required": _("Choose your country."),
+            "invalid_choice": _("Choose your country from the list."),
+        },
+    )
     postcode = TextField(
         label=_("Postcode (optional)"),
         max_length=POSTCODE_MAX,

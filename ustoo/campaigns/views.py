@@ -33,7 +33,9 @@ UPDATES_SHOWN = 20
 
 def index(request: HttpRequest) -> HttpResponse:
     page = Paginator(
-        Campaign.objects.listed().order_by("status", "-signature_count", "-id"), PAGE_SIZE
+        # Open before closed ("open" > "closed"), then the most signed.
+        Campaign.objects.listed().order_by("-status", "-signature_count", "-id"),
+        PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     mine = []
     if request.user.is_authenticated:
@@ -58,7 +60,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
 def start(request: HttpRequest) -> HttpResponse:
     if not request.user.may_take_part:
         raise Http404
-    form = CampaignForm(request.POST or None)
+    form = CampaignForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             campaign = services.start_campaign(
@@ -82,7 +84,7 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
         return render(
             request, "campaigns/edit.html", context, status=409 if request.method == "POST" else 200
         )
-    form = CampaignEditForm(request.POST or None, campaign=campaign)
+    form = CampaignEditForm(request.POST if request.method == "POST" else None, campaign=campaign)
     if request.method == "POST" and form.is_valid():
         try:
             services.edit_campaign(campaign=campaign, starter=request.user, draft=form.draft())
@@ -122,6 +124,8 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         **_signing_context(request, campaign),
         # Called by the template only when its cached copy of the table is out of date.
         "countries": functools.partial(figures.support_table, campaign),
+        "map_key": functools.partial(figures.map_key, campaign),
+        "map_height": figures.MAP_HEIGHT,
         "updates": list(campaign.updates.all()[:UPDATES_SHOWN]),
         "recent_signers": figures.recent_signers(campaign),
         "stories": figures.agreed_stories(campaign),
@@ -370,7 +374,7 @@ def member_email(request: HttpRequest) -> HttpResponse:
             "country": current.country,
             "postcode": current.postcode,
         }
-    form = MemberEmailForm(request.POST or None, initial=initial)
+    form = MemberEmailForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST":
         if (wait := limits.hit(request, "campaign_sign")) is not None:
             return limits.too_many(request, wait)
@@ -437,4 +441,6 @@ def counts_csv(request: HttpRequest, slug: str) -> HttpResponse:
 @cache_control(public=True, max_age=60)
 def map_svg(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = access.get_campaign_for_reader(request, slug)
-    return HttpResponse(figures.support_map(campaign), content_type="image/svg+xml; charset=utf-8")
+    # The campaign's page writes the key under the map in HTML (?key=no): legible on a phone.
+    svg = figures.support_map(campaign, with_key=request.GET.get("key") != "no")
+    return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")

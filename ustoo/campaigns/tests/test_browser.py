@@ -69,7 +69,7 @@ def test_campaign_pages_meet_wcag_aa(visitor, live_server, smtp, settings):
     page.goto(f"/campaigns/{campaign.slug}/")
     page.get_by_label("Your e-mail address").fill("not an address")
     page.get_by_role("button", name="Sign", exact=True).click()
-    expect(page.locator(".errorlist").first).to_be_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     assert accessibility_problems(page) == []
     page.get_by_label("Your name").fill("Ada Lovelace")
     page.get_by_label("Your e-mail address").fill("ada@example.org")
@@ -102,5 +102,34 @@ def test_campaign_pages_meet_wcag_aa(visitor, live_server, smtp, settings):
         page.goto(path)
         assert accessibility_problems(page) == []
     page.get_by_role("button", name="Save the campaign").click()  # nothing filled in
-    expect(page.locator(".errorlist").first).to_be_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     assert accessibility_problems(page) == []
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js-on", "js-off"])
+def test_a_failed_signing_shows_its_errors_in_the_first_screen_of_a_phone(visitor_factory, javascript):
+    """At 390 px wide, signing from the bottom of a long campaign page with a wrong address lands on
+    the errors, not on the top of a page scrolled away from them; what was typed is still there."""
+    campaign = make_campaign(title="Give back the donation")
+    visitor = visitor_factory(javascript=javascript)
+    page = visitor.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/campaigns/{campaign.slug}/")
+    page.get_by_role("link", name="Sign this campaign").click()
+    page.get_by_label("Your name").fill("Ada Lovelace")
+    page.get_by_label("Your e-mail address").fill("ada at example")
+    page.get_by_label("Country").select_option("GB")
+    page.get_by_label("Why you sign (optional)").fill("It matters.")
+    page.get_by_role("button", name="Sign", exact=True).click()
+
+    expect(page).to_have_title(re.compile(r"^Error: Sign – "))
+    summary = page.locator(".error-summary")
+    expect(summary).to_contain_text("Give your e-mail address in full, like name@example.org.")
+    expect(summary).to_be_in_viewport()
+    expect(summary).to_be_focused()
+    summary.get_by_role("link", name="Give your e-mail address in full, like name@example.org.").click()
+    expect(page.get_by_label("Your e-mail address")).to_be_focused()
+    expect(page.get_by_label("Your e-mail address")).to_be_in_viewport()
+    expect(page.get_by_label("Your e-mail address")).to_have_value("ada at example")
+    expect(page.get_by_label("Why you sign (optional)")).to_have_value("It matters.")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -13,7 +13,7 @@ from ustoo.campaigns import services
 from ustoo.campaigns.demo import load_demo_campaigns
 from ustoo.campaigns.models import Campaign, CampaignUpdate
 
-from .conftest import make_campaign
+from .conftest import SIGNER, make_campaign
 
 pytestmark = pytest.mark.django_db
 
@@ -204,6 +204,16 @@ def test_a_won_campaign_shows_its_victory_and_the_decision_makers_response(stran
     assert ">Victory</strong>" in page and 'id="closed"' not in page
 
 
+def test_the_list_shows_open_campaigns_before_closed_ones(stranger):
+    open_campaign = make_campaign(title="Still open")
+    closed = make_campaign(title="Closed and well signed")
+    Campaign.objects.filter(pk=open_campaign.pk).update(signature_count=3)
+    Campaign.objects.filter(pk=closed.pk).update(status="closed", signature_count=5000)
+    listing = _main(stranger.get("/campaigns/")).split('id="campaign-list"')[1]
+    assert listing.index("Still open") < listing.index("Closed and well signed")
+    assert "5,000 signatures" in listing and ">Open</strong>" in listing and ">Closed</strong>" in listing
+
+
 def test_the_starters_updates_show_newest_first_with_their_dates(stranger):
     campaign = make_campaign()
     for days, text in [(9, "We met the board."), (2, "The board will vote.")]:
@@ -219,8 +229,100 @@ def test_the_starters_updates_show_newest_first_with_their_dates(stranger):
 # --- Signing: the sign page and its errors ---------------------------------------------------------
 
 
+def test_a_failed_signing_shows_its_errors_first_and_keeps_what_was_typed(stranger):
+    campaign = make_campaign()
+    typed = {**SIGNER, "email": "not an address", "reason": "Because it matters to me.", "show_on_page": "on"}
+    response = stranger.post(f"/campaigns/{campaign.slug}/sign/", typed)
+    assert response.status_code == 400
+    assert "<title>Error: Sign – " in response.content.decode()
+    page = _main(response)
+    assert page.index("Give your e-mail address in full, like name@example.org.") < page.index(
+        "<h1"
+    )  # the summary, first
+    assert 'href="#id_email"' in page.split("<h1")[0]
+    field = page.split('id="field-email"')[1].split("</div>")[0]
+    assert (
+        "Give your e-mail address in full, like name@example.org." in field
+        and 'value="not an address"' in field
+    )
+    assert 'value="Ada Lovelace"' in page and "Because it matters to me.</textarea>" in page
+    assert re.search(r'name="show_on_page"[^>]*checked', page)
+    assert f'action="/campaigns/{campaign.slug}/sign/"' in page
+
+
+def test_each_missing_answer_is_named(stranger, starter):
+    campaign = make_campaign()
+    summary = _main(stranger.post(f"/campaigns/{campaign.slug}/sign/", {})).split("<h1")[0]
+    for message in [
+        "Give your name, or tick “Don&#x27;t show my name”.",
+        "Give your e-mail address: your signature counts once you open the link we send.",
+        "Choose your country.",
+    ]:
+        assert message in summary
+    summary = _main(starter.post("/campaigns/start/", {})).split("<h1")[0]
+    for message in [
+        "Give your campaign a title.",
+        "Say what you ask the decision maker to do.",
+        "Name the person who can make the change.",
+        "Give the decision maker&#x27;s role.",
+        "Give the decision maker&#x27;s organisation.",
+        "Say why it matters.",
+        "Give a goal: the number of signatures you aim for.",
+        "Give the date the campaign ends.",
+    ]:
+        assert message in summary
+    assert "This field is required." not in summary
+
+
 def test_the_sign_page_can_be_opened(stranger):
     campaign = make_campaign()
     page = _main(stranger.get(f"/campaigns/{campaign.slug}/sign/"))
     assert 'id="sign-form"' in page and "Sign this campaign" in page
     assert "error" not in page.split("<h1")[0]
+
+
+# --- Titles ----------------------------------------------------------------------------------------
+
+
+def _title(response) -> str:
+    return response.content.decode().split("<title>", 1)[1].split("</title>", 1)[0]
+
+
+def test_every_page_has_a_neutral_title_never_the_campaigns_words(
+    smtp, stranger, starter, starter_member, moderator, settings
+):
+    """A tab or a history entry says which kind of page it was, never what the campaign is about."""
+    from ustoo.campaigns import tokens
+    from ustoo.campaigns.models import Signature
+    from ustoo.campaigns.views import reverse_manage
+
+    campaign = make_campaign(starter_member, title="Stop the abuse at Example Hall")
+    draft = make_campaign(starter_member, title="Expel the abuser", status="gathering")
+    stranger.post(f"/campaigns/{campaign.slug}/sign/", SIGNER)
+    signature = Signature.objects.get()
+    confirm = f"/campaigns/confirm/{tokens.make('confirm', signature.pk, signature.nonce)}/"
+    expected = {
+        "/campaigns/": (stranger, "Campaigns"),
+        campaign.get_absolute_url(): (stranger, "Campaign"),
+        f"/campaigns/{campaign.slug}/sign/": (stranger, "Sign"),
+        f"/campaigns/{campaign.slug}/check-your-inbox/": (stranger, "Check your inbox"),
+        confirm: (stranger, "Confirm your signature"),
+        reverse_manage(signature): (stranger, "Your signature"),
+        "/campaigns/confirm/nonsense/": (stranger, "This link cannot be used"),
+        "/campaigns/privacy/": (stranger, "Campaigns and your data"),
+        "/campaigns/start/": (starter, "Start a campaign"),
+        f"/campaigns/{campaign.slug}/manage/": (starter, "Your campaign"),
+        f"/campaigns/{draft.slug}/manage/edit/": (starter, "Change your campaign"),
+        f"/campaigns/{draft.slug}/support/{draft.sponsor_key}/": (starter, "Support a new campaign"),
+        "/campaigns/story-links/": (starter, "Your stories and campaigns"),
+        "/campaigns/my-email/": (starter, "Sign campaigns in one click"),
+        "/moderate/campaigns/": (moderator, "Campaign moderation"),
+        f"/moderate/campaigns/{campaign.pk}/": (moderator, "Review a campaign"),
+    }
+    for path, (client, title) in expected.items():
+        shown = _title(client.get(path))
+        assert shown == f"{title} – {settings.SITE_NAME}", path
+        assert "abuse" not in shown.lower() and "Hall" not in shown
+    confirmed = stranger.post(confirm)
+    assert _title(confirmed) == f"Signature confirmed – {settings.SITE_NAME}"
+    assert _title(starter.post("/campaigns/start/", {})) == f"Error: Start a campaign – {settings.SITE_NAME}"

@@ -58,7 +58,7 @@ def test_bad_changes_are_named_and_nothing_is_saved(starter, starter_member):
     response = starter.post(f"/campaigns/{campaign.slug}/manage/edit/", _changes(title="", goal="0"))
     assert response.status_code == 400
     page = response.content.decode()
-    assert 'id="field-title"' in page and "This field is required." in page.split('id="field-title"')[1]
+    assert 'id="field-title"' in page and "Give your campaign a title." in page.split('id="field-title"')[1]
     assert 'value="Return all of it, this year."' not in page  # a textarea, not an input
     assert "Return all of it, this year.</textarea>" in page
     campaign.refresh_from_db()

@@ -72,8 +72,19 @@ def test_the_map_shades_countries_with_signatures(stranger, signed):
     assert "<title>United Kingdom: 4</title>" in svg
     assert "<title>France: 1</title>" in svg
     assert "<title>Germany: none</title>" in svg
+    assert svg.count("<rect ") == 2  # its key: two shades, 1 and 2–4
     page = stranger.get(f"/campaigns/{signed.slug}/").content.decode()
-    assert f'src="/campaigns/{signed.slug}/map.svg"' in page
+    assert f'src="/campaigns/{signed.slug}/map.svg?key=no"' in page
+
+
+def test_the_pages_map_has_its_key_in_html_legible_on_a_phone(stranger, signed):
+    """Drawn in the SVG, the key would shrink with the map to a few pixels at 390 px wide."""
+    svg = stranger.get(f"/campaigns/{signed.slug}/map.svg?key=no").content.decode()
+    assert "<rect " not in svg and "<title>United Kingdom: 4</title>" in svg
+    page = stranger.get(f"/campaigns/{signed.slug}/").content.decode()
+    key = page.split('class="campaign-map__key"')[1].split("</ul>")[0]
+    assert [item.split("</span>")[1] for item in key.split("<li>")[1:]] == ["1</li>", "2–4</li>", "None</li>"]
+    assert "campaign-swatch--0" in key and "campaign-swatch--1" in key and "campaign-swatch--none" in key
 
 
 def test_the_page_shows_every_country_on_the_map_with_its_regions_like_the_open_data(stranger, signed):
