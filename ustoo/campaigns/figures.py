@@ -65,10 +65,14 @@ def support_table(campaign: Campaign, regions_per_country: int = 5) -> list[dict
     return list(table.values())
 
 
-def recent_signers(campaign: Campaign, limit: int = 10) -> list[Signature]:
+def recent_signers(campaign: Campaign) -> list[Signature]:
+    return list(recent_signers_query(campaign))
+
+
+def recent_signers_query(campaign: Campaign, limit: int = 10):
     """The latest counted signers who agreed to show their first name and reason (an index holds
-    just them, so this reads a few rows however many signed)."""
-    return list(
+    just them, in this order, so this reads a few rows however many signed)."""
+    return (
         Signature.objects.shown_on_page()
         .filter(campaign=campaign)
         .order_by("-confirmed_at", "-id")

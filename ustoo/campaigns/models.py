@@ -426,9 +426,9 @@ class Signature(models.Model):
             models.Index(
                 fields=["mail_due_at"], name="signature_mail_owed", condition=Q(mail_due_at__isnull=False)
             ),
-            # The page's recent signers: a few rows, however many signed.
+            # The page's recent signers, in the order shown: a few rows, however many signed.
             models.Index(
-                fields=["campaign", "-confirmed_at"],
+                fields=["campaign", "-confirmed_at", "-id"],
                 name="signature_shown_on_page",
                 condition=Q(show_on_page=True, status="confirmed"),
             ),

@@ -24,6 +24,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='signature',
-            index=models.Index(condition=models.Q(('show_on_page', True), ('status', 'confirmed')), fields=['campaign', '-confirmed_at'], name='signature_shown_on_page'),
+            index=models.Index(condition=models.Q(('show_on_page', True), ('status', 'confirmed')), fields=['campaign', '-confirmed_at', '-id'], name='signature_shown_on_page'),
         ),
     ]
