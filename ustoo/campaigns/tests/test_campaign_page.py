@@ -274,6 +274,23 @@ def test_each_missing_answer_is_named(stranger, starter):
     assert "This field is required." not in summary
 
 
+@pytest.mark.parametrize(
+    ("state", "says"),
+    [
+        ({"status": "closed"}, "This campaign is closed: it no longer takes signatures."),
+        (
+            {"status": "rejected", "rejection_code": "not_actionable"},
+            "This campaign was rejected: it takes no",
+        ),
+    ],
+)
+def test_the_sign_page_of_a_campaign_that_takes_no_signature_says_why(stranger, state, says):
+    campaign = make_campaign()
+    Campaign.objects.filter(pk=campaign.pk).update(**state)
+    page = _main(stranger.get(f"/campaigns/{campaign.slug}/sign/"))
+    assert says in page and 'id="sign-form"' not in page
+
+
 def test_the_sign_page_can_be_opened(stranger):
     campaign = make_campaign()
     page = _main(stranger.get(f"/campaigns/{campaign.slug}/sign/"))
