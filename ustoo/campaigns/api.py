@@ -56,6 +56,9 @@ class SignatureIn(Schema):
     country: str = Field(..., description="ISO 3166-1 alpha-2")
     postcode: str = ""
     reason: str = ""
+    show_on_page: bool = Field(
+        False, description="Show the first name and the reason on the campaign's page, once confirmed"
+    )
     wants_updates: bool = False
 
 

@@ -19,6 +19,9 @@ from ustoo.magnitude import worldmap
 from ustoo.magnitude.charts import NO_DATA, SEQUENTIAL, TEXT, classes
 from ustoo.stories.models import Story
 
+# The map drawn without its key (the page writes the key in HTML).
+MAP_HEIGHT = worldmap.HEIGHT
+
 
 def region_minimum() -> int:
     """Regions with fewer signatures are left out of the open data (their country still counts them)."""
@@ -62,6 +65,21 @@ def support_table(campaign: Campaign, regions_per_country: int = 5) -> list[dict
     return list(table.values())
 
 
+def recent_signers(campaign: Campaign) -> list[Signature]:
+    return list(recent_signers_query(campaign))
+
+
+def recent_signers_query(campaign: Campaign, limit: int = 10):
+    """The latest counted signers who agreed to show their first name and reason (an index holds
+    just them, in this order, so this reads a few rows however many signed)."""
+    return (
+        Signature.objects.shown_on_page()
+        .filter(campaign=campaign)
+        .order_by("-confirmed_at", "-id")
+        .only("id", "name", "show_name", "reason", "confirmed_at")[:limit]
+    )
+
+
 def agreed_stories(campaign: Campaign) -> list[Story]:
     story_ids = CampaignStoryLink.objects.filter(campaign=campaign, agreed_at__isnull=False).values(
         "story_id"
@@ -89,14 +107,29 @@ def _number(value: int) -> str:
     return f"{value:,}".replace(",", "\u202f")
 
 
-def support_map(campaign: Campaign) -> str:
-    """An SVG world map, countries shaded by signatures; cached while the count is unchanged."""
-    key = f"campaigns:map:{campaign.pk}:{campaign.signature_count}:{get_language()}"
+def map_key(campaign: Campaign) -> list[dict]:
+    """The map's shades, lightest first, each with the signatures per country it stands for: for
+    the page's key, written in HTML so it stays legible however narrow the map is drawn."""
+    return _shades(classes([row["signatures"] for row in by_country(campaign)]))
+
+
+def _shades(bounds: list[int]) -> list[dict]:
+    lowers = [1, *(bound + 1 for bound in bounds[:-1])]
+    return [
+        {"shade": index, "lower": lower, "upper": upper}
+        for index, (lower, upper) in enumerate(zip(lowers, bounds, strict=True))
+    ]
+
+
+def support_map(campaign: Campaign, *, with_key: bool = True) -> str:
+    """An SVG world map, countries shaded by signatures, with its key unless the page writes it;
+    cached while the count is unchanged."""
+    key = f"campaigns:map:{campaign.pk}:{campaign.signature_count}:{get_language()}:{with_key}"
     if (svg := cache.get(key)) is not None:
         return svg
     values = {row["code"]: row["signatures"] for row in by_country(campaign)}
     bounds = classes(list(values.values()))
-    width, height = worldmap.WIDTH, worldmap.HEIGHT + 34
+    width, height = worldmap.WIDTH, worldmap.HEIGHT + (34 if with_key else 0)
     title = _("Where the signatures come from")
     parts = [
         format_html(
@@ -120,23 +153,22 @@ def support_map(campaign: Campaign) -> str:
             fill, tip = SEQUENTIAL[index % len(SEQUENTIAL)], f"{name}: {_number(value)}"
         parts.append(format_html('<path d="{}" fill="{}"><title>{}</title></path>', path, fill, tip))
     parts.append("</g>")
-    lower, y = 1, worldmap.HEIGHT + 8
-    for index, bound in enumerate(bounds):
-        x = 10 + index * 150
+    y = worldmap.HEIGHT + 8
+    for shade in _shades(bounds) if with_key else []:
+        x = 10 + shade["shade"] * 150
         parts.append(
             format_html(
                 '<rect x="{}" y="{}" width="14" height="14" fill="{}"/>'
                 '<text x="{}" y="{}" fill="{}">{}</text>',
                 x,
                 y,
-                SEQUENTIAL[index % len(SEQUENTIAL)],
+                SEQUENTIAL[shade["shade"] % len(SEQUENTIAL)],
                 x + 20,
                 y + 12,
                 TEXT,
-                f"{_number(lower)}–{_number(bound)}",
+                f"{_number(shade['lower'])}–{_number(shade['upper'])}",
             )
         )
-        lower = bound + 1
     parts.append("</svg>")
     svg = mark_safe("".join(parts))  # noqa: S308 - every piece was escaped by format_html
     cache.set(key, svg, 300)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +27,8 @@ from ustoo.campaigns.models import (
     Campaign,
     RejectionCode,
     Status,
+    response_threshold_problem,
+    site_response_threshold,
 )
 from ustoo.campaigns.services import CampaignDraft, SignerDetails, longest_run_days
 from ustoo.core.validators import validate_encodable
@@ -81,16 +84,31 @@ class CountryChoiceField(forms.ChoiceField):
 
 
 class CampaignForm(forms.Form):
-    title = TextField(label=_("Title"), max_length=TITLE_MAX)
+    title = TextField(
+        label=_("Title"), max_length=TITLE_MAX, error_messages={"required": _("Give your campaign a title.")}
+    )
     asks_for = TextField(
         label=_("What do you ask for?"),
         max_length=ASK_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("One clear action the decision maker can take."),
+        error_messages={"required": _("Say what you ask the decision maker to do.")},
     )
-    decision_maker_name = TextField(label=_("Decision maker's name"), max_length=120)
-    decision_maker_role = TextField(label=_("Their role"), max_length=120)
-    decision_maker_organisation = TextField(label=_("Their organisation"), max_length=160)
+    decision_maker_name = TextField(
+        label=_("Decision maker's name"),
+        max_length=120,
+        error_messages={"required": _("Name the person who can make the change.")},
+    )
+    decision_maker_role = TextField(
+        label=_("Their role"),
+        max_length=120,
+        error_messages={"required": _("Give the decision maker's role.")},
+    )
+    decision_maker_organisation = TextField(
+        label=_("Their organisation"),
+        max_length=160,
+        error_messages={"required": _("Give the decision maker's organisation.")},
+    )
     decision_maker_email = forms.EmailField(
         label=_("Their e-mail address (optional, never shown)"),
         max_length=254,
@@ -100,12 +118,37 @@ class CampaignForm(forms.Form):
             "the site's moderators reach them another way."
         ),
     )
-    why = TextField(label=_("Why it matters"), max_length=WHY_MAX, widget=forms.Textarea(attrs={"rows": 8}))
-    goal = forms.IntegerField(label=_("Signature goal"), min_value=1, max_value=GOAL_MAX, initial=1000)
+    why = TextField(
+        label=_("Why it matters"),
+        max_length=WHY_MAX,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": _("Say why it matters.")},
+    )
+    goal = forms.IntegerField(
+        label=_("Signature goal"),
+        min_value=1,
+        max_value=GOAL_MAX,
+        initial=1000,
+        error_messages={
+            "required": _("Give a goal: the number of signatures you aim for."),
+            "invalid": _("Give the goal as a whole number, like 1000."),
+        },
+    )
+    response_threshold = forms.IntegerField(
+        label=_("Ask the decision maker to respond at (optional)"),
+        min_value=1,
+        max_value=GOAL_MAX,
+        required=False,
+        error_messages={"invalid": _("Give the number of signatures as a whole number, like 1000.")},
+    )
     ends_on = forms.DateField(
         label=_("End date"),
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("At most six months from today."),
+        error_messages={
+            "required": _("Give the date the campaign ends."),
+            "invalid": _("Give the end date as a date, like 2027-03-31."),
+        },
     )
     stories = forms.CharField(
         label=_("Stories to link (optional)"),
@@ -116,6 +159,20 @@ class CampaignForm(forms.Form):
             "campaign only once its author agrees."
         ),
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["response_threshold"].help_text = _(
+            "A number of signatures, at most your goal. Left empty: at %(number)s signatures, or at "
+            "your goal if it is lower."
+        ) % {"number": number_format(site_response_threshold(), force_grouping=True)}
+
+    def clean(self):
+        data = super().clean()
+        goal = data.get("goal")
+        if goal is not None and (problem := response_threshold_problem(goal, data.get("response_threshold"))):
+            self.add_error("response_threshold", problem)
+        return data
 
     def clean_ends_on(self) -> datetime.date:
         ends_on = self.cleaned_data["ends_on"]
@@ -146,7 +203,19 @@ class CampaignForm(forms.Form):
             why=data["why"],
             goal=data["goal"],
             ends_on=data["ends_on"],
+            response_threshold=data["response_threshold"],
         )
+
+
+class CampaignEditForm(CampaignForm):
+    """The same questions, less the stories (asked for once, when it starts), filled with the
+    campaign as it stands."""
+
+    stories = None
+
+    def __init__(self, *args, campaign: Campaign, **kwargs) -> None:
+        initial = {field: getattr(campaign, field) for field in self.declared_fields}
+        super().__init__(*args, initial=initial, **kwargs)
 
 
 class SignForm(forms.Form):
@@ -157,8 +226,18 @@ class SignForm(forms.Form):
         max_length=254,
         validators=[validate_signer_email],
         help_text=_("We send one link to confirm it. It is never shown, shared or sold."),
+        error_messages={
+            "required": _("Give your e-mail address: your signature counts once you open the link we send."),
+            "invalid": _("Give your e-mail address in full, like name@example.org."),
+        },
     )
-    country = CountryChoiceField(label=_("Country"))
+    country = CountryChoiceField(
+        label=_("Country"),
+        error_messages={
+            "required": _("Choose your country."),
+            "invalid_choice": _("Choose your country from the list."),
+        },
+    )
     postcode = TextField(
         label=_("Postcode (optional)"),
         max_length=POSTCODE_MAX,
@@ -170,6 +249,14 @@ class SignForm(forms.Form):
         max_length=REASON_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    show_on_page = forms.BooleanField(
+        label=_("Show my first name and my reason on the campaign page"),
+        required=False,
+        help_text=_(
+            "Once your signature counts, this page can show your first name (never your surname or "
+            "e-mail address) and why you sign. Any names or contact details in your reason are removed."
+        ),
     )
     wants_updates = forms.BooleanField(label=_("E-mail me news of this campaign"), required=False)
 
@@ -190,6 +277,7 @@ class SignForm(forms.Form):
             reason=data["reason"].strip(),
             wants_updates=data["wants_updates"],
             language=language,
+            show_on_page=data["show_on_page"],
         )
 
 
@@ -198,14 +286,28 @@ class MemberSignForm(forms.Form):
 
 
 class MemberEmailForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail address"), max_length=254, validators=[validate_signer_email])
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        validators=[validate_signer_email],
+        error_messages={
+            "required": _("Give the e-mail address you sign with."),
+            "invalid": _("Give your e-mail address in full, like name@example.org."),
+        },
+    )
     name = TextField(
         label=_("Name to show when you sign (optional)"),
         max_length=NAME_MAX,
         required=False,
         help_text=_("Leave empty to sign without showing a name."),
     )
-    country = CountryChoiceField(label=_("Country"))
+    country = CountryChoiceField(
+        label=_("Country"),
+        error_messages={
+            "required": _("Choose your country."),
+            "invalid_choice": _("Choose your country from the list."),
+        },
+    )
     postcode = TextField(
         label=_("Postcode (optional)"),
         max_length=POSTCODE_MAX,

@@ -23,7 +23,6 @@ from ustoo.campaigns.models import (
     Signature,
     SignatureStatus,
     UpdateKind,
-    escalation_threshold,
 )
 from ustoo.core.mail import EmlFileBackend, PlainTextEmail
 
@@ -127,7 +126,7 @@ def update(update: CampaignUpdate, signature: Signature) -> EmailMessage:
                 "update": update,
                 "campaign_url": site_url(update.campaign.get_absolute_url()),
                 "manage_url": manage_link(signature),
-                "escalation_threshold": escalation_threshold(),
+                "escalation_threshold": update.campaign.escalation_threshold,
             },
             signature.email,
         )

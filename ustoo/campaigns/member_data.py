@@ -25,6 +25,7 @@ def export_campaign_data(member) -> dict:
                 "country": str(s.country),
                 "postcode": s.postcode,
                 "reason": s.reason,
+                "shown_on_page": s.show_on_page,
                 "updates": s.wants_updates,
                 "signed_at": s.created_at.isoformat(),
             }

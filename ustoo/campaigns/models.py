@@ -13,6 +13,8 @@ from django.db.models import Q, Value
 from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -25,12 +27,33 @@ UPDATE_MAX = 5000
 POSTCODE_MAX = 12
 
 
-def response_threshold() -> int:
+def site_response_threshold() -> int:
     return getattr(settings, "CAMPAIGN_RESPONSE_THRESHOLD", 10_000)
 
 
-def escalation_threshold() -> int:
+def site_escalation_threshold() -> int:
     return getattr(settings, "CAMPAIGN_ESCALATION_THRESHOLD", 100_000)
+
+
+def default_response_threshold(goal: int) -> int:
+    """When the starter names no number: the site's threshold, or the goal when that is lower."""
+    return min(site_response_threshold(), goal)
+
+
+def escalation_threshold_for(goal: int, response: int) -> int | None:
+    """The site's escalation threshold when it lies after the response and within the goal; else none.
+    A threshold is a step on the way to the goal: one above it would promise what the goal does not."""
+    escalation = site_escalation_threshold()
+    return escalation if response < escalation <= goal else None
+
+
+def response_threshold_problem(goal: int, response: int | None) -> str:
+    """Why this response threshold contradicts the goal, or "" when it does not."""
+    if response is not None and response > goal:
+        return gettext("Ask for a response at no more than your goal of %(goal)s signatures.") % {
+            "goal": number_format(goal, force_grouping=True)
+        }
+    return ""
 
 
 def new_secret() -> str:
@@ -101,6 +124,11 @@ class Campaign(models.Model):
     decision_maker_email = models.EmailField(_("decision maker's e-mail (not shown)"), blank=True)
     why = models.TextField(_("why it matters"), max_length=WHY_MAX)
     goal = models.PositiveIntegerField(_("signature goal"))
+    # Steps on the way to the goal, fixed when the starter saves the campaign (never above the
+    # goal): at the first the decision maker is asked to respond (empty: at the goal); at the
+    # second, if any, the site's team takes the campaign further.
+    response_threshold = models.PositiveIntegerField(_("response threshold"), null=True, blank=True)
+    escalation_threshold = models.PositiveIntegerField(_("escalation threshold"), null=True, blank=True)
     ends_on = models.DateField(_("end date"))
     starter = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -160,19 +188,40 @@ class Campaign(models.Model):
         """Per cent of the goal, at most 100 (the count itself may exceed the goal)."""
         return min(100, self.signature_count * 100 // self.goal) if self.goal else 0
 
+    @property
+    def response_signatures(self) -> int:
+        """Signatures at which the decision maker is asked to respond."""
+        return self.response_threshold or self.goal
+
+    @property
+    def reached_goal(self) -> bool:
+        return self.signature_count >= self.goal
+
     def thresholds(self) -> list[dict]:
-        return [
+        """Each threshold, first to last, with when it was reached (None: not yet)."""
+        found = [
             {
                 "name": "response",
-                "signatures": response_threshold(),
+                "signatures": self.response_signatures,
                 "reached_at": self.response_requested_at,
-            },
-            {
-                "name": "escalation",
-                "signatures": escalation_threshold(),
-                "reached_at": self.escalated_at,
-            },
+            }
         ]
+        if self.escalation_threshold is not None:
+            found.append(
+                {
+                    "name": "escalation",
+                    "signatures": self.escalation_threshold,
+                    "reached_at": self.escalated_at,
+                }
+            )
+        return found
+
+    def thresholds_to_show(self) -> list[dict]:
+        """What the page says of the thresholds: all of them while it takes signatures; once it
+        stopped, only those it reached (one it can no longer reach is no promise to show)."""
+        if self.accepts_signatures():
+            return self.thresholds()
+        return [threshold for threshold in self.thresholds() if threshold["reached_at"] is not None]
 
     def decision_maker(self) -> str:
         return ", ".join(
@@ -239,9 +288,47 @@ def region_of(country: str, postcode: str) -> str:
     return code[:2]
 
 
+# Words before a first name that are not one ("Dr Jane Smith" shows as "Jane").
+_TITLES = frozenset(
+    {
+        "mr",
+        "mrs",
+        "ms",
+        "mx",
+        "miss",
+        "dr",
+        "prof",
+        "sir",
+        "dame",
+        "m",
+        "mme",
+        "mlle",
+        "me",
+        "pr",
+        "sr",
+        "sra",
+    }
+)
+_NAME_WORD = re.compile(r"^[^\W\d_]+(?:['’-][^\W\d_]+)*$")
+
+
+def first_name_of(name: str) -> str:
+    """The first word of a name that can be a first name, or "": never a surname, never anything
+    with a digit or an "@" in it (someone may type their e-mail address as their name)."""
+    for word in name.split():
+        if word.rstrip(".").lower() in _TITLES:
+            continue
+        return word if _NAME_WORD.match(word) else ""
+    return ""
+
+
 class SignatureQuerySet(models.QuerySet["Signature"]):
     def confirmed(self) -> "SignatureQuerySet":
         return self.filter(status=SignatureStatus.CONFIRMED)
+
+    def shown_on_page(self) -> "SignatureQuerySet":
+        """Counted signatures whose signers agreed to show their first name and reason."""
+        return self.filter(status=SignatureStatus.CONFIRMED, show_on_page=True)
 
     def to_mail_updates(self) -> "SignatureQuerySet":
         """Counted signers who asked for news, at an address the mail server has not refused."""
@@ -257,6 +344,7 @@ class SignatureQuerySet(models.QuerySet["Signature"]):
         return self.update(
             name="",
             show_name=False,
+            show_on_page=False,
             email="",
             email_hash=Concat(Value("anonymised:"), Cast("id", output_field=models.CharField())),
             email_domain="",
@@ -291,6 +379,9 @@ class Signature(models.Model):
     postcode = models.CharField(max_length=POSTCODE_MAX, blank=True)
     region = models.CharField(max_length=8, blank=True)
     reason = models.CharField(max_length=REASON_MAX, blank=True)
+    # The signer agreed to show their first name (if shown at all) and their reason on the campaign's
+    # page, once counted. Off by default; a moderator may turn it off.
+    show_on_page = models.BooleanField(default=False)
     wants_updates = models.BooleanField(default=False)
     language = models.CharField(max_length=8, default="en")
     member = models.ForeignKey(
@@ -335,6 +426,12 @@ class Signature(models.Model):
             models.Index(
                 fields=["mail_due_at"], name="signature_mail_owed", condition=Q(mail_due_at__isnull=False)
             ),
+            # The page's recent signers, in the order shown: a few rows, however many signed.
+            models.Index(
+                fields=["campaign", "-confirmed_at", "-id"],
+                name="signature_shown_on_page",
+                condition=Q(show_on_page=True, status="confirmed"),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -343,6 +440,10 @@ class Signature(models.Model):
     @property
     def shown_name(self) -> str:
         return self.name if self.show_name and self.name else ""
+
+    @property
+    def first_name_on_page(self) -> str:
+        return first_name_of(self.name) if self.show_name else ""
 
 
 class SupportCount(models.Model):
@@ -412,6 +513,7 @@ class ConfirmedEmail(models.Model):
 
 class DecisionAction(models.TextChoices):
     START = "start", _("Started")
+    EDIT = "edit", _("Changed by its starter")
     SUBMIT = "submit", _("Sent to moderation with its supporters")
     PUBLISH = "publish", _("Published")
     REJECT = "reject", _("Rejected")
@@ -424,6 +526,7 @@ class DecisionAction(models.TextChoices):
     UPDATE = "update", _("Update posted")
     VICTORY = "victory", _("Victory declared")
     INVALIDATE = "invalidate", _("Signatures invalidated")
+    HIDE_SIGNER = "hide_signer", _("A signer's name and reason hidden from the page")
     APPROVE_DELIVERY = "delivery", _("Delivery export approved")
     CLOSE = "close", _("Closed")
     ANONYMISE = "anonymise", _("Signers anonymised")

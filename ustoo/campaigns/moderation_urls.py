@@ -18,5 +18,8 @@ urlpatterns = [
         name="decision_maker_email",
     ),
     path("<int:campaign_id>/asked/", moderation_views.asked_by_other_means, name="asked_by_other_means"),
+    path(
+        "<int:campaign_id>/signers/<int:signature_id>/hide/", moderation_views.hide_signer, name="hide_signer"
+    ),
     path("<int:campaign_id>/followed-up/", moderation_views.escalation_followed_up, name="followed_up"),
 ]

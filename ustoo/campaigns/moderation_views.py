@@ -230,6 +230,16 @@ def escalation_followed_up(request: HttpRequest, campaign_id: int) -> HttpRespon
 
 
 @moderator_required
+@require_POST
+def hide_signer(request: HttpRequest, campaign_id: int, signature_id: int) -> HttpResponse:
+    """Take one signer's first name and reason off the campaign's page (from the page itself)."""
+    campaign = get_object_or_404(Campaign, pk=campaign_id)
+    if services.hide_signer(campaign=campaign, moderator=request.user, signature_id=signature_id):
+        messages.success(request, _("Hidden: that signer's name and reason are no longer shown."))
+    return redirect(f"{campaign.get_absolute_url()}#recent-signers")
+
+
+@moderator_required
 def log(request: HttpRequest) -> HttpResponse:
     page = Paginator(CampaignDecision.objects.all(), 50).get_page(request.GET.get("page"))
     return render(request, "campaigns/moderation/log.html", {"page": page})

@@ -89,6 +89,7 @@ SIGNER_DETAILS = (
     "postcode",
     "region",
     "reason",
+    "show_on_page",
     "wants_updates",
     "language",
     "client_hash",
@@ -202,7 +203,8 @@ def _signature_to_confirm_statement(vendor: str) -> str:
     return (
         f"SELECT {', '.join([*signature, *campaign])}, "  # noqa: S608
         f"c.{_column(Campaign, 'response_requested_at')} IS NOT NULL "
-        f"AND c.{_column(Campaign, 'escalated_at')} IS NOT NULL "
+        f"AND (c.{_column(Campaign, 'escalated_at')} IS NOT NULL "
+        f"OR c.{_column(Campaign, 'escalation_threshold')} IS NULL) "
         f"FROM {_table(Signature)} s JOIN {_table(Campaign)} c "
         f"ON c.{_column(Campaign, 'id')} = s.{_column(Signature, 'campaign')} "
         f"WHERE s.{_column(Signature, 'id')} = %s"
@@ -212,7 +214,7 @@ def _signature_to_confirm_statement(vendor: str) -> str:
 def signature_to_confirm(signature_id: int) -> tuple[Signature, bool] | None:
     """The signature with what confirming it reads and its pages show, its campaign with its
     slug and title (any other field of either is read when first used), and whether the campaign
-    reached both its thresholds already. None when there is no such signature."""
+    reached all its thresholds already. None when there is no such signature."""
     with connection.cursor() as cursor:
         cursor.execute(_signature_to_confirm_statement(connection.vendor), [signature_id])
         row = cursor.fetchone()

@@ -32,10 +32,13 @@ from ustoo.campaigns.models import (
     Status,
     SupportCount,
     UpdateKind,
-    escalation_threshold,
+    default_response_threshold,
+    escalation_threshold_for,
+    first_name_of,
     region_of,
-    response_threshold,
+    response_threshold_problem,
 )
+from ustoo.stories import screening
 from ustoo.stories.models import Statement, Story
 
 
@@ -85,6 +88,15 @@ class CampaignDraft:
     goal: int
     ends_on: datetime.date
     decision_maker_email: str = ""
+    # Signatures at which the decision maker is asked to respond; None: the site's default for the goal.
+    response_threshold: int | None = None
+
+    def thresholds(self) -> tuple[int, int | None]:
+        """(response, escalation) for this draft, refused when they contradict its goal."""
+        if problem := response_threshold_problem(self.goal, self.response_threshold):
+            raise CampaignRefused(problem)
+        response = self.response_threshold or default_response_threshold(self.goal)
+        return response, escalation_threshold_for(self.goal, response)
 
 
 def _unique_slug(title: str) -> str:
@@ -98,23 +110,10 @@ def _unique_slug(title: str) -> str:
 def start_campaign(*, starter: Member, draft: CampaignDraft, story_ids: list[int] = ()) -> Campaign:
     """A new campaign, gathering its supporters. Stories the starter wrote are linked at once; the
     authors of the others are asked, and their stories show only once they agree."""
-    today = timezone.localdate()
-    if draft.ends_on <= today or draft.ends_on > today + datetime.timedelta(days=longest_run_days()):
-        raise CampaignRefused(_("The end date must be after today and at most six months away."))
     with transaction.atomic():
-        campaign = Campaign.objects.create(
-            slug=_unique_slug(draft.title),
-            title=draft.title,
-            asks_for=draft.asks_for,
-            decision_maker_name=draft.decision_maker_name,
-            decision_maker_role=draft.decision_maker_role,
-            decision_maker_organisation=draft.decision_maker_organisation,
-            decision_maker_email=draft.decision_maker_email,
-            why=draft.why,
-            goal=draft.goal,
-            ends_on=draft.ends_on,
-            starter=starter,
-        )
+        campaign = Campaign(slug=_unique_slug(draft.title), starter=starter)
+        _apply_draft(campaign, draft)
+        campaign.save()
         own = set(Statement.objects.owned_by_member(starter).values_list("pk", flat=True))
         for story in Story.objects.published().filter(pk__in=list(story_ids)):
             CampaignStoryLink.objects.create(
@@ -123,6 +122,48 @@ def start_campaign(*, starter: Member, draft: CampaignDraft, story_ids: list[int
                 agreed_at=timezone.now() if story.statement_id in own else None,
             )
         _log(action=DecisionAction.START, campaign=campaign, actor=starter)
+    return campaign
+
+
+def _apply_draft(campaign: Campaign, draft: CampaignDraft) -> None:
+    """Copy what the starter wrote onto the campaign, refusing an end date out of range and
+    thresholds that contradict the goal."""
+    today = timezone.localdate()
+    if draft.ends_on <= today or draft.ends_on > today + datetime.timedelta(days=longest_run_days()):
+        raise CampaignRefused(_("The end date must be after today and at most six months away."))
+    campaign.response_threshold, campaign.escalation_threshold = draft.thresholds()
+    for field in EDITABLE_FIELDS:
+        setattr(campaign, field, getattr(draft, field))
+
+
+# What the starter wrote, and may change until moderators decide.
+EDITABLE_FIELDS = (
+    "title",
+    "asks_for",
+    "decision_maker_name",
+    "decision_maker_role",
+    "decision_maker_organisation",
+    "decision_maker_email",
+    "why",
+    "goal",
+    "ends_on",
+)
+EDITABLE_STATUSES = (Status.GATHERING, Status.PENDING)
+
+
+def edit_campaign(*, campaign: Campaign, starter: Member, draft: CampaignDraft) -> Campaign:
+    """The starter changes their campaign while it gathers supporters or waits for moderation:
+    moderators review what it says when they decide. Once decided it is locked (updates remain).
+    The log notes the edit with how many supporters had backed it, for moderators to weigh."""
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if campaign.status not in EDITABLE_STATUSES:
+            raise CampaignRefused(
+                _("A campaign can be changed only until moderators review it. Post an update instead.")
+            )
+        _apply_draft(campaign, draft)
+        campaign.save(update_fields=[*EDITABLE_FIELDS, "response_threshold", "escalation_threshold"])
+        _log(action=DecisionAction.EDIT, campaign=campaign, actor=starter, count=campaign.sponsors.count())
     return campaign
 
 
@@ -212,6 +253,7 @@ class SignerDetails:
     reason: str = ""
     wants_updates: bool = False
     language: str = "en"
+    show_on_page: bool = False
 
 
 def resend_minutes() -> int:
@@ -220,6 +262,12 @@ def resend_minutes() -> int:
 
 def _resend_after() -> datetime.timedelta:
     return datetime.timedelta(minutes=resend_minutes())
+
+
+def _why_not_signable(campaign: Campaign) -> str:
+    if campaign.status == Status.REJECTED:
+        return _("This campaign was rejected: it takes no signatures.")
+    return _("This campaign is closed: it no longer takes signatures.")
 
 
 def sign_campaign(*, campaign: Campaign, signer: SignerDetails, client_hash: str = "") -> None:
@@ -237,18 +285,25 @@ def sign_campaign(*, campaign: Campaign, signer: SignerDetails, client_hash: str
     The mail goes once the write commits (sender.send_soon); while the server is down it waits
     and is tried again, so signing never fails for want of a mail server."""
     if not campaign.accepts_signatures():
-        raise CampaignRefused(_("This campaign is closed: it no longer takes signatures."))
+        raise CampaignRefused(_why_not_signable(campaign))
     email_hash = addresses.address_hash(signer.email)
     now = timezone.now()
+    show_name = signer.show_name and bool(signer.name)
+    reason = signer.reason
+    if signer.show_on_page and reason:
+        # Shown to everyone: names and contact details in it are removed (the signer is told so).
+        reason = screening.redact(reason)
+    shown = first_name_of(signer.name) if show_name else ""
     fields = {
         "name": signer.name,
-        "show_name": signer.show_name and bool(signer.name),
+        "show_name": show_name,
+        "show_on_page": signer.show_on_page and bool(shown or reason),
         "email": signer.email.strip(),
         "email_domain": addresses.domain_of(signer.email),
         "country": signer.country,
         "postcode": signer.postcode.strip().upper(),
         "region": region_of(signer.country, signer.postcode),
-        "reason": signer.reason,
+        "reason": reason,
         "wants_updates": signer.wants_updates,
         "language": signer.language,
         "client_hash": client_hash,
@@ -344,7 +399,7 @@ def sign_as_member(*, campaign: Campaign, member: Member, wants_updates: bool, l
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
         if not campaign.accepts_signatures():
-            raise CampaignRefused(_("This campaign is closed: it no longer takes signatures."))
+            raise CampaignRefused(_why_not_signable(campaign))
         signature = (
             Signature.objects.select_for_update().filter(campaign=campaign, email_hash=email_hash).first()
         )
@@ -420,16 +475,37 @@ def _move_support_counts(campaign_id: int, signatures: list[Signature], delta: i
 def _note_thresholds(campaign: Campaign) -> None:
     """Note the time each threshold is first reached, after the total went up. The caller holds
     the campaign's lock. A threshold once reached stays reached, so a campaign known to be past
-    both costs nothing more."""
-    loaded = not campaign.get_deferred_fields() & {"response_requested_at", "escalated_at"}
-    if loaded and campaign.response_requested_at is not None and campaign.escalated_at is not None:
+    all of them costs nothing more."""
+    loaded = not campaign.get_deferred_fields() & {
+        "response_requested_at",
+        "escalated_at",
+        "escalation_threshold",
+    }
+    if (
+        loaded
+        and campaign.response_requested_at is not None
+        and (campaign.escalated_at is not None or campaign.escalation_threshold is None)
+    ):
         return
-    campaign.refresh_from_db(fields=["signature_count", "response_requested_at", "escalated_at"])
+    campaign.refresh_from_db(
+        fields=[
+            "signature_count",
+            "goal",
+            "response_threshold",
+            "escalation_threshold",
+            "response_requested_at",
+            "escalated_at",
+        ]
+    )
     now, reached = timezone.now(), []
-    if campaign.response_requested_at is None and campaign.signature_count >= response_threshold():
+    if campaign.response_requested_at is None and campaign.signature_count >= campaign.response_signatures:
         campaign.response_requested_at = now
         reached.append(("response_requested_at", DecisionAction.RESPONSE_THRESHOLD))
-    if campaign.escalated_at is None and campaign.signature_count >= escalation_threshold():
+    if (
+        campaign.escalated_at is None
+        and campaign.escalation_threshold is not None
+        and campaign.signature_count >= campaign.escalation_threshold
+    ):
         campaign.escalated_at = now
         reached.append(("escalated_at", DecisionAction.ESCALATION_THRESHOLD))
     if reached:
@@ -476,6 +552,22 @@ def withdraw_signature(*, signature: Signature) -> bool:
 
 def stop_updates(*, signature: Signature) -> None:
     Signature.objects.filter(pk=signature.pk).update(wants_updates=False)
+
+
+def stop_showing_on_page(*, signature: Signature) -> None:
+    """The signer takes their first name and reason off the campaign's page."""
+    Signature.objects.filter(pk=signature.pk).update(show_on_page=False)
+
+
+def hide_signer(*, campaign: Campaign, moderator: Member, signature_id: int) -> bool:
+    """A moderator takes a signer's first name and reason off the page. Returns whether one was shown."""
+    with transaction.atomic():
+        hidden = Signature.objects.filter(campaign=campaign, pk=signature_id, show_on_page=True).update(
+            show_on_page=False
+        )
+        if hidden:
+            _log(action=DecisionAction.HIDE_SIGNER, campaign=campaign, actor=moderator, count=hidden)
+    return bool(hidden)
 
 
 # --- Members' e-mail for one-click signing ------------------------------------------------------

@@ -18,6 +18,7 @@ urlpatterns = [
     path("<slug:slug>/check-your-inbox/", views.check_inbox, name="check_inbox"),
     path("<slug:slug>/support/<str:key>/", views.support, name="support"),
     path("<slug:slug>/manage/", views.manage, name="manage"),
+    path("<slug:slug>/manage/edit/", views.edit, name="edit"),
     path("<slug:slug>/manage/update/", views.post_update, name="post_update"),
     path("<slug:slug>/manage/victory/", views.declare_victory, name="declare_victory"),
     path("<slug:slug>/delivery.csv", views.delivery, name="delivery"),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ustoo.campaigns import access, figures, limits, services
 from ustoo.campaigns.forms import (
+    CampaignEditForm,
     CampaignForm,
     MemberEmailForm,
     MemberSignForm,
@@ -27,11 +28,14 @@ from ustoo.campaigns.models import Campaign, ConfirmedEmail, Signature, Signatur
 from ustoo.core.ratelimit import client_fingerprint
 
 PAGE_SIZE = 20
+UPDATES_SHOWN = 20
 
 
 def index(request: HttpRequest) -> HttpResponse:
     page = Paginator(
-        Campaign.objects.listed().order_by("status", "-signature_count", "-id"), PAGE_SIZE
+        # Open before closed ("open" > "closed"), then the most signed.
+        Campaign.objects.listed().order_by("-status", "-signature_count", "-id"),
+        PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     mine = []
     if request.user.is_authenticated:
@@ -56,7 +60,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
 def start(request: HttpRequest) -> HttpResponse:
     if not request.user.may_take_part:
         raise Http404
-    form = CampaignForm(request.POST or None)
+    form = CampaignForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             campaign = services.start_campaign(
@@ -70,14 +74,36 @@ def start(request: HttpRequest) -> HttpResponse:
     return render(request, "campaigns/start.html", {"form": form}, status=400 if form.errors else 200)
 
 
-def _detail_context(request: HttpRequest, campaign: Campaign, sign_form=None) -> dict:
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """The starter changes their campaign until moderators decide; after, the page says it is locked."""
+    campaign = access.get_campaign_for_starter(request, slug)
+    context = {"campaign": campaign, "editable": campaign.status in services.EDITABLE_STATUSES}
+    if not context["editable"]:
+        return render(
+            request, "campaigns/edit.html", context, status=409 if request.method == "POST" else 200
+        )
+    form = CampaignEditForm(request.POST if request.method == "POST" else None, campaign=campaign)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_campaign(campaign=campaign, starter=request.user, draft=form.draft())
+        except services.CampaignRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, _("Your changes are saved."))
+            return redirect("campaigns:manage", campaign.slug)
+    return render(
+        request, "campaigns/edit.html", {**context, "form": form}, status=400 if form.errors else 200
+    )
+
+
+def _signing_context(request: HttpRequest, campaign: Campaign, sign_form=None) -> dict:
+    """What the sign form needs: the form, or the one-click button for a member with a confirmed
+    address, or the note that they signed."""
     context = {
         "campaign": campaign,
         "sign_form": sign_form or SignForm(),
-        # Called by the template only when its cached copy of the table is out of date.
-        "countries": functools.partial(figures.support_table, campaign),
-        "updates": list(campaign.updates.all()[:5]),
-        "stories": figures.agreed_stories(campaign),
         "accepts": campaign.accepts_signatures(),
         "member_email": None,
         "member_signed": False,
@@ -94,11 +120,28 @@ def _detail_context(request: HttpRequest, campaign: Campaign, sign_form=None) ->
 
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = access.get_campaign_for_reader(request, slug)
-    return render(request, "campaigns/detail.html", _detail_context(request, campaign))
+    context = {
+        **_signing_context(request, campaign),
+        # Called by the template only when its cached copy of the table is out of date.
+        "countries": functools.partial(figures.support_table, campaign),
+        "map_key": functools.partial(figures.map_key, campaign),
+        "map_height": figures.MAP_HEIGHT,
+        "updates": list(campaign.updates.all()[:UPDATES_SHOWN]),
+        "recent_signers": figures.recent_signers(campaign),
+        "stories": figures.agreed_stories(campaign),
+        "is_starter": request.user.is_authenticated and campaign.starter_id == request.user.pk,
+        "editable": campaign.status in services.EDITABLE_STATUSES,
+    }
+    return render(request, "campaigns/detail.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def sign(request: HttpRequest, slug: str) -> HttpResponse:
+    """The sign form on a page of its own: where a failed signing lands, its errors at the top and
+    everything typed kept. Signing from the campaign's page posts here too."""
+    if request.method == "GET":
+        campaign = access.get_campaign_for_reader(request, slug)
+        return render(request, "campaigns/sign.html", _signing_context(request, campaign))
     campaign = access.get_campaign_to_sign(request, slug)
     if (wait := limits.hit(request, "campaign_sign")) is not None:
         return limits.too_many(request, wait)
@@ -115,7 +158,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             return redirect("campaigns:check_inbox", campaign.slug)
     campaign = access.get_campaign_for_reader(request, slug)  # all of it, for the page
-    return render(request, "campaigns/detail.html", _detail_context(request, campaign, form), status=400)
+    return render(request, "campaigns/sign.html", _signing_context(request, campaign, form), status=400)
 
 
 def check_inbox(request: HttpRequest, slug: str) -> HttpResponse:
@@ -193,6 +236,12 @@ def signature(request: HttpRequest, token: str) -> HttpResponse:
             services.stop_updates(signature=found)
             messages.success(request, _("You will get no more e-mail about this campaign."))
             return redirect(request.path)
+        if request.POST.get("action") == "stop_showing":
+            services.stop_showing_on_page(signature=found)
+            messages.success(
+                request, _("Your first name and reason are no longer shown on the campaign page.")
+            )
+            return redirect(request.path)
     return render(request, "campaigns/signature.html", {"signature": found, "campaign": found.campaign})
 
 
@@ -248,6 +297,7 @@ def _render_manage(request, campaign, update_form, victory_form, status=200):
             "victory_form": victory_form,
             "story_links": campaign.story_links.select_related("story"),
             "published": campaign.status in (Status.OPEN, Status.CLOSED),
+            "editable": campaign.status in services.EDITABLE_STATUSES,
         },
         status=status,
     )
@@ -324,7 +374,7 @@ def member_email(request: HttpRequest) -> HttpResponse:
             "country": current.country,
             "postcode": current.postcode,
         }
-    form = MemberEmailForm(request.POST or None, initial=initial)
+    form = MemberEmailForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST":
         if (wait := limits.hit(request, "campaign_sign")) is not None:
             return limits.too_many(request, wait)
@@ -391,4 +441,6 @@ def counts_csv(request: HttpRequest, slug: str) -> HttpResponse:
 @cache_control(public=True, max_age=60)
 def map_svg(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = access.get_campaign_for_reader(request, slug)
-    return HttpResponse(figures.support_map(campaign), content_type="image/svg+xml; charset=utf-8")
+    # The campaign's page writes the key under the map in HTML (?key=no): legible on a phone.
+    svg = figures.support_map(campaign, with_key=request.GET.get("key") != "no")
+    return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")

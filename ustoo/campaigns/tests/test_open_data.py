@@ -72,8 +72,19 @@ def test_the_map_shades_countries_with_signatures(stranger, signed):
     assert "<title>United Kingdom: 4</title>" in svg
     assert "<title>France: 1</title>" in svg
     assert "<title>Germany: none</title>" in svg
+    assert svg.count("<rect ") == 2  # its key: two shades, 1 and 2–4
     page = stranger.get(f"/campaigns/{signed.slug}/").content.decode()
-    assert f'src="/campaigns/{signed.slug}/map.svg"' in page
+    assert f'src="/campaigns/{signed.slug}/map.svg?key=no"' in page
+
+
+def test_the_pages_map_has_its_key_in_html_legible_on_a_phone(stranger, signed):
+    """Drawn in the SVG, the key would shrink with the map to a few pixels at 390 px wide."""
+    svg = stranger.get(f"/campaigns/{signed.slug}/map.svg?key=no").content.decode()
+    assert "<rect " not in svg and "<title>United Kingdom: 4</title>" in svg
+    page = stranger.get(f"/campaigns/{signed.slug}/").content.decode()
+    key = page.split('class="campaign-map__key"')[1].split("</ul>")[0]
+    assert [item.split("</span>")[1] for item in key.split("<li>")[1:]] == ["1</li>", "2–4</li>", "None</li>"]
+    assert "campaign-swatch--0" in key and "campaign-swatch--1" in key and "campaign-swatch--none" in key
 
 
 def test_the_page_shows_every_country_on_the_map_with_its_regions_like_the_open_data(stranger, signed):
@@ -82,10 +93,10 @@ def test_the_page_shows_every_country_on_the_map_with_its_regions_like_the_open_
     groups = table.split("<tbody>")[1:]
     assert [group.split("</th>")[0].rsplit(">", 1)[1] for group in groups] == ["United Kingdom", "France"]
     # The same cells as the open data: the region with enough signatures, not the one without.
-    assert '<th scope="rowgroup">United Kingdom</th><td class="number">4</td>' in groups[0]
-    assert '<td>Postcodes starting SW</td><td class="number">3</td>' in groups[0]
+    assert '<th scope="rowgroup">United Kingdom</th><td class="table__cell--numeric">4</td>' in groups[0]
+    assert '<td>Postcodes starting SW</td><td class="table__cell--numeric">3</td>' in groups[0]
     assert "NE" not in groups[0]
-    assert '<th scope="rowgroup">France</th><td class="number">1</td>' in groups[1]
+    assert '<th scope="rowgroup">France</th><td class="table__cell--numeric">1</td>' in groups[1]
     assert "Postcodes starting" not in groups[1]
     data = stranger.get(f"/campaigns/{signed.slug}/counts.json").json()
     assert data["by_region"] == [{"country": "GB", "region": "SW", "signatures": 3}]
@@ -130,15 +141,19 @@ def test_the_delivery_export_needs_a_moderators_approval_and_holds_names_by_cons
 
 
 def test_api_lists_and_describes_campaigns(stranger, signed, settings):
-    settings.CAMPAIGN_RESPONSE_THRESHOLD = 5
-    Campaign.objects.filter(pk=signed.pk).update(response_requested_at=timezone.now())
+    Campaign.objects.filter(pk=signed.pk).update(
+        response_threshold=5, escalation_threshold=500, response_requested_at=timezone.now()
+    )
     listing = stranger.get("/api/v1/campaigns").json()
     assert [item["slug"] for item in listing] == [signed.slug]
     assert listing[0]["signatures"] == 5 and listing[0]["status"] == "open"
     data = stranger.get(f"/api/v1/campaigns/{signed.slug}").json()
     assert data["signatures"] == 5 and data["goal"] == 1000 and data["status"] == "open"
     assert data["by_country"][0] == {"code": "GB", "name": "United Kingdom", "signatures": 4}
-    assert [t["name"] for t in data["thresholds"]] == ["response", "escalation"]
+    assert [(t["name"], t["signatures"]) for t in data["thresholds"]] == [
+        ("response", 5),
+        ("escalation", 500),
+    ]
     assert data["thresholds"][0]["reached_at"] is not None and data["thresholds"][1]["reached_at"] is None
     assert stranger.get("/api/v1/campaigns/unknown").status_code == 404
     gathering = make_campaign(status="gathering", title="Not yet")

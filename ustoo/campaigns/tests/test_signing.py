@@ -211,13 +211,13 @@ def test_a_campaign_that_closed_meanwhile_counts_nothing(smtp, campaign, strange
 @pytest.mark.parametrize(
     ("fields", "field", "message"),
     [
-        ({"email": "not-an-address"}, "email", "valid email"),
+        ({"email": "not-an-address"}, "email", "in full, like name@example.org"),
         ({"email": "someone@mailinator.com"}, "email", "throwaway"),
         ({"email": "someone@eu.guerrillamail.com"}, "email", "throwaway"),
         ({"name": "x" * 81}, "name", "at most 80"),
         ({"reason": "x" * 501}, "reason", "at most 500"),
         ({"postcode": "<b>"}, "postcode", "letters, digits"),
-        ({"country": "XX"}, "country", "valid choice"),
+        ({"country": "XX"}, "country", "Choose your country from the list."),
         ({"name": ""}, "name", "Don't show my name"),
         ({"email": f"{'a' * 64}@{'b' * 63}.{'c' * 63}.{'d' * 63}.example"}, "email", "at most 254"),
     ],
@@ -351,7 +351,11 @@ def test_no_mail_server_means_an_eml_file_per_message(settings, tmp_path, campai
         ({"status": "gathering"}, 404, ""),
         ({"status": "pending"}, 404, ""),
         ({"status": "rejected", "rejection_code": "libellous"}, 404, ""),
-        ({"status": "rejected", "rejection_code": "not_actionable"}, 400, "This campaign was rejected"),
+        (
+            {"status": "rejected", "rejection_code": "not_actionable"},
+            400,
+            "This campaign was rejected: it takes no",
+        ),
         ({"status": "closed"}, 400, "no longer takes signatures"),
         ({"ends_on": datetime.date(2020, 1, 1)}, 400, "no longer takes signatures"),
     ],

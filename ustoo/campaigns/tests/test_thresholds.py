@@ -83,8 +83,9 @@ def test_moderators_can_note_that_they_asked_another_way(smtp, moderator, starte
     assert smtp.messages == []
 
 
-def test_escalation_happens_once_and_reaches_signers_who_asked_for_news(settings, smtp, campaign):
-    settings.CAMPAIGN_ESCALATION_THRESHOLD = 2
+def test_escalation_happens_once_and_reaches_signers_who_asked_for_news(settings, smtp):
+    settings.CAMPAIGN_RESPONSE_THRESHOLD, settings.CAMPAIGN_ESCALATION_THRESHOLD = 1, 2
+    campaign = make_campaign(decision_maker_email="")  # so the only mail is the escalation's
     _confirmed(campaign, "quiet@example.org")
     loud = _confirmed(campaign, "loud@example.org", wants_updates=True)
     campaign.refresh_from_db()
