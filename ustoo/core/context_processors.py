@@ -3,4 +3,8 @@ from django.http import HttpRequest
 
 
 def site(request: HttpRequest) -> dict[str, object]:
-    return {"SITE_NAME": settings.SITE_NAME, "QUICK_EXIT_URL": settings.QUICK_EXIT_URL}
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        "QUICK_EXIT_URL": settings.QUICK_EXIT_URL,
+        "ALLOW_INDEXING": settings.ALLOW_INDEXING,
+    }

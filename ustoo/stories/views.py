@@ -24,7 +24,7 @@ from ustoo.stories.forms import (
     WallFilterForm,
     wants_to_share_a_story,
 )
-from ustoo.stories.models import Reply, StatementTally
+from ustoo.stories.models import Reply
 from ustoo.stories.preferences import preferences_for, save_preferences
 from ustoo.stories.wall import Cursor, wall_page
 
@@ -52,7 +52,6 @@ def _render_wall(request: HttpRequest) -> HttpResponse:
         query=cleaned.get("q", ""),
         hide_warnings=preferences.hide,
     )
-    total, as_of = StatementTally.total()
     next_query = None
     if page.next_cursor:
         params = request.GET.copy()
@@ -66,8 +65,6 @@ def _render_wall(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "stories": page.stories,
             "next_query": next_query,
-            "total": total,
-            "as_of": as_of,
             "preferences": preferences,
             "filtered": any(cleaned.get(name) for name in ("hashtag", "language", "q")),
             "shows_demo": any(story.demo for story in page.stories),

@@ -41,3 +41,9 @@ def test_allowed_indexing_still_keeps_crawlers_from_what_concerns_one_person(cli
         assert any(private.startswith(prefix) for prefix in disallowed), private
     for public in (reverse("about"), reverse("privacy"), reverse("magnitude:index"), reverse("help:index")):
         assert not any(public.startswith(prefix) for prefix in disallowed), public
+
+
+def test_pages_ask_not_to_be_indexed_unless_the_operator_allows_it(client, settings):
+    assert '<meta name="robots" content="noindex, noarchive">' in client.get("/about/").content.decode()
+    settings.ALLOW_INDEXING = True
+    assert '<meta name="robots" content="noarchive">' in client.get("/about/").content.decode()
