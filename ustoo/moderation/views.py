@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ustoo.accounts import throttle
 from ustoo.accounts.forms import ConfirmPassphraseForm
 from ustoo.accounts.models import Member
 from ustoo.core import ratelimit
@@ -47,36 +48,26 @@ def _refusal_page(request: HttpRequest, message: str, *, status: int, retry_afte
     return response
 
 
-def passphrase_throttled(request: HttpRequest) -> HttpResponse | None:
-    """The 429 answer when this member (or client) typed too many wrong passphrases lately."""
-    if (wait := ratelimit.passphrase_retry_after(request, request.user.pk)) is None:
-        return None
-    return _refusal_page(
-        request,
-        _("Too many wrong passphrases. Wait a few minutes and try again."),
-        status=429,
-        retry_after=wait,
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def confirm_passphrase(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST" and (refused := passphrase_throttled(request)) is not None:
-        return refused
     form = ConfirmPassphraseForm(request.user, request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            mark_passphrase_confirmed(request)
-            target = request.GET.get("next", "")
-            if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-                target = "moderation:queue"
-            return redirect(target)
-        ratelimit.record_passphrase_failure(request, request.user.pk)
+    context = {"form": form, "idle_minutes": settings.MODERATOR_IDLE_MINUTES}
+    if request.method == "POST" and (wait := throttle.passphrase_attempt(request, request.user.username)):
+        # An unbound form: showing the typed one would check the passphrase after all.
+        context["form"] = ConfirmPassphraseForm(request.user)
+        return throttle.refused(request, "moderation/confirm.html", context, wait)
+    if request.method == "POST" and form.is_valid():
+        throttle.passphrase_was_right(request, request.user.username)
+        mark_passphrase_confirmed(request)
+        target = request.GET.get("next", "")
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            target = "moderation:queue"
+        return redirect(target)
     return render(
         request,
         "moderation/confirm.html",
-        {"form": form, "idle_minutes": settings.MODERATOR_IDLE_MINUTES},
+        context,
         status=400 if form.errors else 200,
     )
 
