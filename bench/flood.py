@@ -59,10 +59,10 @@ SPEAK_PER_CLIENT = 20  # settings.RATE_LIMITS["speak"]: statements per client ad
 
 
 @contextmanager
-def flood_server(data_dir: Path, *, cache_url: str = ""):
+def flood_server(data_dir: Path, *, cache_url: str = "", root: Path = ROOT):
     """bench.web.server, with behind-proxy mode and rate limits on and the production default cache
     (bench.web.server forces a per-process locmem cache, under which every gunicorn worker would keep
-    its own rate-limit and flood counters)."""
+    its own rate-limit and flood counters). `root` is the checkout whose code is served."""
     port = _free_port()
     env = {
         **os.environ,
@@ -88,7 +88,7 @@ def flood_server(data_dir: Path, *, cache_url: str = ""):
             f"127.0.0.1:{port}",
         ],
         env=env,
-        cwd=ROOT,
+        cwd=root,
         stdout=subprocess.DEVNULL,
         stderr=server_log("flood"),
     )

@@ -109,14 +109,18 @@ else:
             # Django's SQLite backend on a current SQLite build (FTS5 secure-delete needs 3.44+).
             "ENGINE": "ustoo.core.sqlite_backend",
             "NAME": DATA_DIR / "ustoo.sqlite3",
+            # Tests run on a file too, as the site does (an in-memory database locks whole tables).
+            "TEST": {"NAME": DATA_DIR / "test-ustoo.sqlite3"},
             # Keep each thread's connection: opening one runs the PRAGMAs below every time.
             "CONN_MAX_AGE": None,
             "OPTIONS": {
+                # A transaction takes the write lock when it begins, so two never deadlock upgrading.
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
+                # secure_delete zeroes what a deletion frees (deleted words leave the file at once).
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON; "
-                    "PRAGMA busy_timeout=20000; PRAGMA cache_size=-20000; PRAGMA mmap_size=268435456"
+                    "PRAGMA cache_size=-20000; PRAGMA mmap_size=268435456"
                 ),
             },
         }

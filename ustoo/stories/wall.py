@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Exists, OuterRef
 
-from ustoo.stories.models import Story, StoryHashtag
+from ustoo.stories.models import Story, StoryHashtag, StoryWarning
 
 
 @dataclass(frozen=True)
@@ -55,25 +55,15 @@ def wall_page(
         stories = stories.filter(Exists(StoryHashtag.objects.filter(story=OuterRef("pk"), tag=hashtag)))
     if query:
         stories = matching(stories, query)
+    if hide_warnings:
+        hidden = StoryWarning.objects.filter(story=OuterRef("pk"), warning__in=sorted(hide_warnings))
+        stories = stories.exclude(Exists(hidden))
     if cursor is not None:
         stories = stories.filter(published_at__lte=cursor.published_at).exclude(
             published_at=cursor.published_at, id__gte=cursor.story_id
         )
-    stories = stories.newest_first().select_related("statement")
-    # Fetch one more than shown to know whether an older page exists; skip stories hidden by the
-    # reader's preferences in Python (warnings are a small JSON list).
-    found: list[Story] = []
-    batch = size + 1
-    window = stories
-    while len(found) <= size:
-        rows = list(window[:batch])
-        found.extend(story for story in rows if not hide_warnings.intersection(story.content_warnings))
-        if len(rows) < batch:
-            break
-        last = rows[-1]
-        window = stories.filter(published_at__lte=last.published_at).exclude(
-            published_at=last.published_at, id__gte=last.id
-        )
+    # One more than shown, to know whether an older page exists.
+    found = list(stories.newest_first().select_related("statement")[: size + 1])
     page = found[:size]
     more = len(found) > size
     next_cursor = Cursor(page[-1].published_at, page[-1].id) if more and page else None
