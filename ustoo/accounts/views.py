@@ -28,7 +28,7 @@ def register(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
-    form = LoginForm(request, request.POST or None)
+    form = LoginForm(request, request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         username = request.POST.get("username", "")[:40]

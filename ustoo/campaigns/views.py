@@ -21,6 +21,7 @@ from ustoo.campaigns.forms import (
     MemberEmailForm,
     MemberSignForm,
     SignForm,
+    StoryLinkAnswerForm,
     UpdateForm,
     VictoryForm,
 )
@@ -351,14 +352,16 @@ def delivery(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def story_links(request: HttpRequest) -> HttpResponse:
     """For members, and for authors without an account who opened their statement with a receipt."""
-    if request.method == "POST":
-        link = access.get_story_link_for_author(request, int(request.POST.get("link", 0) or 0))
-        services.agree_to_story_link(link=link, agree=request.POST.get("agree") == "yes")
+    form = StoryLinkAnswerForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        link = access.get_story_link_for_author(request, form.cleaned_data["link"])
+        services.agree_to_story_link(link=link, agree=form.cleaned_data["agree"] == "yes")
         return redirect("campaigns:story_links")
     return render(
         request,
         "campaigns/story_links.html",
-        {"links": access.story_links_for_author(request).order_by("agreed_at", "-proposed_at")},
+        {"form": form, "links": access.story_links_for_author(request).order_by("agreed_at", "-proposed_at")},
+        status=400 if form.errors else 200,
     )
 
 
