@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ustoo.campaigns import access, figures, limits, services
@@ -416,7 +415,6 @@ def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_GET
-@cache_control(public=True, max_age=60)
 def counts_json(request: HttpRequest, slug: str) -> JsonResponse:
     campaign = access.get_campaign_for_reader(request, slug)
     response = JsonResponse(figures.open_counts(campaign), json_dumps_params={"ensure_ascii": False})
@@ -425,7 +423,6 @@ def counts_json(request: HttpRequest, slug: str) -> JsonResponse:
 
 
 @require_GET
-@cache_control(public=True, max_age=60)
 def counts_csv(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = access.get_campaign_for_reader(request, slug)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -441,7 +438,6 @@ def counts_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-@cache_control(public=True, max_age=60)
 def map_svg(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = access.get_campaign_for_reader(request, slug)
     # The campaign's page writes the key under the map in HTML (?key=no): legible on a phone.
