@@ -4,6 +4,9 @@ Every answer is JSON, errors included: {"error": "...", "fields": {...}} for wha
 (below), and for anything unexpected Django's 404 and 500 handlers answer in the same shape under
 /api/ (ustoo/core/views.py), after logging the error as for any page."""
 
+import functools
+from collections.abc import Callable
+
 import orjson
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest
@@ -132,6 +135,55 @@ def _http_error(request, exc: HttpError):
         # the parser's own answer says what is wrong, and with which status (413 for a large body).
         return _api_error(request, exc.__cause__)
     return api.create_response(request, {"error": str(exc)}, status=exc.status_code)
+
+
+# What a browser says of a request that a person or this site's own page sent (Sec-Fetch-Site).
+OWN_FETCH_SITES = ("same-origin", "none")
+
+
+def json_write(run: Callable) -> Callable:
+    """For each operation that writes, with ninja's @decorate_view: before anything is read, refuse a
+    request another site's page made a visitor's browser send (403), and a body not declared as JSON
+    (415). A browser sends a text/plain, form or multipart body, or none, to any site without asking
+    first; an application/json one only after asking, which this API never allows another site.
+    Scripts and apps send no Origin and no Sec-Fetch-Site, and are served."""
+
+    @functools.wraps(run)
+    def checked(request: HttpRequest, *args, **kwargs):
+        try:
+            _refuse_other_sites(request)
+            _require_json(request)
+        except ApiError as refusal:
+            return _api_error(request, refusal)
+        return run(request, *args, **kwargs)
+
+    return checked
+
+
+def _refuse_other_sites(request: HttpRequest) -> None:
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None and site not in OWN_FETCH_SITES:
+        raise ApiError(
+            403,
+            _("Another site's page cannot write here."),
+            {"Sec-Fetch-Site": _("Only this site's pages, scripts and apps can write here.")},
+        )
+    origin = request.headers.get("Origin")
+    if origin is not None and origin != f"{request.scheme}://{request.get_host()}":
+        raise ApiError(
+            403,
+            _("Another site's page cannot write here."),
+            {"Origin": _("Only this site's pages, scripts and apps can write here.")},
+        )
+
+
+def _require_json(request: HttpRequest) -> None:
+    if request.content_type != "application/json":
+        raise ApiError(
+            415,
+            _("The request body must be JSON."),
+            {"Content-Type": _("Send the header Content-Type: application/json.")},
+        )
 
 
 def rate_limited(request: HttpRequest, scope: str) -> None:

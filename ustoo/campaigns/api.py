@@ -6,8 +6,9 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
+from ninja.decorators import decorate_view
 
-from ustoo.api import ApiError, rate_limited
+from ustoo.api import ApiError, json_write, rate_limited
 from ustoo.campaigns import figures, services
 from ustoo.campaigns.forms import SignForm
 from ustoo.campaigns.models import Campaign
@@ -117,6 +118,7 @@ def get_campaign(request: HttpRequest, slug: str):
     auth=None,
     summary="Sign a campaign (counted once the e-mailed link is followed)",
 )
+@decorate_view(json_write)
 def sign_campaign(request: HttpRequest, slug: str, payload: SignatureIn):
     """Always 202 with the same body for a valid request, whether or not the address signed
     before, so the API cannot reveal who signed (the address is mailed either way, within moments:

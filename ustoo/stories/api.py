@@ -12,9 +12,10 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
+from ninja.decorators import decorate_view
 from pydantic import BeforeValidator, WithJsonSchema
 
-from ustoo.api import ApiError, rate_limited
+from ustoo.api import ApiError, json_write, rate_limited
 from ustoo.core import proof_of_work, ratelimit
 from ustoo.stories import access, screening, services
 from ustoo.stories.forms import ShareStoryForm, SolidarityForm
@@ -140,6 +141,7 @@ def _story_out(story: Story) -> dict:
 
 
 @router.post("/statements", response={201: StatementOut}, auth=None, summary="Say “me too”")
+@decorate_view(json_write)
 def create_statement(request: HttpRequest, payload: StatementIn):
     """Without `story`, a count-only “me too”. With it, the story is shared too. Either way the answer
     carries a receipt, shown once, that opens the statement again to edit or delete it.
@@ -264,6 +266,7 @@ def get_story(request: HttpRequest, story_id: int):
     auth=None,
     summary="Stand with the author",
 )
+@decorate_view(json_write)
 def add_solidarity(request: HttpRequest, story_id: int, payload: SolidarityIn):
     """One answer of each kind per person: per member when logged in; without an account, per
     browser session (the answer sets a session cookie) and, since a script can drop that cookie, per
