@@ -20,6 +20,7 @@ from ustoo.moderation.forms import (
     DecisionForm,
     FlagForm,
     MemberActionForm,
+    MemberSearchForm,
     QueueFilterForm,
     ReplyDecisionForm,
     SlowModeForm,
@@ -283,7 +284,8 @@ def members(request: HttpRequest) -> HttpResponse:
 
 
 def _render_members(request: HttpRequest, status: int = 200) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:40]
+    search = MemberSearchForm(request.GET)
+    query = search.cleaned_data["q"][:40] if search.is_valid() else ""
     found = Member.objects.order_by("-date_joined")
     if query:
         found = found.filter(username__icontains=query)

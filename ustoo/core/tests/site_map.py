@@ -81,7 +81,7 @@ class Site:
         client.cookies = copy.deepcopy(self.people[persona].cookies)
         return client
 
-    def arguments(self, route: Route, persona: str = "anonymous") -> dict:
+    def arguments(self, route: Route, persona: str = "anonymous", **overrides) -> dict:
         """The arguments that make `route` address something that exists, for `persona`."""
         named = {
             "story_id": self.story_id,
@@ -107,13 +107,13 @@ class Site:
             "stories:hide_reply": {"statement_id": self.statement_id},
             "stories:block_replier": {"statement_id": self.statement_id},
         }.get(route.name, {})
-        values = {**named, **per_route}
+        values = {**named, **per_route, **overrides}
         missing = [name for name in route.arguments if name not in values]
         assert not missing, f"site_map.Site.arguments knows no value for {missing} of {route.name}"
         return {name: values[name] for name in route.arguments}
 
-    def path(self, route: Route, persona: str = "anonymous") -> str:
-        return reverse(route.name, kwargs=self.arguments(route, persona))
+    def path(self, route: Route, persona: str = "anonymous", **overrides) -> str:
+        return reverse(route.name, kwargs=self.arguments(route, persona, **overrides))
 
 
 PERSONAS = ("anonymous", "member", "moderator", "replier")
