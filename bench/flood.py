@@ -108,10 +108,10 @@ def flood_server(data_dir: Path, *, cache_url: str = ""):
         process.wait(timeout=30)
 
 
-def csrf_pair(port: int) -> tuple[str, str]:
-    """A CSRF form token and the cookie it goes with, as a browser on the speak page would hold."""
+def csrf_pair(port: int, path: str = "/speak/") -> tuple[str, str]:
+    """A CSRF form token and the cookie it goes with, as a browser on the page at `path` would hold."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    connection.request("GET", "/speak/", headers={"X-Forwarded-For": "10.66.0.250"})
+    connection.request("GET", path, headers={"X-Forwarded-For": "10.66.0.250"})
     response = connection.getresponse()
     html = response.read().decode()
     cookie = next(

@@ -159,7 +159,7 @@ AUTH_USER_MODEL = "accounts.Member"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "stories:wall"
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+PASSWORD_HASHERS = ["ustoo.accounts.hashers.OwaspArgon2PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -177,6 +177,7 @@ RATE_LIMITS = {
     "campaign_sign": ((30, 3600), (15, 3600)),
     "campaign_confirm": ((60, 3600), (30, 3600)),
     "contact": ((5, 3600), (3, 3600)),
+    "register": ((10, 3600), (3, 3600)),
 }
 # A client over one of those limits is answered after a pause of up to REFUSAL_HOLD_MS (never longer
 # than its Retry-After), so a flood that sends again at once is slowed to a trickle instead of

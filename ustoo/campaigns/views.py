@@ -26,6 +26,7 @@ from ustoo.campaigns.forms import (
 )
 from ustoo.campaigns.models import Campaign, ConfirmedEmail, Signature, SignatureStatus, Sponsor, Status
 from ustoo.core.ratelimit import client_fingerprint
+from ustoo.moderation.access import ask_to_confirm, is_active_moderator
 
 PAGE_SIZE = 20
 UPDATES_SHOWN = 20
@@ -339,8 +340,10 @@ def declare_victory(request: HttpRequest, slug: str) -> HttpResponse:
 def delivery(request: HttpRequest, slug: str) -> HttpResponse:
     """What goes to the decision maker: names shown by consent, and countries. Only after a
     moderator approved it."""
-    if request.user.is_moderator:
+    if is_active_moderator(request):
         campaign = access.get_campaign_for_reader(request, slug)
+    elif request.user.is_moderator and not Campaign.objects.filter(slug=slug, starter=request.user).exists():
+        return ask_to_confirm(request)  # signers' names: a stale moderator session types the passphrase
     else:
         campaign = access.get_campaign_for_starter(request, slug)
     if campaign.delivery_approved_at is None or campaign.anonymised_at is not None:
