@@ -89,7 +89,7 @@ TARGETS: dict[str, Target] = {
         extras=("block_receipt",),
     ),
     "moderation:slow_mode": Target(persona="moderator", forms=(moderation_forms.SlowModeForm,)),
-    "moderation:member_action": Target(persona="moderator", forms=(moderation_forms.MemberActionForm,)),
+    "moderation:member": Target(persona="moderator", forms=(moderation_forms.MemberActionForm,)),
     "flags:story": Target(persona="replier", forms=(moderation_forms.FlagForm,)),
     "flags:reply": Target(persona="member", forms=(moderation_forms.FlagForm,)),
     # Campaigns
