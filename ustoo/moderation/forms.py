@@ -56,6 +56,11 @@ class QueueFilterForm(forms.Form):
     language = forms.CharField(label=_("Language"), max_length=8, required=False)
 
 
+class MemberSearchForm(forms.Form):
+    # A search that cannot be (a NUL character, which PostgreSQL refuses) finds everyone.
+    q = forms.CharField(label=_("Username"), required=False)
+
+
 class FlagForm(forms.Form):
     reason = forms.ChoiceField(
         label=_("What is wrong?"), choices=FlagReason.choices, widget=forms.RadioSelect

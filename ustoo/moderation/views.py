@@ -27,6 +27,7 @@ from ustoo.moderation.forms import (
     DecisionForm,
     FlagForm,
     MemberActionForm,
+    MemberSearchForm,
     QueueFilterForm,
     ReplyDecisionForm,
     SlowModeForm,
@@ -279,7 +280,8 @@ def slow_mode(request: HttpRequest, story_id: int) -> HttpResponse:
 
 @moderator_required
 def members(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:40]
+    search = MemberSearchForm(request.GET)
+    query = search.cleaned_data["q"][:40] if search.is_valid() else ""
     found = Member.objects.order_by("-date_joined")
     if query:
         found = found.filter(username__icontains=query)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Exists, OuterRef
 
+from ustoo.core.form_fields import LARGEST_ID
 from ustoo.stories.models import Story, StoryHashtag, StoryWarning
 
 
@@ -27,8 +28,13 @@ class Cursor:
             published_at = datetime.datetime.fromisoformat(stamp)
             if published_at.tzinfo is None:
                 return None
+            # A crafted token must not reach the query: a moment that is no moment in UTC (year 1 at
+            # UTC+14), or a number no story can have, overflowed there.
+            published_at = published_at.astimezone(datetime.UTC)
+            if not 0 < int(story_id) <= LARGEST_ID:
+                return None
             return cls(published_at=published_at, story_id=int(story_id))
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, OverflowError):
             return None
 
 
