@@ -1,5 +1,5 @@
 """Signers' e-mail addresses: the one normalised form used to count one signature per person, its
-keyed hash, and the disposable-domain list.
+keyed hash, and whether it is at a throwaway domain.
 
 The normalisation rule, applied in this order:
 
@@ -17,9 +17,8 @@ without the server's key it cannot be checked against a list of addresses."""
 import contextlib
 import hashlib
 import hmac
-from functools import cache
-from importlib.resources import files
 
+from disposable_email_domains import blocklist
 from django.conf import settings
 
 GMAIL = "gmail.com"
@@ -93,16 +92,8 @@ def address_hash(address: str) -> str:
     return hmac.new(key, normalise(address).encode(), hashlib.sha256).hexdigest()
 
 
-@cache
-def disposable_domains() -> frozenset[str]:
-    text = files("ustoo.campaigns").joinpath("data/disposable_domains.txt").read_text(encoding="utf-8")
-    return frozenset(
-        line.strip().casefold() for line in text.splitlines() if line.strip() and not line.startswith("#")
-    )
-
-
 def is_disposable(address: str) -> bool:
-    """Whether the address is at a known throwaway domain, or any subdomain of one."""
+    """Whether the address is at a known throwaway domain (the disposable-email-domains list), or
+    any subdomain of one."""
     labels = domain_of(address).split(".")
-    known = disposable_domains()
-    return any(".".join(labels[index:]) in known for index in range(len(labels) - 1))
+    return any(".".join(labels[index:]) in blocklist for index in range(len(labels) - 1))
