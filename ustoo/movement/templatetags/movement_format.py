@@ -1,5 +1,5 @@
 """Times of a movement report as people read them (ustoo/movement/readable.py); counts use
-core's `grouped` filter."""
+Django's `intcomma` (django.contrib.humanize)."""
 
 from django import template
 
