@@ -310,8 +310,9 @@ RECEIPT_LIFETIME_DAYS = env_int("USTOO_RECEIPT_LIFETIME_DAYS", 0)
 # when their cohort of statements is measured (see magnitude/release.py). Lowering it later only
 # affects cohorts not yet measured; raising it never re-measures one.
 MAGNITUDE_EPSILON = float(env_str("USTOO_MAGNITUDE_EPSILON", "1.0"))
-# E-mail: EMAIL_URL smtp://user:pass@host:port (smtp+tls://, smtps://; ?timeout=10). Without it, each
-# message is written as an .eml file in the data directory's mail/ folder, so links can be clicked.
+# E-mail: EMAIL_URL as dj-email-url reads it: smtp://user:pass@host:port, submission://user:pass@host
+# (STARTTLS on 587), ?ssl=1 (TLS from the start), ?timeout=seconds (10). Without it, mail is written to
+# files in the data directory's mail/ folder (Django's file backend), so links can be opened by hand.
 MAILERS = {"default": mailer_from_url(env_secret("EMAIL_URL"), mail_dir=DATA_DIR / "mail")}
 DEFAULT_FROM_EMAIL = env_str("USTOO_FROM_EMAIL", "ustoo@localhost")
 # The address of this site in links sent by e-mail.

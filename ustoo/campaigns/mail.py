@@ -24,13 +24,12 @@ from ustoo.campaigns.models import (
     SignatureStatus,
     UpdateKind,
 )
-from ustoo.core.mail import EmlFileBackend, PlainTextEmail
 
 logger = logging.getLogger("ustoo.campaigns")
 
 
 def site_url(path: str) -> str:
-    base = getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+    base = settings.SITE_URL.rstrip("/")
     return f"{base}{path}"
 
 
@@ -48,7 +47,7 @@ def manage_link(signature: Signature) -> str:
 
 def _message(subject: str, template: str, context: dict, to: str) -> EmailMessage:
     context = {"SITE_NAME": settings.SITE_NAME, **context}
-    return PlainTextEmail(
+    return EmailMessage(
         subject=f"[{settings.SITE_NAME}] {subject}",
         body=render_to_string(template, context),
         to=[to],
@@ -143,20 +142,7 @@ def response_request(campaign: Campaign) -> EmailMessage:
 
 
 def confirm_hours() -> int:
-    return getattr(settings, "CAMPAIGN_CONFIRM_HOURS", 72)
-
-
-def _connection():
-    """The site's mailer; until settings name one (MAILERS, from EMAIL_URL), .eml files in the data
-    directory rather than Django's default of SMTP on localhost:25, which a new site does not run."""
-    nothing_configured = (
-        not hasattr(settings, "MAILERS")
-        and settings.EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend"
-        and settings.EMAIL_HOST == "localhost"
-    )
-    if nothing_configured:
-        return EmlFileBackend(alias="campaigns-eml")
-    return mailers.default
+    return settings.CAMPAIGN_CONFIRM_HOURS
 
 
 class Outcome(enum.Enum):
@@ -179,7 +165,7 @@ def send_each(messages: Iterable[EmailMessage]) -> list[Outcome]:
     if not messages:
         return outcomes
     try:
-        with _connection() as connection:
+        with mailers.default as connection:
             for message in messages:
                 try:
                     connection.send_messages([message])
@@ -187,7 +173,7 @@ def send_each(messages: Iterable[EmailMessage]) -> list[Outcome]:
                     if not _refused_for_good(refusal):
                         raise
                     outcomes.append(Outcome.REFUSED)
-                except ValueError:  # an address the backend cannot write (Django's prep_address)
+                except ValueError:  # an address SMTP cannot carry (Django's prep_address)
                     outcomes.append(Outcome.REFUSED)
                 else:
                     outcomes.append(Outcome.SENT)

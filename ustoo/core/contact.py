@@ -5,12 +5,11 @@ cannot take it, the person gets their form back with what they wrote, to send ag
 import logging
 
 from django.conf import settings
-from django.core.mail import mailers
+from django.core.mail import EmailMessage, mailers
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from ustoo.core.forms import ContactForm, Topic
-from ustoo.core.mail import PlainTextEmail
 
 logger = logging.getLogger("ustoo.core")
 
@@ -26,7 +25,7 @@ def send_contact_message(form: ContactForm, *, language: str) -> None:
     data = form.cleaned_data
     with translation.override(settings.LANGUAGE_CODE):
         topic = str(Topic(data["topic"]).label)
-        message = PlainTextEmail(
+        message = EmailMessage(
             subject=f"[{settings.SITE_NAME}] {topic}",
             body=render_to_string(
                 "core/mail/contact.txt",
@@ -41,7 +40,6 @@ def send_contact_message(form: ContactForm, *, language: str) -> None:
             to=[settings.OPERATOR_EMAIL],
             reply_to=[data["reply_to"]] if data["reply_to"] else [],
         )
-    message.message()  # an address a header cannot carry raises ValueError here, before any sending
     try:
         mailers.default.send_messages([message])
     except OSError as error:  # smtplib's errors are OSErrors too

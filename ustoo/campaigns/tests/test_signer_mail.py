@@ -191,7 +191,7 @@ RACE = textwrap.dedent(
             send_owed_mail()
         mail = collections.Counter(
             line.removeprefix("To: ")
-            for written in (pathlib.Path(settings.DATA_DIR) / "mail").glob("*.eml")
+            for written in (pathlib.Path(settings.DATA_DIR) / "mail").glob("*")
             for line in written.read_text().splitlines()
             if line.startswith("To: ")
         )

@@ -3,6 +3,7 @@ expiring links, closed campaigns, bad input, withdrawal, and members signing in 
 a signing queues is sent by `deliver()`, as the sender thread does once the request commits."""
 
 import datetime
+import email
 
 import pytest
 from django.core import signing
@@ -335,16 +336,18 @@ def test_a_member_without_a_confirmed_address_cannot_sign_in_one_click(campaign,
     assert campaign.signature_count == 0
 
 
-def test_no_mail_server_means_an_eml_file_per_message(settings, tmp_path, campaign, stranger):
+def test_no_mail_server_means_the_mail_is_written_to_the_data_directory(
+    settings, tmp_path, campaign, stranger
+):
     from ustoo.core.mail import mailer_from_url
 
     settings.MAILERS = {"default": mailer_from_url("", mail_dir=tmp_path / "mail")}
     settings.SITE_URL = "http://127.0.0.1:8000"
     _sign(stranger, campaign)
-    [eml] = list((tmp_path / "mail").glob("*.eml"))
-    text = eml.read_text()
-    assert "To: ada@example.org" in text
-    assert "http://127.0.0.1:8000/campaigns/confirm/" in text
+    [written] = list((tmp_path / "mail").iterdir())
+    message = email.message_from_bytes(written.read_bytes().split(b"\n" + b"-" * 79)[0])
+    assert message["To"] == "ada@example.org"
+    assert "http://127.0.0.1:8000/campaigns/confirm/" in message.get_payload(decode=True).decode()
 
 
 @pytest.mark.parametrize(
@@ -371,3 +374,20 @@ def test_only_a_campaign_a_reader_sees_and_that_takes_signatures_can_be_signed(
     assert says in response.content.decode()
     assert not Signature.objects.exists()
     assert smtp.messages == []
+
+
+def test_a_french_signer_reads_their_email_exactly_as_written(smtp, campaign, stranger):
+    """Through Django's EmailMessage and the SMTP server: accents in the subject and the text, and a
+    domain that is not ASCII."""
+    response = stranger.post(
+        f"/campaigns/{campaign.slug}/sign/",
+        {**SIGNER, "email": "ada@bücher.example"},
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    assert response.status_code == 302
+    deliver()
+    [received] = smtp.messages
+    assert received.to == "ada@xn--bcher-kva.example"
+    assert received.subject == "[ustoo] Confirmez votre signature"
+    assert "Give back the donation" in received.body and "é" in received.body
+    assert received.message["Auto-Submitted"] == "auto-generated"
