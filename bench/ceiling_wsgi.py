@@ -7,7 +7,8 @@ part the issue requires cost nothing. USTOO_BENCH_SKIP names the parts (comma-se
   posted fields are taken as they are);
 - ``page``: confirming answers a two-byte body instead of the confirmation page in the site's
   layout;
-- ``mail``: no e-mail is composed or written (signatures stay owed their e-mail).
+- ``mail``: no sender runs beside the server (signatures stay owed their e-mail; the web server
+  never sends mail itself).
 
 Everything else (middleware, CSRF, the statements, the redirect after signing) is the site's own.
 """
@@ -51,14 +52,12 @@ def _bare_page(request, template_name, context=None, status=None):
 
 
 def _skip() -> None:
-    from ustoo.campaigns import sender, views
+    from ustoo.campaigns import views
 
     if "form" in SKIPPED:
         views.SignForm = _UncheckedSignForm
     if "page" in SKIPPED:
         views.render = _bare_page  # the bench's requests never reach views' other pages
-    if "mail" in SKIPPED:
-        sender.wake = lambda: None  # send_soon looks `wake` up when a signing commits
 
 
 _skip()

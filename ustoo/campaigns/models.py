@@ -396,8 +396,8 @@ class Signature(models.Model):
     manage_key = models.CharField(max_length=32, default=new_secret, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     # Signing owes the address one e-mail (a link to confirm, or a note that it signed already),
-    # written in the same statement as the signature, and sent after it by outbox.send_owed_mail
-    # (see campaigns/sender.py): so a signing request never waits on the mail server, and nothing
+    # written in the same statement as the signature, and sent after it by `send_campaign_mail`
+    # (outbox.send_owed_mail): so a signing request never waits on the mail server, and nothing
     # is lost while it is down. What the e-mail says is settled when it is sent.
     # When mail was last owed to this address about this campaign: at most one e-mail per resend
     # window (CAMPAIGN_RESEND_MINUTES), whatever the signature's state.

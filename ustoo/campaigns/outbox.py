@@ -1,8 +1,7 @@
-"""The mail that goes out after the request that caused it: the e-mails signers are owed
-(Signature.mail_due_at, sent at once by the sender thread and by every run of `ustoo
-send_campaign_mail`), and the batches to signers who opted in (updates, responses, victories and
-escalations) and the request for a response to the decision maker at the threshold, sent by
-`ustoo send_campaign_mail`."""
+"""The mail that goes out after the request that caused it, all sent by `ustoo send_campaign_mail`
+(run with --loop beside the web server, or from cron): the e-mails signers are owed
+(Signature.mail_due_at), and the batches to signers who opted in (updates, responses, victories and
+escalations) and the request for a response to the decision maker at the threshold."""
 
 import datetime
 import logging
@@ -32,6 +31,12 @@ class Sent:
     updates: int = 0
     refused: int = 0
     owed: "OwedMail | None" = None
+
+    def anything(self) -> bool:
+        """Whether this run did anything (a message tried, a campaign closed)."""
+        owed = self.owed or OwedMail()
+        done = (self.closed, self.response_requests, self.updates, self.refused)
+        return any(done) or any((owed.sent, owed.refused, owed.deferred, owed.dropped))
 
 
 @dataclass
@@ -150,7 +155,7 @@ def _retry_after(attempts: int) -> datetime.timedelta:
 def _longest_wait() -> datetime.timedelta:
     """Past this since it was owed, an e-mail is dropped: its signer has long given up, and
     signing again owes a new one."""
-    return datetime.timedelta(hours=getattr(settings, "CAMPAIGN_CONFIRM_HOURS", 72))
+    return datetime.timedelta(hours=settings.CAMPAIGN_CONFIRM_HOURS)
 
 
 def _send_update(update: CampaignUpdate, *, batch_size: int, now: datetime.datetime) -> tuple[int, int]:

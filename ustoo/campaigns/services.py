@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from ustoo.accounts.models import Member
-from ustoo.campaigns import addresses, mail, prepared, sender, tokens
+from ustoo.campaigns import addresses, mail, prepared, tokens
 from ustoo.campaigns.models import (
     Campaign,
     CampaignDecision,
@@ -56,11 +56,11 @@ def _refuse_barred(member: Member) -> None:
 
 
 def sponsors_needed() -> int:
-    return getattr(settings, "CAMPAIGN_SPONSORS_NEEDED", 5)
+    return settings.CAMPAIGN_SPONSORS_NEEDED
 
 
 def longest_run_days() -> int:
-    return getattr(settings, "CAMPAIGN_MAX_DAYS", 183)
+    return settings.CAMPAIGN_MAX_DAYS
 
 
 def _log(*, action: str, campaign: Campaign, actor: Member | None = None, code: str = "", count=None):
@@ -257,7 +257,7 @@ class SignerDetails:
 
 
 def resend_minutes() -> int:
-    return getattr(settings, "CAMPAIGN_RESEND_MINUTES", 10)
+    return settings.CAMPAIGN_RESEND_MINUTES
 
 
 def _resend_after() -> datetime.timedelta:
@@ -282,8 +282,8 @@ def sign_campaign(*, campaign: Campaign, signer: SignerDetails, client_hash: str
     window, whatever its state, so nobody can flood an inbox; an already-counted signature is
     never changed.
 
-    The mail goes once the write commits (sender.send_soon); while the server is down it waits
-    and is tried again, so signing never fails for want of a mail server."""
+    The mail is sent by `send_campaign_mail` (its loop sends it within seconds); while the server
+    is down it waits and is tried again, so signing never fails for want of a mail server."""
     if not campaign.accepts_signatures():
         raise CampaignRefused(_why_not_signable(campaign))
     email_hash = addresses.address_hash(signer.email)
@@ -325,20 +325,19 @@ def sign_campaign(*, campaign: Campaign, signer: SignerDetails, client_hash: str
         **fields,
     )
     if found is None:
-        written = prepared.insert_signature(signature)
+        # If the same address signs at the same moment elsewhere, that signing owes the e-mail.
+        prepared.insert_signature(signature)
     else:
         signature_id, status, queued_at, _recently = found
         # Waiting: the latest details win, and the nonce stays, so a link sent earlier still
         # works. Counted already, or invalidated: nothing about it changes.
-        written = prepared.requeue_signature(
+        prepared.requeue_signature(
             signature_id=signature_id,
             status=status,
             queued_at=queued_at,
             details=signature if status == SignatureStatus.PENDING else None,
             now=now,
         )
-    if written:  # otherwise the same address signed at the same moment elsewhere, and is mailed
-        sender.send_soon()
 
 
 class LinkUsed(CampaignRefused):

@@ -55,6 +55,8 @@ class Mailbox:
     messages: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     refuse: dict[str, str] = field(default_factory=dict)
+    # The EMAIL_URL that reaches this server.
+    url: str = ""
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if reply := self.refuse.get(address):
@@ -77,8 +79,8 @@ class Mailbox:
             self.messages.clear()
 
     def wait_for(self, address: str, *, count: int = 1, seconds: float = 10.0) -> list[Received]:
-        """What reached `address` once `count` messages have: for mail the sender thread sends
-        after the request (tests whose transactions commit). Fails after `seconds`."""
+        """What reached `address` once `count` messages have: for mail another process or thread
+        sends. Fails after `seconds`."""
         deadline = time.monotonic() + seconds
         while len(received := self.to(address)) < count:
             assert time.monotonic() < deadline, f"{len(received)} of {count} messages arrived"
@@ -95,11 +97,11 @@ def free_port() -> int:
 @pytest.fixture
 def smtp(settings) -> Mailbox:
     """A real SMTP server on 127.0.0.1, with the site sending to it through EMAIL_URL's settings."""
-    mailbox = Mailbox()
     port = free_port()
+    mailbox = Mailbox(url=f"smtp://127.0.0.1:{port}?timeout=5")
     controller = Controller(mailbox, hostname="127.0.0.1", port=port)
     controller.start()
-    settings.MAILERS = {"default": mailer_from_url(f"smtp://127.0.0.1:{port}?timeout=5", mail_dir=None)}
+    settings.MAILERS = {"default": mailer_from_url(mailbox.url, mail_dir=None)}
     settings.SITE_URL = "https://petitions.example.org"
     settings.DEFAULT_FROM_EMAIL = "campaigns@example.org"
     yield mailbox
@@ -178,8 +180,7 @@ SIGNER = {
 
 
 def deliver() -> None:
-    """Send the mail signing queued, as the server process's sender thread does once the request
-    commits (tests run in a transaction that never commits, so they send it themselves)."""
+    """Send the mail signing owed, as `send_campaign_mail --loop` does within seconds."""
     send_owed_mail()
 
 

@@ -1,7 +1,7 @@
 """The e-mails signers are owed: written with the signature (Signature.mail_due_at) in the signing's
-own statement, sent after it by the process's sender thread, by any other sender or by
-`send_campaign_mail`; never twice by two senders at once, tried again after an outage, and sent by
-the next sender when the one that took them died."""
+own statement, sent after it by `send_campaign_mail` (its loop, or a run from cron); never twice by
+two senders at once, tried again after an outage, and sent by the next sender when the one that took
+them died."""
 
 import datetime
 import json
@@ -17,12 +17,13 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ustoo.campaigns import outbox, prepared, sender, services
+from ustoo.campaigns import outbox, prepared, services
 from ustoo.campaigns.models import Signature
 from ustoo.campaigns.outbox import send_owed_mail
 from ustoo.campaigns.services import SignerDetails
+from ustoo.core.tests.file_database import run_on_file_database
 
-from .conftest import SIGNER, deliver, make_campaign
+from .conftest import deliver, make_campaign
 
 
 def _signer(email: str) -> SignerDetails:
@@ -155,8 +156,6 @@ RACE = textwrap.dedent(
 
     def process(job, start):
         django.setup()
-        from ustoo.campaigns import sender
-        sender.wake = lambda: None  # only the senders of this test
         time.sleep(max(0.0, start - time.time()))
         with ThreadPoolExecutor(2) as pool:
             return sum(pool.map(in_a_thread, [job, job]))
@@ -168,10 +167,9 @@ RACE = textwrap.dedent(
         from django.core.management import call_command
         from django.db import connections
         from django.utils import timezone
-        from ustoo.campaigns import sender, services
+        from ustoo.campaigns import services
         from ustoo.campaigns.models import Campaign, Signature
         from ustoo.campaigns.outbox import send_owed_mail
-        sender.wake = lambda: None
         call_command("migrate", verbosity=0)
         campaign = Campaign.objects.create(
             slug="race", title="Race", asks_for="-", decision_maker_name="-", decision_maker_role="-",
@@ -231,7 +229,6 @@ def test_two_senders_racing_send_each_message_once(smtp, monkeypatch, tmp_path):
         assert race["sent"] == len(addresses) and race["owed"] == 0
         assert race["mail"] == dict.fromkeys(addresses, 1)
         return
-    monkeypatch.setattr(sender, "wake", lambda: None)  # only the senders below
     campaign = make_campaign()
     for address in addresses:
         services.sign_campaign(campaign=campaign, signer=_signer(address))
@@ -252,13 +249,54 @@ def test_two_senders_racing_send_each_message_once(smtp, monkeypatch, tmp_path):
     assert not Signature.objects.owed_mail().exists()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_sender_thread_sends_as_soon_as_the_signing_commits(smtp, stranger):
-    campaign = make_campaign()
-    assert stranger.post(f"/campaigns/{campaign.slug}/sign/", SIGNER).status_code == 302
-    [received] = smtp.wait_for("ada@example.org")
-    assert "/confirm/" in received.body
-    assert stranger.post(received.path("/confirm/")).status_code == 200
+LOOP = textwrap.dedent(
+    """
+    import json, signal, subprocess, sys, time
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.utils import timezone
+    from ustoo.campaigns import services
+    from ustoo.campaigns.models import Campaign, Signature
+
+    def signed(email):
+        services.sign_campaign(campaign=campaign, signer=services.SignerDetails(
+            name="Ada Lovelace", show_name=True, email=email, country="GB"))
+        started = time.monotonic()
+        while Signature.objects.owed_mail().exists():
+            assert time.monotonic() - started < 30, "the loop sent nothing"
+            time.sleep(0.05)
+        return time.monotonic() - started
+
+    call_command("migrate", verbosity=0)
+    campaign = Campaign.objects.create(
+        slug="loop", title="Loop", asks_for="-", decision_maker_name="-", decision_maker_role="-",
+        decision_maker_organisation="-", why="-", goal=10, status="open",
+        ends_on=timezone.localdate() + timezone.timedelta(days=30),
+    )
+    loop = subprocess.Popen(
+        [sys.executable, "-m", "ustoo", "send_campaign_mail", "--loop", "--interval", "0.2"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    waits = [signed("ada@example.org"), signed("grace@example.org")]
+    loop.send_signal(signal.SIGTERM)
+    output, _ = loop.communicate(timeout=30)
+    print(json.dumps({"waits": waits, "exit": loop.returncode, "output": output}))
+    """
+)
+
+
+@pytest.mark.django_db
+def test_the_loop_sends_what_each_signing_owes_until_it_is_stopped(smtp, tmp_path):
+    """`send_campaign_mail --loop`, as `make run` starts it beside the web server, in a process of
+    its own on a site of its own, sending to the loopback SMTP server."""
+    done = json.loads(run_on_file_database(tmp_path, LOOP, EMAIL_URL=smtp.url).splitlines()[-1])
+    assert sorted(m.to for m in smtp.messages) == ["ada@example.org", "grace@example.org"]
+    assert all("/confirm/" in m.body for m in smtp.messages)
+    assert done["exit"] == 0  # stopped by SIGTERM after its look, not killed
+    assert done["output"].count("sent 1 signer e-mails") == 2
 
 
 @pytest.mark.parametrize("signed_before", [False, True], ids=["new", "signed-before"])
@@ -272,7 +310,6 @@ def test_one_address_signing_in_many_requests_at_once_is_one_signature_owed_one_
         # One e-mail for the six signings (and one for the first signing, long ago).
         assert race["mail"] == ({"ada@example.org": 1} if signed_before else {}) | {"Ada@Example.org": 1}
         return
-    monkeypatch.setattr(sender, "wake", lambda: None)
     campaign = make_campaign()
     if signed_before:
         services.sign_campaign(campaign=campaign, signer=_signer("ada@example.org"))

@@ -1,6 +1,6 @@
 """Signing and confirming through the loopback SMTP server: the neutral answer, single-use and
 expiring links, closed campaigns, bad input, withdrawal, and members signing in one click. The mail
-a signing queues is sent by `deliver()`, as the sender thread does once the request commits."""
+a signing owes is sent by `deliver()`, as `send_campaign_mail` does apart from the web server."""
 
 import datetime
 import email
