@@ -9,9 +9,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
-from ustoo.campaigns import mail, prepared, services
+from ustoo.campaigns import mail, services
 from ustoo.campaigns.models import Campaign, CampaignUpdate, Signature
 
 logger = logging.getLogger("ustoo.campaigns")
@@ -70,8 +71,8 @@ def send_owed_mail(*, batch_size: int = 100) -> OwedMail:
     """Send the e-mails signers are owed that are due, a batch at a time, until none is left or the
     server stops taking mail.
 
-    Each batch is taken in one statement that moves its signatures' due time to the end of a lease
-    (prepared.take_owed_mail: two senders never take the same e-mail); it is sent over one
+    Each batch is taken in one transaction that moves its signatures' due time to the end of a lease
+    (_take_owed_mail: two senders never take the same e-mail); it is sent over one
     connection; then what was sent or refused for good is owed no more, and what was not sent waits
     for its next try. A sender that dies between sending and settling leaves its batch to be sent
     again once the lease ends: at least once, never lost."""
@@ -103,7 +104,18 @@ def _take_owed_mail(limit: int) -> tuple[datetime.datetime, list[Signature]]:
     lease_end = now + LEASE
     if not Signature.objects.filter(mail_due_at__lte=now).exists():  # no write for nothing
         return lease_end, []
-    taken = prepared.take_owed_mail(limit=limit, now=now, lease_end=lease_end)
+    # Rows another sender is taking are skipped on PostgreSQL; SQLite's write lock, taken when the
+    # transaction begins, lets one sender at a time in.
+    with transaction.atomic():
+        taken = list(
+            Signature.objects.select_for_update(skip_locked=True)
+            .filter(mail_due_at__lte=now)
+            .order_by("mail_due_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+        Signature.objects.filter(pk__in=taken, mail_due_at__lte=now).update(
+            mail_due_at=lease_end, mail_attempts=F("mail_attempts") + 1
+        )
     batch = list(
         Signature.objects.filter(pk__in=taken, mail_due_at=lease_end)
         .select_related("campaign")

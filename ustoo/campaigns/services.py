@@ -10,14 +10,15 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, PositiveSmallIntegerField, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from ustoo.accounts.models import Member
-from ustoo.campaigns import addresses, mail, prepared, tokens
+from ustoo.campaigns import addresses, mail, tokens
 from ustoo.campaigns.models import (
     Campaign,
     CampaignDecision,
@@ -310,11 +311,9 @@ def sign_campaign(*, campaign: Campaign, signer: SignerDetails, client_hash: str
     }
     # Read first, then write in one statement that changes nothing if another request changed the
     # row meanwhile: the signature and the e-mail it is owed (Signature.mail_due_at) together.
-    found = prepared.signature_for_signing(
-        campaign_id=campaign.pk, email_hash=email_hash, queued_since=now - _resend_after()
-    )
-    if found is not None and found[3]:  # mailed within the resend window
-        return
+    found = signature_for_signing(campaign_id=campaign.pk, email_hash=email_hash)
+    if found is not None and found[2] is not None and found[2] > now - _resend_after():
+        return  # mailed within the resend window
     signature = Signature(
         campaign=campaign,
         email_hash=email_hash,
@@ -326,18 +325,63 @@ def sign_campaign(*, campaign: Campaign, signer: SignerDetails, client_hash: str
     )
     if found is None:
         # If the same address signs at the same moment elsewhere, that signing owes the e-mail.
-        prepared.insert_signature(signature)
-    else:
-        signature_id, status, queued_at, _recently = found
-        # Waiting: the latest details win, and the nonce stays, so a link sent earlier still
-        # works. Counted already, or invalidated: nothing about it changes.
-        prepared.requeue_signature(
-            signature_id=signature_id,
-            status=status,
-            queued_at=queued_at,
-            details=signature if status == SignatureStatus.PENDING else None,
-            now=now,
-        )
+        Signature.objects.bulk_create([signature], ignore_conflicts=True)
+        return
+    signature_id, status, queued_at = found
+    # Waiting: the latest details win, and the nonce stays, so a link sent earlier still works.
+    # Counted already, or invalidated: nothing about it changes.
+    details = signature if status == SignatureStatus.PENDING else None
+    owe_mail_again(signature_id=signature_id, status=status, queued_at=queued_at, details=details, now=now)
+
+
+def signature_for_signing(
+    *, campaign_id: int, email_hash: str
+) -> tuple[int, str, datetime.datetime | None] | None:
+    """(id, status, when mail was last owed) of this address's signature on this campaign."""
+    return (
+        Signature.objects.filter(campaign_id=campaign_id, email_hash=email_hash)
+        .values_list("pk", "status", "mail_queued_at")
+        .first()
+    )
+
+
+def owe_mail_again(
+    *, signature_id: int, status: str, queued_at, details: Signature | None, now: datetime.datetime
+) -> bool:
+    """Owe the signature an e-mail now, if it is still as signature_for_signing read it, taking the
+    signer's latest details from `details` when given. Returns whether it did."""
+    changes = {
+        "mail_queued_at": now,
+        # Owed already (not yet sent, or held by a sender): that e-mail covers this signing too.
+        "mail_attempts": Case(
+            When(mail_due_at__isnull=True, then=0),
+            default=F("mail_attempts"),
+            output_field=PositiveSmallIntegerField(),
+        ),
+        "mail_due_at": Coalesce(F("mail_due_at"), Value(now)),
+    }
+    if details is not None:
+        changes |= {name: getattr(details, name) for name in SIGNER_DETAILS}
+    unchanged = Signature.objects.filter(pk=signature_id, status=status, mail_queued_at=queued_at)
+    return unchanged.update(**changes) == 1
+
+
+# What signing again changes on a signature still waiting for its confirmation: the latest wins.
+SIGNER_DETAILS = (
+    "name",
+    "show_name",
+    "email",
+    "email_domain",
+    "country",
+    "postcode",
+    "region",
+    "reason",
+    "show_on_page",
+    "wants_updates",
+    "language",
+    "client_hash",
+    "created_at",
+)
 
 
 class LinkUsed(CampaignRefused):
@@ -345,12 +389,8 @@ class LinkUsed(CampaignRefused):
 
 
 def signature_for_confirmation(token: str) -> Signature:
-    """The signature a confirmation link is for, while the link is still good."""
-    return _signature_to_confirm(token)[0]
-
-
-def _signature_to_confirm(token: str) -> tuple[Signature, bool]:
-    """signature_for_confirmation, and whether its campaign reached both thresholds already."""
+    """The signature a confirmation link is for, while the link is still good, with what confirming
+    reads and its page shows, and of its campaign what tells whether its thresholds were reached."""
     try:
         pk, nonce = tokens.read("confirm", token, max_age_seconds=mail.confirm_hours() * 3600)
     except tokens.ExpiredLink:
@@ -359,10 +399,30 @@ def _signature_to_confirm(token: str) -> tuple[Signature, bool]:
         ) from None
     except tokens.BadLink:
         raise CampaignRefused(_("This link is not valid. Copy the whole link from the e-mail.")) from None
-    found = prepared.signature_to_confirm(pk)
-    if found is None or found[0].nonce != nonce or found[0].status != SignatureStatus.PENDING:
+    found = (
+        Signature.objects.select_related("campaign")
+        .only(*_CONFIRMING_FIELDS)
+        .filter(pk=pk, status=SignatureStatus.PENDING)
+        .first()
+    )
+    if found is None or not found.nonce or found.nonce != nonce:
         raise LinkUsed(_("This link was already used. A signature is counted once."))
     return found
+
+
+_CONFIRMING_FIELDS = (
+    "campaign_id",
+    "nonce",
+    "status",
+    "country",
+    "region",
+    "manage_key",
+    "campaign__slug",
+    "campaign__title",
+    "campaign__response_requested_at",
+    "campaign__escalated_at",
+    "campaign__escalation_threshold",
+)
 
 
 def confirm_signature(*, token: str) -> Signature:
@@ -371,18 +431,25 @@ def confirm_signature(*, token: str) -> Signature:
     Each step is one conditional statement, so the count moves once however many requests carry
     the same link: the campaign's total first (which takes the campaign's row lock), only while
     it takes signatures; then the signature, only while it still waits with this link's nonce."""
-    found, thresholds_reached = _signature_to_confirm(token)
+    found = signature_for_confirmation(token)
     now = timezone.now()
     with transaction.atomic():
-        if not prepared.count_confirmation(campaign_id=found.campaign_id, now=now):
+        counted = Campaign.objects.filter(
+            pk=found.campaign_id, status=Status.OPEN, ends_on__gte=timezone.localdate(now)
+        ).update(signature_count=F("signature_count") + 1)
+        if not counted:
             raise CampaignRefused(
                 _("This campaign closed before you confirmed: your signature was not counted.")
             )
-        if not prepared.mark_confirmed(signature_id=found.pk, nonce=found.nonce, now=now):
+        confirmed = (
+            Signature.objects.filter(pk=found.pk, status=SignatureStatus.PENDING, nonce=found.nonce)
+            .exclude(nonce="")
+            .update(status=SignatureStatus.CONFIRMED, nonce="", confirmed_at=now)
+        )
+        if not confirmed:
             raise LinkUsed(_("This link was already used. A signature is counted once."))  # rolls back
         _move_support_counts(found.campaign_id, [found], +1)
-        if not thresholds_reached:
-            _note_thresholds(found.campaign)
+        _note_thresholds(found.campaign)
     found.status, found.nonce, found.confirmed_at = SignatureStatus.CONFIRMED, "", now
     return found
 
@@ -446,20 +513,10 @@ def _move_support_counts(campaign_id: int, signatures: list[Signature], delta: i
     for cell, change in cells.items():
         by_change.setdefault(change, []).append(cell)
     for change, keys in by_change.items():
-        countries = {country for country, _region in keys}
-        if len(countries) == 1:  # one country: the usual case, and one statement
-            country, regions = countries.pop(), [region for _country, region in keys]
-            match = Q(country=country, region__in=regions)
-            moved = prepared.move_support_counts(
-                campaign_id=campaign_id, country=country, regions=regions, change=change
-            )
-        else:
-            match = Q()
-            for country, region in keys:
-                match |= Q(country=country, region=region)
-            moved = SupportCount.objects.filter(match, campaign_id=campaign_id).update(
-                count=F("count") + change
-            )
+        match = Q()
+        for country, region in keys:
+            match |= Q(country=country, region=region)
+        moved = SupportCount.objects.filter(match, campaign_id=campaign_id).update(count=F("count") + change)
         if moved < len(keys):
             existing = set(
                 SupportCount.objects.filter(match, campaign_id=campaign_id).values_list("country", "region")
