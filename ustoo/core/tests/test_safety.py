@@ -95,7 +95,7 @@ def test_https_is_enforced_in_production(client, settings):
     assert response["Location"].startswith("https://")
 
 
-def test_production_settings_pass_the_deploy_check(tmp_path):
+def _deploy_check(tmp_path, **changes: str) -> subprocess.CompletedProcess:
     env = {
         **os.environ,
         "USTOO_DATA_DIR": str(tmp_path),
@@ -108,17 +108,29 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
         "USTOO_OPERATOR_EMAIL": "team@metoo.example.org",
         "USTOO_PRIVACY_LEGAL_BASIS": "consent",
         "USTOO_JURISDICTION": "France (GDPR)",
+        "EMAIL_URL": "submission://site:secret@mail.example.org",
+        **changes,
     }
     for name in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"):  # test-only variables
         env.pop(name, None)
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "ustoo", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def test_production_settings_pass_the_deploy_check(tmp_path):
+    result = _deploy_check(tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_site_without_a_mail_server_fails_the_deploy_check(tmp_path):
+    """Without EMAIL_URL mail only goes to files: signers would never get their links."""
+    result = _deploy_check(tmp_path, EMAIL_URL="")
+    assert result.returncode == 1 and "mail.E001" in result.stderr
 
 
 def test_debug_is_off_unless_asked(tmp_path):
