@@ -1,5 +1,5 @@
--- wrk script: alternately sign a campaign (a new address each time; its e-mail is queued and written
--- by the server's sender thread) and confirm one of the pending signatures seeded beforehand (tokens
+-- wrk script: alternately sign a campaign (a new address each time; its e-mail is queued, and written
+-- by the mail sender) and confirm one of the pending signatures seeded beforehand (tokens
 -- from a file, one slice per thread), both through the HTML forms, with a CSRF cookie and the
 -- matching form field as a browser sends.
 local threads = {}

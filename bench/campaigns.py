@@ -13,11 +13,19 @@ with gunicorn exactly as `make run` does, and drives it with wrk on loopback:
   counted exactly once in the campaign's total. Rate limits are off for this run (one client
   address is over them within a second; they are tested apart).
 
-Signing owes its e-mail (written with the signature) and each server process's sender thread
-writes it moments later, on the same cores: the throughput counts each run until the last e-mail
-owed was written (the sender's backlog when wrk stops is timed, and the bare view is measured
-again only once it is done), and the benchmark checks that every accepted signing got its e-mail.
-Mail goes to .eml files in the data directory (no EMAIL_URL), as under `make run`.
+Signing owes its e-mail (written with the signature) and `send_campaign_mail --loop`, beside the
+server as under `make run`, writes it moments later, on the same cores (a checkout from before that
+command had a loop sends from a thread in each server process instead): the throughput counts each
+run until the last e-mail owed was written (the sender's backlog when wrk stops is timed, and the
+bare view is measured again only once it is done), the server's CPU includes the sender's, and the
+benchmark checks that every accepted signing got its e-mail and how long signers waited for it (from
+the signing to the file it was written to). Mail goes to files in the data directory (no EMAIL_URL),
+as under `make run`.
+
+With --compare REF everything is measured first with the code of git revision REF (a checkout under
+bench/out/), then with this checkout's, in one run on the same data:
+
+    python -m bench.campaigns [--compare REF]
 
 As in bench/web.py, signing and confirming is measured in short interleaved rounds (bare, mixed,
 bare, ...; the machine's speed drifts by a factor of two within a minute here), each against the
@@ -25,6 +33,9 @@ bare view just before and after it, and the median round is reported; a first mi
 counted, warms what a process's first signing pays once.
 """
 
+import argparse
+import contextlib
+import datetime
 import json
 import os
 import re
@@ -34,6 +45,7 @@ import sys
 import time
 from pathlib import Path
 
+from bench.login_flood import checkout
 from bench.seed_web import migrate
 from bench.web import (
     CONNECTIONS,
@@ -176,8 +188,83 @@ def _queued_mail(data_dir: Path) -> int:
     return queued
 
 
+def _mail_files(data_dir: Path) -> list[Path]:
+    return sorted((data_dir / "mail").glob("*")) if (data_dir / "mail").is_dir() else []
+
+
 def _mail_written(data_dir: Path) -> int:
-    return len(list((data_dir / "mail").glob("*.eml")))
+    """Messages written: an .eml file holds one, a file of Django's file backend a batch."""
+    return sum(
+        line.startswith(b"To: ") for path in _mail_files(data_dir) for line in path.read_bytes().splitlines()
+    )
+
+
+def _signer_waits(data_dir: Path, since: float) -> dict:
+    """How long each signer waited for their e-mail, from the signing (its mail_queued_at) to the
+    moment the file holding the message was written, for the mail written after `since`."""
+    from pysqlite3 import dbapi2 as sqlite3
+
+    written = {}
+    for path in _mail_files(data_dir):
+        moment = path.stat().st_mtime
+        if moment >= since:
+            for line in path.read_bytes().splitlines():
+                if line.startswith(b"To: bench-"):
+                    written[line[4:].decode()] = moment
+    connection = sqlite3.connect(str(data_dir / "ustoo.sqlite3"))
+    queued = dict(
+        connection.execute("SELECT email, mail_queued_at FROM campaigns_signature WHERE email LIKE 'bench-%'")
+    )
+    connection.close()
+    waits = sorted(
+        moment - datetime.datetime.fromisoformat(queued[address]).replace(tzinfo=datetime.UTC).timestamp()
+        for address, moment in written.items()
+        if queued.get(address)
+    )
+    if not waits:
+        return {"signers": 0}
+    return {
+        "signers": len(waits),
+        "median_s": round(statistics.median(waits), 2),
+        "p95_s": round(waits[int(len(waits) * 0.95)], 2),
+        "max_s": round(waits[-1], 2),
+    }
+
+
+_SENDERS: dict[str, int] = {}
+
+
+@contextlib.contextmanager
+def mail_sender(base: str, data_dir: Path, root: Path):
+    """`send_campaign_mail --loop` beside the server at `base`, as `make run` starts it, unless the
+    checkout's server processes send the mail themselves (a sender thread, before the loop)."""
+    if (root / "ustoo" / "campaigns" / "sender.py").exists():
+        yield
+        return
+    env = {**os.environ, "USTOO_DATA_DIR": str(data_dir), "USTOO_CACHE_URL": "locmem://"}
+    env.pop("DATABASE_URL", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ustoo", "send_campaign_mail", "--loop"],
+        env=env,
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+    )
+    _SENDERS[base] = process.pid
+    try:
+        yield
+    finally:
+        _SENDERS.pop(base)
+        process.terminate()
+        process.wait(timeout=60)
+
+
+def _cpu_seconds(base: str) -> float:
+    """The server's CPU seconds so far, its mail sender's included."""
+    total = server_cpu_seconds(base)
+    if pid := _SENDERS.get(base):
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def _wait_for_mail(data_dir: Path, *, seconds: float = 60.0) -> float:
@@ -231,66 +318,62 @@ def _sign_and_confirm(base: str, data_dir: Path, tokens: Path, run: int, *, mail
     """One run of signing alternating with confirming, until the sender has written every e-mail
     it owed when wrk stopped (unless the server sends no mail): requests per second over the run and
     that catch-up, and the server's CPU per request (the sender's included)."""
-    cpu_before = server_cpu_seconds(base)
+    cpu_before = _cpu_seconds(base)
     script = str(ROOT / "bench" / "campaign_sign_confirm.lua")
     result = wrk_script(
         base + "/", script, [SLUG, str(tokens), str(min(2, CONNECTIONS)), str(run)], seconds=ROUND_SECONDS
     )
     result["mail_backlog"] = _queued_mail(data_dir)
     result["mail_catch_up_s"] = _wait_for_mail(data_dir) if mail else 0.0
-    result["server_cpu_ms_per_request"] = (server_cpu_seconds(base) - cpu_before) * 1000 / result["requests"]
+    result["server_cpu_ms_per_request"] = (_cpu_seconds(base) - cpu_before) * 1000 / result["requests"]
     result["rps_with_mail"] = result["rps"] * ROUND_SECONDS / (ROUND_SECONDS + result["mail_catch_up_s"])
     return result
 
 
-def main(argv: list[str]) -> int:
-    if argv[:1] == ["--seed"]:
-        _seed_here(Path(argv[1]), int(argv[2]))
-        return 0
-    large_dir, small_dir = OUT / "campaigns-large", OUT / "campaigns-small"
-    started = time.time()
-    seed(large_dir, LARGE)
-    seed(small_dir, SMALL)
-    print(f"seeded in {time.time() - started:.0f} s", flush=True)
+def measure(root: Path, large_dir: Path, small_dir: Path, slices: list[Path], first_run: int) -> dict:
+    """Every figure, with the code of the checkout `root`, confirming with the links of `slices`
+    (one per run of the mix), its runs numbered from `first_run` (each signs with addresses of its
+    own: one signed again within the resend window owes no e-mail)."""
     page = f"/campaigns/{SLUG}/"
-    results: dict[str, dict] = {}
+    results: dict[str, dict] = {"load_before": os.getloadavg()}
     # The page's own cost, one reader at a time, then under load; small first, large second.
     for name, data_dir in (("small", small_dir), ("large", large_dir)):
-        with server(data_dir, shared_page_seconds=0) as base:
+        with server(data_dir, shared_page_seconds=0, root=root) as base:
             wrk(base + page, connections=1, seconds=2)  # warm
             results[f"render_{name}"] = wrk(base + page, connections=1)
             results[f"loaded_{name}"] = wrk(base + page)
 
     os.environ["USTOO_RATE_LIMITS"] = "0"
     try:
-        with server(large_dir) as base:
+        with server(large_dir, root=root) as base, mail_sender(base, large_dir, root):
             before = _total(large_dir)
             mail_before = _mail_written(large_dir)
-            slices = token_slices(large_dir, ROUNDS + 1)
+            started = time.time()
             # Signing and confirming once, uncounted, so that what the first signing of a process
             # pays once (its database connections, templates, regular expressions) is not taken for
             # the steady cost; the server's own warm-up reads pages only.
-            results["warm_up"] = _sign_and_confirm(base, large_dir, slices[0], 0)
+            results["warm_up"] = _sign_and_confirm(base, large_dir, slices[0], first_run)
             rounds = []
-            for run, round_tokens in enumerate(slices[1:], start=1):
+            for run, round_tokens in enumerate(slices[1:], start=first_run + 1):
                 rounds.append(measured_round(base, large_dir, round_tokens, run))
             mail_left = _queued_mail(large_dir)
             mail_written = _mail_written(large_dir) - mail_before
+            results["signer_waits"] = _signer_waits(large_dir, started)
     finally:
         os.environ.pop("USTOO_RATE_LIMITS", None)
     after = _total(large_dir)
-    # The confirmed tokens are used up: the next run needs fresh ones.
-    for stale in ("seeded.json", "ustoo.sqlite3", "ustoo.sqlite3-wal", "ustoo.sqlite3-shm", *slices):
-        (large_dir / stale).unlink(missing_ok=True)
-    for written in (large_dir / "mail").glob("*.eml"):
-        written.unlink()
     results["rounds"] = rounds
+    results["load_after"] = os.getloadavg()
 
     median = sorted(rounds, key=lambda r: r["sign_confirm"]["ratio"])[len(rounds) // 2]
     mixed = median["sign_confirm"]
     counted = [r["sign_confirm"] for r in rounds]
     summary = {
         "machine": machine(),
+        "load_average_before_after": [
+            round(results["load_before"][0], 2),
+            round(results["load_after"][0], 2),
+        ],
         "signatures_large": LARGE,
         "signatures_small": SMALL,
         "render_ms_small": results["render_small"]["mean_ms"],
@@ -319,6 +402,7 @@ def main(argv: list[str]) -> int:
         "server_cpu_ms_sign_confirm": round(
             statistics.median(r["server_cpu_ms_per_request"] for r in counted), 3
         ),
+        "signer_waits": results["signer_waits"],
         "accepted": sum(r.get("accepted", 0) for r in counted),
         "confirmed": sum(r.get("confirmed", 0) for r in counted),
         "other": sum(r.get("other", 0) for r in counted),
@@ -338,18 +422,50 @@ def main(argv: list[str]) -> int:
     summary["counted_exactly_once"] = (
         added == summary["confirmed_rows_added"] and confirmed <= added <= confirmed + in_flight
     )
+    return {"summary": summary, "raw": results}
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["--seed"]:
+        _seed_here(Path(argv[1]), int(argv[2]))
+        return 0
+    parser = argparse.ArgumentParser(prog="python -m bench.campaigns")
+    parser.add_argument("--compare", default="", help="a git revision to measure first, in the same run")
+    args = parser.parse_args(argv)
+    large_dir, small_dir = OUT / "campaigns-large", OUT / "campaigns-small"
+    started = time.time()
+    seed(large_dir, LARGE)
+    seed(small_dir, SMALL)
+    print(f"seeded in {time.time() - started:.0f} s", flush=True)
+    roots = {args.compare: checkout(args.compare)} if args.compare else {}
+    roots["this checkout"] = ROOT
+    slices = token_slices(large_dir, (ROUNDS + 1) * len(roots))
+    runs = {}
+    for number, (name, root) in enumerate(roots.items()):
+        print(f"measuring {name}", flush=True)
+        first = number * (ROUNDS + 1)
+        runs[name] = measure(root, large_dir, small_dir, slices[first : first + ROUNDS + 1], first)
+    # The confirmed tokens are used up: the next run needs fresh ones.
+    for stale in ("seeded.json", "ustoo.sqlite3", "ustoo.sqlite3-wal", "ustoo.sqlite3-shm", *slices):
+        (large_dir / stale).unlink(missing_ok=True)
+    for written in _mail_files(large_dir):
+        written.unlink()
+
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "campaigns-results.json").write_text(json.dumps({"summary": summary, "raw": results}, indent=2))
-    print(json.dumps(summary, indent=2))
-    targets = {
-        "page p99 < 50 ms at 140,000 signatures (one reader)": summary["render_p99_ms_large"] < 50,
-        "page at 140,000 within 1.2x of 1,000": summary["render_ratio_large_vs_small"] <= 1.2,
-        "sign + confirm throughput >= 40% of bare": summary["sign_confirm_ratio"] >= 0.4,
-        "every confirmation counted exactly once": summary["counted_exactly_once"],
-        "every accepted signing mailed": summary["every_signing_mailed"],
-    }
-    for name, met in targets.items():
-        print(f"{'met   ' if met else 'MISSED'} {name}")
+    (OUT / "campaigns-results.json").write_text(json.dumps(runs, indent=2))
+    for name, run in runs.items():
+        summary = run["summary"]
+        print(f"== {name}")
+        print(json.dumps(summary, indent=2))
+        targets = {
+            "page p99 < 50 ms at 140,000 signatures (one reader)": summary["render_p99_ms_large"] < 50,
+            "page at 140,000 within 1.2x of 1,000": summary["render_ratio_large_vs_small"] <= 1.2,
+            "sign + confirm throughput >= 40% of bare": summary["sign_confirm_ratio"] >= 0.4,
+            "every confirmation counted exactly once": summary["counted_exactly_once"],
+            "every accepted signing mailed": summary["every_signing_mailed"],
+        }
+        for target, met in targets.items():
+            print(f"{'met   ' if met else 'MISSED'} {target}")
     return 0
 
 

@@ -9,14 +9,15 @@ reports the median round's throughput against the bare view, and the server's CP
 steadier of the two figures on this shared machine.
 """
 
+import contextlib
 import json
 import shutil
 import statistics
 import sys
 
 from bench import OUT
-from bench.campaigns import LARGE, measured_round, seed, token_slices
-from bench.web import CONNECTIONS, ROUND_SECONDS, ROUNDS, machine, server
+from bench.campaigns import LARGE, mail_sender, measured_round, seed, token_slices
+from bench.web import CONNECTIONS, ROOT, ROUND_SECONDS, ROUNDS, machine, server
 
 # From the site as it is to the least it could do: each variant switches off more.
 VARIANTS = {
@@ -34,7 +35,12 @@ def _variant(seeded, skip: str) -> list[dict]:
     shutil.copytree(seeded, data_dir)
     rounds = []
     try:
-        with server(data_dir, extra_env={"USTOO_BENCH_SKIP": skip}, app="bench.ceiling_wsgi") as base:
+        with contextlib.ExitStack() as stack:
+            base = stack.enter_context(
+                server(data_dir, extra_env={"USTOO_BENCH_SKIP": skip}, app="bench.ceiling_wsgi")
+            )
+            if "mail" not in skip:
+                stack.enter_context(mail_sender(base, data_dir, ROOT))
             for run, tokens in enumerate(token_slices(data_dir, ROUNDS + 1)):
                 measured = measured_round(base, data_dir, tokens, run, mail="mail" not in skip)
                 if run:  # the first is not counted: see bench/campaigns.py

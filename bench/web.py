@@ -52,10 +52,11 @@ def server(
     shared_page_seconds: int = 2,
     extra_env: dict[str, str] | None = None,
     app: str = "ustoo.wsgi",
+    root: Path = ROOT,
 ):
     """gunicorn as `make run` starts it (serving `app`, the site's WSGI module unless an experiment
-    names its own). Rate limits are off unless extra_env turns them on: the throughput figures
-    measure the work itself (bench/flood.py measures the limits)."""
+    names its own, from the checkout `root`). Rate limits are off unless extra_env turns them on: the
+    throughput figures measure the work itself (bench/flood.py measures the limits)."""
     port = _free_port()
     env = {
         **os.environ,
@@ -79,7 +80,7 @@ def server(
             f"127.0.0.1:{port}",
         ],
         env=env,
-        cwd=ROOT,
+        cwd=root,
         stdout=subprocess.DEVNULL,
         stderr=server_log("web"),
     )
