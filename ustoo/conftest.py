@@ -29,27 +29,32 @@ if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
 
 
+@pytest.fixture(scope="session")
+def _cache_directory(tmp_path_factory):
+    return tmp_path_factory.mktemp("cache")
+
+
 @pytest.fixture(autouse=True)
-def _plain_http_and_clean_cache(settings):
+def _plain_http_and_clean_cache(settings, _cache_directory):
     # The test client speaks plain HTTP; HTTPS redirects are tested on their own in core.
     settings.SECURE_SSL_REDIRECT = False
-    # A cache of this test process only: the default file cache is shared by every process using
-    # the same data directory, and tests clear it.
+    # The site's own caches, the shared one in a directory of this test run (the data directory's
+    # is shared with `make run`, and tests clear it).
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"},
-        "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests-local"},
+        **settings.CACHES,
+        "default": {**settings.CACHES["default"], "LOCATION": str(_cache_directory)},
     }
-    # Pages are rendered afresh in tests (and so carry their context); test_shared_pages turns reuse on.
-    settings.SHARED_PAGE_SECONDS = 0
+    # Pages are rendered afresh for each request in tests (test_wall_cache turns the wall's cache on).
+    settings.WALL_CACHE_SECONDS = 0
     # Rate limits are tested on their own (moderation/tests/test_rate_limits.py).
     settings.RATE_LIMITS_ENABLED = False
-    # Refusals are answered at once; test_rate_limits.py tests the pause with a recording sleep.
+    # Refusals are answered at once; test_rate_limits.py tests the pause.
     settings.REFUSAL_HOLD_MS = 0
-    for name in ("default", "local"):
-        caches[name].clear()
+    for cache in caches.all():
+        cache.clear()
     yield
-    for name in ("default", "local"):
-        caches[name].clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 def make_member(

@@ -3,13 +3,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.cache import cache_page
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
 
 from ustoo.core import proof_of_work, ratelimit
 from ustoo.core.form_input import post_data
-from ustoo.core.shared_pages import shared_page
 from ustoo.core.views import too_many_requests
 from ustoo.stories import access, screening, services
 from ustoo.stories.forms import (
@@ -32,10 +34,17 @@ GUARD_REDACT, GUARD_SEND = "redact", "send"
 HONEYPOT = "website"
 
 
+# Readers without cookies share the page; anyone with a session (a member, a reading preference,
+# a message) gets their own. Django learns the key from the response's Vary before the middleware
+# adds theirs, hence Cookie here. The cache keeps it for WALL_CACHE_SECONDS (its max-age); browsers
+# are told no-store (core.middleware).
+@require_safe
+@cache_page(None, cache="pages")
+@vary_on_headers("Cookie", "HX-Request")
 def wall(request: HttpRequest) -> HttpResponse:
-    if request.htmx:
-        return _render_wall(request)
-    return shared_page(request, "wall", lambda: _render_wall(request))
+    response = _render_wall(request)
+    patch_cache_control(response, max_age=settings.WALL_CACHE_SECONDS)
+    return response
 
 
 def _render_wall(request: HttpRequest) -> HttpResponse:
