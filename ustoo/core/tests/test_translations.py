@@ -305,6 +305,7 @@ def test_the_language_page_posts_the_choice_with_a_token(compiled_french):
     assert 'name="csrfmiddlewaretoken"' in form
     assert 'name="next" type="hidden" value="/about/"' in form
     assert re.search(r'value="fr" checked', form) and not re.search(r'value="en" checked', form)
+    assert '<button type="submit" class="button" lang="fr">Utiliser cette langue</button>' in form
 
 
 @pytest.mark.django_db
