@@ -5,8 +5,9 @@ import secrets
 import string
 
 import pytest
+from django.conf import settings
 from django.core.cache import caches
-from django.test import Client
+from django.test import Client, override_settings
 from hypothesis import settings as hypothesis_settings
 
 from ustoo.accounts.models import Member, Role, TrustLevel
@@ -29,21 +30,21 @@ if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
 
 
-@pytest.fixture(scope="session")
-def _cache_directory(tmp_path_factory):
-    return tmp_path_factory.mktemp("cache")
+@pytest.fixture(scope="session", autouse=True)
+def _site_caches(tmp_path_factory):
+    # The site's own caches, the shared one in a directory of this test run (the data directory's
+    # is shared with `make run`, and tests clear it). Set once: each change of CACHES opens the
+    # caches anew.
+    default = {**settings.CACHES["default"], "LOCATION": str(tmp_path_factory.mktemp("cache"))}
+    with override_settings(CACHES={**settings.CACHES, "default": default}):
+        yield
+        caches.close_all()
 
 
 @pytest.fixture(autouse=True)
-def _plain_http_and_clean_cache(settings, _cache_directory):
+def _plain_http_and_clean_cache(settings):
     # The test client speaks plain HTTP; HTTPS redirects are tested on their own in core.
     settings.SECURE_SSL_REDIRECT = False
-    # The site's own caches, the shared one in a directory of this test run (the data directory's
-    # is shared with `make run`, and tests clear it).
-    settings.CACHES = {
-        **settings.CACHES,
-        "default": {**settings.CACHES["default"], "LOCATION": str(_cache_directory)},
-    }
     # Pages are rendered afresh for each request in tests (test_wall_cache turns the wall's cache on).
     settings.WALL_CACHE_SECONDS = 0
     # Rate limits are tested on their own (moderation/tests/test_rate_limits.py).
