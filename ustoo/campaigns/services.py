@@ -64,9 +64,8 @@ def longest_run_days() -> int:
 
 
 def _log(*, action: str, campaign: Campaign, actor: Member | None = None, code: str = "", count=None):
-    return CampaignDecision.objects.create(
+    return CampaignDecision.record(
         actor=actor,
-        actor_name=actor.username if actor is not None else "",
         action=action,
         campaign_id=campaign.pk,
         code=code,

@@ -38,7 +38,7 @@ def prune_expired(now: datetime.datetime | None = None) -> PruneReport:
         story_services.delete_statement(
             statement=story.statement, keep_in_total=code not in _NOT_COUNTED_CODES
         )
-        Decision.objects.create(action=Action.PRUNE, story_id=story_id, code=code)
+        Decision.record(action=Action.PRUNE, story_id=story_id, code=code)
         stories += 1
 
     receipts = 0
