@@ -38,7 +38,7 @@ from ustoo.campaigns.models import (
     region_of,
     response_threshold_problem,
 )
-from ustoo.stories import screening
+from ustoo.safety import naming_guard
 from ustoo.stories.models import Statement, Story
 
 
@@ -291,7 +291,7 @@ def sign_campaign(*, campaign: Campaign, signer: SignerDetails, client_hash: str
     reason = signer.reason
     if signer.show_on_page and reason:
         # Shown to everyone: names and contact details in it are removed (the signer is told so).
-        reason = screening.redact(reason)
+        reason = naming_guard.redact(reason)
     shown = first_name_of(signer.name) if show_name else ""
     fields = {
         "name": signer.name,
