@@ -6,13 +6,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ustoo.core.audit import AppendOnlyLog
-from ustoo.stories.models.story import MODERATION_CODES
 
-# Why a story was not published or was hidden; the author is told the code. The vocabulary lives
-# with the story (its author's page names the reason without importing moderation).
-ReasonCode = models.TextChoices(
-    "ReasonCode", [(value.upper(), (value, label)) for value, label in MODERATION_CODES]
-)
+
+class ReasonCode(models.TextChoices):
+    """Why a story was not published or was hidden. It is written on the story (its
+    `moderation_code`), and the author's page names it through the `reason_label` filter."""
+
+    SPAM = "spam", _("Spam or advertising")
+    OFF_TOPIC = "off_topic", _("Not about harassment or assault")
+    IDENTIFIES = "identifies", _("Names or identifies a person")
+    HATEFUL = "hateful", _("Hateful or abusive")
+    DUPLICATE = "duplicate", _("Already shared")
+    OTHER = "other", _("Another reason (see the message)")
 
 
 class Action(models.TextChoices):

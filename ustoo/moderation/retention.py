@@ -9,13 +9,13 @@ from django.db import connection
 from django.utils import timezone
 
 from ustoo.accounts.models import Member, TrustLevel
-from ustoo.moderation.models import Action, Decision
+from ustoo.moderation.models import Action, Decision, ReasonCode
 from ustoo.moderation.services import promote_if_earned
 from ustoo.stories import services as story_services
 from ustoo.stories.models import Statement, Status, Story
 
 # Rejected as spam or a duplicate: the statement was not a real "me too" and leaves the total too.
-_NOT_COUNTED_CODES = {"spam", "duplicate"}
+_NOT_COUNTED_CODES = {ReasonCode.SPAM, ReasonCode.DUPLICATE}
 
 
 @dataclass(frozen=True)
