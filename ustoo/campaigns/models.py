@@ -30,11 +30,11 @@ POSTCODE_MAX = 12
 
 
 def site_response_threshold() -> int:
-    return getattr(settings, "CAMPAIGN_RESPONSE_THRESHOLD", 10_000)
+    return settings.CAMPAIGN_RESPONSE_THRESHOLD
 
 
 def site_escalation_threshold() -> int:
-    return getattr(settings, "CAMPAIGN_ESCALATION_THRESHOLD", 100_000)
+    return settings.CAMPAIGN_ESCALATION_THRESHOLD
 
 
 def default_response_threshold(goal: int) -> int:

@@ -56,11 +56,11 @@ def _refuse_barred(member: Member) -> None:
 
 
 def sponsors_needed() -> int:
-    return getattr(settings, "CAMPAIGN_SPONSORS_NEEDED", 5)
+    return settings.CAMPAIGN_SPONSORS_NEEDED
 
 
 def longest_run_days() -> int:
-    return getattr(settings, "CAMPAIGN_MAX_DAYS", 183)
+    return settings.CAMPAIGN_MAX_DAYS
 
 
 def _log(*, action: str, campaign: Campaign, actor: Member | None = None, code: str = "", count=None):
@@ -256,7 +256,7 @@ class SignerDetails:
 
 
 def resend_minutes() -> int:
-    return getattr(settings, "CAMPAIGN_RESEND_MINUTES", 10)
+    return settings.CAMPAIGN_RESEND_MINUTES
 
 
 def _resend_after() -> datetime.timedelta:
