@@ -38,7 +38,7 @@ from ustoo.campaigns.models import (
     region_of,
     response_threshold_problem,
 )
-from ustoo.stories import screening
+from ustoo.safety import naming_guard
 from ustoo.stories.models import Statement, Story
 
 
@@ -56,17 +56,16 @@ def _refuse_barred(member: Member) -> None:
 
 
 def sponsors_needed() -> int:
-    return getattr(settings, "CAMPAIGN_SPONSORS_NEEDED", 5)
+    return settings.CAMPAIGN_SPONSORS_NEEDED
 
 
 def longest_run_days() -> int:
-    return getattr(settings, "CAMPAIGN_MAX_DAYS", 183)
+    return settings.CAMPAIGN_MAX_DAYS
 
 
 def _log(*, action: str, campaign: Campaign, actor: Member | None = None, code: str = "", count=None):
-    return CampaignDecision.objects.create(
+    return CampaignDecision.record(
         actor=actor,
-        actor_name=actor.username if actor is not None else "",
         action=action,
         campaign_id=campaign.pk,
         code=code,
@@ -257,7 +256,7 @@ class SignerDetails:
 
 
 def resend_minutes() -> int:
-    return getattr(settings, "CAMPAIGN_RESEND_MINUTES", 10)
+    return settings.CAMPAIGN_RESEND_MINUTES
 
 
 def _resend_after() -> datetime.timedelta:
@@ -292,7 +291,7 @@ def sign_campaign(*, campaign: Campaign, signer: SignerDetails, client_hash: str
     reason = signer.reason
     if signer.show_on_page and reason:
         # Shown to everyone: names and contact details in it are removed (the signer is told so).
-        reason = screening.redact(reason)
+        reason = naming_guard.redact(reason)
     shown = first_name_of(signer.name) if show_name else ""
     fields = {
         "name": signer.name,

@@ -30,7 +30,8 @@ from ustoo.api import (
 )
 from ustoo.core import proof_of_work, ratelimit
 from ustoo.core.form_fields import LARGEST_ID
-from ustoo.stories import access, screening, services
+from ustoo.safety import resources
+from ustoo.stories import access, services
 from ustoo.stories.forms import ShareStoryForm, SolidarityForm
 from ustoo.stories.models import Story
 from ustoo.stories.wall import Cursor, wall_page
@@ -211,7 +212,7 @@ def create_statement(request: HttpRequest, payload: StatementIn):
             draft=form.draft(),
             language=get_language() or "",
         )
-    offer = screening.help_after_speaking(
+    offer = resources.help_after_speaking(
         request,
         country=details.country,
         urgent=bool(spoken.story and spoken.story.urgent),
@@ -229,7 +230,7 @@ def create_statement(request: HttpRequest, payload: StatementIn):
     return HttpResponse(orjson.dumps(body), status=201, content_type="application/json")
 
 
-def _help_lists(offer: screening.HelpOffer, language: str) -> dict[str, list[dict]]:
+def _help_lists(offer: resources.HelpOffer, language: str) -> dict[str, list[dict]]:
     return _services_as_shown(tuple(offer.services), tuple(offer.crisis_lines), language)
 
 
