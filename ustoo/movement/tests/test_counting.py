@@ -71,3 +71,28 @@ def test_bluesky_record_tags_count(connection, run_import, tmp_path):
     run_import(path, fmt="bluesky")
     stored = posts(connection)["at://did:plc:dddd/app.bsky.feed.post/3ktags"]
     assert stored["hashtags"] == ["metoo", "noustoutes"]
+
+
+@pytest.mark.parametrize("text", ["🙋\u200d♀\ufe0f #metoo", "[removed]", "lol ok", "#MeToo https://t.co/abc", "ab"])
+def test_no_language_is_detected_below_the_confidence_floor(text):
+    from ustoo.movement.langdetect import detect_language, detect_languages
+
+    assert detect_language(text) is None
+    assert detect_languages([text]) == [None]
+
+
+def test_a_reddit_placeholder_is_reported_undetermined(connection, run_import, tmp_path):
+    from ustoo.movement.report import Selection, build_report
+
+    lines = [
+        {"id": "c1", "author": "a", "body": "[removed]", "created_utc": 1508097600, "parent_id": "t3_s"},
+        {"id": "c2", "author": "b", "body": "🙋\u200d♀\ufe0f #metoo", "created_utc": 1508097601, "parent_id": "t3_s"},
+        {"id": "c3", "author": "c", "body": "It happened to me at work and nobody believed me. #MeToo",
+         "created_utc": 1508097602, "parent_id": "t3_s"},
+    ]  # fmt: skip
+    path = tmp_path / "RC_2017-10"
+    path.write_bytes(b"".join(orjson.dumps(line) + b"\n" for line in lines))
+    run_import(path)
+    report = build_report(connection, Selection(dataset="test"))
+    assert report["by_language"] == {"und": 2, "en": 1}
+    assert report["languages_detected"] == 1
