@@ -199,4 +199,3 @@ def _classify(encoded) -> np.ndarray:
     best = scores.argmax(axis=1)
     confident = scores[np.arange(count), best] >= MIN_CONFIDENCE
     return np.where(confident, best, -1)
-

@@ -73,7 +73,9 @@ def test_bluesky_record_tags_count(connection, run_import, tmp_path):
     assert stored["hashtags"] == ["metoo", "noustoutes"]
 
 
-@pytest.mark.parametrize("text", ["🙋\u200d♀\ufe0f #metoo", "[removed]", "lol ok", "#MeToo https://t.co/abc", "ab"])
+@pytest.mark.parametrize(
+    "text", ["🙋\u200d♀\ufe0f #metoo", "[removed]", "lol ok", "#MeToo https://t.co/abc", "ab"]
+)
 def test_no_language_is_detected_below_the_confidence_floor(text):
     from ustoo.movement.langdetect import detect_language, detect_languages
 
@@ -86,7 +88,8 @@ def test_a_reddit_placeholder_is_reported_undetermined(connection, run_import, t
 
     lines = [
         {"id": "c1", "author": "a", "body": "[removed]", "created_utc": 1508097600, "parent_id": "t3_s"},
-        {"id": "c2", "author": "b", "body": "🙋\u200d♀\ufe0f #metoo", "created_utc": 1508097601, "parent_id": "t3_s"},
+        {"id": "c2", "author": "b", "body": "🙋\u200d♀\ufe0f #metoo", "created_utc": 1508097601,
+         "parent_id": "t3_s"},
         {"id": "c3", "author": "c", "body": "It happened to me at work and nobody believed me. #MeToo",
          "created_utc": 1508097602, "parent_id": "t3_s"},
     ]  # fmt: skip
