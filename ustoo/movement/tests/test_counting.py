@@ -5,7 +5,7 @@ import orjson
 import pytest
 
 from ustoo.movement.formats.common import tags_in_text
-from ustoo.movement.tests.conftest import posts
+from ustoo.movement.tests.conftest import FIXTURES, posts
 
 
 @pytest.mark.parametrize(
@@ -99,3 +99,17 @@ def test_a_reddit_placeholder_is_reported_undetermined(connection, run_import, t
     report = build_report(connection, Selection(dataset="test"))
     assert report["by_language"] == {"und": 2, "en": 1}
     assert report["languages_detected"] == 1
+
+
+def test_a_truncated_mastodon_array_keeps_its_complete_statuses(connection, run_import, tmp_path):
+    statuses = orjson.loads((FIXTURES / "statuses.json").read_bytes())
+    third = {**statuses[0], "id": "113", "uri": "https://social.example/users/ines/statuses/113"}
+    text = orjson.dumps([*statuses, third])
+    cut = tmp_path / "statuses.json"
+    cut.write_bytes(text[: text.index(b'"113"') + 40])  # the download stopped inside the third status
+    [outcome] = run_import(cut, fmt="mastodon")
+    assert (outcome.posts_read, outcome.malformed) == (2, 1)
+    assert outcome.unit == "item"
+    assert [number for number, _reason in outcome.malformed_examples] == [3]
+    assert "cut off" in outcome.malformed_examples[0][1]
+    assert set(posts(connection)) == {statuses[0]["uri"], statuses[1]["uri"]}
