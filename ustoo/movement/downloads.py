@@ -43,8 +43,9 @@ def _partial(report: dict, unit: str) -> list[str]:
 
 
 def _totals(report: dict) -> Iterable[list]:
+    lower_bounds = report.get("lower_bounds") or {}
     for name, value in report["totals"].items():
-        yield [name, value, report["definitions"].get(name, "posts")]
+        yield [name, value, lower_bounds.get(name) or report["definitions"].get(name, "posts")]
 
 
 def _per_day(report: dict) -> Iterable[list]:

@@ -85,6 +85,8 @@ class FileOutcome:
     malformed: int = 0
     content_keyed: int = 0
     content_key_duplicates: int = 0  # rows skipped because another row held the same content key
+    repeated_rows: int = 0  # rows with lossy ids identical in every column to an earlier row of the file
+    lower_bounds: list[str] = field(default_factory=list)  # counts this file can only undercount
     malformed_examples: list[tuple[int, str]] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -103,6 +105,7 @@ class Importer:
         dataset: str = "default",
         fmt: str = "auto",
         columns: str | None = None,
+        dedupe: str = "none",
         keep_text: bool = False,
         classify: bool = True,
         workers: int = 1,
@@ -115,6 +118,9 @@ class Importer:
         self.dataset = dataset
         self.fmt = fmt
         self.columns = columns
+        self.dedupe = (
+            dedupe  # CSV rows with lossy ids: "none" keeps every row, "content" merges identical ones
+        )
         self.keep_text = keep_text
         self.classify = classify
         self.workers = max(1, workers)
@@ -137,7 +143,11 @@ class Importer:
         fmt = detect(path) if self.fmt == "auto" else self.fmt
         if fmt not in FORMATS:
             raise ValueError(f"unknown format {fmt!r}")
-        options = normalised_columns(self.columns) if fmt == "csv" else ""
+        options = ""
+        if fmt == "csv":  # how it was read: another mapping or de-duplication is another import
+            options = normalised_columns(self.columns) + (
+                " dedupe=content" if self.dedupe == "content" else ""
+            )
         self._file = [self.dataset, fingerprint(path), fmt, options]
         self._import_key = ":".join(self._file[1:])
         row = self.connection.execute(
@@ -400,7 +410,7 @@ class Importer:
         with self._bar(path, 0) as bar:
             try:
                 for seen, (number, result) in enumerate(
-                    module.iter_posts(path, columns=self.columns, meter=meter), start=1
+                    module.iter_posts(path, columns=self.columns, dedupe=self.dedupe, meter=meter), start=1
                 ):
                     outcome.unit = meter.unit
                     if seen % DOCUMENT_PROGRESS_EVERY == 0:
@@ -419,6 +429,17 @@ class Importer:
             outcome.unit = meter.unit
             self._commit(builder.take_counted(), malformed, 0, number, outcome)
             self._advance_document(bar, meter, outcome)
+        outcome.lower_bounds = sorted(meter.lower_bounds)
+        outcome.repeated_rows = meter.repeated_rows
+        self.connection.execute(
+            f"UPDATE files SET lower_bounds = ?, repeated_rows = ?, dedupe = ? WHERE {_THIS_FILE}",  # noqa: S608 - constant
+            [
+                ",".join(outcome.lower_bounds),
+                meter.repeated_rows,
+                self.dedupe if outcome.content_keyed else None,
+                *self._file,
+            ],
+        )
 
     def _advance_document(self, bar: tqdm, meter: Meter, outcome: FileOutcome) -> None:
         if bar.disable:

@@ -114,13 +114,15 @@ def _as_table(report: dict) -> str:
     def mark(key: str) -> str:
         return "  partial" if key in partial_days else ""
 
+    lower_bounds = report.get("lower_bounds") or {}
     lines = [*_table_header(report), "", "Totals (posts unless named):"]
-    lines += [
-        f"  {name:<20} {value:>12,}"
-        if value is not None
-        else f"  {name:<20} {'unknown':>12} (not in the source)"
-        for name, value in report["totals"].items()
-    ]
+    for name, value in report["totals"].items():
+        if value is None:
+            lines.append(f"  {name:<20} {'unknown':>12} (not in the source)")
+        elif name in lower_bounds:
+            lines.append(f"  {name:<20} {value:>12,} ({lower_bounds[name]})")
+        else:
+            lines.append(f"  {name:<20} {value:>12,}")
     lines += ["", "By hashtag (posts; a post counts once per distinct hashtag):"]
     lines += [
         f"  #{tag:<24} {v['posts']:>10,} posts {v['originals']:>10,} originals"

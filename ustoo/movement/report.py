@@ -43,6 +43,13 @@ DEFINITIONS = {
     ),
     "malformed": "records that could not be read, over every import of the dataset (not windowed)",
     "duplicates_skipped": "posts read but already stored, over every import of the dataset (not windowed)",
+    "lower_bounds": "the totals that can only be undercounted from this dataset's sources, and why",
+    "deduplication": (
+        "how posts were told apart: by platform id, else (lossy ids) by a hash of the whole row; "
+        "repeated_rows_kept: rows identical to an earlier row of their file, kept (--dedupe none, windowed); "
+        "content_key_duplicates: rows counted once as identical to another (--dedupe content, not windowed); "
+        "posts_with_dedupe_none and posts_with_dedupe_content: the posts figure either way"
+    ),
 }
 TOP_COOCCURRING = 20
 
@@ -163,21 +170,38 @@ def partial_periods(
     return found
 
 
-def _deduplication_note(content_keyed: int, merged: int) -> str:
+def _deduplication_note(content_keyed: int, kept: int, merged: int, posts: int) -> str:
     if not content_keyed:
         return "Every post was de-duplicated on its platform id."
     note = (
-        "Some sources had lossy ids (such as 1.1846E+18 from a spreadsheet): those posts were de-duplicated "
-        "on a hash of their whole row, so rows identical in every column count once."
+        "Some sources had lossy ids (such as 1.1846E+18 from a spreadsheet): their rows could not be "
+        "de-duplicated on ids. Rows identical in every column may be distinct posts (retweets of one tweet "
+        "by different accounts in the same minute, through the same app, look alike) or one post collected "
+        "twice."
     )
+    if kept:
+        note += (
+            f" Every row was kept (--dedupe none): {kept:,} rows repeat an earlier row of their file in "
+            f"every column. Counting such rows once (--dedupe content), posts would be {posts - kept:,}."
+        )
     if merged:
         note += (
-            f" {merged:,} rows were counted once that way (over every import of the dataset, not windowed). "
-            "Without an id or an author, such rows may be distinct posts: retweets of one tweet by different "
-            "accounts in the same minute, through the same app, look alike. Posts and retweets may be "
-            f"undercounted by up to {merged:,}."
+            f" {merged:,} rows were counted once as identical to another (--dedupe content, over every "
+            f"import of the dataset, not windowed): with every row kept (--dedupe none), posts would be up "
+            f"to {posts + merged:,}."
         )
     return note
+
+
+LOWER_BOUNDS = {
+    "replies": (
+        "at least: some source texts lost their leading '@' (a CSV of bytes literals cut at the front); a "
+        "reply to one account that lost it cannot be told from an original"
+    ),
+    "quotes": (
+        "at least: a CSV without a kind column cannot tell a quote from its text; they count as originals"
+    ),
+}
 
 
 def build_report(connection: duckdb.DuckDBPyConnection, selection: Selection) -> dict:
@@ -194,14 +218,19 @@ def build_report(connection: duckdb.DuckDBPyConnection, selection: Selection) ->
                count(*) FILTER (kind = 'quote'), count(*) FILTER (kind = 'reply'), count(DISTINCT author),
                min(local), max(local), count(*) FILTER (key LIKE 'c:%'), count(*) FILTER (label IS NOT NULL),
                count(*) FILTER (lang_detected IS NOT NULL AND (lang IS NULL OR lang = 'und')),
-               count(author), count(*) FILTER (kind <> 'retweet' AND label IS NULL)
+               count(author), count(*) FILTER (kind <> 'retweet' AND label IS NULL),
+               count(*) FILTER (key LIKE 'c:%#%')
         FROM sel
     """)[0]
     files_row = connection.execute(
         "SELECT coalesce(sum(malformed), 0), coalesce(sum(duplicates), 0), count(*), "
-        "coalesce(sum(content_key_duplicates), 0) FROM files WHERE dataset = ?",
+        "coalesce(sum(content_key_duplicates), 0), string_agg(DISTINCT dedupe, ' and ' ORDER BY dedupe), "
+        "string_agg(lower_bounds, ',') FROM files WHERE dataset = ?",
         [selection.dataset],
     ).fetchone()
+    lower_bounds = {
+        name: LOWER_BOUNDS[name] for name in LOWER_BOUNDS if name in (files_row[5] or "").split(",")
+    }
     (
         posts,
         originals,
@@ -216,6 +245,7 @@ def build_report(connection: duckdb.DuckDBPyConnection, selection: Selection) ->
         detected,
         with_author,
         unlabelled,
+        repeated_kept,
     ) = totals_row
     if posts and not with_author:
         authors = None  # not measured: no source named the author (a CSV without an author column)
@@ -332,11 +362,16 @@ def build_report(connection: duckdb.DuckDBPyConnection, selection: Selection) ->
         },
         "labels": label_counts,
         "unlabelled_originals": unlabelled,
+        "lower_bounds": lower_bounds,
         "deduplication": {
             "by_id": posts - content_keyed,
             "by_content_key": content_keyed,
+            "lossy_id_rows": files_row[4],
+            "repeated_rows_kept": repeated_kept,
             "content_key_duplicates": int(files_row[3]),
-            "note": _deduplication_note(content_keyed, int(files_row[3])),
+            "posts_with_dedupe_none": posts + int(files_row[3]),
+            "posts_with_dedupe_content": posts - repeated_kept,
+            "note": _deduplication_note(content_keyed, repeated_kept, int(files_row[3]), posts),
         },
         "languages_detected": detected,
         "labelled_originals": labelled,

@@ -64,6 +64,9 @@ CREATE TABLE IF NOT EXISTS files (
     malformed BIGINT NOT NULL DEFAULT 0,
     content_keyed BIGINT NOT NULL DEFAULT 0,
     content_key_duplicates BIGINT NOT NULL DEFAULT 0,  -- rows skipped for a content key already stored
+    repeated_rows BIGINT NOT NULL DEFAULT 0,  -- rows (lossy ids) identical to an earlier row of the file
+    dedupe VARCHAR,              -- for rows with lossy ids: none (every row kept) or content; NULL: ids
+    lower_bounds VARCHAR,        -- counts this file can only undercount, comma-separated (replies, quotes)
     started_at TIMESTAMP,
     finished_at TIMESTAMP
 );
@@ -120,7 +123,13 @@ def _add_key_order(connection: duckdb.DuckDBPyConnection) -> None:
 
 # Columns added after stores were first created, with their types: added, empty, to such a store when opened.
 _LATER_COLUMNS = {
-    "files": {"options": "VARCHAR", "content_key_duplicates": "BIGINT NOT NULL DEFAULT 0"},
+    "files": {
+        "options": "VARCHAR",
+        "content_key_duplicates": "BIGINT NOT NULL DEFAULT 0",
+        "repeated_rows": "BIGINT NOT NULL DEFAULT 0",
+        "dedupe": "VARCHAR",
+        "lower_bounds": "VARCHAR",
+    },
     "malformed": {"unit": "VARCHAR DEFAULT 'line'", "import_key": "VARCHAR"},
 }
 

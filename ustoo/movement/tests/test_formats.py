@@ -137,16 +137,18 @@ def test_csv_with_a_column_mapping(connection, run_import):
     mapping = "text=Tweet Text,created_at=When,lang=Language,id=Tweet ID"
     [outcome] = run_import(FIXTURES / "mapped.csv", columns=mapping)
     assert outcome.format == "csv"
-    # Read by hand: 7 rows; row 4 repeats row 1; line 7 has a field too many and line 8 no date.
-    assert (outcome.posts_read, outcome.inserted, outcome.duplicates) == (5, 4, 1)
+    # Read by hand: 7 rows; row 4 repeats row 1 (kept: --dedupe none is the default for lossy ids); line 7 has
+    # a field too many and line 8 no date.
+    assert (outcome.posts_read, outcome.inserted, outcome.duplicates, outcome.repeated_rows) == (5, 5, 0, 1)
     assert [line for line, _reason in outcome.malformed_examples] == [7, 8]
     stored = posts(connection)
-    assert len(stored) == 4
+    assert len(stored) == 5
     assert stored["920000000000000777"]["hashtags"] == ["balancetonporc"]  # an intact id is kept
     lossy = [row for row in stored.values() if row["id"] is None]
-    assert len(lossy) == 3 and all(row["key"].startswith("c:") for row in lossy)
+    assert len(lossy) == 4 and all(row["key"].startswith("c:") for row in lossy)
+    assert sum(row["key"].endswith("#2") for row in lossy) == 1  # the second of two identical rows
     kinds = sorted(row["kind"] for row in lossy)
-    assert kinds == ["original", "original", "retweet"]  # " @someone: " is a retweet with RT stripped
+    assert kinds == ["original", "original", "original", "retweet"]  # " @someone: ": a retweet, RT stripped
     assert {row["created_at"] for row in lossy} == {
         utc(2017, 10, 15, 20, 0),
         utc(2017, 10, 15, 21, 10),

@@ -269,18 +269,16 @@ def test_parallel_workers_store_what_one_process_stores(connection, tmp_path, mo
     assert connection.execute(query, ["two"]).fetchall() == connection.execute(query, ["one"]).fetchall()
 
 
-def _independent_csv_counts():
-    """The real file read with nothing but the csv module and string methods, by rules written apart from the
-    importer's: rows, distinct rows, kinds, #metoo posts and posts per day, all over distinct rows.
+def _independent_csv_counts(rows: list[list[str]]):
+    """The real file's rows (read with nothing but the csv module) counted by string methods, by rules
+    written apart from the importer's: kinds, #metoo posts and posts per day.
 
     Kinds, as the file shows them (read by hand in the audit): a text still opening `b'`/`b"` is a whole
     bytes literal; otherwise that opening was cut off, with a retweet's `RT @` (leaving `user: `, and the
     retweet count of the tweet repeated, at least 1) or its `RT` alone (leaving ` @user: `). A reply starts
-    `@` once the opening is taken off. The 88 distinct rows opening `Word: ` with a retweet count of 0
-    (`VIDEO: ...`, `BREAKING: ...`) are originals."""
-    with REAL_CSV.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.reader(handle))[1:]
-    distinct = {tuple(row) for row in rows}
+    `@` once the opening is taken off, or, where the `@` was cut off with it, a name and then `@` (a reply to
+    several accounts: `user @other …`). The rows opening `Word: ` with a retweet count of 0 (`VIDEO: ...`,
+    `BREAKING: ...`) are originals."""
     handle_chars = set(string.ascii_letters + string.digits + "_")
 
     def is_handle(name: str) -> bool:
@@ -293,52 +291,71 @@ def _independent_csv_counts():
     # on either side (what is left of a damaged one), is a space; so are `\n` and `\0`.
     mojibake = re.compile(r"[0-9a-f]?(\\x[0-9a-f]{2})+[0-9a-f]?|\\n|\\0")
     metoo = re.compile(r"(?<![\w#])#metoo(?!\w)", re.IGNORECASE)
-    for text, _id, _length, created, _source, _likes, retweet_count, _lang in distinct:
+    for text, _id, _length, created, _source, _likes, retweet_count, _lang in rows:
         opened = text.startswith(("b'", 'b"'))
         body = text[2:] if opened else text
         name, colon, _rest = body.partition(": ")
+        first, _space, after = body.partition(" ")
         rt_kept = body.startswith("RT @")
         rt_cut = body.startswith(" @") and colon and is_handle(name[2:])
         rt_and_at_cut = not opened and colon and is_handle(name) and retweet_count != "0"
         if rt_kept or rt_cut or rt_and_at_cut:
             kinds["retweet"] += 1
-        elif body.lstrip().startswith("@"):
+        elif body.lstrip().startswith("@") or (not opened and is_handle(first) and after.lstrip()[:1] == "@"):
             kinds["reply"] += 1
         else:
             kinds["original"] += 1
         month, day, rest = created.split("/")
         per_day[f"{rest[:4]}-{month}-{day}"] += 1
         with_metoo += bool(metoo.search(html.unescape(mojibake.sub(" ", text))))
-    return len(rows), len(distinct), kinds, per_day, with_metoo
+    return kinds, per_day, with_metoo
+
+
+def _real_rows() -> list[list[str]]:
+    with REAL_CSV.open(encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))[1:]
 
 
 def test_the_real_2019_csv_imports_and_its_counts_match_an_independent_reading(connection, run_import):
+    """Every row is a post: the file's ids are lossy, and 720 of its 721 rows identical to an earlier one
+    are retweets of one tweet in the same minute by different accounts (a retweet count above 0)."""
     from ustoo.movement.report import Selection, build_report
 
     [outcome] = run_import(REAL_CSV, dataset="real", columns=REAL_COLUMNS)
-    rows, distinct, kinds, per_day, with_metoo = _independent_csv_counts()
+    rows = _real_rows()
+    kinds, per_day, with_metoo = _independent_csv_counts(rows)
     # The independent reading, checked against the figures the audit found by hand.
-    assert (rows, distinct) == (15_054, 14_333)
-    assert kinds == {"retweet": 10_351, "reply": 218, "original": 3_764}
+    assert len(rows) == 15_054
+    assert kinds == {"retweet": 11_071, "reply": 218 + 474, "original": 3_291}
     assert outcome.malformed == 0
-    assert (outcome.posts_read, outcome.inserted, outcome.duplicates) == (rows, distinct, rows - distinct)
-    assert outcome.content_keyed == rows  # every id in the file is 1.18…E+18
-    assert outcome.content_key_duplicates == rows - distinct == 721
+    assert (outcome.posts_read, outcome.inserted, outcome.duplicates) == (len(rows), len(rows), 0)
+    assert outcome.content_keyed == len(rows)  # every id in the file is 1.18…E+18
+    assert outcome.repeated_rows == 721
     report = build_report(connection, Selection(dataset="real"))
     totals = report["totals"]
-    assert totals["posts"] == distinct
+    assert totals["posts"] == len(rows)
     assert totals["retweets"] == kinds["retweet"]
     assert totals["replies"] == kinds["reply"]
+    assert set(report["lower_bounds"]) == {"replies", "quotes"}  # "at least", in every format
+    from ustoo.movement import render
+
+    assert "  replies                       692 (at least: " in render.as_table(report)
+    assert ">at least 692<" in render.as_html(report)
+    assert ["lower_bounds", "replies", "", report["lower_bounds"]["replies"], ""] in list(
+        csv.reader(io.StringIO(render.as_csv(report)))
+    )
     assert totals["originals"] == kinds["original"] + kinds["reply"]
     assert totals["authors"] is None  # the file names no author: not measured, not 0
     assert report["per_day"] == dict(sorted(per_day.items()))
-    # Read as text, `#MeToo2\x80\x99s` was a tag `metoo2`: 7,317 posts found #metoo before the decoding.
-    # One post opens `🎙️#MeToo`: the emoji's variation selector (U+FE0F) does not glue the # to it.
-    assert with_metoo == 7_545
+    # Read as text, `#MeToo2\x80\x99s` was a tag `metoo2`: 7,317 distinct rows found #metoo before the
+    # decoding. One post opens `🎙️#MeToo`: the emoji's variation selector (U+FE0F) does not glue the # to it.
+    assert with_metoo == 8_029
     assert report["by_hashtag"]["metoo"]["posts"] == with_metoo
-    assert report["deduplication"]["by_content_key"] == distinct
-    assert report["deduplication"]["content_key_duplicates"] == 721
-    assert "lossy" in report["deduplication"]["note"] and "up to 721" in report["deduplication"]["note"]
+    dedup = report["deduplication"]
+    assert dedup["by_content_key"] == len(rows)
+    assert (dedup["lossy_id_rows"], dedup["repeated_rows_kept"]) == ("none", 721)
+    assert (dedup["posts_with_dedupe_none"], dedup["posts_with_dedupe_content"]) == (15_054, 14_333)
+    assert "posts would be 14,333" in dedup["note"]
     tags = {tag for (tag,) in connection.execute("SELECT DISTINCT unnest(hashtags) FROM posts").fetchall()}
     assert "metoovoter" in tags
     assert not {"metoo2", "metoovoter2", "metoo0"} & tags
@@ -454,7 +471,7 @@ def test_a_wrong_column_mapping_is_an_error_and_the_right_one_then_imports(conne
     assert "'Txt', which is not in the header" in wrong.error and "--columns" in wrong.error
     assert _stored_state(connection) == before  # nothing stored, not even the malformed record
     [right] = run_import(FIXTURES / "mapped.csv", columns="text=Tweet Text,created_at=When,id=Tweet ID")
-    assert (right.status, right.inserted) == ("imported", 4)
+    assert (right.status, right.inserted) == ("imported", 5)
 
 
 def test_a_wrong_format_is_an_error_and_auto_then_imports(connection, run_import):
@@ -605,3 +622,35 @@ def test_the_workers_forkserver_is_not_started_for_files_workers_never_read(tmp_
     worker_processes.start_soon([marked])
     worker_processes.start_soon([compressed])
     assert started == [True, True]
+
+
+def test_the_real_2019_csv_deduplicated_on_content(connection, run_import):
+    """--dedupe content: rows identical in every column count once; both figures are still reported."""
+    from ustoo.movement.report import Selection, build_report
+
+    [outcome] = run_import(REAL_CSV, dataset="real", columns=REAL_COLUMNS, dedupe="content")
+    distinct = {tuple(row) for row in _real_rows()}
+    assert len(distinct) == 14_333
+    assert (outcome.posts_read, outcome.inserted, outcome.duplicates) == (15_054, 14_333, 721)
+    assert outcome.content_key_duplicates == outcome.repeated_rows == 721
+    report = build_report(connection, Selection(dataset="real"))
+    assert report["totals"]["posts"] == 14_333
+    kinds, _per_day, _with_metoo = _independent_csv_counts([list(row) for row in distinct])
+    assert report["totals"]["retweets"] == kinds["retweet"] == 10_351
+    dedup = report["deduplication"]
+    assert (dedup["lossy_id_rows"], dedup["content_key_duplicates"]) == ("content", 721)
+    assert (dedup["posts_with_dedupe_none"], dedup["posts_with_dedupe_content"]) == (15_054, 14_333)
+    assert "up to 15,054" in dedup["note"]
+
+
+def test_reading_the_same_rows_again_from_another_file_adds_nothing(connection, run_import, tmp_path):
+    """Under --dedupe none a repeated row is keyed by its occurrence: an overlapping export adds only the
+    rows (and repetitions) it has beyond the first file."""
+    header = "Text,Id,Created_at,Retweet_count\n"
+    row = " @someone: I was 15 #MeToo,1.1846E+18,10/16/2019 22:33,3\n"
+    first = tmp_path / "first.csv"
+    first.write_text(header + row * 2)
+    second = tmp_path / "second.csv"
+    second.write_text(header + row * 3 + "Another post #MeToo,1.1846E+18,10/16/2019 22:34,0\n")
+    outcomes = run_import(first, second, columns="text=Text,id=Id,created_at=Created_at")
+    assert [(o.posts_read, o.inserted, o.repeated_rows) for o in outcomes] == [(2, 2, 1), (4, 2, 2)]

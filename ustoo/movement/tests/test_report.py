@@ -286,11 +286,11 @@ def test_the_html_report_in_the_readers_language(connection, run_import, tmp_pat
     markup = page.read_text()
     assert '<html lang="fr">' in markup
     assert "15\u00a0octobre\u00a02019, 17:46 UTC" in markup
-    assert ">14\u202f333<" in markup  # posts, grouped the French way
+    assert ">15\u202f054<" in markup  # posts, grouped the French way
     assert "jours partiels" in markup
     assert "@media (min-width: 47.5rem)" in markup and ".summary-list__row {" in markup  # styles, inline
     english = render.as_html(build_report_for(tmp_path))
-    assert ">14,333<" in english and "15\u00a0October\u00a02019, 17:46 UTC" in english
+    assert ">15,054<" in english and "15\u00a0October\u00a02019, 17:46 UTC" in english
 
 
 def build_report_for(tmp_path) -> dict:

@@ -13,6 +13,7 @@ from ustoo.core.hashtags import families
 from ustoo.movement import release, render, store
 from ustoo.movement import workers as worker_processes
 from ustoo.movement.formats import FORMATS, UnknownFormat
+from ustoo.movement.formats.csvexport import DEDUPE
 from ustoo.movement.report import ReportError, Selection, build_report, check_timezone, parse_bound
 
 REPORT_FORMATS = ("table", "json", "csv", "html", "png")
@@ -33,6 +34,13 @@ class Command(BaseCommand):
         importing.add_argument("--format", default="auto", choices=["auto", *FORMATS])
         importing.add_argument(
             "--columns", help="CSV column mapping, e.g. text=Text,created_at=Created_at,id=Id"
+        )
+        importing.add_argument(
+            "--dedupe",
+            choices=DEDUPE,
+            default="none",
+            help="CSV rows whose ids are lossy (1.1846E+18): none keeps every row (default; identical rows "
+            "can be distinct retweets), content counts rows identical in every column once",
         )
         importing.add_argument(
             "--keep-text", action="store_true", help="store each post's text (off by default)"
@@ -89,6 +97,7 @@ class Command(BaseCommand):
         dataset,
         format,
         columns,
+        dedupe,
         keep_text,
         no_classify,
         workers,
@@ -111,6 +120,7 @@ class Command(BaseCommand):
                 dataset=dataset,
                 fmt=format,
                 columns=columns,
+                dedupe=dedupe,
                 keep_text=keep_text,
                 classify=not no_classify,
                 workers=workers,
@@ -130,6 +140,7 @@ class Command(BaseCommand):
                 f"{outcome.inserted} new, {outcome.duplicates} duplicates skipped, "
                 f"{outcome.malformed} malformed"
                 + (f", {outcome.content_keyed} keyed by content (lossy ids)" if outcome.content_keyed else "")
+                + _repeated_rows(outcome, dedupe)
                 + (f" in {outcome.seconds:.1f} s ({rate:,.0f} posts/s)" if outcome.seconds else "")
             )
             where = "{path}:{number}" if outcome.unit == "line" else "{path} item {number}"
@@ -229,3 +240,18 @@ class Command(BaseCommand):
             connection.close()
         path = release.publish(report)
         self.stdout.write(f"{dataset} released: {path}")
+
+
+def _repeated_rows(outcome, dedupe: str) -> str:
+    """Both figures, whichever --dedupe was chosen: rows identical to an earlier row of the file."""
+    if not outcome.repeated_rows:
+        return ""
+    if dedupe == "none":
+        return (
+            f"; {outcome.repeated_rows} rows repeat an earlier row in every column and were kept "
+            f"(--dedupe content would count {outcome.posts_read - outcome.repeated_rows} rows)"
+        )
+    return (
+        f"; {outcome.repeated_rows} rows repeat an earlier row in every column and were counted once "
+        f"(--dedupe none would keep all {outcome.posts_read})"
+    )
