@@ -25,7 +25,6 @@ _TIMED = {
     "per_day": ("key", "per_day"),
     "per_hour": ("key", "per_hour"),
     "per_day_by_kind": ("key", "per_day"),
-    "experience_share": ("key", "per_day"),
     "per_day_by_hashtag": ("sub", "per_day"),
     "per_hour_by_hashtag": ("sub", "per_hour"),
 }
@@ -38,6 +37,9 @@ def _flat(report: dict):
     for section, value in report.items():
         if section == "partial":
             continue  # written as each row's flag
+        if section == "experience_share":
+            yield from _flat_experience(value, partial.get("per_day", ()))
+            continue
         where, unit = _TIMED.get(section, (None, None))
 
         def flag(key, sub, where=where, unit=unit):
@@ -57,6 +59,22 @@ def _flat(report: dict):
                 yield section, key, "", number, ""
         else:
             yield section, "", "", value, ""
+
+
+def _flat_experience(experience: dict, partial_days):
+    """experience_share as rows: (experience_share, day or "overall", figure, value, partial), then what it
+    was validated on and its note, so that the note stands beside the figures in this format too."""
+    for figure, value in (experience["overall"] or {}).items():
+        yield "experience_share", "overall", figure, value, ""
+    for day, figures in experience["per_day"].items():
+        for figure, value in (figures or {}).items():
+            yield "experience_share", day, figure, value, "true" if day in partial_days else "false"
+    for name in ("validated_on", "validation_source", "labelled", "note"):
+        yield "experience_share", name, "", experience.get(name) or "", ""
+    for language, n in experience.get("unvalidated_languages", {}).items():
+        yield "experience_share", "unvalidated_languages", language, n, ""
+    for name, value in (experience.get("error_rates") or {}).items():
+        yield "experience_share", "error_rates", name, value, ""
 
 
 def as_csv(report: dict) -> str:
@@ -134,10 +152,32 @@ def _as_table(report: dict) -> str:
     lines += [f"  {day(key)} {n:>12,}{mark(key)}" for key, n in report["per_day"].items()]
     lines += ["", f"Top co-occurring hashtags (posts carrying a {report['anchor_family']} variant):"]
     lines += [f"  #{tag:<24} {n:>10,}" for tag, n in report["top_cooccurring"]]
-    lines += ["", "Experience share (originals labelled experience / originals labelled):"]
-    lines += [f"  {day(key)} {share:>6.1%}{mark(key)}" for key, share in report["experience_share"].items()]
+    lines += ["", *_experience_lines(report, day, mark)]
     lines += ["", "De-duplication: " + report["deduplication"]["note"]]
     return "\n".join(lines) + "\n"
+
+
+def _experience_lines(report: dict, day, mark) -> list[str]:
+    experience = report["experience_share"]
+
+    def shown(figures: dict | None) -> str:
+        if not figures:
+            return "not measured"
+        return (
+            f"{figures['estimate']:>6.1%} (95% interval {figures['low']:.1%} to {figures['high']:.1%}; "
+            f"classifier alone {figures['classified']:.1%} of {figures['originals']:,} originals)"
+        )
+
+    lines = [
+        "Experience share (originals in which the poster says it happened to them, corrected for the "
+        "classifier's measured errors):",
+        f"  {'all days':<18} {shown(experience['overall'])}",
+    ]
+    lines += [f"  {day(key)} {shown(figures)}{mark(key)}" for key, figures in experience["per_day"].items()]
+    lines.append(f"  Validated on: {experience['validated_on']}.")
+    if experience.get("note"):
+        lines.append(f"  {experience['note']}")
+    return lines
 
 
 def as_html(report: dict) -> str:

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import duckdb
 
 from ustoo.core.hashtags import variants
+from ustoo.movement.validation import LANGUAGE_SQL, Correction, Validation, validation_for
 
 DEFINITIONS = {
     "posts": "distinct posts after de-duplication, in the window",
@@ -33,8 +34,11 @@ DEFINITIONS = {
     "per_hour": "posts per hour in the report's time zone; outside UTC each hour names its UTC offset",
     "top_cooccurring": "other hashtags on posts carrying an anchor variant, counted in posts",
     "experience_share": (
-        "per day: originals labelled experience / originals labelled (retweets are not labelled, nor are "
-        "originals with no word the model knows: see unlabelled_originals)"
+        "the share of originals (posts that are not retweets) in which the poster says it happened to them, "
+        "overall and per day: the classifier's share (classified) corrected by its true and false positive "
+        "rates measured on posts labelled by hand (adjusted classify-and-count), with a 95% interval (low, "
+        "high) from a bootstrap of those labels; validated_on names the labels, note the languages they do "
+        "not cover"
     ),
     "partial": (
         "the days and hours the window does not cover whole (it starts after the period begins or ends "
@@ -204,6 +208,56 @@ LOWER_BOUNDS = {
 }
 
 
+def experience_share(
+    validation: Validation, per_day: list[tuple], originals_by_language: dict[str, int]
+) -> dict:
+    """The share of originals telling their own experience, overall and per day: the classifier's count
+    corrected by its error rates measured on `validation` (validation.Correction), with 95% intervals, and
+    what it was validated on. Languages the validation does not cover are named beside the figure."""
+    correction = Correction.from_strata(validation.strata)
+    unvalidated = {
+        language: n
+        for language, n in sorted(originals_by_language.items(), key=lambda item: -item[1])
+        if language not in validation.languages and language != "und"
+    }
+    originals = sum(originals_by_language.values())
+    note = None
+    if unvalidated:
+        share = sum(unvalidated.values()) / originals
+        note = (
+            f"Not validated in {', '.join(unvalidated)} ({share:.0%} of originals): the classifier was "
+            f"validated on posts in {', '.join(validation.languages) or 'no language'} only, and the "
+            "interval assumes it errs alike in the others, which nothing has measured."
+        )
+    if correction is None:
+        note = (
+            (note or "") + " The validation labels cannot measure the classifier's error rates: no "
+            "corrected share."
+        ).strip()
+
+    def corrected(classified: int, total: int) -> dict | None:
+        return correction.corrected(classified, total) if correction else None
+
+    return {
+        "overall": corrected(sum(row[1] for row in per_day), sum(row[2] for row in per_day)),
+        "per_day": {_day(day): corrected(n_experience, n) for day, n_experience, n in per_day if n},
+        "validated_on": validation.description,
+        "validation_source": validation.source,
+        "labelled": validation.labelled,
+        "validated_languages": validation.languages,
+        "unvalidated_languages": unvalidated,
+        "error_rates": (
+            {
+                "true_positive_rate": round(float(correction.tpr), 3),
+                "false_positive_rate": round(float(correction.fpr), 3),
+            }
+            if correction
+            else None
+        ),
+        "note": note,
+    }
+
+
 def build_report(connection: duckdb.DuckDBPyConnection, selection: Selection) -> dict:
     check_timezone(selection.timezone)
     sel, params = _selected(selection)
@@ -294,8 +348,11 @@ def build_report(connection: duckdb.DuckDBPyConnection, selection: Selection) ->
     }
     experience = rows("""
         SELECT local::DATE AS day, count(*) FILTER (label = 'experience'), count(*)
-        FROM sel WHERE kind <> 'retweet' AND label IS NOT NULL GROUP BY day ORDER BY day
+        FROM sel WHERE kind <> 'retweet' GROUP BY day ORDER BY day
     """)
+    originals_by_language = dict(
+        rows(f"SELECT {LANGUAGE_SQL} AS l, count(*) FROM sel WHERE kind <> 'retweet' GROUP BY l")  # noqa: S608
+    )
     label_counts = dict(
         rows("""
         SELECT label, count(*) FROM sel WHERE kind <> 'retweet' AND label IS NOT NULL
@@ -357,9 +414,9 @@ def build_report(connection: duckdb.DuckDBPyConnection, selection: Selection) ->
             )
         ],
         "anchor_family": selection.family or "metoo",
-        "experience_share": {
-            _day(day): round(n_experience / n, 3) for day, n_experience, n in experience if n
-        },
+        "experience_share": experience_share(
+            validation_for(connection, selection.dataset), experience, originals_by_language
+        ),
         "labels": label_counts,
         "unlabelled_originals": unlabelled,
         "lower_bounds": lower_bounds,

@@ -78,6 +78,15 @@ CREATE TABLE IF NOT EXISTS malformed (
     unit VARCHAR DEFAULT 'line',
     import_key VARCHAR           -- fingerprint:format:options of the import that found it
 );
+-- Labels given by a person (`ustoo movement label`), to validate the classifier on the dataset's own posts.
+CREATE TABLE IF NOT EXISTS labels (
+    dataset VARCHAR NOT NULL,
+    platform VARCHAR NOT NULL,
+    key VARCHAR NOT NULL,        -- the post's key in posts
+    label VARCHAR NOT NULL,      -- experience, support, news_opinion, backlash
+    sample VARCHAR NOT NULL,     -- how the post was drawn: random or candidates
+    labelled_at TIMESTAMP NOT NULL
+);
 """
 MALFORMED_KEPT_PER_FILE = 1000  # every malformed record is counted; the first thousand are kept to show
 
@@ -101,13 +110,21 @@ def connect(path: Path | None = None, *, read_only: bool = False) -> duckdb.Duck
             connection.execute(SCHEMA)
             _add_key_order(connection)
             _add_columns(connection)
-        elif _missing_columns(connection):
+        elif _missing_columns(connection) or not _has_labels_table(connection):
             # A store written by an earlier version: bring it up to date once, then read it.
             connection.close()
             connect(path).close()
             connection = duckdb.connect(str(path), read_only=True, config={"memory_limit": "512MB"})
     connection.execute("SET TimeZone = 'UTC'")
     return connection
+
+
+def _has_labels_table(connection: duckdb.DuckDBPyConnection) -> bool:
+    return bool(
+        connection.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'labels'"
+        ).fetchone()[0]
+    )
 
 
 def _add_key_order(connection: duckdb.DuckDBPyConnection) -> None:

@@ -451,7 +451,9 @@ def test_posts_with_no_word_the_classifier_knows_get_no_label(connection, tmp_pa
     labels = dict(connection.execute("SELECT id, label FROM posts").fetchall())
     assert labels == {"600": "experience", "601": None}  # not `backlash` from the intercepts alone
     report = build_report(connection, Selection(dataset="test"))
-    assert report["experience_share"] == {"2019-10-15": 1.0}  # the unlabelled post is not in the denominator
+    # The unlabelled original counts as one the classifier did not call experience.
+    day = report["experience_share"]["per_day"]["2019-10-15"]
+    assert (day["classified"], day["originals"]) == (0.5, 2)
     assert (report["labelled_originals"], report["unlabelled_originals"]) == (1, 1)
 
 

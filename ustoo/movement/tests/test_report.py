@@ -121,16 +121,22 @@ def test_window_and_variant_family(twarc2_report):
         twarc2_report(timezone="Mars/Olympus")
 
 
-def test_experience_share_counts_labelled_originals(connection):
+def test_experience_share_corrects_what_the_classifier_counts(connection):
     from ustoo.movement.importer import Importer
+    from ustoo.movement.validation import Correction, project_validation
 
     Importer(connection, dataset="test", classify=True).import_file(FIXTURES / "twarc2.jsonl")
     report = build_report(connection, Selection(dataset="test"))
     labels = dict(connection.execute("SELECT id, label FROM posts").fetchall())
     assert labels["1002"] is None  # retweets are not labelled
     per_day = {"2017-10-15": [labels["1001"], labels["1003"]], "2017-10-16": [labels["1004"]]}
-    expected = {day: round(found.count("experience") / len(found), 3) for day, found in per_day.items()}
-    assert report["experience_share"] == expected
+    correction = Correction.from_strata(project_validation().strata)  # no labels of its own
+    experience = report["experience_share"]
+    for day, found in per_day.items():
+        expected = correction.corrected(found.count("experience"), len(found))
+        assert experience["per_day"][day] == expected
+        assert expected["classified"] == round(found.count("experience") / len(found), 4)
+    assert experience["validation_source"] == "project"
 
 
 def test_the_variants_flag_through_the_command(connection, run_import):

@@ -1,4 +1,5 @@
-"""`ustoo movement import|report|evaluate|release|datasets`: measure a hashtag movement from public data."""
+"""`ustoo movement import|report|label|evaluate|release|datasets`: measure a hashtag movement from public
+data."""
 
 import json
 import os
@@ -74,7 +75,36 @@ class Command(BaseCommand):
             help="language of the html report and the png charts (table, json and csv are in English)",
         )
 
-        actions.add_parser("evaluate", help="the classifier's held-out precision, recall and F1")
+        evaluating = actions.add_parser(
+            "evaluate",
+            help="the classifier's precision, recall and F1: held out from its training set, on the "
+            "project's real labelled tweets, or on a dataset's own labels",
+        )
+        evaluating.add_argument("--dataset", help="a dataset labelled with `ustoo movement label`")
+        evaluating.add_argument(
+            "--real-csv",
+            type=Path,
+            help="the 2019 #MeToo CSV (shared/data/metoo-tweets-2019-10.csv), for the project's real set",
+        )
+        evaluating.add_argument(
+            "--write-validation",
+            action="store_true",
+            help="with --real-csv: rewrite data/validation_2019.json, the counts reports are corrected with",
+        )
+
+        labelling = actions.add_parser(
+            "label",
+            help="label a sample of a dataset's originals by hand, in the terminal (needs --keep-text)",
+        )
+        labelling.add_argument("--dataset", default="default")
+        labelling.add_argument("--sample", type=int, required=True, help="how many posts to draw")
+        labelling.add_argument("--seed", type=int, default=2017)
+        labelling.add_argument(
+            "--stratify",
+            choices=["candidates"],
+            help="draw only candidate disclosures (a first-person cue of harm), to find rare experience "
+            "posts; every figure is weighted back to the whole dataset",
+        )
         actions.add_parser("datasets", help="list imported datasets and their files")
 
         releasing = actions.add_parser("release", help="publish a dataset's aggregates on /movement")
@@ -196,10 +226,64 @@ class Command(BaseCommand):
         else:
             self.stdout.write(text, ending="" if text.endswith("\n") else "\n")
 
-    def handle_evaluate(self, db, **_options) -> None:
-        from ustoo.movement.classify import evaluate
+    def handle_evaluate(self, db, *, dataset, real_csv, write_validation, **_options) -> None:
+        from ustoo.movement import validation
+        from ustoo.movement.classify import evaluate, predict
 
-        self.stdout.write(json.dumps(evaluate(), indent=2))
+        if dataset:
+            connection = store.connect(db, read_only=True)
+            try:
+                labelled = validation.dataset_validation(connection, dataset)
+            finally:
+                connection.close()
+            if labelled is None:
+                raise CommandError(
+                    f"no usable labels in {dataset!r}: label posts with `ustoo movement label --dataset "
+                    f"{dataset}` (experience posts and others are both needed)"
+                )
+            figures = {
+                "dataset": dataset,
+                "validated_on": labelled.description,
+                "languages_validated": labelled.languages,
+                **validation.metrics(labelled.strata),
+                "experience_share_by_hand": validation.share_of_experience(labelled.strata),
+            }
+            self.stdout.write(json.dumps(figures, indent=2))
+            return
+        figures = {"held_out_synthetic": evaluate()}
+        if real_csv:
+            if not real_csv.is_file():
+                raise CommandError(f"no such file: {real_csv}")
+            strata = validation.real_strata(real_csv, predict)
+            figures["real_2019"] = {
+                **validation.metrics(strata),
+                "experience_share_by_hand": validation.share_of_experience(strata),
+            }
+            if write_validation:
+                counts = validation.project_validation_counts(real_csv, predict)
+                validation.PROJECT_VALIDATION.write_text(
+                    json.dumps(counts, indent=1) + "\n", encoding="utf-8"
+                )
+        self.stdout.write(json.dumps(figures, indent=2))
+
+    def handle_label(self, db, *, dataset, sample, seed, stratify, **_options) -> None:
+        from ustoo.movement import labelling
+
+        connection = store.connect(db)
+        try:
+            if dataset not in store.datasets(connection):
+                raise CommandError(f"no dataset {dataset!r}")
+            labelling.label_in_terminal(
+                connection,
+                dataset,
+                size=sample,
+                seed=seed,
+                stratify=stratify == "candidates",
+                ask=input,
+                say=self.stdout.write,
+            )
+        finally:
+            connection.close()
 
     def handle_datasets(self, db, **_options) -> None:
         connection = store.connect(db, read_only=True)
