@@ -1,21 +1,26 @@
 """Label posts `experience`, `support`, `news_opinion` or `backlash`.
 
-TF-IDF over words and word pairs, and a logistic regression, trained on the labelled set the project ships
-(`data/labelled_posts.csv`, composed from fragments written for ustoo). Training takes about a second, so
-the model
-is trained at first use with a fixed seed instead of shipping a binary file: what runs is always what the data
-and this code say. `ustoo movement evaluate` prints the held-out figures recorded in MODEL.md.
+Features (`features`, MODEL.md): each word of a post (URLs and @handles replaced by placeholders, `#` dropped
+so a hashtag keeps its word, one-letter words kept: "I" matters), each pair of neighbouring words, each
+word's cross-language concept where it has one (labelled/concepts.py: "raped", "violée" and "violada" are all
+`·harm`), whether two concepts stand within WINDOW words of each other (`·first+harm`: a first-person word
+near a word of harm, the shape of a disclosure), and whether the post quotes someone (`·quote`). TF-IDF over
+those, then a multinomial logistic regression with balanced class weights. Trained on the labelled set the
+project ships (`data/labelled_posts.csv`, composed from fragments and grammars written for ustoo). Training
+takes a few seconds, so the model is trained at first use with a fixed seed instead of shipping a binary
+file: what runs is always what the data and this code say. `ustoo movement evaluate` prints its figures.
 
-Labelling a million posts through scikit-learn costs about 20 µs each, nearly all of it Python tokenising one
+Labelling a million posts through scikit-learn costs about 30 µs each, nearly all of it Python tokenising one
 text at a time. `predict` instead scores a whole batch with the trained model's own numbers (vocabulary, idf,
 coefficients): the texts are prepared and tokenised by Arrow's vectorised string kernels with the same
-patterns, looked up in the vocabulary (words and word pairs by hash), and scored as the sparse product
-scikit-learn computes, in numpy. The tests check it labels as scikit-learn does. The trained numbers are
-cached on disk under a key made of the labelled data, this file and the scikit-learn version, so a process
-does not retrain (about two seconds) unless one of those changed."""
+patterns, looked up in the vocabulary (words and word pairs by hash, concepts and their pairs by position),
+and scored as the sparse product scikit-learn computes, in numpy. The tests check it labels as scikit-learn
+does. The trained numbers are cached on disk under a key made of the labelled data, this file, the concepts
+and the scikit-learn version, so a process does not retrain unless one of those changed."""
 
 import csv
 import hashlib
+import itertools
 import os
 import re
 from collections import Counter
@@ -25,17 +30,62 @@ from pathlib import Path
 
 import numpy as np
 
+from ustoo.movement.labelled.concepts import CONCEPTS
+
 LABELS = ("experience", "support", "news_opinion", "backlash")
 DATA_FILE = Path(__file__).with_name("data") / "labelled_posts.csv"
+CONCEPTS_FILE = Path(__file__).with_name("labelled") / "concepts.py"
 SEED = 20171015
 TEST_SHARE = 0.25
+C = 3.0
+WINDOW = 6  # words between two concepts for them to count as said together
+# Pairs of concepts said together: a disclosure (first person near harm, an abuser, an age, "survivor",
+# "too"), someone else's story (third person near harm), a joke (laughter near harm).
+PAIRS = (
+    ("first", "harm"),
+    ("first", "perpetrator"),
+    ("first", "number"),
+    ("first", "survivor"),
+    ("first", "too"),
+    ("first", "support"),
+    ("first", "telling"),
+    ("third", "harm"),
+    ("laugh", "harm"),
+)
+MARK = "·"  # starts the name of a concept feature: never part of a word (\w)
 _URL = re.compile(r"https?://\S+")
 _MENTION = re.compile(r"@\w+")
+_WORD = re.compile(r"\w+")
+_QUOTE = re.compile('["“”«»]')
 
 
 def prepare(text: str) -> str:
     # URLs and handles say nothing about the kind of post but differ every time; hashtags keep their word.
     return _MENTION.sub(" @user ", _URL.sub(" url ", text)).replace("#", " ")
+
+
+def _concept(word: str) -> str | None:
+    if word.isascii() and word.isdigit() and len(word) <= 2:
+        return "number"  # an age, most often
+    return CONCEPTS.get(word)
+
+
+def features(text: str) -> list[str]:
+    """What the classifier sees of a text (the reference that Scorer reproduces in bulk)."""
+    words = _WORD.findall(prepare(text).lower())
+    found = words + [f"{first} {second}" for first, second in itertools.pairwise(words)]
+    concepts = [_concept(word) for word in words]
+    found += [MARK + concept for concept in concepts if concept and concept != "number"]
+    positions: dict[str, list[int]] = {}
+    for position, concept in enumerate(concepts):
+        if concept:
+            positions.setdefault(concept, []).append(position)
+    for first, second in PAIRS:
+        if any(abs(i - j) <= WINDOW for i in positions.get(first, ()) for j in positions.get(second, ())):
+            found.append(f"{MARK}{first}+{second}")
+    if _QUOTE.search(text):
+        found.append(MARK + "quote")
+    return found
 
 
 def load_labelled(path: Path = DATA_FILE) -> list[dict[str, str]]:
@@ -49,10 +99,8 @@ def build_model():
     from sklearn.pipeline import make_pipeline
 
     return make_pipeline(
-        TfidfVectorizer(
-            preprocessor=lambda text: prepare(text).lower(), ngram_range=(1, 2), min_df=1, sublinear_tf=True
-        ),
-        LogisticRegression(C=10.0, max_iter=2000, class_weight="balanced", random_state=SEED),
+        TfidfVectorizer(analyzer=features, sublinear_tf=True),
+        LogisticRegression(C=C, max_iter=3000, class_weight="balanced", random_state=SEED),
     )
 
 
@@ -85,12 +133,12 @@ def trained_model():
 
 
 def labels_of(model, texts: list[str]) -> list[str | None]:
-    """The pipeline's labels, but None for a text with no word or word pair the model knows: its scores
-    would be the intercepts alone, a label the text says nothing about."""
+    """The pipeline's labels, but None for a text with no feature the model knows: its scores would be the
+    intercepts alone, a label the text says nothing about."""
     vectorizer, regression = model[0], model[1]
-    features = vectorizer.transform(texts)
-    labels = regression.predict(features)
-    known = features.getnnz(axis=1) > 0
+    matrix = vectorizer.transform(texts)
+    labels = regression.predict(matrix)
+    known = matrix.getnnz(axis=1) > 0
     return [str(label) if has_terms else None for label, has_terms in zip(labels, known, strict=True)]
 
 
@@ -101,11 +149,12 @@ def predict_sklearn(texts: list[str]) -> list[str | None]:
     return labels_of(trained_model(), texts)
 
 
-# prepare() and the vectorizer's (?u)\b\w\w+\b in RE2 terms: Python's \w is [\p{L}\p{N}_] and its \s
-# is the Unicode spaces, where RE2's \w and \s are ASCII-only.
+# prepare() and the word pattern in RE2 terms: Python's \w is [\p{L}\p{N}_] and its \s is the Unicode
+# spaces, where RE2's \w and \s are ASCII-only.
 _RE2_URL = r"https?://[^\t\n\x0b\f\r\x1c-\x1f\x{85}\p{Z}]+"
 _RE2_MENTION = r"@[\p{L}\p{N}_]+"
 _RE2_NOT_WORD_CHAR = r"[^\p{L}\p{N}_ ]"
+_RE2_QUOTE = '["“”«»]'
 
 
 @dataclass(frozen=True)
@@ -114,6 +163,13 @@ class Scorer:
     word_terms: np.ndarray  # the vocabulary index of word i
     pair_keys: object  # pyarrow int64 array: first word * len(words) + second word, for each two-word term
     pair_terms: np.ndarray  # the vocabulary index of each pair_keys entry
+    lexicon: object  # pyarrow string array of the words that have a concept
+    lexicon_concepts: np.ndarray  # the concept number of each lexicon word
+    concept_terms: np.ndarray  # the vocabulary index of ·concept for each concept number, or -1
+    number_concept: int  # the concept number of a number of one or two digits (an age, most often)
+    pair_concepts: np.ndarray  # (first, second) concept numbers of each PAIRS entry
+    concept_pair_terms: np.ndarray  # the vocabulary index of each PAIRS entry's feature, or -1
+    quote_term: int  # the vocabulary index of ·quote, or -1
     idf: np.ndarray
     coef: np.ndarray  # classes x terms
     intercept: np.ndarray
@@ -123,21 +179,33 @@ class Scorer:
     def from_terms(cls, terms: list[str], idf, coef, intercept, classes) -> "Scorer":
         import pyarrow as pa
 
-        words = [term for term in terms if " " not in term]
-        word_index = {word: i for i, word in enumerate(words)}
         index = {term: i for i, term in enumerate(terms)}
+        words = [term for term in terms if " " not in term and not term.startswith(MARK)]
+        word_index = {word: i for i, word in enumerate(words)}
         keys, pair_terms = [], []
         for term, i in index.items():
             if " " in term:
                 first, second = term.split(" ")
-                # min_df=1 and no pruning: both words of a two-word term are terms themselves
+                # no pruning: both words of a two-word term are terms themselves
                 keys.append(word_index[first] * len(words) + word_index[second])
                 pair_terms.append(i)
+        names = sorted({*CONCEPTS.values(), "number"})
+        number = {name: n for n, name in enumerate(names)}
+        lexicon = sorted(CONCEPTS)
         return cls(
             vocabulary=pa.array(words, pa.string()),
             word_terms=np.array([index[word] for word in words], dtype=np.int64),
             pair_keys=pa.array(keys, pa.int64()),
             pair_terms=np.asarray(pair_terms, dtype=np.int64),
+            lexicon=pa.array(lexicon, pa.string()),
+            lexicon_concepts=np.array([number[CONCEPTS[word]] for word in lexicon], dtype=np.int64),
+            concept_terms=np.array(
+                [-1 if name == "number" else index.get(MARK + name, -1) for name in names], dtype=np.int64
+            ),
+            number_concept=number["number"],
+            pair_concepts=np.array([[number[a], number[b]] for a, b in PAIRS], dtype=np.int64),
+            concept_pair_terms=np.array([index.get(f"{MARK}{a}+{b}", -1) for a, b in PAIRS], dtype=np.int64),
+            quote_term=index.get(MARK + "quote", -1),
             idf=np.asarray(idf, dtype=np.float64),
             coef=np.asarray(coef, dtype=np.float64),
             intercept=np.asarray(intercept, dtype=np.float64),
@@ -145,7 +213,7 @@ class Scorer:
         )
 
     def predict(self, texts) -> list[str | None]:
-        """Labels for a list of texts or an Arrow string array; None for a text with no known term."""
+        """Labels for a list of texts or an Arrow string array; None for a text with no known feature."""
         return [self.classes[code] if code >= 0 else None for code in self.codes(texts).tolist()]
 
     def label_array(self, texts):
@@ -156,7 +224,7 @@ class Scorer:
         return pa.array(self.classes, pa.string()).take(pa.array(codes, mask=codes < 0))
 
     def codes(self, texts) -> np.ndarray:
-        """The index in `classes` of each text's label, -1 where the text has no known term."""
+        """The index in `classes` of each text's label, -1 where the text has no known feature."""
         import pyarrow as pa
         import pyarrow.compute as pc
 
@@ -171,9 +239,8 @@ class Scorer:
         prepared = pc.replace_substring_regex(prepared, pattern=_RE2_MENTION, replacement=" @user ")
         prepared = pc.utf8_lower(prepared)
         # Every character that is not a word character becomes a space, one by one (spaces, the most common,
-        # are left alone: replacing runs is several times slower); then split at spaces. Empty pieces and
-        # one-character words are dropped below, as the vectorizer's pattern never yields them. (prepare()'s
-        # "#" to space happens here too: "#" is not a word character.)
+        # are left alone: replacing runs is several times slower); then split at spaces, and the empty
+        # pieces dropped: what is left are the words. (prepare()'s "#" to space happens here too.)
         spaced = pc.replace_substring_regex(prepared, pattern=_RE2_NOT_WORD_CHAR, replacement=" ")
         split = pc.split_pattern(spaced, pattern=" ")
         if isinstance(split, pa.ChunkedArray):
@@ -181,24 +248,16 @@ class Scorer:
         lengths = pc.fill_null(pc.list_value_length(split), 0).to_numpy(zero_copy_only=False)
         parents = np.repeat(np.arange(count, dtype=np.int64), lengths)
         tokens = pc.list_flatten(split)
+        keep = np.flatnonzero(pc.binary_length(tokens).to_numpy(zero_copy_only=False) > 0)
+        tokens = tokens.take(pa.array(keep))
+        parents = parents[keep]
         words = pc.fill_null(pc.index_in(tokens, value_set=self.vocabulary), -1)
         words = words.to_numpy(zero_copy_only=False).astype(np.int64)
-        # The vectorizer's tokens are words of two characters or more; every vocabulary word is one. A piece
-        # the vocabulary lacks is a token (it parts the words around it) if it is that long: 5 bytes or more
-        # always are, 1 byte or less never, 2 to 4 bytes are counted in characters.
-        size = pc.binary_length(tokens).to_numpy(zero_copy_only=False)
-        is_token = (words >= 0) | (size >= 5)
-        unsure = np.flatnonzero(~is_token & (size > 1))
-        if unsure.size:
-            characters = pc.utf8_length(tokens.take(pa.array(unsure))).to_numpy(zero_copy_only=False)
-            is_token[unsure] = characters >= 2
-        keep = np.flatnonzero(is_token)
-        words, parents = words[keep], parents[keep]
         known = words >= 0
         doc = [parents[known]]
         term = [self.word_terms[words[known]]]
         if words.size > 1 and len(self.pair_keys):
-            # two-word terms: consecutive tokens of one text, both in the vocabulary
+            # two-word terms: consecutive words of one text, both in the vocabulary
             both = np.flatnonzero(known[:-1] & known[1:] & (parents[:-1] == parents[1:]))
             keys = words[both] * len(self.vocabulary) + words[both + 1]
             position = pc.index_in(pa.array(keys), value_set=self.pair_keys)
@@ -206,10 +265,53 @@ class Scorer:
             found = position >= 0
             doc.append(parents[both[found]])
             term.append(self.pair_terms[position[found]])
+        self._concept_cells(tokens, parents, doc, term)
+        if self.quote_term >= 0:
+            quoted = pc.fill_null(pc.match_substring_regex(texts, pattern=_RE2_QUOTE), False)
+            quoted = np.flatnonzero(quoted.to_numpy(zero_copy_only=False))
+            doc.append(quoted)
+            term.append(np.full(quoted.size, self.quote_term, dtype=np.int64))
+        return self._best(count, np.concatenate(doc), np.concatenate(term))
+
+    def _concept_cells(self, tokens, parents: np.ndarray, doc: list, term: list) -> None:
+        """Concept features (one per word that has a concept) and concept pairs (once per text where two
+        concepts stand within WINDOW words of each other), added to doc and term."""
+        import pyarrow.compute as pc
+
+        concepts = pc.fill_null(pc.index_in(tokens, value_set=self.lexicon), -1)
+        concepts = concepts.to_numpy(zero_copy_only=False).astype(np.int64)
+        concepts = np.where(concepts >= 0, self.lexicon_concepts[np.maximum(concepts, 0)], -1)
+        numbers = pc.fill_null(pc.match_substring_regex(tokens, pattern="^[0-9]{1,2}$"), False)
+        concepts[numbers.to_numpy(zero_copy_only=False)] = self.number_concept
+        has = np.flatnonzero(concepts >= 0)
+        named = has[self.concept_terms[concepts[has]] >= 0]
+        doc.append(parents[named])
+        term.append(self.concept_terms[concepts[named]])
+        if not has.size:
+            return
+        size = parents.size
+        first_of_doc = np.searchsorted(parents, parents, side="left")  # tokens of a text are contiguous
+        last_of_doc = np.searchsorted(parents, parents, side="right") - 1
+        pairs = zip(self.pair_concepts.tolist(), self.concept_pair_terms.tolist(), strict=True)
+        for (a, b), feature in pairs:
+            if feature < 0:
+                continue
+            at_a = np.flatnonzero(concepts == a)
+            if not at_a.size:
+                continue
+            running = np.concatenate(([0], np.cumsum(concepts == b)))
+            low = np.maximum(at_a - WINDOW, first_of_doc[at_a])
+            high = np.minimum(at_a + WINDOW, last_of_doc[at_a])
+            near = running[np.minimum(high + 1, size)] - running[low] > 0
+            docs = np.unique(parents[at_a[near]])
+            doc.append(docs)
+            term.append(np.full(docs.size, feature, dtype=np.int64))
+
+    def _best(self, count: int, doc: np.ndarray, term: np.ndarray) -> np.ndarray:
         # Each text's distinct terms in ascending order with their counts: the rows of a sparse matrix with
         # sorted indices, summed in the order scikit-learn's sparse product sums them (the same scores).
-        cells = np.concatenate(doc) * self.idf.size + np.concatenate(term)
-        cells.sort(kind="stable")  # two runs already in text order: a merge, mostly
+        cells = doc * self.idf.size + term
+        cells.sort(kind="stable")
         first = np.flatnonzero(np.concatenate(([True], cells[1:] != cells[:-1]))) if cells.size else cells
         tf = np.diff(np.append(first, cells.size)).astype(np.float64)
         cells = cells[first]
@@ -241,6 +343,7 @@ def _model_key() -> str:
 
     digest = hashlib.sha256(DATA_FILE.read_bytes())
     digest.update(Path(__file__).read_bytes())
+    digest.update(CONCEPTS_FILE.read_bytes())
     digest.update(version("scikit-learn").encode())
     return digest.hexdigest()[:24]
 
