@@ -25,6 +25,7 @@ _TIMED = {
     "per_day": ("key", "per_day"),
     "per_hour": ("key", "per_hour"),
     "per_day_by_kind": ("key", "per_day"),
+    "authors_per_day": ("key", "per_day"),
     "per_day_by_hashtag": ("sub", "per_day"),
     "per_hour_by_hashtag": ("sub", "per_hour"),
 }
@@ -51,6 +52,8 @@ def _flat(report: dict):
             for key, inner in value.items():
                 if isinstance(inner, dict):
                     for sub, number in inner.items():
+                        if isinstance(number, list):  # a variant's spellings
+                            number = " ".join(number)
                         yield section, key, sub, number, flag(key, sub)
                 else:
                     yield section, key, "", inner, flag(key, "")
@@ -90,12 +93,13 @@ def as_csv(report: dict) -> str:
 def _table_header(report: dict) -> list[str]:
     window, zone = report["window"], report["timezone"]
     lines = [
+        *(["TEXT KEPT: " + report["text_kept"]["note"]] if report.get("text_kept", {}).get("posts") else []),
         f"Dataset {report['dataset']}, time zone {zone}"
         + (
             f", only posts carrying a {report['variants_family']} variant"
             if report["variants_family"]
             else ""
-        )
+        ),
     ]
     if window.get("first_post"):
         lines.append(
@@ -142,19 +146,65 @@ def _as_table(report: dict) -> str:
         else:
             lines.append(f"  {name:<20} {value:>12,}")
     lines += ["", "By hashtag (posts; a post counts once per distinct hashtag):"]
-    lines += [
-        f"  #{tag:<24} {v['posts']:>10,} posts {v['originals']:>10,} originals"
-        for tag, v in report["by_hashtag"].items()
-    ]
+    lines += [_tag_line(tag, v) for tag, v in report["by_hashtag"].items()]
+    if report.get("own_hashtags"):
+        lines += ["", "Your hashtags (--hashtags):"]
+        lines += [_tag_line(tag, v) for tag, v in report["own_hashtags"].items()]
+    if report.get("by_variant_spellings_merged"):
+        lines += ["", "Variants with their spellings merged (posts carrying any spelling, each once):"]
+        lines += [
+            _tag_line(tag, v) + f"  ({', '.join('#' + s for s in v['spellings'])})"
+            for tag, v in report["by_variant_spellings_merged"].items()
+        ]
+    if report.get("by_language_family"):
+        lines += ["", "By language of the variants (posts carrying any variant of the language, each once):"]
+        lines += [_tag_line(language, v, mark="") for language, v in report["by_language_family"].items()]
+    lines += ["", "Top hashtags (posts carrying each, whatever its family):"]
+    lines += [f"  #{tag:<24} {n:>10,}" for tag, n in report.get("top_hashtags", [])]
     lines += ["", "By language (posts):"]
     lines += [f"  {lang:<10} {n:>12,}" for lang, n in report["by_language"].items()]
     lines += ["", f"Per day (posts, {report['timezone']}):"]
     lines += [f"  {day(key)} {n:>12,}{mark(key)}" for key, n in report["per_day"].items()]
+    partial_hours = (report.get("partial") or {}).get("per_hour", [])
+    lines += ["", f"Per hour (posts, {report['timezone']}):"]
+    lines += [
+        f"  {readable.period(key):<38} {n:>10,}{'  partial' if key in partial_hours else ''}"
+        for key, n in report["per_hour"].items()
+    ]
+    lines += ["", *_author_lines(report, day, mark)]
     lines += ["", f"Top co-occurring hashtags (posts carrying a {report['anchor_family']} variant):"]
     lines += [f"  #{tag:<24} {n:>10,}" for tag, n in report["top_cooccurring"]]
     lines += ["", *_experience_lines(report, day, mark)]
     lines += ["", "De-duplication: " + report["deduplication"]["note"]]
+    lines += ["", "Text: " + report["text_kept"]["note"]]
     return "\n".join(lines) + "\n"
+
+
+def _tag_line(tag: str, figures: dict, mark: str = "#") -> str:
+    authors = figures.get("authors")
+    return f"  {mark}{tag:<24} {figures['posts']:>10,} posts {figures['originals']:>10,} originals" + (
+        f" {authors:>10,} authors" if authors is not None else ""
+    )
+
+
+def _author_lines(report: dict, day, mark) -> list[str]:
+    if not report.get("authors_per_day"):
+        return ["Authors: not measured (no source named the authors)."]
+    lines = [f"Authors per day (distinct accounts, {report['timezone']}):"]
+    lines += [f"  {day(key)} {n:>12,}{mark(key)}" for key, n in report["authors_per_day"].items()]
+    concentration = report["author_concentration"]
+    lines.append(
+        f"Concentration: the {concentration['top_1_percent_authors']:,} accounts that posted most (1% of "
+        f"{concentration['authors']:,}) posted {concentration['their_posts']:,} posts, "
+        f"{concentration['share_of_posts']:.1%} of the posts with an author."
+    )
+    repeated = report["repeated_texts"]
+    lines.append(
+        f"Repeated texts: {repeated['accounts']:,} accounts posted one original text {repeated['at_least']} "
+        f"times or more ({repeated['posts']:,} posts; at most {repeated['most_by_one_account']:,} by one "
+        "account)."
+    )
+    return lines
 
 
 def _experience_lines(report: dict, day, mark) -> list[str]:

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
 
-from ustoo.core.hashtags import variants
+from ustoo.core.hashtags import normalise_hashtag, variants
 from ustoo.movement.validation import LANGUAGE_SQL, Correction, Validation, validation_for
 
 DEFINITIONS = {
@@ -48,6 +48,21 @@ DEFINITIONS = {
     "malformed": "records that could not be read, over every import of the dataset (not windowed)",
     "duplicates_skipped": "posts read but already stored, over every import of the dataset (not windowed)",
     "lower_bounds": "the totals that can only be undercounted from this dataset's sources, and why",
+    "text_kept": "posts whose text was kept at import (--keep-text); a report never shows it",
+    "own_hashtags": "the researcher's own tags (--hashtags, --hashtags-file): posts, originals, authors",
+    "top_hashtags": "every hashtag, by posts carrying it (the most used, whatever the family)",
+    "by_variant_spellings_merged": (
+        "a variant's spellings counted together (#YoTambien, #YoTambién): posts with any of them, each once"
+    ),
+    "by_language_family": (
+        "posts carrying any variant of a language (#MeToo, #MoiAussi, #BalanceTonPorc…), each post once"
+    ),
+    "authors_per_day": "distinct accounts posting each day, in the report's time zone",
+    "author_concentration": "the share of posts from the 1% of accounts that posted most (at least one)",
+    "repeated_texts": (
+        "accounts that posted one original text at least `at_least` times (a sign of automation or spam): "
+        "how many, their posts, and the most one account posted one text"
+    ),
     "deduplication": (
         "how posts were told apart: by platform id, else (lossy ids) by a hash of the whole row; "
         "repeated_rows_kept: rows identical to an earlier row of their file, kept (--dedupe none, windowed); "
@@ -69,6 +84,7 @@ class Selection:
     start: datetime | None = None  # local to `timezone`
     end: datetime | None = None  # local, exclusive
     family: str | None = None
+    hashtags: tuple[str, ...] = ()  # the researcher's own tags (--hashtags, --hashtags-file), normalised
 
     def anchor_tags(self) -> list[str]:
         family = self.family or "metoo"
@@ -76,6 +92,24 @@ class Selection:
 
     def reported_tags(self) -> list[str]:
         return sorted(tag for tag, variant in variants().items() if self.family in (None, variant.family))
+
+
+def own_hashtags(listed: str | None, path=None) -> tuple[str, ...]:
+    """The researcher's own tags: comma- or space-separated on the command line, one per line (or several,
+    separated by commas or spaces) in a file, with or without `#`; `#` comments in the file are ignored."""
+    words = (listed or "").replace(",", " ").split()
+    if path is not None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as error:
+            raise ReportError(f"cannot read {path}: {error.strerror}") from error
+        for line in text.splitlines():
+            line = line.strip()
+            if line.startswith("# ") or line == "#":
+                continue
+            words += line.replace(",", " ").split()
+    tags = [normalise_hashtag(word) for word in words]
+    return tuple(dict.fromkeys(tag for tag in tags if tag))
 
 
 def parse_bound(value: str | None, *, end: bool) -> datetime | None:
@@ -119,7 +153,7 @@ def _selected(selection: Selection) -> tuple[str, list]:
     sql = f"""
         WITH sel AS (
             SELECT * FROM (
-                SELECT *, {local} AS local
+                SELECT *, {local} AS local, rowid AS post
                 FROM posts WHERE dataset = $dataset
             ) WHERE {" AND ".join(where)}
         )
@@ -258,6 +292,135 @@ def experience_share(
     }
 
 
+TOP_HASHTAGS = 30
+REPEATED_TEXT_MIN = 5  # originals with one text from one account for the account to be flagged
+
+
+def _researcher_figures(rows, selection: Selection) -> dict:
+    """What researchers counted by hand: their own tags, every tag, variants by language and by spelling,
+    authors per day and per variant, how concentrated posting is, and accounts repeating one text."""
+    catalogue = variants()
+    own = {
+        tag: {"posts": n, "originals": n_originals, "authors": authors}
+        for tag, n, n_originals, authors in rows(
+            """
+            SELECT tag, count(*), count(*) FILTER (kind <> 'retweet'), count(DISTINCT author)
+            FROM (SELECT unnest(hashtags) AS tag, kind, author FROM sel)
+            WHERE list_contains($own, tag) GROUP BY tag
+        """,
+            {"own": list(selection.hashtags)},
+        )
+    }
+    own = {tag: own.get(tag, {"posts": 0, "originals": 0, "authors": 0}) for tag in selection.hashtags}
+    # Spellings of one variant (an accent, the case already folded) and a language's variants: each post once.
+    spelling = {tag: catalogue[tag].hashtag for tag in catalogue}
+    keys = {tag: _unaccented(tag) for tag in catalogue}
+    merged: dict[str, dict] = {}
+    for key, tags in _grouped(keys).items():
+        merged[key] = {"spellings": sorted(spelling[tag] for tag in tags), "tags": sorted(tags)}
+    languages: dict[str, list[str]] = {}
+    for tag, variant in catalogue.items():
+        if selection.family in (None, variant.family):
+            languages.setdefault(variant.language, []).append(tag)
+    groups = {f"spelling:{key}": value["tags"] for key, value in merged.items() if len(value["tags"]) > 1}
+    groups |= {f"language:{language}": tags for language, tags in languages.items()}
+    counted = {
+        name: (n, n_originals, authors)
+        for name, n, n_originals, authors in rows(
+            """
+            SELECT g.name, count(DISTINCT s.post), count(DISTINCT s.post) FILTER (s.kind <> 'retweet'),
+                   count(DISTINCT s.author)
+            FROM sel AS s JOIN (SELECT unnest($names) AS name, unnest($tags) AS tags) AS g
+              ON list_has_any(s.hashtags, g.tags)
+            GROUP BY g.name
+        """,
+            {"names": list(groups), "tags": list(groups.values())},
+        )
+    }
+
+    def figures(name: str) -> dict:
+        n, n_originals, authors = counted.get(name, (0, 0, 0))
+        return {"posts": n, "originals": n_originals, "authors": authors}
+
+    by_spelling = {
+        merged[key]["spellings"][0]: {**figures(f"spelling:{key}"), "spellings": merged[key]["spellings"]}
+        for key in merged
+        if len(merged[key]["tags"]) > 1 and counted.get(f"spelling:{key}")
+    }
+    by_language_family = {
+        language: {**figures(f"language:{language}"), "variants": sorted(spelling[tag] for tag in tags)}
+        for language, tags in sorted(languages.items())
+        if counted.get(f"language:{language}")
+    }
+    authors_per_day = dict(
+        rows("SELECT local::DATE::VARCHAR AS d, count(DISTINCT author) FROM sel GROUP BY d ORDER BY d")
+    )
+    posts_per_author = [
+        n
+        for (n,) in rows(
+            "SELECT count(*) AS n FROM sel WHERE author IS NOT NULL GROUP BY author ORDER BY n DESC"
+        )
+    ]
+    concentration = None
+    if posts_per_author:
+        top = max(1, round(len(posts_per_author) / 100))
+        concentration = {
+            "authors": len(posts_per_author),
+            "top_1_percent_authors": top,
+            "their_posts": sum(posts_per_author[:top]),
+            "share_of_posts": round(sum(posts_per_author[:top]) / sum(posts_per_author), 4),
+        }
+    repeated = rows(
+        """
+        SELECT count(*), coalesce(sum(n), 0), coalesce(max(n), 0) FROM (
+            SELECT author, text_hash, count(*) AS n FROM sel
+            WHERE kind <> 'retweet' AND author IS NOT NULL AND text_hash IS NOT NULL
+            GROUP BY author, text_hash HAVING count(*) >= $at_least
+        )
+    """,
+        {"at_least": REPEATED_TEXT_MIN},
+    )[0]
+    if not posts_per_author:  # no source named an author: not measured, not 0
+        for entry in [*own.values(), *by_spelling.values(), *by_language_family.values()]:
+            entry["authors"] = None
+    return {
+        "own_hashtags": own,
+        "top_hashtags": [
+            list(row)
+            for row in rows(
+                "SELECT tag, count(*) FROM (SELECT unnest(hashtags) AS tag FROM sel) GROUP BY tag "
+                "ORDER BY 2 DESC, 1 LIMIT $top_n",
+                {"top_n": TOP_HASHTAGS},
+            )
+        ],
+        "by_variant_spellings_merged": by_spelling,
+        "by_language_family": by_language_family,
+        "authors_per_day": authors_per_day if posts_per_author else {},
+        "author_concentration": concentration,
+        "repeated_texts": {
+            "at_least": REPEATED_TEXT_MIN,
+            "accounts": repeated[0],
+            "posts": int(repeated[1]),
+            "most_by_one_account": int(repeated[2]),
+        }
+        if posts_per_author
+        else None,
+    }
+
+
+def _unaccented(tag: str) -> str:
+    import unicodedata
+
+    return "".join(char for char in unicodedata.normalize("NFD", tag) if unicodedata.category(char) != "Mn")
+
+
+def _grouped(keys: dict[str, str]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for tag, key in keys.items():
+        grouped.setdefault(key, []).append(tag)
+    return grouped
+
+
 def build_report(connection: duckdb.DuckDBPyConnection, selection: Selection) -> dict:
     check_timezone(selection.timezone)
     sel, params = _selected(selection)
@@ -273,7 +436,7 @@ def build_report(connection: duckdb.DuckDBPyConnection, selection: Selection) ->
                min(local), max(local), count(*) FILTER (key LIKE 'c:%'), count(*) FILTER (label IS NOT NULL),
                count(*) FILTER (lang_detected IS NOT NULL AND (lang IS NULL OR lang = 'und')),
                count(author), count(*) FILTER (kind <> 'retweet' AND label IS NULL),
-               count(*) FILTER (key LIKE 'c:%#%')
+               count(*) FILTER (key LIKE 'c:%#%'), count(text)
         FROM sel
     """)[0]
     files_row = connection.execute(
@@ -300,6 +463,7 @@ def build_report(connection: duckdb.DuckDBPyConnection, selection: Selection) ->
         with_author,
         unlabelled,
         repeated_kept,
+        with_text,
     ) = totals_row
     if posts and not with_author:
         authors = None  # not measured: no source named the author (a CSV without an author column)
@@ -307,16 +471,17 @@ def build_report(connection: duckdb.DuckDBPyConnection, selection: Selection) ->
     offset = "NULL::BIGINT" if selection.timezone == "UTC" else "datediff('second', created_at, local)"
     language = "coalesce(CASE WHEN lang IN ('', 'und') THEN NULL ELSE lang END, lang_detected, 'und')"
     by_hashtag = {
-        tag: {"posts": n, "originals": n_originals}
-        for tag, n, n_originals in rows(
+        tag: {"posts": n, "originals": n_originals, "authors": n_authors if with_author else None}
+        for tag, n, n_originals, n_authors in rows(
             """
-            SELECT tag, count(*), count(*) FILTER (kind <> 'retweet')
-            FROM (SELECT unnest(hashtags) AS tag, kind FROM sel)
+            SELECT tag, count(*), count(*) FILTER (kind <> 'retweet'), count(DISTINCT author)
+            FROM (SELECT unnest(hashtags) AS tag, kind, author FROM sel)
             WHERE list_contains($reported, tag) GROUP BY tag ORDER BY 2 DESC, 1
         """,
             {"reported": selection.reported_tags()},
         )
     }
+    researcher = _researcher_figures(rows, selection)
     top_variants = list(by_hashtag)[:5]
     per_day_by_hashtag: dict[str, dict[str, int]] = {tag: {} for tag in top_variants}
     for tag, day, n in rows(
@@ -395,6 +560,7 @@ def build_report(connection: duckdb.DuckDBPyConnection, selection: Selection) ->
             "duplicates_skipped": int(files_row[1]),
         },
         "by_hashtag": by_hashtag,
+        **researcher,
         "by_language": dict(rows(f"SELECT {language} AS l, count(*) FROM sel GROUP BY l ORDER BY 2 DESC, 1")),  # noqa: S608
         "per_day": per_day,
         "per_hour": per_hour,
@@ -420,6 +586,16 @@ def build_report(connection: duckdb.DuckDBPyConnection, selection: Selection) ->
         "labels": label_counts,
         "unlabelled_originals": unlabelled,
         "lower_bounds": lower_bounds,
+        "text_kept": {
+            "posts": with_text,
+            "note": (
+                f"The text of {with_text:,} of these posts was kept at import (--keep-text): the store holds "
+                "real people's words. Keep it only as long as the research needs it; reports and the page "
+                "never show it."
+            )
+            if with_text
+            else "No post's text was kept (imported without --keep-text): only counts, tags and labels.",
+        },
         "deduplication": {
             "by_id": posts - content_keyed,
             "by_content_key": content_keyed,

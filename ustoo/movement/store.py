@@ -29,6 +29,7 @@ POST_COLUMNS = (
     "kind",
     "ref_id",
     "label",
+    "text_hash",
 )
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS posts (
@@ -45,6 +46,7 @@ CREATE TABLE IF NOT EXISTS posts (
     kind VARCHAR NOT NULL,   -- original, reply, quote, retweet
     ref_id VARCHAR,
     label VARCHAR,           -- experience, support, news_opinion, backlash; NULL for retweets
+    text_hash BIGINT,        -- originals: a hash of the text (kept or not): one text posted many times
     key_order BIGINT         -- the key as a number where it is one (ids), else NULL: see insert_posts
 );
 CREATE TABLE IF NOT EXISTS files (
@@ -140,6 +142,7 @@ def _add_key_order(connection: duckdb.DuckDBPyConnection) -> None:
 
 # Columns added after stores were first created, with their types: added, empty, to such a store when opened.
 _LATER_COLUMNS = {
+    "posts": {"text_hash": "BIGINT"},
     "files": {
         "options": "VARCHAR",
         "content_key_duplicates": "BIGINT NOT NULL DEFAULT 0",

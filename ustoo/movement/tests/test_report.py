@@ -28,10 +28,11 @@ def test_totals_and_hashtags_counted_by_hand(twarc2_report):
         "posts": 4, "originals": 3, "retweets": 1, "quotes": 1, "replies": 1, "authors": 3,
         "malformed": 2, "duplicates_skipped": 1,
     }  # fmt: skip
+    # authors: 1001 and 1004 are account 11's, 1002 account 12's (the retweet), 1003 account 13's
     assert report["by_hashtag"] == {
-        "metoo": {"posts": 3, "originals": 2},
-        "timesup": {"posts": 2, "originals": 1},
-        "balancetonporc": {"posts": 1, "originals": 1},
+        "metoo": {"posts": 3, "originals": 2, "authors": 3},
+        "timesup": {"posts": 2, "originals": 1, "authors": 2},
+        "balancetonporc": {"posts": 1, "originals": 1, "authors": 1},
     }
     assert report["per_day"] == {"2017-10-15": 3, "2017-10-16": 1}
     assert report["per_hour"] == {"2017-10-15T20": 2, "2017-10-15T23": 1, "2017-10-16T01": 1}
@@ -149,7 +150,7 @@ def test_the_variants_flag_through_the_command(connection, run_import):
     report = json.loads(out.getvalue())
     assert report["variants_family"] == "related"
     assert report["totals"]["posts"] == 2  # 1001 and its retweet 1002 carry #TimesUp
-    assert report["by_hashtag"] == {"timesup": {"posts": 2, "originals": 1}}
+    assert report["by_hashtag"] == {"timesup": {"posts": 2, "originals": 1, "authors": 2}}
     out = io.StringIO()
     call_command("movement", "report", "--dataset", "demo", "--variants", "related", stdout=out)
     assert "only posts carrying a related variant" in out.getvalue()

@@ -1,5 +1,5 @@
-"""`ustoo movement import|report|label|evaluate|release|datasets`: measure a hashtag movement from public
-data."""
+"""`ustoo movement import|report|label|evaluate|export|release|datasets`: measure a hashtag movement from
+public data."""
 
 import json
 import os
@@ -15,7 +15,14 @@ from ustoo.movement import release, render, store
 from ustoo.movement import workers as worker_processes
 from ustoo.movement.formats import FORMATS, UnknownFormat
 from ustoo.movement.formats.csvexport import DEDUPE
-from ustoo.movement.report import ReportError, Selection, build_report, check_timezone, parse_bound
+from ustoo.movement.report import (
+    ReportError,
+    Selection,
+    build_report,
+    check_timezone,
+    own_hashtags,
+    parse_bound,
+)
 
 REPORT_FORMATS = ("table", "json", "csv", "html", "png")
 
@@ -66,6 +73,12 @@ class Command(BaseCommand):
         reporting.add_argument(
             "--variants", choices=sorted(families()), help="only posts carrying this family"
         )
+        reporting.add_argument(
+            "--hashtags", help="your own tags to count, separated by commas or spaces (with or without #)"
+        )
+        reporting.add_argument(
+            "--hashtags-file", type=Path, help="a file of your own tags, one or more a line"
+        )
         reporting.add_argument("--format", default="table", choices=REPORT_FORMATS)
         reporting.add_argument("--output", type=Path, help="file (html, json, csv) or folder (png)")
         reporting.add_argument(
@@ -106,6 +119,13 @@ class Command(BaseCommand):
             "posts; every figure is weighted back to the whole dataset",
         )
         actions.add_parser("datasets", help="list imported datasets and their files")
+
+        exporting = actions.add_parser(
+            "export",
+            help="write a dataset's posts to a Parquet file, one row per post (schema: movement/DATA.md)",
+        )
+        exporting.add_argument("--dataset", default="default")
+        exporting.add_argument("--output", type=Path, required=True, help="the Parquet file to write")
 
         releasing = actions.add_parser("release", help="publish a dataset's aggregates on /movement")
         releasing.add_argument("--dataset", default="default")
@@ -188,7 +208,20 @@ class Command(BaseCommand):
             )
 
     def handle_report(
-        self, db, *, dataset, start, end, tz, variants, format, output, language, **_options
+        self,
+        db,
+        *,
+        dataset,
+        start,
+        end,
+        tz,
+        variants,
+        hashtags,
+        hashtags_file,
+        format,
+        output,
+        language,
+        **_options,
     ) -> None:
         selection = Selection(
             dataset=dataset,
@@ -196,6 +229,7 @@ class Command(BaseCommand):
             start=parse_bound(start, end=False),
             end=parse_bound(end, end=True),
             family=variants,
+            hashtags=own_hashtags(hashtags, hashtags_file),
         )
         connection = store.connect(db, read_only=True)
         try:
@@ -284,6 +318,18 @@ class Command(BaseCommand):
             )
         finally:
             connection.close()
+
+    def handle_export(self, db, *, dataset, output, **_options) -> None:
+        from ustoo.movement.export import export_parquet
+
+        connection = store.connect(db, read_only=True)
+        try:
+            if dataset not in store.datasets(connection):
+                raise CommandError(f"no dataset {dataset!r}")
+            rows = export_parquet(connection, dataset, output)
+        finally:
+            connection.close()
+        self.stdout.write(f"{rows} posts written to {output}")
 
     def handle_datasets(self, db, **_options) -> None:
         connection = store.connect(db, read_only=True)
