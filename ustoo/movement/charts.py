@@ -315,8 +315,8 @@ def experience_chart(prefix: str, report: dict, partial_days: list[str]) -> Char
         _("share of originals"),
         {
             _("estimate"): {day: figures["estimate"] for day, figures in per_day.items() if figures},
-            _("95% interval, low"): {day: figures["low"] for day, figures in per_day.items() if figures},
-            _("95% interval, high"): {day: figures["high"] for day, figures in per_day.items() if figures},
+            _("95%% interval, low") % {}: {day: figures["low"] for day, figures in per_day.items() if figures},
+            _("95%% interval, high") % {}: {day: figures["high"] for day, figures in per_day.items() if figures},
             _("classifier alone"): {
                 day: figures["classified"] for day, figures in per_day.items() if figures
             },
