@@ -307,19 +307,21 @@ def bar_chart(prefix: str, slug: str, title: str, unit: str, values: list[tuple[
 def experience_chart(prefix: str, report: dict, partial_days: list[str]) -> Chart:
     """The corrected share per day with its 95% interval, and the classifier's own share beside it; the
     note says what it was validated on, and in which languages it was not."""
-    per_day = report["experience_share"]["per_day"]
+    per_day = {day: figures for day, figures in report["experience_share"]["per_day"].items() if figures}
+
+    def series(figure: str) -> dict[str, float]:
+        return {day: figures[figure] for day, figures in per_day.items()}
+
     chart = line_chart(
         prefix,
         "experience-share-per-day",
         _("Share of originals telling their own experience (%(tz)s)") % {"tz": report["timezone"]},
         _("share of originals"),
         {
-            _("estimate"): {day: figures["estimate"] for day, figures in per_day.items() if figures},
-            _("95%% interval, low") % {}: {day: figures["low"] for day, figures in per_day.items() if figures},
-            _("95%% interval, high") % {}: {day: figures["high"] for day, figures in per_day.items() if figures},
-            _("classifier alone"): {
-                day: figures["classified"] for day, figures in per_day.items() if figures
-            },
+            _("estimate"): series("estimate"),
+            _("95%% interval, low") % {}: series("low"),
+            _("95%% interval, high") % {}: series("high"),
+            _("classifier alone"): series("classified"),
         },
         partial=partial_days,
         share=True,
