@@ -9,7 +9,7 @@ import pytest
 
 from ustoo.movement.formats import byte_literals, csvexport, detect
 from ustoo.movement.formats.bluesky import facet_tags
-from ustoo.movement.tests.conftest import FIXTURES, REAL_CSV, posts
+from ustoo.movement.tests.conftest import FIXTURES, posts
 
 
 def utc(*parts: int) -> datetime:
@@ -205,8 +205,8 @@ def test_bytes_literal_texts_are_decoded(literal, decoded):
     assert byte_literals.decode(literal) == decoded
 
 
-def test_bytes_literal_columns_are_recognised():
-    with REAL_CSV.open(encoding="utf-8", newline="") as handle:
+def test_bytes_literal_columns_are_recognised(real_csv):
+    with real_csv.open(encoding="utf-8", newline="") as handle:
         texts = [row[0] for row in csv.reader(handle)][1:]
     assert byte_literals.looks_like_byte_literals(texts)
     with (FIXTURES / "mapped.csv").open(encoding="utf-8", newline="") as handle:

@@ -14,7 +14,7 @@ import pytest
 import zstandard
 
 from ustoo.movement.importer import Importer, ImportFailed
-from ustoo.movement.tests.conftest import FIXTURES, REAL_CSV, posts
+from ustoo.movement.tests.conftest import FIXTURES, posts
 
 REAL_COLUMNS = "text=Text,created_at=Created_at,lang=Lang,id=Id"
 
@@ -311,18 +311,20 @@ def _independent_csv_counts(rows: list[list[str]]):
     return kinds, per_day, with_metoo
 
 
-def _real_rows() -> list[list[str]]:
-    with REAL_CSV.open(encoding="utf-8", newline="") as handle:
+def _real_rows(path) -> list[list[str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.reader(handle))[1:]
 
 
-def test_the_real_2019_csv_imports_and_its_counts_match_an_independent_reading(connection, run_import):
+def test_the_real_2019_csv_imports_and_its_counts_match_an_independent_reading(
+    connection, run_import, real_csv
+):
     """Every row is a post: the file's ids are lossy, and 720 of its 721 rows identical to an earlier one
     are retweets of one tweet in the same minute by different accounts (a retweet count above 0)."""
     from ustoo.movement.report import Selection, build_report
 
-    [outcome] = run_import(REAL_CSV, dataset="real", columns=REAL_COLUMNS)
-    rows = _real_rows()
+    [outcome] = run_import(real_csv, dataset="real", columns=REAL_COLUMNS)
+    rows = _real_rows(real_csv)
     kinds, per_day, with_metoo = _independent_csv_counts(rows)
     # The independent reading, checked against the figures the audit found by hand.
     assert len(rows) == 15_054
@@ -361,8 +363,8 @@ def test_the_real_2019_csv_imports_and_its_counts_match_an_independent_reading(c
     assert not {"metoo2", "metoovoter2", "metoo0"} & tags
 
 
-def test_the_real_csvs_texts_are_decoded(connection, run_import):
-    run_import(REAL_CSV, dataset="real", columns=REAL_COLUMNS, keep_text=True)
+def test_the_real_csvs_texts_are_decoded(connection, run_import, real_csv):
+    run_import(real_csv, dataset="real", columns=REAL_COLUMNS, keep_text=True)
     texts = [text for (text,) in connection.execute("SELECT text FROM posts").fetchall()]
     assert not [text for text in texts if "\\x" in text or "\ufffd" in text]
     # line 2 of the file, `...Coerced sex isn2\x80\x99t consensual sex...The burd2\x806'`
@@ -626,12 +628,12 @@ def test_the_workers_forkserver_is_not_started_for_files_workers_never_read(tmp_
     assert started == [True, True]
 
 
-def test_the_real_2019_csv_deduplicated_on_content(connection, run_import):
+def test_the_real_2019_csv_deduplicated_on_content(connection, run_import, real_csv):
     """--dedupe content: rows identical in every column count once; both figures are still reported."""
     from ustoo.movement.report import Selection, build_report
 
-    [outcome] = run_import(REAL_CSV, dataset="real", columns=REAL_COLUMNS, dedupe="content")
-    distinct = {tuple(row) for row in _real_rows()}
+    [outcome] = run_import(real_csv, dataset="real", columns=REAL_COLUMNS, dedupe="content")
+    distinct = {tuple(row) for row in _real_rows(real_csv)}
     assert len(distinct) == 14_333
     assert (outcome.posts_read, outcome.inserted, outcome.duplicates) == (15_054, 14_333, 721)
     assert outcome.content_key_duplicates == outcome.repeated_rows == 721

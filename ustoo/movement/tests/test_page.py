@@ -8,7 +8,7 @@ from django.template import Context
 from django.template.loader import get_template
 from django.template.loader_tags import BlockNode
 
-from ustoo.movement.tests.conftest import FIXTURES, PARTIAL_DAYS, REAL_COLUMNS, REAL_CSV
+from ustoo.movement.tests.conftest import FIXTURES, PARTIAL_DAYS, REAL_COLUMNS
 
 NARROW_NBSP = "\u202f"
 
@@ -94,8 +94,8 @@ def test_partial_days_are_said_in_words_and_marked_in_the_tables(client, release
 
 
 @pytest.mark.django_db
-def test_counts_have_thousands_separators_in_the_readers_language(client, release_dataset):
-    release_dataset(REAL_CSV, "metoo2019", columns=REAL_COLUMNS)
+def test_counts_have_thousands_separators_in_the_readers_language(client, release_dataset, real_csv):
+    release_dataset(real_csv, "metoo2019", columns=REAL_COLUMNS)
     english = main_of(client.get("/movement/"))
     assert ">15,054<" in english  # posts
     assert ">11,071<" in english  # retweets

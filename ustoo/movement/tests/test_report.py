@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from ustoo.movement import render
 from ustoo.movement.charts import report_charts
 from ustoo.movement.report import ReportError, Selection, build_report, parse_bound
-from ustoo.movement.tests.conftest import FIXTURES, PARTIAL_DAYS, REAL_COLUMNS, REAL_CSV
+from ustoo.movement.tests.conftest import FIXTURES, PARTIAL_DAYS, REAL_COLUMNS
 
 
 @pytest.fixture
@@ -284,8 +284,8 @@ def test_the_table_reads_as_people_read(partial_report):
     assert "T17:46" not in table and ".000001" not in table
 
 
-def test_the_html_report_in_the_readers_language(connection, run_import, tmp_path):
-    run_import(REAL_CSV, dataset="metoo2019", columns=REAL_COLUMNS)
+def test_the_html_report_in_the_readers_language(connection, run_import, tmp_path, real_csv):
+    run_import(real_csv, dataset="metoo2019", columns=REAL_COLUMNS)
     connection.close()
     page = tmp_path / "report.html"
     call_command("movement", "report", "--dataset", "metoo2019", "--format", "html", "--language", "fr",
