@@ -8,6 +8,7 @@ from ustoo.movement import readable
 register = template.Library()
 register.filter("periods", readable.partial_periods_text)
 register.filter("period", readable.period)
+register.filter("language", readable.language)
 
 
 @register.filter
