@@ -5,8 +5,6 @@ Used by the importer in-process and by its worker processes, so it imports nothi
 labelling run once per batch over all its texts (langdetect.py, classify.py), never one post at a time.
 """
 
-import hashlib
-
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -47,14 +45,12 @@ def _scatter(count: int, positions: np.ndarray, values: pa.Array) -> pa.Array:
 
 
 def text_hashes(texts) -> pa.Array:
-    """A 64-bit hash of each text, so that one text posted many times can be found without keeping it."""
-    digests = [
-        int.from_bytes(
-            hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big", signed=True
-        )
-        for text in texts.to_pylist()
-    ]
-    return pa.array(digests, pa.int64())
+    """A 63-bit hash of each text (MD5's lower half), so that one text posted many times can be found
+    without keeping it. DuckDB computes it for the whole batch."""
+    import duckdb
+
+    relation = duckdb.from_arrow(pa.table({"text": texts}))
+    return relation.project("(md5_number_lower(text) >> 1)::BIGINT AS h").to_arrow_table().column("h")
 
 
 def enrich(parsed: pa.Table, *, dataset: str, platform: str, keep_text: bool, classify: bool) -> pa.Table:
@@ -76,7 +72,10 @@ def enrich(parsed: pa.Table, *, dataset: str, platform: str, keep_text: bool, cl
         labels = _scatter(count, positions, label_array(originals))
     else:
         labels = pa.nulls(count, pa.string())
-    hashes = _scatter(count, positions, text_hashes(originals))
+    if "text_hash" in parsed.column_names:  # the fast path's SQL computed them
+        hashes = parsed.column("text_hash")
+    else:
+        hashes = _scatter(count, positions, text_hashes(originals))
     columns = {
         "dataset": pa.repeat(pa.scalar(dataset, pa.string()), count),
         "platform": pa.repeat(pa.scalar(platform, pa.string()), count),

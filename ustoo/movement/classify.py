@@ -276,34 +276,36 @@ class Scorer:
     def _concept_cells(self, tokens, parents: np.ndarray, doc: list, term: list) -> None:
         """Concept features (one per word that has a concept) and concept pairs (once per text where two
         concepts stand within WINDOW words of each other), added to doc and term."""
+        import pyarrow as pa
         import pyarrow.compute as pc
 
         concepts = pc.fill_null(pc.index_in(tokens, value_set=self.lexicon), -1)
         concepts = concepts.to_numpy(zero_copy_only=False).astype(np.int64)
         concepts = np.where(concepts >= 0, self.lexicon_concepts[np.maximum(concepts, 0)], -1)
-        numbers = pc.fill_null(pc.match_substring_regex(tokens, pattern="^[0-9]{1,2}$"), False)
-        concepts[numbers.to_numpy(zero_copy_only=False)] = self.number_concept
-        has = np.flatnonzero(concepts >= 0)
-        named = has[self.concept_terms[concepts[has]] >= 0]
-        doc.append(parents[named])
-        term.append(self.concept_terms[concepts[named]])
+        # numbers of one or two digits: only short words need the test
+        short = np.flatnonzero(pc.binary_length(tokens).to_numpy(zero_copy_only=False) <= 2)
+        digits = pc.fill_null(pc.ascii_is_decimal(tokens.take(pa.array(short))), False)
+        concepts[short[digits.to_numpy(zero_copy_only=False)]] = self.number_concept
+        has = np.flatnonzero(concepts >= 0)  # positions of the words that have a concept, ascending
+        found = concepts[has]
+        named = self.concept_terms[found] >= 0
+        doc.append(parents[has[named]])
+        term.append(self.concept_terms[found[named]])
         if not has.size:
             return
-        size = parents.size
-        first_of_doc = np.searchsorted(parents, parents, side="left")  # tokens of a text are contiguous
-        last_of_doc = np.searchsorted(parents, parents, side="right") - 1
+        owner = parents[has]
+        # each concept word's text runs from its first word to its last (a text's words are contiguous)
+        first_word = np.searchsorted(parents, owner, side="left")
+        last_word = np.searchsorted(parents, owner, side="right") - 1
         pairs = zip(self.pair_concepts.tolist(), self.concept_pair_terms.tolist(), strict=True)
         for (a, b), feature in pairs:
-            if feature < 0:
+            at_a, at_b = np.flatnonzero(found == a), has[found == b]
+            if feature < 0 or not at_a.size or not at_b.size:
                 continue
-            at_a = np.flatnonzero(concepts == a)
-            if not at_a.size:
-                continue
-            running = np.concatenate(([0], np.cumsum(concepts == b)))
-            low = np.maximum(at_a - WINDOW, first_of_doc[at_a])
-            high = np.minimum(at_a + WINDOW, last_of_doc[at_a])
-            near = running[np.minimum(high + 1, size)] - running[low] > 0
-            docs = np.unique(parents[at_a[near]])
+            low = np.maximum(has[at_a] - WINDOW, first_word[at_a])
+            high = np.minimum(has[at_a] + WINDOW, last_word[at_a])
+            near = np.searchsorted(at_b, low, side="left") < np.searchsorted(at_b, high, side="right")
+            docs = np.unique(owner[at_a[near]])
             doc.append(docs)
             term.append(np.full(docs.size, feature, dtype=np.int64))
 

@@ -220,7 +220,9 @@ SELECT n, ok, id, id AS key, created_at,
        -- no hashtags at all (a tweet without `entities`, or with entities but no `hashtags`): none, as the
        -- Python parsers read it
        coalesce(list_filter(normed, lambda x, i: list_position(normed, x) = i), []::VARCHAR[]) AS hashtags,
-       kind, ref_id
+       kind, ref_id,
+       -- as batches.text_hashes computes it, here at no extra pass
+       CASE WHEN kind <> 'retweet' AND text <> '' THEN (md5_number_lower(text) >> 1)::BIGINT END AS text_hash
 FROM found
 """
 

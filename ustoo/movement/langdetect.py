@@ -122,16 +122,50 @@ def detect_languages(texts: list[str | None]) -> list[str | None]:
     return found
 
 
-def detect_language_array(texts):
-    """detect_languages for an Arrow string array, as an Arrow string array (null: none detected)."""
-    import pyarrow as pa
+# _NOT_LANGUAGE in RE2 terms (Python's \w is [\p{L}\p{N}_], its \S the complement of the Unicode spaces)
+_RE2_NOT_LANGUAGE = (
+    r"(?:https?://|www\.)[^\t\n\x0b\f\r\x1c-\x1f\x{85}\p{Z}]+|[@#＃][\p{L}\p{N}_]+|\[(?:removed|deleted)\]"
+)
+# What str.strip() strips among ASCII characters (its whitespace: str.isspace()).
+_ASCII_SPACES = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
 
+
+def detect_language_array(texts):
+    """detect_languages for an Arrow string array, as an Arrow string array (null: none detected).
+
+    Links, handles and tags are taken out by Arrow's kernels; ASCII texts, nearly all of them, are then
+    prepared as `detect_language` prepares them by Arrow's kernels too (stripped; lowered when all upper case;
+    Unicode normalisation changes nothing in ASCII); others one by one in Python."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    count = len(texts)
     if isinstance(texts, pa.ChunkedArray):
         texts = texts.combine_chunks()
-    found = detect_languages(texts.to_pylist())
-    if not any(found):
-        return pa.nulls(len(texts), pa.string())
-    return pa.array(found, pa.string())
+    texts = pc.replace_substring_regex(texts, pattern=_RE2_NOT_LANGUAGE, replacement=" ")
+    present = pc.fill_null(pc.greater(pc.binary_length(texts), 0), False).to_numpy(zero_copy_only=False)
+    is_ascii = pc.fill_null(pc.string_is_ascii(texts), False).to_numpy(zero_copy_only=False)
+    simple = np.flatnonzero(present & is_ascii)
+    prepared = pc.utf8_trim(texts.take(pa.array(simple)), characters=_ASCII_SPACES)
+    prepared = pc.if_else(pc.ascii_is_upper(prepared), pc.ascii_lower(prepared), prepared)
+    long_enough = pc.greater_equal(pc.binary_length(prepared), MIN_LENGTH)
+    prepared = prepared.filter(long_enough).cast(pa.binary())
+    simple = simple[long_enough.to_numpy(zero_copy_only=False)]
+    other, encoded = [], []
+    rest = np.flatnonzero(present & ~is_ascii)
+    for index, text in zip(rest.tolist(), texts.take(pa.array(rest)).to_pylist(), strict=True):
+        stripped = text.strip()
+        if len(stripped) >= MIN_LENGTH:
+            other.append(index)
+            encoded.append(_encode(stripped))
+    codes = np.full(count, -1, dtype=np.int64)
+    if len(prepared):
+        codes[simple] = _classify_all(prepared)
+    if encoded:
+        codes[np.array(other, dtype=np.int64)] = _classify_all(pa_binary(encoded))
+    if not (codes >= 0).any():
+        return pa.nulls(count, pa.string())
+    return pa.array(_model()[5], pa.string()).take(pa.array(codes, mask=codes < 0))
 
 
 def pa_binary(values: list[bytes]):

@@ -324,17 +324,19 @@ def _researcher_figures(rows, selection: Selection) -> dict:
             languages.setdefault(variant.language, []).append(tag)
     groups = {f"spelling:{key}": value["tags"] for key, value in merged.items() if len(value["tags"]) > 1}
     groups |= {f"language:{language}": tags for language, tags in languages.items()}
+    # (group, tag) pairs joined on the tag: an equality join, where list_has_any would test every pair
+    pairs = [(name, tag) for name, tags in groups.items() for tag in tags]
     counted = {
         name: (n, n_originals, authors)
         for name, n, n_originals, authors in rows(
             """
-            SELECT g.name, count(DISTINCT s.post), count(DISTINCT s.post) FILTER (s.kind <> 'retweet'),
-                   count(DISTINCT s.author)
-            FROM sel AS s JOIN (SELECT unnest($names) AS name, unnest($tags) AS tags) AS g
-              ON list_has_any(s.hashtags, g.tags)
-            GROUP BY g.name
+            SELECT name, count(*), count(*) FILTER (kind <> 'retweet'), count(DISTINCT author) FROM (
+                SELECT DISTINCT g.name, s.post, s.kind, s.author
+                FROM (SELECT post, kind, author, unnest(hashtags) AS tag FROM sel) AS s
+                JOIN (SELECT unnest($names) AS name, unnest($tags) AS tag) AS g ON g.tag = s.tag
+            ) GROUP BY name
         """,
-            {"names": list(groups), "tags": list(groups.values())},
+            {"names": [name for name, _tag in pairs], "tags": [tag for _name, tag in pairs]},
         )
     }
 
