@@ -63,19 +63,18 @@ def enrich(parsed: pa.Table, *, dataset: str, platform: str, keep_text: bool, cl
     positions = np.flatnonzero(unknown.to_numpy(zero_copy_only=False))
     detected = _scatter(count, positions, detect_language_array(texts.take(positions)))
     # Only what the poster wrote is labelled and hashed: a retweet repeats someone else's words.
-    wanted = pc.and_(pc.not_equal(parsed.column("kind"), RETWEET), pc.greater(pc.binary_length(texts), 0))
-    positions = np.flatnonzero(pc.fill_null(wanted, False).to_numpy(zero_copy_only=False))
-    originals = texts.take(positions)
-    if classify:
-        from ustoo.movement.classify import label_array
+    hashed = "text_hash" in parsed.column_names  # by the fast path's SQL
+    labels, hashes = pa.nulls(count, pa.string()), parsed.column("text_hash") if hashed else None
+    if classify or not hashed:
+        wanted = pc.and_(pc.not_equal(parsed.column("kind"), RETWEET), pc.greater(pc.binary_length(texts), 0))
+        positions = np.flatnonzero(pc.fill_null(wanted, False).to_numpy(zero_copy_only=False))
+        originals = texts.take(positions)
+        if classify:
+            from ustoo.movement.classify import label_array
 
-        labels = _scatter(count, positions, label_array(originals))
-    else:
-        labels = pa.nulls(count, pa.string())
-    if "text_hash" in parsed.column_names:  # the fast path's SQL computed them
-        hashes = parsed.column("text_hash")
-    else:
-        hashes = _scatter(count, positions, text_hashes(originals))
+            labels = _scatter(count, positions, label_array(originals))
+        if not hashed:
+            hashes = _scatter(count, positions, text_hashes(originals))
     columns = {
         "dataset": pa.repeat(pa.scalar(dataset, pa.string()), count),
         "platform": pa.repeat(pa.scalar(platform, pa.string()), count),

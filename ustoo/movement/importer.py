@@ -46,6 +46,7 @@ COMMIT_ROWS = 122_880
 
 # The row in `files` of the import under way: one file read one way (format, and column mapping for CSV).
 _THIS_FILE = "dataset = ? AND fingerprint = ? AND format = ? AND coalesce(options, '') = ?"
+_DEDUPE = "CASE WHEN content_keyed > 0 THEN ? END"  # the --dedupe choice, where it mattered
 DOCUMENT_PROGRESS_EVERY = 1000  # records between two progress bar updates of a document format
 
 
@@ -118,9 +119,8 @@ class Importer:
         self.dataset = dataset
         self.fmt = fmt
         self.columns = columns
-        self.dedupe = (
-            dedupe  # CSV rows with lossy ids: "none" keeps every row, "content" merges identical ones
-        )
+        # CSV rows with lossy ids: "none" keeps every row, "content" merges identical ones
+        self.dedupe = dedupe
         self.keep_text = keep_text
         self.classify = classify
         self.workers = max(1, workers)
@@ -432,13 +432,8 @@ class Importer:
         outcome.lower_bounds = sorted(meter.lower_bounds)
         outcome.repeated_rows = meter.repeated_rows
         self.connection.execute(
-            f"UPDATE files SET lower_bounds = ?, repeated_rows = ?, dedupe = ? WHERE {_THIS_FILE}",  # noqa: S608 - constant
-            [
-                ",".join(outcome.lower_bounds),
-                meter.repeated_rows,
-                self.dedupe if outcome.content_keyed else None,
-                *self._file,
-            ],
+            f"UPDATE files SET lower_bounds = ?, repeated_rows = ?, dedupe = {_DEDUPE} WHERE {_THIS_FILE}",  # noqa: S608
+            [",".join(outcome.lower_bounds), meter.repeated_rows, self.dedupe, *self._file],
         )
 
     def _advance_document(self, bar: tqdm, meter: Meter, outcome: FileOutcome) -> None:

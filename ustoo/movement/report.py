@@ -296,7 +296,7 @@ TOP_HASHTAGS = 30
 REPEATED_TEXT_MIN = 5  # originals with one text from one account for the account to be flagged
 
 
-def _researcher_figures(rows, selection: Selection) -> dict:
+def _researcher_figures(rows, selection: Selection, by_hashtag: dict) -> dict:
     """What researchers counted by hand: their own tags, every tag, variants by language and by spelling,
     authors per day and per variant, how concentrated posting is, and accounts repeating one text."""
     catalogue = variants()
@@ -324,6 +324,10 @@ def _researcher_figures(rows, selection: Selection) -> dict:
             languages.setdefault(variant.language, []).append(tag)
     groups = {f"spelling:{key}": value["tags"] for key, value in merged.items() if len(value["tags"]) > 1}
     groups |= {f"language:{language}": tags for language, tags in languages.items()}
+    # Only groups with two of their tags found need counting again; one found tag is its own figure.
+    found = {name: [tag for tag in tags if tag in by_hashtag] for name, tags in groups.items()}
+    known = {name: by_hashtag[tags[0]] for name, tags in found.items() if len(tags) == 1}
+    groups = {name: tags for name, tags in found.items() if len(tags) > 1}
     # (group, tag) pairs joined on the tag: an equality join, where list_has_any would test every pair
     pairs = [(name, tag) for name, tags in groups.items() for tag in tags]
     counted = {
@@ -339,6 +343,9 @@ def _researcher_figures(rows, selection: Selection) -> dict:
             {"names": [name for name, _tag in pairs], "tags": [tag for _name, tag in pairs]},
         )
     }
+
+    for name, figures in known.items():
+        counted[name] = (figures["posts"], figures["originals"], figures["authors"] or 0)
 
     def figures(name: str) -> dict:
         n, n_originals, authors = counted.get(name, (0, 0, 0))
@@ -483,7 +490,7 @@ def build_report(connection: duckdb.DuckDBPyConnection, selection: Selection) ->
             {"reported": selection.reported_tags()},
         )
     }
-    researcher = _researcher_figures(rows, selection)
+    researcher = _researcher_figures(rows, selection, by_hashtag)
     top_variants = list(by_hashtag)[:5]
     per_day_by_hashtag: dict[str, dict[str, int]] = {tag: {} for tag in top_variants}
     for tag, day, n in rows(
