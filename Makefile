@@ -8,7 +8,7 @@ PORT ?= 8000
 export USTOO_DATA_DIR ?= $(CURDIR)/var
 PYTEST := $(BIN)/python -m pytest
 
-.PHONY: help run test test-sqlite test-postgres test-browser bench lint lock build clean \
+.PHONY: help run test test-sqlite test-postgres test-browser bench lint lock audit build clean \
 	deps-run deps-test deps-bench
 
 help: ## List the targets
@@ -65,7 +65,10 @@ lint: $(BIN)/.installed ## ruff and Django's own checks
 
 lock: $(BIN)/.installed ## Re-pin requirements.lock from pyproject.toml
 	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.12 \
-	    --python-platform x86_64-manylinux_2_28 -o requirements.lock -q
+	    --python-platform x86_64-manylinux_2_28 --no-strip-extras -o requirements.lock -q
+
+audit: $(BIN)/.installed ## Known vulnerabilities in requirements.lock (pip-audit) and package-lock.json (npm)
+	$(BIN)/python scripts/audit
 
 clean: ## Remove the virtual environment and collected static files (keeps var/)
 	rm -rf $(VENV) staticfiles

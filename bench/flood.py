@@ -59,10 +59,10 @@ SPEAK_PER_CLIENT = 20  # settings.RATE_LIMITS["speak"]: statements per client ad
 
 
 @contextmanager
-def flood_server(data_dir: Path, *, cache_url: str = ""):
+def flood_server(data_dir: Path, *, cache_url: str = "", root: Path = ROOT):
     """bench.web.server, with behind-proxy mode and rate limits on and the production default cache
     (bench.web.server forces a per-process locmem cache, under which every gunicorn worker would keep
-    its own rate-limit and flood counters)."""
+    its own rate-limit and flood counters). `root` is the checkout whose code is served."""
     port = _free_port()
     env = {
         **os.environ,
@@ -88,7 +88,7 @@ def flood_server(data_dir: Path, *, cache_url: str = ""):
             f"127.0.0.1:{port}",
         ],
         env=env,
-        cwd=ROOT,
+        cwd=root,
         stdout=subprocess.DEVNULL,
         stderr=server_log("flood"),
     )
@@ -108,10 +108,10 @@ def flood_server(data_dir: Path, *, cache_url: str = ""):
         process.wait(timeout=30)
 
 
-def csrf_pair(port: int) -> tuple[str, str]:
-    """A CSRF form token and the cookie it goes with, as a browser on the speak page would hold."""
+def csrf_pair(port: int, path: str = "/speak/") -> tuple[str, str]:
+    """A CSRF form token and the cookie it goes with, as a browser on the page at `path` would hold."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    connection.request("GET", "/speak/", headers={"X-Forwarded-For": "10.66.0.250"})
+    connection.request("GET", path, headers={"X-Forwarded-For": "10.66.0.250"})
     response = connection.getresponse()
     html = response.read().decode()
     cookie = next(

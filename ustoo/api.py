@@ -4,11 +4,16 @@ Every answer is JSON, errors included: {"error": "...", "fields": {...}} for wha
 (below), and for anything unexpected Django's 404 and 500 handlers answer in the same shape under
 /api/ (ustoo/core/views.py), after logging the error as for any page."""
 
+import functools
+from collections.abc import Callable
+
 import orjson
 from django.core.exceptions import RequestDataTooBig
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import URLPattern
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from django.views.decorators.http import require_safe
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.parser import Parser
 from ninja.renderers import BaseRenderer
@@ -77,7 +82,80 @@ def _not_json(body: bytes, error: orjson.JSONDecodeError) -> ApiError:
     )
 
 
-api = NinjaAPI(
+class ErrorOut(Schema):
+    error: str = Field(..., description="What is wrong, in the request's language (Accept-Language).")
+    fields: dict[str, str] = Field(
+        default_factory=dict,
+        description="Each field, parameter or header at fault, with what is wrong with it (when any is).",
+    )
+
+
+# Why each error status is answered; an operation lists those it can give (see refusals()).
+BAD_BODY = (
+    "The body is not a JSON object in UTF-8, or a field breaks one of the rules its description gives; "
+    "`fields` names each."
+)
+OTHER_SITE = "Sent by another site's page (its Origin or Sec-Fetch-Site header says so): refused."
+NOTHING_HERE = "Nothing is published at this address."
+TOO_LARGE = "The body is larger than 1 MiB."
+NOT_JSON = "The body is not declared as JSON: send `Content-Type: application/json`."
+INVALID = "A value has the wrong type, or is out of the range its schema gives; `fields` names each."
+TOO_MANY = "Too many requests from this client or session: wait the seconds `Retry-After` says."
+RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}}
+
+
+def refusals(answers: dict[int, type], errors: dict[int, str]) -> dict:
+    """An operation's `response` and `openapi_extra`: its answers, then each error status it can give
+    with the reason, so that the OpenAPI document lists every answer a client can get."""
+    documented = {}
+    for status, reason in errors.items():
+        documented[status] = {"description": reason}
+        if status == 429:
+            documented[status]["headers"] = RETRY_AFTER
+    return {
+        "response": {**answers, **dict.fromkeys(errors, ErrorOut)},
+        "openapi_extra": {"responses": documented},
+    }
+
+
+class JsonApi(NinjaAPI):
+    """NinjaAPI whose every answer is JSON, 405 included: a method an address does not take is
+    refused in the API's error shape, with the Allow header naming those it takes."""
+
+    def _get_urls(self):
+        urls = []
+        for url in super()._get_urls():
+            view = url.callback
+            if url.name == "openapi-json":
+                view = require_safe(view)  # the document is read, never written to
+            urls.append(URLPattern(url.pattern, _json_when_not_allowed(view), url.default_args, url.name))
+        return urls
+
+
+def _json_when_not_allowed(view: Callable) -> Callable:
+    @functools.wraps(view)
+    def answered(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if response.status_code != 405:
+            return response
+        allowed = response["Allow"]
+        refusal = HttpResponse(
+            orjson.dumps(
+                {
+                    "error": _("This address does not take %(method)s requests, only %(allowed)s.")
+                    % {"method": request.method, "allowed": allowed}
+                }
+            ),
+            status=405,
+            content_type="application/json",
+        )
+        refusal["Allow"] = allowed
+        return refusal
+
+    return answered
+
+
+api = JsonApi(
     title="ustoo API",
     version="1",
     description="Say “me too”, read stories, stand with their authors, and read the magnitude.",
@@ -132,6 +210,55 @@ def _http_error(request, exc: HttpError):
         # the parser's own answer says what is wrong, and with which status (413 for a large body).
         return _api_error(request, exc.__cause__)
     return api.create_response(request, {"error": str(exc)}, status=exc.status_code)
+
+
+# What a browser says of a request that a person or this site's own page sent (Sec-Fetch-Site).
+OWN_FETCH_SITES = ("same-origin", "none")
+
+
+def json_write(run: Callable) -> Callable:
+    """For each operation that writes, with ninja's @decorate_view: before anything is read, refuse a
+    request another site's page made a visitor's browser send (403), and a body not declared as JSON
+    (415). A browser sends a text/plain, form or multipart body, or none, to any site without asking
+    first; an application/json one only after asking, which this API never allows another site.
+    Scripts and apps send no Origin and no Sec-Fetch-Site, and are served."""
+
+    @functools.wraps(run)
+    def checked(request: HttpRequest, *args, **kwargs):
+        try:
+            _refuse_other_sites(request)
+            _require_json(request)
+        except ApiError as refusal:
+            return _api_error(request, refusal)
+        return run(request, *args, **kwargs)
+
+    return checked
+
+
+def _refuse_other_sites(request: HttpRequest) -> None:
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None and site not in OWN_FETCH_SITES:
+        raise ApiError(
+            403,
+            _("Another site's page cannot write here."),
+            {"Sec-Fetch-Site": _("Only this site's pages, scripts and apps can write here.")},
+        )
+    origin = request.headers.get("Origin")
+    if origin is not None and origin != f"{request.scheme}://{request.get_host()}":
+        raise ApiError(
+            403,
+            _("Another site's page cannot write here."),
+            {"Origin": _("Only this site's pages, scripts and apps can write here.")},
+        )
+
+
+def _require_json(request: HttpRequest) -> None:
+    if request.content_type != "application/json":
+        raise ApiError(
+            415,
+            _("The request body must be JSON."),
+            {"Content-Type": _("Send the header Content-Type: application/json.")},
+        )
 
 
 def rate_limited(request: HttpRequest, scope: str) -> None:

@@ -54,10 +54,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "ustoo.core.middleware.PrivacyHeadersMiddleware",
     "ustoo.core.concurrency.ActiveRequestsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "ustoo.core.middleware.PrivacyHeadersMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -109,14 +109,18 @@ else:
             # Django's SQLite backend on a current SQLite build (FTS5 secure-delete needs 3.44+).
             "ENGINE": "ustoo.core.sqlite_backend",
             "NAME": DATA_DIR / "ustoo.sqlite3",
+            # Tests run on a file too, as the site does (an in-memory database locks whole tables).
+            "TEST": {"NAME": DATA_DIR / "test-ustoo.sqlite3"},
             # Keep each thread's connection: opening one runs the PRAGMAs below every time.
             "CONN_MAX_AGE": None,
             "OPTIONS": {
+                # A transaction takes the write lock when it begins, so two never deadlock upgrading.
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
+                # secure_delete zeroes what a deletion frees (deleted words leave the file at once).
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON; "
-                    "PRAGMA busy_timeout=20000; PRAGMA cache_size=-20000; PRAGMA mmap_size=268435456"
+                    "PRAGMA cache_size=-20000; PRAGMA mmap_size=268435456"
                 ),
             },
         }
@@ -159,7 +163,7 @@ AUTH_USER_MODEL = "accounts.Member"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "stories:wall"
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+PASSWORD_HASHERS = ["ustoo.accounts.hashers.OwaspArgon2PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -177,6 +181,7 @@ RATE_LIMITS = {
     "campaign_sign": ((30, 3600), (15, 3600)),
     "campaign_confirm": ((60, 3600), (30, 3600)),
     "contact": ((5, 3600), (3, 3600)),
+    "register": ((10, 3600), (3, 3600)),
 }
 # A client over one of those limits is answered after a pause of up to REFUSAL_HOLD_MS (never longer
 # than its Retry-After), so a flood that sends again at once is slowed to a trickle instead of

@@ -1,26 +1,30 @@
-"""Login throttling: after a few failures, a username or a client waits before trying again."""
+"""Passphrase attempts: each is counted before it is checked, so a refused one costs no hashing, and
+however many arrive at once, no more than the limit are ever checked (core.ratelimit). A login and
+a passphrase typed again while logged in count against the same account."""
 
-from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from ustoo.core import ratelimit
 
-_SCOPE_USER = "login-user"
-_SCOPE_CLIENT = "login-client"
+
+def _account(username: str) -> str:
+    return "user:" + username.casefold()
 
 
-def login_blocked(request: HttpRequest, username: str) -> bool:
-    limit = settings.LOGIN_FAILURE_LIMIT
-    return ratelimit.is_blocked(_SCOPE_USER, username.casefold(), limit) or ratelimit.is_blocked(
-        _SCOPE_CLIENT, ratelimit.client_fingerprint(request), limit * 4
-    )
+def passphrase_attempt(request: HttpRequest, username: str) -> int | None:
+    """None when the passphrase typed for `username` may be checked; else the seconds to wait."""
+    return ratelimit.passphrase_attempt(request, _account(username))
 
 
-def record_login_failure(request: HttpRequest, username: str) -> None:
-    window = settings.LOGIN_LOCKOUT_SECONDS
-    ratelimit.record(_SCOPE_USER, username.casefold(), window)
-    ratelimit.record(_SCOPE_CLIENT, ratelimit.client_fingerprint(request), window)
+def passphrase_was_right(request: HttpRequest, username: str) -> None:
+    ratelimit.passphrase_was_right(request, _account(username))
 
 
-def record_login_success(username: str) -> None:
-    ratelimit.reset(_SCOPE_USER, username.casefold())
+def refused(request: HttpRequest, template: str, context: dict, wait: int) -> HttpResponse:
+    """The form's page again, its error summary saying to wait; nothing was checked."""
+    refusal = _("Too many attempts. Wait a few minutes and try again.")
+    response = render(request, template, {**context, "refusal": refusal}, status=429)
+    response["Retry-After"] = str(wait)
+    return response

@@ -12,11 +12,16 @@ from ustoo.accounts import throttle
 from ustoo.accounts.forms import ChangePassphraseForm, ConfirmPassphraseForm, LoginForm, RegisterForm
 from ustoo.accounts.member_data import delete_member, export_member_data
 from ustoo.core import ratelimit
-from ustoo.core.views import too_many_requests
 
 
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
+    # Limited before the form is read: a refused sign-up costs no passphrase hashing.
+    if request.method == "POST" and (wait := ratelimit.hit(request, "register")) is not None:
+        typed = {name: (request.POST.get(name) or "")[:254] for name in ("username", "email")}
+        return throttle.refused(
+            request, "accounts/register.html", {"form": RegisterForm(initial=typed)}, wait
+        )
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         member = form.save()
@@ -28,26 +33,19 @@ def register(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
-    form = LoginForm(request, request.POST or None)
-    status = 200
-    if request.method == "POST":
-        username = request.POST.get("username", "")[:40]
-        if throttle.login_blocked(request, username):
-            form.is_valid()  # keep what was typed
-            form.errors.clear()
-            form.add_error(None, _("Too many attempts. Wait a few minutes and try again."))
-            status = 429
-        elif form.is_valid():
-            throttle.record_login_success(username)
-            login(request, form.member)
-            return redirect(_safe_next(request) or settings.LOGIN_REDIRECT_URL)
-        else:
-            throttle.record_login_failure(request, username)
-            status = 400
-    response = render(request, "accounts/login.html", {"form": form}, status=status)
-    if status == 429:
-        response["Retry-After"] = str(settings.LOGIN_LOCKOUT_SECONDS)
-    return response
+    if request.method != "POST":
+        return render(request, "accounts/login.html", {"form": LoginForm(request)})
+    username = (request.POST.get("username") or "")[:40]
+    if (wait := throttle.passphrase_attempt(request, username)) is not None:
+        # Refused before the passphrase is hashed: the page comes back with the username typed.
+        form = LoginForm(request, initial={"username": username})
+        return throttle.refused(request, "accounts/login.html", {"form": form}, wait)
+    form = LoginForm(request, request.POST)
+    if form.is_valid():
+        throttle.passphrase_was_right(request, username)
+        login(request, form.member)
+        return redirect(_safe_next(request) or settings.LOGIN_REDIRECT_URL)
+    return render(request, "accounts/login.html", {"form": form}, status=400)
 
 
 def _safe_next(request: HttpRequest) -> str | None:
@@ -79,20 +77,22 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def change_passphrase(request: HttpRequest) -> HttpResponse:
     """The current passphrase, then the new one twice. Wrong current passphrases are throttled like
-    every re-entry (ratelimit.passphrase_retry_after). This session stays logged in; every other
+    every passphrase typed (throttle.passphrase_attempt). This session stays logged in; every other
     session of the member ends at its next request, since Django checks each against a hash of the
     passphrase."""
-    if request.method == "POST" and (wait := ratelimit.passphrase_retry_after(request, request.user.pk)):
-        return too_many_requests(request, wait)
     form = ChangePassphraseForm(request.user, request.POST or None)
     if request.method == "POST":
+        if (wait := throttle.passphrase_attempt(request, request.user.username)) is not None:
+            # An unbound form: showing the bound one would check the passphrase after all.
+            form = ChangePassphraseForm(request.user)
+            return throttle.refused(request, "accounts/change_passphrase.html", {"form": form}, wait)
+        if not form.current_passphrase_was_wrong:
+            throttle.passphrase_was_right(request, request.user.username)
         if form.is_valid():
             member = form.save()
             update_session_auth_hash(request, member)
             messages.success(request, _("Your passphrase is changed. Other browsers are logged out."))
             return redirect("accounts:home")
-        if form.current_passphrase_was_wrong:
-            ratelimit.record_passphrase_failure(request, request.user.pk)
     return render(
         request, "accounts/change_passphrase.html", {"form": form}, status=400 if form.errors else 200
     )
@@ -101,25 +101,26 @@ def change_passphrase(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def export(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST" and (wait := ratelimit.passphrase_retry_after(request, request.user.pk)):
-        return too_many_requests(request, wait)
     form = ConfirmPassphraseForm(request.user, request.POST or None)
+    if request.method == "POST" and (wait := throttle.passphrase_attempt(request, request.user.username)):
+        form = ConfirmPassphraseForm(request.user)  # unbound: showing the typed one would check it
+        return throttle.refused(request, "accounts/export.html", {"form": form}, wait)
     if request.method == "POST" and form.is_valid():
+        throttle.passphrase_was_right(request, request.user.username)
         body = orjson.dumps(export_member_data(request.user), option=orjson.OPT_INDENT_2)
         response = HttpResponse(body, content_type="application/json")
         response["Content-Disposition"] = 'attachment; filename="ustoo-my-data.json"'
         return response
-    if request.method == "POST":
-        ratelimit.record_passphrase_failure(request, request.user.pk)
     return render(request, "accounts/export.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete_account(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST" and (wait := ratelimit.passphrase_retry_after(request, request.user.pk)):
-        return too_many_requests(request, wait)
     form = ConfirmPassphraseForm(request.user, request.POST or None)
+    if request.method == "POST" and (wait := throttle.passphrase_attempt(request, request.user.username)):
+        form = ConfirmPassphraseForm(request.user)  # unbound: showing the typed one would check it
+        return throttle.refused(request, "accounts/delete.html", {"form": form}, wait)
     if request.method == "POST" and form.is_valid():
         member = request.user
         logout(request)
@@ -128,6 +129,4 @@ def delete_account(request: HttpRequest) -> HttpResponse:
         response = redirect("stories:wall")
         response["Clear-Site-Data"] = '"cache", "storage"'
         return response
-    if request.method == "POST":
-        ratelimit.record_passphrase_failure(request, request.user.pk)
     return render(request, "accounts/delete.html", {"form": form}, status=400 if form.errors else 200)

@@ -1,13 +1,26 @@
 """Campaigns in the JSON API. Signing goes through the same form and service as the page."""
 
 import datetime
+from typing import Annotated, Literal
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Path, Router, Schema, Status
+from ninja.decorators import decorate_view
 
-from ustoo.api import ApiError, rate_limited
+from ustoo.api import (
+    INVALID,
+    NOT_JSON,
+    NOTHING_HERE,
+    OTHER_SITE,
+    TOO_LARGE,
+    TOO_MANY,
+    ApiError,
+    json_write,
+    rate_limited,
+    refusals,
+)
 from ustoo.campaigns import figures, services
 from ustoo.campaigns.forms import SignForm
 from ustoo.campaigns.models import Campaign
@@ -86,8 +99,18 @@ def _listed(slug: str) -> Campaign:
     return campaign
 
 
-@router.get("/campaigns", response=list[CampaignSummary], summary="Open and closed campaigns")
-def list_campaigns(request: HttpRequest, status: str = ""):
+Slug = Annotated[
+    str,
+    Path(pattern=r"^[-a-zA-Z0-9_]+$", max_length=80, description="The campaign's slug, from its address."),
+]
+
+
+@router.get(
+    "/campaigns",
+    summary="Open and closed campaigns",
+    **refusals({200: list[CampaignSummary]}, {422: INVALID}),
+)
+def list_campaigns(request: HttpRequest, status: Literal["", "open", "closed"] = ""):
     """The most signed first. `status=open` or `status=closed` narrows the list."""
     campaigns = Campaign.objects.listed().order_by("-signature_count", "-id")
     if status:
@@ -95,8 +118,12 @@ def list_campaigns(request: HttpRequest, status: str = ""):
     return [_summary(campaign) for campaign in campaigns[:200]]
 
 
-@router.get("/campaigns/{slug}", response=CampaignOut, summary="One campaign, with its counts by country")
-def get_campaign(request: HttpRequest, slug: str):
+@router.get(
+    "/campaigns/{slug}",
+    summary="One campaign, with its counts by country",
+    **refusals({200: CampaignOut}, {404: NOTHING_HERE, 422: INVALID}),
+)
+def get_campaign(request: HttpRequest, slug: Slug):
     campaign = _listed(slug)
     return {
         **_summary(campaign),
@@ -113,11 +140,25 @@ def get_campaign(request: HttpRequest, slug: str):
 
 @router.post(
     "/campaigns/{slug}/signatures",
-    response={202: SignatureAccepted},
     auth=None,
     summary="Sign a campaign (counted once the e-mailed link is followed)",
+    **refusals(
+        {202: SignatureAccepted},
+        {
+            400: "The body is not a JSON object in UTF-8.",
+            403: OTHER_SITE,
+            404: NOTHING_HERE,
+            409: "The campaign is closed: it takes no more signatures.",
+            413: TOO_LARGE,
+            415: NOT_JSON,
+            422: f"{INVALID} Also a field that breaks the rule its description gives (an address at a "
+            "throwaway domain included).",
+            429: TOO_MANY,
+        },
+    ),
 )
-def sign_campaign(request: HttpRequest, slug: str, payload: SignatureIn):
+@decorate_view(json_write)
+def sign_campaign(request: HttpRequest, slug: Slug, payload: SignatureIn):
     """Always 202 with the same body for a valid request, whether or not the address signed
     before, so the API cannot reveal who signed (the address is mailed either way, within moments:
     a link to confirm, or a note that it signed already; an address is mailed at most once every

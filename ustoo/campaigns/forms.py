@@ -31,6 +31,7 @@ from ustoo.campaigns.models import (
     site_response_threshold,
 )
 from ustoo.campaigns.services import CampaignDraft, SignerDetails, longest_run_days
+from ustoo.core.form_fields import LARGEST_ID, RowIdField, RowIdsField
 from ustoo.core.validators import validate_encodable
 
 GOAL_MAX = 100_000_000
@@ -189,6 +190,11 @@ class CampaignForm(forms.Form):
         for item in re.split(r"[\s,]+", self.cleaned_data["stories"]):
             if match := re.search(r"(\d+)\D*$", item):
                 numbers.append(int(match.group(1)))
+        if any(number > LARGEST_ID for number in numbers):
+            raise ValidationError(
+                _("One of these numbers is too large to be a story's. Copy the story's address again."),
+                code="invalid",
+            )
         return numbers[:10]
 
     def draft(self) -> CampaignDraft:
@@ -363,8 +369,40 @@ class ReviewForm(forms.Form):
 
 
 class InvalidateForm(forms.Form):
-    signatures = forms.TypedMultipleChoiceField(coerce=int, label=_("Signatures"))
+    # Signatures of other campaigns are left alone by the service, whatever numbers are sent.
+    signatures = RowIdsField(
+        label=_("Signatures"),
+        error_messages={
+            "required": _("Tick the signatures to invalidate."),
+            "invalid": _("Tick the signatures to invalidate from the list."),
+        },
+    )
 
-    def __init__(self, *args, choices=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["signatures"].choices = choices
+
+class IntegrityFilterForm(forms.Form):
+    """The integrity page's filters; a value that is not valid is left out of the selection."""
+
+    hours = forms.IntegerField(min_value=1, max_value=72, required=False)
+    domain = forms.CharField(max_length=253, required=False)
+    client = forms.CharField(max_length=64, required=False)
+
+
+class StoryLinkAnswerForm(forms.Form):
+    """An author's answer to a campaign that asks to show their story."""
+
+    link = RowIdField(
+        label=_("Request"),
+        error_messages=dict.fromkeys(
+            ("required", "invalid", "min_value", "max_value"),
+            _("The request you answered could not be read. Choose your answer again."),
+        ),
+    )
+    agree = forms.ChoiceField(
+        label=_("Answer"),
+        choices=[("yes", _("Agree")), ("no", _("Decline"))],
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Choose Agree or Decline."),
+            "invalid_choice": _("Choose Agree or Decline."),
+        },
+    )

@@ -12,7 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ustoo.campaigns import services
-from ustoo.campaigns.forms import DecisionMakerEmailForm, InvalidateForm, ResponseForm, ReviewForm
+from ustoo.campaigns.forms import (
+    DecisionMakerEmailForm,
+    IntegrityFilterForm,
+    InvalidateForm,
+    ResponseForm,
+    ReviewForm,
+)
 from ustoo.campaigns.models import Campaign, CampaignDecision, Signature, SignatureStatus, Status
 from ustoo.moderation.access import moderator_required
 
@@ -90,18 +96,18 @@ def decide(request: HttpRequest, campaign_id: int) -> HttpResponse:
 
 
 def _selection(campaign: Campaign, request: HttpRequest):
-    """Signatures from the last hours, narrowed to one e-mail domain or one client hash if asked."""
-    try:
-        hours = max(1, min(72, int(request.GET.get("hours", 1))))
-    except ValueError:
-        hours = 1
+    """Signatures from the last hours, narrowed to one e-mail domain or one client hash if asked
+    (a filter that is not valid, such as text with a NUL character, is left out)."""
+    filters = IntegrityFilterForm(request.GET)
+    filters.is_valid()
+    hours = filters.cleaned_data.get("hours") or 1
     since = timezone.now() - datetime.timedelta(hours=hours)
     signatures = (
         Signature.objects.since(since).filter(campaign=campaign).exclude(status=SignatureStatus.INVALIDATED)
     )
-    if domain := request.GET.get("domain", "").strip().lower():
+    if domain := filters.cleaned_data.get("domain", "").lower():
         signatures = signatures.filter(email_domain=domain)
-    if client := request.GET.get("client", "").strip():
+    if client := filters.cleaned_data.get("client", ""):
         signatures = signatures.filter(client_hash=client)
     return signatures, since, hours
 
@@ -109,6 +115,10 @@ def _selection(campaign: Campaign, request: HttpRequest):
 @moderator_required
 def integrity(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = get_object_or_404(Campaign, pk=campaign_id)
+    return _render_integrity(request, campaign, InvalidateForm())
+
+
+def _render_integrity(request, campaign, form, status=200):
     recent, since, hours = _selection(campaign, request)
     everything = Signature.objects.since(since).filter(campaign=campaign)
     domains = (
@@ -138,7 +148,9 @@ def integrity(request: HttpRequest, campaign_id: int) -> HttpResponse:
             "filters": request.GET.urlencode(),
             "domain": request.GET.get("domain", ""),
             "client": request.GET.get("client", ""),
+            "form": form,
         },
+        status=status,
     )
 
 
@@ -150,11 +162,10 @@ def invalidate(request: HttpRequest, campaign_id: int) -> HttpResponse:
         selection, _since, _hours = _selection(campaign, request)
         ids = list(selection.values_list("pk", flat=True)[:SELECTION_LIMIT])
     else:
-        choices = Signature.objects.filter(
-            campaign=campaign, pk__in=request.POST.getlist("signatures")[:1000]
-        )
-        form = InvalidateForm(request.POST, choices=[(pk, pk) for pk in choices.values_list("pk", flat=True)])
-        ids = form.cleaned_data["signatures"] if form.is_valid() else []
+        form = InvalidateForm(request.POST)
+        if not form.is_valid():
+            return _render_integrity(request, campaign, form, status=400)
+        ids = form.cleaned_data["signatures"][:SELECTION_LIMIT]
     invalidated = services.invalidate_signatures(campaign=campaign, moderator=request.user, signature_ids=ids)
     messages.success(
         request, _("%(count)d signatures invalidated; the count is updated.") % {"count": invalidated}

@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ustoo.campaigns import access, figures, limits, services
@@ -21,11 +20,13 @@ from ustoo.campaigns.forms import (
     MemberEmailForm,
     MemberSignForm,
     SignForm,
+    StoryLinkAnswerForm,
     UpdateForm,
     VictoryForm,
 )
 from ustoo.campaigns.models import Campaign, ConfirmedEmail, Signature, SignatureStatus, Sponsor, Status
 from ustoo.core.ratelimit import client_fingerprint
+from ustoo.moderation.access import ask_to_confirm, is_active_moderator
 
 PAGE_SIZE = 20
 UPDATES_SHOWN = 20
@@ -339,8 +340,10 @@ def declare_victory(request: HttpRequest, slug: str) -> HttpResponse:
 def delivery(request: HttpRequest, slug: str) -> HttpResponse:
     """What goes to the decision maker: names shown by consent, and countries. Only after a
     moderator approved it."""
-    if request.user.is_moderator:
+    if is_active_moderator(request):
         campaign = access.get_campaign_for_reader(request, slug)
+    elif request.user.is_moderator and not Campaign.objects.filter(slug=slug, starter=request.user).exists():
+        return ask_to_confirm(request)  # signers' names: a stale moderator session types the passphrase
     else:
         campaign = access.get_campaign_for_starter(request, slug)
     if campaign.delivery_approved_at is None or campaign.anonymised_at is not None:
@@ -351,14 +354,16 @@ def delivery(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def story_links(request: HttpRequest) -> HttpResponse:
     """For members, and for authors without an account who opened their statement with a receipt."""
-    if request.method == "POST":
-        link = access.get_story_link_for_author(request, int(request.POST.get("link", 0) or 0))
-        services.agree_to_story_link(link=link, agree=request.POST.get("agree") == "yes")
+    form = StoryLinkAnswerForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        link = access.get_story_link_for_author(request, form.cleaned_data["link"])
+        services.agree_to_story_link(link=link, agree=form.cleaned_data["agree"] == "yes")
         return redirect("campaigns:story_links")
     return render(
         request,
         "campaigns/story_links.html",
-        {"links": access.story_links_for_author(request).order_by("agreed_at", "-proposed_at")},
+        {"form": form, "links": access.story_links_for_author(request).order_by("agreed_at", "-proposed_at")},
+        status=400 if form.errors else 200,
     )
 
 
@@ -413,7 +418,6 @@ def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_GET
-@cache_control(public=True, max_age=60)
 def counts_json(request: HttpRequest, slug: str) -> JsonResponse:
     campaign = access.get_campaign_for_reader(request, slug)
     response = JsonResponse(figures.open_counts(campaign), json_dumps_params={"ensure_ascii": False})
@@ -422,7 +426,6 @@ def counts_json(request: HttpRequest, slug: str) -> JsonResponse:
 
 
 @require_GET
-@cache_control(public=True, max_age=60)
 def counts_csv(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = access.get_campaign_for_reader(request, slug)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -438,7 +441,6 @@ def counts_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-@cache_control(public=True, max_age=60)
 def map_svg(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = access.get_campaign_for_reader(request, slug)
     # The campaign's page writes the key under the map in HTML (?key=no): legible on a phone.

@@ -7,6 +7,7 @@ stored or logged. A browser session is known by a hash of its cookie. Limits are
 most N attempts per window, per client and per session; an attempt over the limit is told how long
 to wait (and paused a moment first, see _hold_refusal)."""
 
+import contextlib
 import datetime
 import hashlib
 import hmac
@@ -178,35 +179,37 @@ def _window(scope: str, subject: str, rate: Rate, now: float) -> tuple[str, int]
     return _key(f"{scope}:{window}", subject), max(1, int((window + 1) * rate.seconds - now) + 1)
 
 
-# Passphrase re-entry (a moderator's confirmation, a member's export or deletion) is throttled like
-# login: a few wrong passphrases per member, a few more per client, in a window of the lockout's length.
-_REENTRY_MEMBER = "reentry-member"
-_REENTRY_CLIENT = "reentry-client"
+# Every passphrase typed (a login, a moderator's confirmation, a member's export, deletion or change of
+# passphrase) is counted before it is checked: a few per account, a few more per client, in a window of
+# the lockout's length. Counting first, with the cache's atomic incr, means that however many arrive at
+# once, no more than the limit are ever hashed; an attempt that turns out right is taken back.
 
 
-def _passphrase_subjects(request: HttpRequest, member_id: int) -> list[tuple[str, str, Rate]]:
+def _passphrase_subjects(request: HttpRequest, account: str) -> list[tuple[str, str, Rate]]:
     limit, window = settings.LOGIN_FAILURE_LIMIT, settings.LOGIN_LOCKOUT_SECONDS
     return [
-        (_REENTRY_MEMBER, str(member_id), Rate(limit, window)),
-        (_REENTRY_CLIENT, client_fingerprint(request), Rate(limit * 4, window)),
+        ("passphrase-account", account, Rate(limit, window)),
+        ("passphrase-client", client_fingerprint(request), Rate(limit * 4, window)),
     ]
 
 
-def passphrase_retry_after(request: HttpRequest, member_id: int) -> int | None:
-    """Seconds this member (or this client) must wait before typing a passphrase again; None if free."""
-    now = time.time()
-    waits = []
-    for scope, subject, rate in _passphrase_subjects(request, member_id):
-        key, wait = _window(scope, subject, rate, now)
-        if (cache.get(key) or 0) >= rate.count:
-            waits.append(wait)
-    return max(waits, default=None)
+def passphrase_attempt(request: HttpRequest, account: str) -> int | None:
+    """Count one passphrase about to be checked for `account` (a username or a member) from this
+    client. None when it may be checked; otherwise the seconds to wait, and it must not be checked
+    (nothing is hashed for a refused attempt). Applies whether or not RATE_LIMITS_ENABLED."""
+    wait = _attempt(_passphrase_subjects(request, account))
+    if wait is not None:
+        _hold_refusal(wait)
+    return wait
 
 
-def record_passphrase_failure(request: HttpRequest, member_id: int) -> None:
+def passphrase_was_right(request: HttpRequest, account: str) -> None:
+    """Take back the attempt just counted: only wrong passphrases use up the allowance."""
     now = time.time()
-    for scope, subject, rate in _passphrase_subjects(request, member_id):
-        _count(_window(scope, subject, rate, now)[0], rate.seconds)
+    for scope, subject, rate in _passphrase_subjects(request, account):
+        key, _wait = _window(scope, subject, rate, now)
+        with contextlib.suppress(ValueError):  # the window ended meanwhile
+            cache.decr(key)
 
 
 def site_attempts(scope: str, window_seconds: int = 60) -> int:

@@ -192,17 +192,18 @@ def world_map(
     *,
     too_few: str,
     texts: dict[str, str] | None = None,
+    with_key: bool = True,
 ) -> SafeString:
     """Countries shaded by their figure, from light to dark blue; those with too few statements to
     show are grey. `texts` says how each figure reads ("about 60 (± 45)"). Places too small to see are
-    dots; a figure for a place not on the map is written under it."""
+    dots; a figure for a place not on the map is written under it. Without its key (`with_key`), a
+    page writes map_key() in HTML instead: inside a drawing scaled to a phone it is too small to read."""
     texts = texts or {}
     shapes = worldmap.shapes()
     bounds = classes(list(values.values()))
-    # With fewer classes than shades, the darker ones: the lightest is hard to tell from grey.
-    shades = SEQUENTIAL[len(SEQUENTIAL) - len(bounds) :] if bounds else SEQUENTIAL
+    shades = _map_shades(bounds)
     off_map = sorted(code for code in values if code in worldmap.NOT_ON_MAP)
-    legend_height = 34 + 20 * bool(off_map)
+    legend_height = (34 + 20 * bool(off_map)) if with_key else 0
     width, height = worldmap.WIDTH, worldmap.HEIGHT + legend_height
     parts = [
         _open(
@@ -240,11 +241,7 @@ def world_map(
     parts.extend(shape_of(code, path) for code, path in sorted(shapes.dots.items()))
     parts.append("</g>")
     y = worldmap.HEIGHT + 8
-    legend = [(NO_DATA, too_few)]
-    lower = min(values.values(), default=0)
-    for index, bound in enumerate(bounds):
-        legend.append((shades[index], f"{_number(lower)}–{_number(bound)}"))
-        lower = bound + 1
+    legend = map_key(values, too_few=too_few) if with_key else []
     for index, (fill, label) in enumerate(legend):
         x = 10 + index * 150
         parts.append(
@@ -261,7 +258,7 @@ def world_map(
                 label=label,
             )
         )
-    if off_map:
+    if off_map and with_key:
         listed = ", ".join(
             f"{names.get(code, code)}: {texts.get(code) or _number(values[code])}" for code in off_map
         )
@@ -275,6 +272,27 @@ def world_map(
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every piece above was escaped by format_html
+
+
+# Every fill a map key may show, in the order of the page's CSS classes (.map-key__swatch--N).
+KEY_SHADES = (NO_DATA, *SEQUENTIAL)
+
+
+def _map_shades(bounds: list[int]) -> tuple[str, ...]:
+    # With fewer classes than shades, the darker ones: the lightest is hard to tell from grey.
+    return SEQUENTIAL[len(SEQUENTIAL) - len(bounds) :] if bounds else SEQUENTIAL
+
+
+def map_key(values: dict[str, int], *, too_few: str) -> list[tuple[str, str]]:
+    """The world map's key: (fill, what it means), grey first, then each class of figures."""
+    bounds = classes(list(values.values()))
+    shades = _map_shades(bounds)
+    key = [(NO_DATA, too_few)]
+    lower = min(values.values(), default=0)
+    for index, bound in enumerate(bounds):
+        key.append((shades[index], f"{_number(lower)}–{_number(bound)}"))
+        lower = bound + 1
+    return key
 
 
 def badge(label: str, value: str) -> str:

@@ -195,8 +195,20 @@ def _answer_rows(name: str, breakdown: dict) -> list[charts.Row]:
     return sorted(found, key=lambda row: (-row.value, row.label))
 
 
-def chart(name: str, data: dict) -> SafeString | None:
-    """The SVG of one section, or None when nothing of it can be shown."""
+def _drawn(name: str, breakdown: dict) -> dict[str, dict]:
+    """The cells a chart draws: only figures clearly above none; the table lists every one."""
+    return {
+        key: cell
+        for key, cell in breakdown["cells"].items()
+        if cell["reliable"]
+        and release.is_clear_of_none(release.Estimate(**cell), breakdown["margin_all"])
+        and not (name == "country" and key == services.NOT_SAID)
+    }
+
+
+def chart(name: str, data: dict, *, with_key: bool = True) -> SafeString | None:
+    """The SVG of one section, or None when nothing of it can be shown. The page draws the map
+    without its key and writes the key in HTML (map_key), legible on a phone."""
     heading = titles()[name]
     chart_id = f"chart-{name.replace('_', '-')}"
     if name in figures.TIME_BREAKDOWNS:
@@ -205,14 +217,7 @@ def chart(name: str, data: dict) -> SafeString | None:
             return None
         return charts.column_chart(chart_id, heading, rows, every=max(1, math.ceil(len(rows) / 4)))
     breakdown = data["breakdowns"][name]
-    # Only figures clearly above none are drawn; the table lists every one.
-    drawn = {
-        key: cell
-        for key, cell in breakdown["cells"].items()
-        if cell["reliable"]
-        and release.is_clear_of_none(release.Estimate(**cell), breakdown["margin_all"])
-        and not (name == "country" and key == services.NOT_SAID)
-    }
+    drawn = _drawn(name, breakdown)
     if not drawn:
         return None
     if name == "country":
@@ -225,6 +230,7 @@ def chart(name: str, data: dict) -> SafeString | None:
             names,
             too_few=_("too few to tell"),
             texts={code: shown(cell, total) for code, cell in drawn.items()},
+            with_key=with_key,
         )
     rows = [row for row in _answer_rows(name, breakdown) if row.key in drawn]
     colour = BAR_COLOURS[SECTIONS.index(name) % len(BAR_COLOURS)]
@@ -236,7 +242,7 @@ def _day(value: str | None) -> datetime.date | None:
 
 
 def section(name: str, data: dict) -> dict:
-    found = {"name": name, "title": titles()[name], "svg": chart(name, data)}
+    found = {"name": name, "title": titles()[name], "svg": chart(name, data, with_key=False)}
     if name in figures.TIME_BREAKDOWNS:
         rows = _time_rows(name, data)
         return {
@@ -248,6 +254,10 @@ def section(name: str, data: dict) -> dict:
         }
     breakdown = data["breakdowns"][name]
     rows = _answer_rows(name, breakdown)
+    if name == "country" and found["svg"]:
+        values = {code: cell["value"] for code, cell in _drawn(name, breakdown).items()}
+        key = charts.map_key(values, too_few=_("too few to tell"))
+        found["map_key"] = [(charts.KEY_SHADES.index(fill), label) for fill, label in key]
     return {
         **found,
         "over_time": False,

@@ -91,9 +91,8 @@ def embed(request: HttpRequest) -> HttpResponse:
 def badge(request: HttpRequest) -> HttpResponse:
     svg = charts.badge(_("me too"), _total()["total_display"])
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
-    # Other sites show it with <img>; the total changes once a day, so an hour of caching is plenty.
+    # Other sites show it with <img>.
     response["Cross-Origin-Resource-Policy"] = "cross-origin"
-    response["Cache-Control"] = "public, max-age=3600"
     return response
 
 

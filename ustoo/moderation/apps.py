@@ -9,7 +9,12 @@ class ModerationConfig(AppConfig):
 
     def ready(self) -> None:
         from ustoo.core.retention import register_retention_task
-        from ustoo.moderation import crisis, naming_guard, resources
+        from ustoo.moderation import (
+            crisis,
+            naming_guard,
+            receivers,  # noqa: F401 (importing it connects the login receiver)
+            resources,
+        )
         from ustoo.moderation.retention import prune_expired_stories
         from ustoo.stories import screening
 

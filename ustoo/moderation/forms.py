@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ustoo.accounts.models import Member, Role, TrustLevel
 from ustoo.core.validators import validate_encodable
 from ustoo.moderation.models import FlagReason, ReasonCode
 
@@ -8,7 +9,7 @@ from ustoo.moderation.models import FlagReason, ReasonCode
 class DecisionForm(forms.Form):
     APPROVE, REJECT, REQUEST_CHANGES, HIDE = "approve", "reject", "request_changes", "hide"
     action = forms.ChoiceField(
-        label=_("Decision"),
+        label=_("What happens to this story?"),
         choices=[
             (APPROVE, _("Approve and publish")),
             (REJECT, _("Reject")),
@@ -17,7 +18,14 @@ class DecisionForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    code = forms.ChoiceField(label=_("Reason"), choices=[("", "—"), *ReasonCode.choices], required=False)
+    code = forms.ChoiceField(
+        label=_("Reason"),
+        help_text=_(
+            "Needed to reject or hide it: the author reads it with their receipt or on their account."
+        ),
+        choices=[("", "—"), *ReasonCode.choices],
+        required=False,
+    )
     message = forms.CharField(
         label=_("Message to the author (optional, they see it with the reason)"),
         max_length=500,
@@ -48,6 +56,11 @@ class QueueFilterForm(forms.Form):
     language = forms.CharField(label=_("Language"), max_length=8, required=False)
 
 
+class MemberSearchForm(forms.Form):
+    # A search that cannot be (a NUL character, which PostgreSQL refuses) finds everyone.
+    q = forms.CharField(label=_("Username"), required=False)
+
+
 class FlagForm(forms.Form):
     reason = forms.ChoiceField(
         label=_("What is wrong?"), choices=FlagReason.choices, widget=forms.RadioSelect
@@ -62,7 +75,10 @@ class StoryVersionForm(forms.Form):
 
 class SlowModeForm(StoryVersionForm):
     seconds = forms.IntegerField(
-        label=_("Minimum seconds between one member's replies (0: off)"), min_value=0, max_value=7 * 24 * 3600
+        label=_("Minimum seconds between one member's replies (0: off)"),
+        min_value=0,
+        max_value=7 * 24 * 3600,
+        widget=forms.NumberInput(attrs={"class": "input--short"}),
     )
 
 
@@ -72,6 +88,9 @@ class ReplyDecisionForm(forms.Form):
 
 
 class MemberActionForm(forms.Form):
+    """One decision about one member. Nothing is chosen beforehand: a moderator picks each decision
+    on purpose, and the ones that take something away are confirmed on a second page."""
+
     PROMOTE, MAKE_MODERATOR, SUSPEND, BAN, REINSTATE = (
         "promote",
         "make_moderator",
@@ -79,23 +98,51 @@ class MemberActionForm(forms.Form):
         "ban",
         "reinstate",
     )
+    NEEDS_CONFIRMATION = (SUSPEND, BAN)
     action = forms.ChoiceField(
         choices=[
-            (PROMOTE, _("Promote to member")),
-            (SUSPEND, _("Suspend")),
-            (BAN, _("Ban")),
-            (REINSTATE, _("Reinstate")),
-            (MAKE_MODERATOR, _("Make a moderator (administrators)")),
+            (PROMOTE, _("Promote to member: their stories publish without waiting for review")),
+            (SUSPEND, _("Suspend for some days: they can still read, but not share, reply or flag")),
+            (BAN, _("Ban: logged out at once, and the receipts of what they said stop opening")),
+            (REINSTATE, _("Reinstate: end the ban or the suspension")),
+            (MAKE_MODERATOR, _("Make a moderator (administrators only)")),
         ],
         widget=forms.RadioSelect,
     )
-    days = forms.IntegerField(label=_("Days of suspension"), min_value=1, max_value=365, required=False)
+    days = forms.IntegerField(
+        label=_("Days of suspension"),
+        help_text=_("Only for a suspension: from 1 to 365."),
+        min_value=1,
+        max_value=365,
+        required=False,
+        widget=forms.NumberInput(attrs={"class": "input--short"}),
+    )
     # The member's standing as the moderator saw it (services.member_state): refused if it changed.
     state = forms.CharField(
         widget=forms.HiddenInput,
         max_length=64,
         error_messages={"required": _("This form is out of date: reload the page and try again.")},
     )
+    # Sent by the confirmation page of a suspension or a ban.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, member: Member, moderator: Member, **kwargs):
+        super().__init__(*args, **kwargs)
+        action = self.fields["action"]
+        action.label = _("Action for %(name)s") % {"name": member.username}
+        action.error_messages["required"] = _("Choose an action for %(name)s.") % {"name": member.username}
+        # Only the decisions that apply now are offered. Any is still accepted, so that one sent
+        # anyway (the member changed meanwhile) is refused by the service, saying why.
+        applies = {
+            self.PROMOTE: member.trust_level == TrustLevel.NEW,
+            self.SUSPEND: not member.is_banned,
+            self.BAN: not member.is_banned,
+            self.REINSTATE: member.is_banned or member.suspended_until is not None,
+            self.MAKE_MODERATOR: moderator.role == Role.ADMIN
+            and member.role == Role.MEMBER
+            and member.may_take_part,
+        }
+        action.widget.choices = [(value, label) for value, label in action.choices if applies[value]]
 
     def clean(self):
         cleaned = super().clean()

@@ -222,13 +222,19 @@ def _current_member(member: Member, moderator: Member, expected_state: str) -> M
                 "Nothing was applied: look again."
             )
         )
-    if current.pk == moderator.pk:
-        raise NotPermitted(_("You cannot take a decision about your own account."))
-    if current.role == Role.ADMIN:
-        raise NotPermitted(_("Administrators are managed with the ustoo create_moderator command, not here."))
-    if current.role == Role.MODERATOR and moderator.role != Role.ADMIN:
-        raise NotPermitted(_("Only an administrator can take a decision about a moderator."))
+    check_may_decide_about(current, moderator)
     return current
+
+
+def check_may_decide_about(member: Member, moderator: Member) -> None:
+    """Raise NotPermitted, saying why, when this moderator's role lets them take no decision at all
+    about this member."""
+    if member.pk == moderator.pk:
+        raise NotPermitted(_("You cannot take a decision about your own account."))
+    if member.role == Role.ADMIN:
+        raise NotPermitted(_("Administrators are managed with the ustoo create_moderator command, not here."))
+    if member.role == Role.MODERATOR and moderator.role != Role.ADMIN:
+        raise NotPermitted(_("Only an administrator can take a decision about a moderator."))
 
 
 def promote(*, member: Member, moderator: Member, expected_state: str) -> None:

@@ -11,6 +11,6 @@ urlpatterns = [
     path("stories/<int:story_id>/decide/", views.decide, name="decide"),
     path("stories/<int:story_id>/slow-mode/", views.slow_mode, name="slow_mode"),
     path("members/", views.members, name="members"),
-    path("members/<int:member_id>/", views.member_action, name="member_action"),
+    path("members/<int:member_id>/", views.member, name="member"),
     path("log/", views.audit_log, name="log"),
 ]

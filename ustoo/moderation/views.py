@@ -1,25 +1,33 @@
 """Moderator pages, under /moderate/, apart from the public ones; and the members' flag form."""
 
+import datetime
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, Min, Q, Value, When
+from django.db.models import Case, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ustoo.accounts import throttle
 from ustoo.accounts.forms import ConfirmPassphraseForm
-from ustoo.accounts.models import Member, Role
+from ustoo.accounts.models import Member
 from ustoo.core import ratelimit
 from ustoo.core.views import too_many_requests
+from ustoo.moderation import queue as moderation_queue
 from ustoo.moderation import services
 from ustoo.moderation.access import mark_passphrase_confirmed, moderator_required
 from ustoo.moderation.forms import (
     DecisionForm,
     FlagForm,
     MemberActionForm,
+    MemberSearchForm,
     QueueFilterForm,
     ReplyDecisionForm,
     SlowModeForm,
@@ -41,33 +49,28 @@ def _refusal_page(request: HttpRequest, message: str, *, status: int, retry_afte
     return response
 
 
-def passphrase_throttled(request: HttpRequest) -> HttpResponse | None:
-    """The 429 answer when this member (or client) typed too many wrong passphrases lately."""
-    if (wait := ratelimit.passphrase_retry_after(request, request.user.pk)) is None:
-        return None
-    return _refusal_page(
-        request,
-        _("Too many wrong passphrases. Wait a few minutes and try again."),
-        status=429,
-        retry_after=wait,
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def confirm_passphrase(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST" and (refused := passphrase_throttled(request)) is not None:
-        return refused
     form = ConfirmPassphraseForm(request.user, request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            mark_passphrase_confirmed(request)
-            target = request.GET.get("next", "")
-            if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-                target = "moderation:queue"
-            return redirect(target)
-        ratelimit.record_passphrase_failure(request, request.user.pk)
-    return render(request, "moderation/confirm.html", {"form": form}, status=400 if form.errors else 200)
+    context = {"form": form, "idle_minutes": settings.MODERATOR_IDLE_MINUTES}
+    if request.method == "POST" and (wait := throttle.passphrase_attempt(request, request.user.username)):
+        # An unbound form: showing the typed one would check the passphrase after all.
+        context["form"] = ConfirmPassphraseForm(request.user)
+        return throttle.refused(request, "moderation/confirm.html", context, wait)
+    if request.method == "POST" and form.is_valid():
+        throttle.passphrase_was_right(request, request.user.username)
+        mark_passphrase_confirmed(request)
+        target = request.GET.get("next", "")
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            target = "moderation:queue"
+        return redirect(target)
+    return render(
+        request,
+        "moderation/confirm.html",
+        context,
+        status=400 if form.errors else 200,
+    )
 
 
 @moderator_required
@@ -75,9 +78,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     filters = QueueFilterForm(request.GET)
     cleaned = filters.cleaned_data if filters.is_valid() else {}
     state = cleaned.get("state") or "pending"
-    stories = Story.objects.select_related("statement").annotate(
-        open_flags=Count("flags", filter=Q(flags__resolved_at__isnull=True))
-    )
+    stories = moderation_queue.with_open_flag_counts(Story.objects.select_related("statement"))
     if state == "hidden":
         stories = stories.filter(status=Status.HIDDEN)
     else:
@@ -88,44 +89,22 @@ def queue(request: HttpRequest) -> HttpResponse:
             stories = stories.filter(urgent=True)
     if cleaned.get("language"):
         stories = stories.filter(language=cleaned["language"])
-    # Danger first, then the oldest: nobody waits behind newer stories.
-    page = Paginator(stories.order_by("-urgent", "created_at", "id"), QUEUE_PAGE_SIZE).get_page(
+    page = Paginator(stories.order_by(*moderation_queue.QUEUE_ORDER), QUEUE_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    counts = {
-        "pending": Story.objects.filter(status=Status.PENDING).count(),
-        "hidden": Story.objects.filter(status=Status.HIDDEN).count(),
-        "flagged": _flagged_stories().count() + _flagged_replies().count(),
-    }
     more = request.GET.copy()
     more.pop("page", None)
     return render(
         request,
         "moderation/queue.html",
-        {"page": page, "filters": filters, "state": state, "counts": counts, "more_query": more.urlencode()},
-    )
-
-
-_OPEN = Q(flags__resolved_at__isnull=True)
-
-
-def _flagged_stories():
-    return (
-        Story.objects.annotate(
-            open_flags=Count("flags", filter=_OPEN), first_flag=Min("flags__created_at", filter=_OPEN)
-        )
-        .filter(open_flags__gt=0)
-        .select_related("statement")
-    )
-
-
-def _flagged_replies():
-    return (
-        Reply.objects.annotate(
-            open_flags=Count("flags", filter=_OPEN), first_flag=Min("flags__created_at", filter=_OPEN)
-        )
-        .filter(open_flags__gt=0)
-        .select_related("member")
+        {
+            "page": page,
+            "filters": filters,
+            "state": state,
+            "filtered": state != "pending" or bool(cleaned.get("language")),
+            "counts": moderation_queue.counts(),
+            "more_query": more.urlencode(),
+        },
     )
 
 
@@ -135,11 +114,10 @@ def flagged(request: HttpRequest) -> HttpResponse:
     already hid come first (they wait for a decision), then the longest flagged."""
     hidden_story = Case(When(status=Status.HIDDEN, then=Value(0)), default=Value(1))
     stories = Paginator(
-        _flagged_stories().order_by(hidden_story, "first_flag", "id"), QUEUE_PAGE_SIZE
+        moderation_queue.flagged_stories().order_by(hidden_story, "first_flag", "id"), QUEUE_PAGE_SIZE
     ).get_page(request.GET.get("page"))
-    replies = Paginator(
-        _flagged_replies().order_by("-hidden_by_moderators", "first_flag", "id"), QUEUE_PAGE_SIZE
-    ).get_page(request.GET.get("replies_page"))
+    replies = moderation_queue.flagged_replies().order_by("-hidden_by_moderators", "first_flag", "id")
+    replies = Paginator(replies, QUEUE_PAGE_SIZE).get_page(request.GET.get("replies_page"))
     return render(request, "moderation/flagged.html", {"stories": stories, "replies": replies})
 
 
@@ -157,9 +135,7 @@ def _render_review(request, story, form, status=200, slow_mode_form=None):
             "story": story,
             "form": form,
             "flags": story.flags.select_related(None).order_by("created_at"),
-            "replies": story.replies.select_related("member").annotate(
-                open_flags=Count("flags", filter=_OPEN)
-            ),
+            "replies": moderation_queue.with_open_flag_counts(story.replies.select_related("member")),
             "slow_mode_form": slow_mode_form
             or SlowModeForm(initial={"seconds": story.slow_mode_seconds, "version": story.version}),
             # Anonymous authors stay anonymous here: only a named member's username is shown.
@@ -212,8 +188,33 @@ def decide(request: HttpRequest, story_id: int) -> HttpResponse:
         story.refresh_from_db()
         form.add_error(None, str(refusal))
         return _render_review(request, story, form, status=409)
-    messages.success(request, _("Done. Next story:"))
-    return redirect("moderation:queue")
+    return _after_decision(request, story, DECISION_OUTCOMES[data["action"]])
+
+
+# What the moderator reads after each decision, above the next story or the empty queue.
+DECISION_OUTCOMES = {
+    DecisionForm.APPROVE: gettext_lazy("The story is published."),
+    DecisionForm.REJECT: gettext_lazy("The story is not published: the author will see the reason."),
+    DecisionForm.REQUEST_CHANGES: gettext_lazy("The author is asked to change the story: it waits for them."),
+    DecisionForm.HIDE: gettext_lazy("The story is hidden: the author will see the reason."),
+}
+
+
+def _after_decision(request: HttpRequest, story: Story, outcome: str) -> HttpResponse:
+    """On to the next story waiting, so a moderator works the queue without going back to it; to the
+    queue, saying it is empty, when none is left."""
+    following = moderation_queue.next_waiting_story(after=story)
+    if following is None:
+        # A story whose author was asked for changes still waits: the queue is then not empty.
+        if moderation_queue.waiting_stories().exists():
+            left = _("No other story is waiting.")
+        else:
+            left = _("The queue is empty.")
+        messages.success(request, f"{outcome} {left}")
+        return redirect("moderation:queue")
+    next_one = _("Here is the next story waiting.")
+    messages.success(request, f"{outcome} {next_one}")
+    return redirect("moderation:review", story_id=following.pk)
 
 
 def _refused_review(request, story, refusal: services.ModerationRefused) -> HttpResponse:
@@ -279,57 +280,100 @@ def slow_mode(request: HttpRequest, story_id: int) -> HttpResponse:
 
 @moderator_required
 def members(request: HttpRequest) -> HttpResponse:
-    return _render_members(request)
-
-
-def _render_members(request: HttpRequest, status: int = 200) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:40]
+    search = MemberSearchForm(request.GET)
+    query = search.cleaned_data["q"][:40] if search.is_valid() else ""
     found = Member.objects.order_by("-date_joined")
     if query:
         found = found.filter(username__icontains=query)
     page = Paginator(found, 50).get_page(request.GET.get("page"))
-    for member in page:
-        # Sent back with a decision: refused if the member changed meanwhile.
-        member.moderation_state = services.member_state(member)
+    return render(request, "moderation/members.html", {"page": page, "q": query})
+
+
+@moderator_required
+@require_http_methods(["GET", "POST"])
+def member(request: HttpRequest, member_id: int) -> HttpResponse:
+    """One member's standing, and the decisions a moderator may take about them."""
+    member = get_object_or_404(Member, pk=member_id)
+    form = MemberActionForm(
+        request.POST or None,
+        member=member,
+        moderator=request.user,
+        initial={"state": services.member_state(member)},
+    )
+    if request.method == "GET":
+        return _render_member(request, member, form)
+    if not form.is_valid():
+        return _render_member(request, member, form, status=400)
+    data = form.cleaned_data
+    try:
+        services.check_may_decide_about(member, request.user)
+        if data["action"] in MemberActionForm.NEEDS_CONFIRMATION and not data["confirmed"]:
+            return render(request, "moderation/member_confirm.html", _confirmation(member, data))
+        _apply_member_action(request, member, data)
+    except services.ModerationRefused as refusal:
+        # Shown with the member as they are now, so the next decision starts from what is true.
+        member.refresh_from_db()
+        messages.error(request, str(refusal))
+        fresh = MemberActionForm(
+            member=member, moderator=request.user, initial={"state": services.member_state(member)}
+        )
+        return _render_member(
+            request, member, fresh, status=403 if isinstance(refusal, services.NotPermitted) else 409
+        )
+    messages.success(request, MEMBER_OUTCOMES[data["action"]] % {"name": member.username})
+    return redirect("moderation:member", member_id=member.pk)
+
+
+def _render_member(request, member: Member, form: MemberActionForm, status: int = 200) -> HttpResponse:
+    try:
+        services.check_may_decide_about(member, request.user)
+        refusal = ""
+    except services.NotPermitted as not_permitted:
+        refusal = str(not_permitted)
     return render(
         request,
-        "moderation/members.html",
-        {"page": page, "q": query, "form": MemberActionForm(), "is_admin": request.user.role == Role.ADMIN},
+        "moderation/member.html",
+        {"member": member, "form": form, "refusal": refusal},
         status=status,
     )
 
 
-@moderator_required
-@require_POST
-def member_action(request: HttpRequest, member_id: int) -> HttpResponse:
-    member = get_object_or_404(Member, pk=member_id)
-    form = MemberActionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
-        return _render_members(request, status=400)
-    action, state = form.cleaned_data["action"], form.cleaned_data["state"]
-    try:
-        match action:
-            case MemberActionForm.PROMOTE:
-                services.promote(member=member, moderator=request.user, expected_state=state)
-            case MemberActionForm.MAKE_MODERATOR:
-                services.make_moderator(member=member, moderator=request.user, expected_state=state)
-            case MemberActionForm.SUSPEND:
-                services.suspend(
-                    member=member,
-                    moderator=request.user,
-                    days=form.cleaned_data["days"],
-                    expected_state=state,
-                )
-            case MemberActionForm.BAN:
-                services.ban(member=member, moderator=request.user, expected_state=state)
-            case MemberActionForm.REINSTATE:
-                services.reinstate(member=member, moderator=request.user, expected_state=state)
-    except services.ModerationRefused as refusal:
-        messages.error(request, str(refusal))
-        return _render_members(request, status=403 if isinstance(refusal, services.NotPermitted) else 409)
-    messages.success(request, _("Saved."))
-    return redirect("moderation:members")
+def _apply_member_action(request, member: Member, data: dict) -> None:
+    state = data["state"]
+    match data["action"]:
+        case MemberActionForm.PROMOTE:
+            services.promote(member=member, moderator=request.user, expected_state=state)
+        case MemberActionForm.MAKE_MODERATOR:
+            services.make_moderator(member=member, moderator=request.user, expected_state=state)
+        case MemberActionForm.SUSPEND:
+            services.suspend(member=member, moderator=request.user, days=data["days"], expected_state=state)
+        case MemberActionForm.BAN:
+            services.ban(member=member, moderator=request.user, expected_state=state)
+        case MemberActionForm.REINSTATE:
+            services.reinstate(member=member, moderator=request.user, expected_state=state)
+
+
+MEMBER_OUTCOMES = {
+    MemberActionForm.PROMOTE: gettext_lazy(
+        "%(name)s is now a member: their stories publish without waiting."
+    ),
+    MemberActionForm.MAKE_MODERATOR: gettext_lazy("%(name)s is now a moderator."),
+    MemberActionForm.SUSPEND: gettext_lazy("%(name)s is suspended."),
+    MemberActionForm.BAN: gettext_lazy("%(name)s is banned."),
+    MemberActionForm.REINSTATE: gettext_lazy("%(name)s is reinstated."),
+}
+
+
+def _confirmation(member: Member, data: dict) -> dict[str, object]:
+    """What the confirmation page of a suspension or a ban says will happen, and sends back."""
+    days = data["days"] if data["action"] == MemberActionForm.SUSPEND else None
+    return {
+        "member": member,
+        "action": data["action"],
+        "days": days,
+        "until": timezone.now() + datetime.timedelta(days=days) if days else None,
+        "state": data["state"],
+    }
 
 
 @moderator_required

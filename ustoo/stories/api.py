@@ -11,11 +11,25 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Path, Router, Schema, Status
+from ninja.decorators import decorate_view
 from pydantic import BeforeValidator, WithJsonSchema
 
-from ustoo.api import ApiError, rate_limited
+from ustoo.api import (
+    BAD_BODY,
+    INVALID,
+    NOT_JSON,
+    NOTHING_HERE,
+    OTHER_SITE,
+    TOO_LARGE,
+    TOO_MANY,
+    ApiError,
+    json_write,
+    rate_limited,
+    refusals,
+)
 from ustoo.core import proof_of_work, ratelimit
+from ustoo.core.form_fields import LARGEST_ID
 from ustoo.stories import access, screening, services
 from ustoo.stories.forms import ShareStoryForm, SolidarityForm
 from ustoo.stories.models import Story
@@ -139,7 +153,24 @@ def _story_out(story: Story) -> dict:
     }
 
 
-@router.post("/statements", response={201: StatementOut}, auth=None, summary="Say “me too”")
+@router.post(
+    "/statements",
+    auth=None,
+    summary="Say “me too”",
+    **refusals(
+        {201: StatementOut},
+        {
+            400: BAD_BODY,
+            403: OTHER_SITE,
+            413: TOO_LARGE,
+            415: NOT_JSON,
+            422: INVALID,
+            429: f"{TOO_MANY} While the site is flooded, the body also holds a proof-of-work `challenge` "
+            "and its `difficulty` (see the description).",
+        },
+    ),
+)
+@decorate_view(json_write)
 def create_statement(request: HttpRequest, payload: StatementIn):
     """Without `story`, a count-only “me too”. With it, the story is shared too. Either way the answer
     carries a receipt, shown once, that opens the statement again to edit or delete it.
@@ -212,7 +243,17 @@ def _services_as_shown(services: tuple, crisis_lines: tuple, language: str) -> d
     }
 
 
-@router.get("/stories", response=StoryPage, summary="Published public stories, newest first")
+@router.get(
+    "/stories",
+    summary="Published public stories, newest first",
+    **refusals(
+        {200: StoryPage},
+        {
+            400: "`before` is not a page token from an earlier answer, or a filter is not valid; "
+            "`fields` names it."
+        },
+    ),
+)
 def list_stories(
     request: HttpRequest,
     before: str = "",
@@ -253,18 +294,38 @@ def _public_story(story_id: int) -> Story:
     return story
 
 
-@router.get("/stories/{story_id}", response=StoryOut, summary="One published public story")
-def get_story(request: HttpRequest, story_id: int):
+StoryId = Annotated[int, Path(ge=1, le=LARGEST_ID, description="The story's number.")]
+
+
+@router.get(
+    "/stories/{story_id}",
+    summary="One published public story",
+    **refusals({200: StoryOut}, {404: NOTHING_HERE, 422: INVALID}),
+)
+def get_story(request: HttpRequest, story_id: StoryId):
     return _story_out(_public_story(story_id))
 
 
 @router.post(
     "/stories/{story_id}/solidarity",
-    response={200: SolidarityOut, 201: SolidarityOut},
     auth=None,
     summary="Stand with the author",
+    **refusals(
+        {200: SolidarityOut, 201: SolidarityOut},
+        {
+            400: BAD_BODY,
+            403: f"{OTHER_SITE} Also: a member's request without its CSRF token (X-CSRFToken), or a "
+            "member who may not take part now (suspended).",
+            404: NOTHING_HERE,
+            413: TOO_LARGE,
+            415: NOT_JSON,
+            422: INVALID,
+            429: TOO_MANY,
+        },
+    ),
 )
-def add_solidarity(request: HttpRequest, story_id: int, payload: SolidarityIn):
+@decorate_view(json_write)
+def add_solidarity(request: HttpRequest, story_id: StoryId, payload: SolidarityIn):
     """One answer of each kind per person: per member when logged in; without an account, per
     browser session (the answer sets a session cookie) and, since a script can drop that cookie, per
     client address for the day (known only by its daily fingerprint). 201 when added, 200 with the

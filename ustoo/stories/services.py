@@ -185,6 +185,7 @@ def _share_story(statement: Statement, draft: StoryDraft, member) -> Story:
         updated_at=statement.created_at,
     )
     story.index_hashtags()
+    story.index_warnings()
     if initial_status(story, member) == Status.PUBLISHED:
         story.publish()
     return story
@@ -263,6 +264,7 @@ def edit_story(*, story: Story, draft: StoryDraft, details: Details, member=None
             setattr(statement, name, sorted(set(value)) if name == "harms" else value)
         statement.save()
         story.index_hashtags()
+        story.index_warnings()
         if story.status == Status.PUBLISHED:
             story.publish()
         statement_changed(before, facts_of(statement, story))

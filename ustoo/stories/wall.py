@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Exists, OuterRef
 
-from ustoo.stories.models import Story, StoryHashtag
+from ustoo.core.form_fields import LARGEST_ID
+from ustoo.stories.models import Story, StoryHashtag, StoryWarning
 
 
 @dataclass(frozen=True)
@@ -27,8 +28,13 @@ class Cursor:
             published_at = datetime.datetime.fromisoformat(stamp)
             if published_at.tzinfo is None:
                 return None
+            # A crafted token must not reach the query: a moment that is no moment in UTC (year 1 at
+            # UTC+14), or a number no story can have, overflowed there.
+            published_at = published_at.astimezone(datetime.UTC)
+            if not 0 < int(story_id) <= LARGEST_ID:
+                return None
             return cls(published_at=published_at, story_id=int(story_id))
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, OverflowError):
             return None
 
 
@@ -55,25 +61,15 @@ def wall_page(
         stories = stories.filter(Exists(StoryHashtag.objects.filter(story=OuterRef("pk"), tag=hashtag)))
     if query:
         stories = matching(stories, query)
+    if hide_warnings:
+        hidden = StoryWarning.objects.filter(story=OuterRef("pk"), warning__in=sorted(hide_warnings))
+        stories = stories.exclude(Exists(hidden))
     if cursor is not None:
         stories = stories.filter(published_at__lte=cursor.published_at).exclude(
             published_at=cursor.published_at, id__gte=cursor.story_id
         )
-    stories = stories.newest_first().select_related("statement")
-    # Fetch one more than shown to know whether an older page exists; skip stories hidden by the
-    # reader's preferences in Python (warnings are a small JSON list).
-    found: list[Story] = []
-    batch = size + 1
-    window = stories
-    while len(found) <= size:
-        rows = list(window[:batch])
-        found.extend(story for story in rows if not hide_warnings.intersection(story.content_warnings))
-        if len(rows) < batch:
-            break
-        last = rows[-1]
-        window = stories.filter(published_at__lte=last.published_at).exclude(
-            published_at=last.published_at, id__gte=last.id
-        )
+    # One more than shown, to know whether an older page exists.
+    found = list(stories.newest_first().select_related("statement")[: size + 1])
     page = found[:size]
     more = len(found) > size
     next_cursor = Cursor(page[-1].published_at, page[-1].id) if more and page else None

@@ -2,8 +2,10 @@
 
 import csv
 import io
+import time
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from ustoo.campaigns import tokens
@@ -238,3 +240,29 @@ def test_demo_content_has_an_open_campaign_to_sign(stranger):
     page = stranger.get(f"/campaigns/{open_campaign.slug}/").content.decode()
     assert "fictional" in page and "Sign this campaign" in page
     assert open_campaign.slug in stranger.get("/campaigns/").content.decode()
+
+
+def _let_the_moderators_passphrase_go_stale(client) -> None:
+    session = client.session
+    session["moderator_last_seen"] = time.time() - settings.MODERATOR_IDLE_MINUTES * 60 - 1
+    session.save()
+
+
+def test_a_moderator_idle_too_long_gets_no_signers_names_until_the_passphrase_is_typed(
+    starter_member, moderator
+):
+    campaign = make_campaign(starter_member)
+    _confirmed(campaign, "hidden@example.org", "GB")
+    assert moderator.post(f"/moderate/campaigns/{campaign.pk}/delivery/").status_code == 302
+    assert moderator.get(f"/campaigns/{campaign.slug}/delivery.csv").status_code == 200
+    _let_the_moderators_passphrase_go_stale(moderator)
+    response = moderator.get(f"/campaigns/{campaign.slug}/delivery.csv")
+    assert response.status_code == 302 and response["Location"].startswith("/moderate/confirm/?next=")
+    assert b"GB" not in response.content
+
+
+def test_a_moderator_idle_too_long_cannot_read_another_members_unpublished_campaign(moderator):
+    campaign = make_campaign(status="gathering")
+    assert moderator.get(campaign.get_absolute_url()).status_code == 200
+    _let_the_moderators_passphrase_go_stale(moderator)
+    assert moderator.get(campaign.get_absolute_url()).status_code == 404

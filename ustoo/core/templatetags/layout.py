@@ -10,7 +10,8 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def nav_link(context, name: str, label: str, section: str = "", link_id: str = "") -> str:
     """A menu link that says when it is the page being read (aria-current="page") or the part of the
-    site it belongs to (aria-current="true"), so the reader knows where they are."""
+    site it belongs to (aria-current="true"), so the reader knows where they are. `section` names the
+    URL namespaces of that part, separated by commas."""
     url = reverse(name)
     request = context.get("request")
     current = ""
@@ -18,7 +19,7 @@ def nav_link(context, name: str, label: str, section: str = "", link_id: str = "
         match = request.resolver_match
         if request.path == url:
             current = "page"
-        elif section and match is not None and section in match.namespaces and url != "/":
+        elif match is not None and url != "/" and set(section.split(",")) & set(match.namespaces):
             current = "true"
     return format_html(
         '<a class="nav__link" href="{}"{}{}>{}</a>',

@@ -114,3 +114,12 @@ def test_a_skip_link_leads_to_the_main_content(client):
     html = client.get(reverse("about")).content.decode()
     assert re.search(r'<a href="#main" class="skip-link">Skip to main content</a>', html)
     assert '<main class="main" id="main"' in html
+
+
+def test_campaign_moderation_is_within_moderate_in_the_menu(client):
+    from ustoo.conftest import PASSPHRASE
+
+    client.force_login(make_member("layout-moderator", role="moderator"))
+    client.post(reverse("moderation:confirm"), {"passphrase": PASSPHRASE})
+    html = client.get(reverse("campaign_moderation:queue")).content.decode()
+    assert re.search(rf'href="{reverse("moderation:queue")}"[^>]*aria-current="true"', html)

@@ -174,12 +174,12 @@ def test_placeholders_are_kept(french):
 def test_french_plural_rule(french):
     """0 and 1 take the singular in French; Django's own catalogue uses another rule, which must not leak
     into ours."""
-    singular = "person said “me too” here"
-    plural = "people said “me too” here"
+    singular = "statement: one person said “me too” here."
+    plural = "statements: each one a person who said “me too” here."
     with translation.override("fr"):
         forms = {count: translation.ngettext(singular, plural, count) for count in (0, 1, 2, 1000)}
     assert forms[0] == forms[1] != forms[2] == forms[1000]
-    assert forms[1].startswith("personne a ") and forms[2].startswith("personnes ont ")
+    assert forms[1].startswith("déclaration\u00a0:") and forms[2].startswith("déclarations\u00a0:")
 
 
 @needs_gettext

@@ -252,3 +252,20 @@ def test_the_country_section_is_drawn_from_iso_codes(survivor, spoken):
     svg = survivor.get("/magnitude/charts/country.svg").content.decode()
     assert "<title>United Kingdom: about 140 (± 1)</title>" in svg
     assert "CN-TW" not in svg
+
+
+def test_the_map_key_is_written_under_the_map_where_a_phone_can_read_it(survivor, spoken):
+    html = survivor.get("/magnitude/").content.decode()
+    drawing = re.search(r'<svg[^>]*aria-labelledby="chart-country-title.*?</svg>', html, re.S).group(0)
+    assert ">too few to tell</text>" not in drawing  # no key shrunk inside the drawing
+    key = re.search(r'<ul class="map-key"[^>]*>(.*?)</ul>', html, re.S).group(1)
+    assert re.findall(r"map-key__swatch--(\d)", key)[0] == "0" and "too few to tell" in key
+    assert ">too few to tell</text>" in page.chart_download("country")  # a downloaded SVG keeps its key
+
+
+def test_the_map_keys_colours_are_the_maps():
+    from pathlib import Path
+
+    css = (Path(charts.__file__).parent / "static" / "magnitude" / "magnitude.css").read_text()
+    for index, fill in enumerate(charts.KEY_SHADES):
+        assert f".map-key__swatch--{index} {{ background: {fill}; }}" in css

@@ -1,20 +1,25 @@
-"""Moderation and protection in a real browser (headless Chromium): a moderator works the queue
-(collapsed content warnings, approve, reject with a reason the author reads with their receipt,
-keyboard only); the naming guard warns and redacts, with JavaScript on and off; and under a flood,
-speaking without an account solves a proof of work in the browser, or says JavaScript is needed."""
+"""Moderation and protection in a real browser (headless Chromium): a moderator logs in and works the
+queue from its menu (collapsed content warnings in the queue, the story under review open, approve, on
+to the next story, reject with a reason the author reads with their receipt, keyboard only) at a
+phone's width and a desktop's, decides about a member on purpose; the naming guard warns and redacts,
+with JavaScript on and off; and under a flood, speaking without an account solves a proof of work in
+the browser, or says JavaScript is needed."""
 
 from __future__ import annotations
 
+import datetime
 import re
 import time
+from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from ustoo.accounts.models import Role
-from ustoo.conftest import make_member, unique_marker
+from ustoo.accounts.models import Member, Role
+from ustoo.conftest import PASSPHRASE, make_member, make_story, unique_marker
 from ustoo.core import ratelimit
 from ustoo.core.tests.browser_steps import accessibility_problems, moderator_logs_in
 from ustoo.stories.models import Statement, Status, Story
@@ -60,6 +65,10 @@ def queue_item(page: Page, story: Story):
     return page.locator("li.queue-item").filter(has=page.locator(f'a[href="/moderate/stories/{story.pk}/"]'))
 
 
+# Each Review link also names which story it opens ("Review story 2") for screen readers.
+REVIEW = re.compile(r"^Review\b")
+
+
 # --- The moderation queue -------------------------------------------------------------------------
 
 
@@ -83,15 +92,16 @@ def test_moderator_approves_a_story_from_the_queue(visitor_factory, moderator_ac
     item.locator("details.content-warning > summary").click()
     expect(story_text).to_be_visible()
 
-    item.get_by_role("link", name="Review", exact=True).click()
+    item.get_by_role("link", name=REVIEW).click()
     expect(page).to_have_url(moderator.url(f"/moderate/stories/{story.pk}/"))
     expect(page.get_by_role("heading", name="Review a story")).to_be_visible()
-    expect(page.locator("article.story .story-text")).to_be_hidden()  # collapsed here too
+    expect(page.locator("article.story .story-text")).to_have_text(text)  # open: reviewing is reading
     page.get_by_role("radio", name="Approve and publish").check()
     page.get_by_role("button", name="Apply").click()
 
-    expect(page.get_by_text("Done. Next story:")).to_be_visible()
-    expect(page.get_by_text("Nothing waiting. Thank you.")).to_be_visible()
+    expect(page).to_have_url(moderator.url("/moderate/"))
+    expect(page.get_by_text("The story is published. The queue is empty.")).to_be_visible()
+    expect(page.get_by_role("heading", name="The queue is empty")).to_be_visible()
     story.refresh_from_db()
     assert story.status == Status.PUBLISHED
 
@@ -110,12 +120,14 @@ def test_rejection_reason_reaches_the_author_through_the_receipt(visitor_factory
 
     page = moderator.page
     moderator_logs_in(page)
-    queue_item(page, story).get_by_role("link", name="Review", exact=True).click()
+    queue_item(page, story).get_by_role("link", name=REVIEW).click()
     page.get_by_role("radio", name="Reject").check()
     page.get_by_label("Reason", exact=True).select_option(label="Not about harassment or assault")
     page.get_by_label("Message to the author").fill("Please share your own experience.")
     page.get_by_role("button", name="Apply").click()
-    expect(page.get_by_text("Done. Next story:")).to_be_visible()
+    expect(
+        page.get_by_text("The story is not published: the author will see the reason. The queue is empty.")
+    ).to_be_visible()
     story.refresh_from_db()
     assert (story.status, story.moderation_code) == (Status.REJECTED, "off_topic")
 
@@ -139,7 +151,7 @@ def test_queue_works_from_the_keyboard(visitor_factory, moderator_account):
     moderator_logs_in(page)
     item = queue_item(page, story)
     summary = item.locator("details.content-warning > summary")
-    review = item.get_by_role("link", name="Review", exact=True)
+    review = item.get_by_role("link", name=REVIEW)
 
     def tab_to(target, limit: int = 40) -> None:
         for _ in range(limit):
@@ -160,19 +172,147 @@ def test_queue_works_from_the_keyboard(visitor_factory, moderator_account):
 
 def test_moderation_pages_meet_wcag_aa(visitor_factory, moderator_account):
     """axe-core finds nothing wrong with a moderator's pages: the queue with a story waiting (its
-    content warning open and closed), the story's review page, and the flagged, members and log
-    pages."""
+    content warning open and closed), the story's review page (also with a decision sent
+    incomplete), and the flagged, members, member and log pages."""
     author, moderator = visitor_factory(), visitor_factory()
     story, _receipt = share_story(author.page, f"He followed me home from the station. {unique_marker()}")
+    member = make_member("someone")
     page = moderator.page
     moderator_logs_in(page)
     assert accessibility_problems(page) == []
     queue_item(page, story).locator("details.content-warning > summary").click()
     assert accessibility_problems(page) == []
     review = f"/moderate/stories/{story.pk}/"
-    for path in [review, "/moderate/flagged/", "/moderate/members/", "/moderate/log/"]:
+    for path in [
+        review,
+        "/moderate/flagged/",
+        "/moderate/members/",
+        f"/moderate/members/{member.pk}/",
+        "/moderate/log/",
+    ]:
         page.goto(path)
         assert accessibility_problems(page) == []
+    page.goto(review)
+    page.get_by_role("radio", name="Reject").check()
+    page.get_by_role("button", name="Apply").click()  # without a reason
+    expect(page.get_by_role("alert")).to_contain_text("Choose the reason the author will see.")
+    assert accessibility_problems(page) == []
+
+
+# --- Finding the way ----------------------------------------------------------------------------------
+
+SCREENSHOTS = Path(__file__).resolve().parents[3] / "screenshots"
+
+
+def screenshot(page: Page, name: str) -> None:
+    """Keep what the page looks like now in screenshots/ (git-ignored), for people to look at."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+
+
+def waiting_story(text: str, *, urgent: bool = False, minutes_ago: int = 0) -> Story:
+    make_story(text=text, publish=False)
+    Story.objects.filter(text=text).update(
+        urgent=urgent, created_at=timezone.now() - datetime.timedelta(minutes=minutes_ago)
+    )
+    return Story.objects.get(text=text)
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_moderator_logs_in_reaches_the_queue_from_the_menu_and_works_through_it(
+    visitor_factory, moderator_account, width
+):
+    older = waiting_story(f"Nobody at the agency would listen to me. {unique_marker()}", minutes_ago=30)
+    urgent = waiting_story(f"I am scared to go home tonight. {unique_marker()}", urgent=True, minutes_ago=5)
+    moderator = visitor_factory()
+    page = moderator.page
+    page.set_viewport_size({"width": width, "height": 844 if width < 600 else 900})
+
+    def open_site_menu() -> None:
+        """On a phone the header's menu folds behind one button."""
+        if width < 769:
+            page.get_by_role("button", name="Menu").click()
+
+    page.goto("/")
+    open_site_menu()
+    page.get_by_role("link", name="Log in").click()
+    page.get_by_label("Username").fill("moderator")
+    page.get_by_label("Passphrase", exact=True).fill(PASSPHRASE)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="My account")).to_be_visible()
+    open_site_menu()
+    page.get_by_role("link", name="Moderate").click()
+
+    # No second passphrase prompt: logging in has just proved it.
+    expect(page).to_have_url(moderator.url("/moderate/"))
+    expect(page.get_by_role("heading", name="Moderation queue")).to_be_visible()
+    menu = page.get_by_role("navigation", name="Moderation")
+    expect(menu.get_by_role("link")).to_have_text(
+        [re.compile(r"^Queue\s+2$"), re.compile(r"^Flagged\s+0$"), "Campaigns", "Members", "Log"]
+    )
+    expect(menu.get_by_role("link", name=re.compile("^Queue"))).to_have_attribute("aria-current", "page")
+    screenshot(page, f"moderation-queue-{width}")
+    assert accessibility_problems(page) == []
+
+    # Danger first: the urgent story opens, whole, with its signal.
+    page.locator("li.queue-item").first.get_by_role("link", name=REVIEW).click()
+    expect(page).to_have_url(moderator.url(f"/moderate/stories/{urgent.pk}/"))
+    expect(page.locator("article.story .story-text")).to_have_text(urgent.text)
+    expect(page.locator(".tag", has_text="Signals danger").first).to_be_visible()
+    screenshot(page, f"moderation-review-{width}")
+    assert accessibility_problems(page) == []
+
+    page.get_by_role("radio", name="Approve and publish").check()
+    page.get_by_role("button", name="Apply").click()
+    expect(page).to_have_url(moderator.url(f"/moderate/stories/{older.pk}/"))
+    expect(page.get_by_text("The story is published. Here is the next story waiting.")).to_be_visible()
+    expect(page.locator("article.story .story-text")).to_have_text(older.text)
+    screenshot(page, f"moderation-next-story-{width}")
+    assert accessibility_problems(page) == []
+
+    page.get_by_role("radio", name="Approve and publish").check()
+    page.get_by_role("button", name="Apply").click()
+    expect(page).to_have_url(moderator.url("/moderate/"))
+    expect(page.get_by_role("heading", name="The queue is empty")).to_be_visible()
+    screenshot(page, f"moderation-queue-empty-{width}")
+    assert accessibility_problems(page) == []
+    assert Story.objects.filter(status=Status.PUBLISHED).count() == 2
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_moderator_bans_a_member_only_on_purpose(visitor_factory, moderator_account, width):
+    troll = make_member("troll")
+    page = visitor_factory().page
+    page.set_viewport_size({"width": width, "height": 844 if width < 600 else 900})
+    moderator_logs_in(page, "/moderate/members/")
+    page.get_by_role("navigation", name="Moderation").get_by_role("link", name="Members").click()
+    page.get_by_role("table").get_by_role("link", name="troll").click()
+
+    actions = page.get_by_role("group", name="Action for troll")
+    expect(actions).to_be_visible()
+    for radio in actions.get_by_role("radio").all():
+        expect(radio).not_to_be_checked()  # nothing is chosen beforehand
+    page.get_by_role("button", name="Apply").click()
+    summary = page.get_by_role("alert")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link", name="Choose an action for troll.")).to_be_visible()
+    assert accessibility_problems(page) == []
+    summary.get_by_role("link", name="Choose an action for troll.").click()
+    expect(actions.get_by_role("radio").first).to_be_focused()
+
+    actions.get_by_role("radio", name=re.compile("^Ban")).check()
+    page.get_by_role("button", name="Apply").click()
+    expect(page.get_by_role("heading", name="Ban troll?")).to_be_visible()
+    expect(page.locator("#what-happens")).to_contain_text("logged out at once")
+    screenshot(page, f"moderation-confirm-ban-{width}")
+    assert accessibility_problems(page) == []
+    assert not Member.objects.get(pk=troll.pk).is_banned
+
+    page.get_by_role("button", name="Ban troll").click()
+    expect(page.get_by_text("troll is banned.")).to_be_visible()
+    expect(page.locator("#member-details")).to_contain_text("Banned")
+    assert accessibility_problems(page) == []
+    assert Member.objects.get(pk=troll.pk).is_banned
 
 
 # --- The naming guard ------------------------------------------------------------------------------

@@ -44,7 +44,7 @@ def test_flagged_stories_and_replies_wait_for_a_decision_hidden_ones_first(moder
     assert replies == [reply.pk]
     assert calm.pk not in stories and quiet.pk not in replies
     queue = moderator.get("/moderate/").content.decode()
-    assert "3 flagged stories or replies wait for a decision." in queue
+    assert "3 flagged stories or replies wait for a decision" in queue
 
 
 def test_a_reply_hidden_by_flags_stays_queued_until_a_moderator_decides(moderator):

@@ -200,6 +200,8 @@ def test_moderators_cannot_ban_or_suspend_other_moderators(moderator, moderator_
 
 
 def member_action(client, member, **data):
-    """A decision sent from the members page, as the page shows the member now."""
+    """A decision sent from the member's page, as the page shows the member now, and confirmed."""
     member.refresh_from_db()
-    return client.post(f"/moderate/members/{member.pk}/", {"state": member_state(member), **data})
+    return client.post(
+        f"/moderate/members/{member.pk}/", {"state": member_state(member), "confirmed": "on", **data}
+    )

@@ -251,7 +251,7 @@ def test_login_limits_say_when_to_retry(settings):
     for _ in range(2):
         client.post("/account/login/", {"username": "author", "passphrase": "wrong"})
     blocked = client.post("/account/login/", {"username": "author", "passphrase": PASSPHRASE})
-    assert blocked.status_code == 429 and int(blocked["Retry-After"]) == 600
+    assert blocked.status_code == 429 and 0 < int(blocked["Retry-After"]) <= 600
     assert b"Too many attempts" in blocked.content
     assert not blocked.wsgi_request.user.is_authenticated
 
@@ -350,11 +350,14 @@ def lockout(settings):
 def test_a_moderators_passphrase_confirmation_is_throttled(lockout, moderator_member):
     client = Client()
     client.force_login(moderator_member)
+    session = client.session
+    session.pop("moderator_last_seen")  # idle since logging in: the passphrase is asked again
+    session.save()
     for _ in range(2):
         assert client.post("/moderate/confirm/", {"passphrase": "wrong"}).status_code == 400
     blocked = client.post("/moderate/confirm/", {"passphrase": PASSPHRASE})
     assert blocked.status_code == 429 and 0 < int(blocked["Retry-After"]) <= 601
-    assert b"Too many wrong passphrases" in blocked.content
+    assert b"Too many attempts. Wait a few minutes" in blocked.content
     assert client.get("/moderate/").status_code == 302  # still not confirmed
 
 

@@ -135,7 +135,7 @@ def test_a_ban_ends_the_members_current_sessions(supporter, supporter_member, mo
     assert supporter.get("/account/").status_code == 200
     moderator.post(
         f"/moderate/members/{supporter_member.pk}/",
-        {"action": "ban", "state": moderation.member_state(supporter_member)},
+        {"action": "ban", "state": moderation.member_state(supporter_member), "confirmed": "on"},
     )
     response = supporter.get("/account/")
     assert response.status_code == 302 and "/account/login/" in response["Location"]

@@ -10,7 +10,7 @@ from ustoo.stories.models.choices import (
 )
 from ustoo.stories.models.solidarity import Reply, ReplyBlock, Solidarity
 from ustoo.stories.models.statement import Statement, StatementTally
-from ustoo.stories.models.story import Story, StoryHashtag
+from ustoo.stories.models.story import Story, StoryHashtag, StoryWarning
 
 __all__ = [
     "AgeAtTime",
@@ -27,5 +27,6 @@ __all__ = [
     "Status",
     "Story",
     "StoryHashtag",
+    "StoryWarning",
     "Visibility",
 ]

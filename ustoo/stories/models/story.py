@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ustoo.core.hashtags import extract_hashtags
-from ustoo.stories.models.choices import SolidarityKind, Status, Visibility
+from ustoo.stories.models.choices import ContentWarning, SolidarityKind, Status, Visibility
 from ustoo.stories.models.statement import Statement
 
 MAX_TEXT_LENGTH = 20_000
@@ -122,6 +122,13 @@ class Story(models.Model):
             self.save(update_fields=["status", "version"])
             self.hashtag_rows.update(published_at=None)
 
+    def index_warnings(self) -> None:
+        """Replace this story's warning rows with its current content warnings."""
+        self.warning_rows.all().delete()
+        StoryWarning.objects.bulk_create(
+            StoryWarning(story=self, warning=warning) for warning in sorted(set(self.content_warnings))
+        )
+
     def index_hashtags(self) -> None:
         """Replace this story's hashtag rows with those in its current title and text."""
         tags = extract_hashtags(f"{self.title}\n{self.text}")
@@ -129,6 +136,20 @@ class Story(models.Model):
         StoryHashtag.objects.bulk_create(
             StoryHashtag(story=self, tag=tag, published_at=self.published_at) for tag in tags
         )
+
+
+class StoryWarning(models.Model):
+    """One content warning of a story, as a row: the wall leaves out the warnings a reader hides in
+    its one query (a JSON list cannot be searched alike on SQLite and PostgreSQL)."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="warning_rows")
+    warning = models.CharField(max_length=24, choices=ContentWarning.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["story", "warning"], name="story_warning_unique")]
+
+    def __str__(self) -> str:
+        return self.warning
 
 
 class StoryHashtag(models.Model):

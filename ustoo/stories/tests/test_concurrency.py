@@ -13,12 +13,12 @@ EACH = 20
 
 
 def _speak_many(count: int) -> int:
-    try:
-        for _ in range(count):
+    for _ in range(count):
+        try:
             services.say_me_too(member=None, anonymous=True)
-        return count
-    finally:
-        connection.close()
+        finally:
+            connection.close()  # as at the end of a request: back to the pool, if there is one
+    return count
 
 
 @pytest.mark.django_db(transaction=True)

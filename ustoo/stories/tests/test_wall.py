@@ -153,3 +153,29 @@ def test_hidden_categories_still_fill_a_page(stranger, settings):
         make_story(text=f"hidden {n}", warnings=("self_harm",))
     stranger.post("/reading/", {"hide": ["self_harm"]})
     assert ids_on(stranger.get("/")) == sorted(shown, reverse=True)
+
+
+def test_hiding_a_warning_costs_no_more_queries_however_many_stories_it_hides(stranger):
+    """Hidden warnings are left out in the database's one query: a page that skips 2 stories and
+    one that skips 200 ask the same number of questions."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def many_stories(count: int, warnings: tuple[str, ...]) -> None:
+        for number in range(count):
+            make_story(text=f"A story behind a warning, number {number}.", warnings=warnings)
+
+    stranger.post("/reading/", {"hide": ["harassment"]})
+
+    def queries_for_the_wall() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert stranger.get("/").status_code == 200
+        return len(captured)
+
+    many_stories(2, warnings=("harassment",))
+    kept = make_story(text="kept", warnings=("other",)).story
+    few = queries_for_the_wall()
+    many_stories(200, warnings=("harassment",))
+    assert queries_for_the_wall() == few
+    response = stranger.get("/")
+    assert ids_on(response) == [kept.pk]
