@@ -1,8 +1,7 @@
 """Turn parsed posts into one Arrow batch for the store: authors hashed, languages detected where the platform
 gave none, originals labelled, text dropped unless it is to be kept.
 
-Used by the importer in-process and by its worker processes, so it imports nothing from Django. Detection and
-labelling run once per batch over all its texts (langdetect.py, classify.py), never one post at a time.
+Used by the importer in-process and by its worker processes, so it imports nothing from Django.
 """
 
 import numpy as np
@@ -10,7 +9,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ustoo.movement.authors import AuthorHasher
-from ustoo.movement.langdetect import detect_language_array
+from ustoo.movement.langdetect import detect_languages
 from ustoo.movement.post import RETWEET, Post
 from ustoo.movement.store import POST_COLUMNS
 
@@ -61,20 +60,17 @@ def enrich(parsed: pa.Table, *, dataset: str, platform: str, keep_text: bool, cl
     langs = parsed.column("lang")
     unknown = pc.fill_null(pc.or_kleene(pc.is_null(langs), pc.is_in(langs, value_set=_UNKNOWN_TAGS)), True)
     positions = np.flatnonzero(unknown.to_numpy(zero_copy_only=False))
-    detected = _scatter(count, positions, detect_language_array(texts.take(positions)))
+    detected = _scatter(count, positions, pa.array(detect_languages(texts.take(positions)), pa.string()))
     # Only what the poster wrote is labelled and hashed: a retweet repeats someone else's words.
-    hashed = "text_hash" in parsed.column_names  # by the fast path's SQL
-    labels, hashes = pa.nulls(count, pa.string()), parsed.column("text_hash") if hashed else None
-    if classify or not hashed:
-        wanted = pc.and_(pc.not_equal(parsed.column("kind"), RETWEET), pc.greater(pc.binary_length(texts), 0))
-        positions = np.flatnonzero(pc.fill_null(wanted, False).to_numpy(zero_copy_only=False))
-        originals = texts.take(positions)
-        if classify:
-            from ustoo.movement.classify import label_array
+    wanted = pc.and_(pc.not_equal(parsed.column("kind"), RETWEET), pc.greater(pc.binary_length(texts), 0))
+    positions = np.flatnonzero(pc.fill_null(wanted, False).to_numpy(zero_copy_only=False))
+    originals = texts.take(positions)
+    labels = pa.nulls(count, pa.string())
+    if classify:
+        from ustoo.movement.classify import predict
 
-            labels = _scatter(count, positions, label_array(originals))
-        if not hashed:
-            hashes = _scatter(count, positions, text_hashes(originals))
+        labels = _scatter(count, positions, pa.array(predict(originals), pa.string()))
+    hashes = _scatter(count, positions, text_hashes(originals))
     columns = {
         "dataset": pa.repeat(pa.scalar(dataset, pa.string()), count),
         "platform": pa.repeat(pa.scalar(platform, pa.string()), count),

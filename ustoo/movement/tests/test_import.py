@@ -13,6 +13,7 @@ import orjson
 import pytest
 import zstandard
 
+from ustoo.movement import store
 from ustoo.movement.importer import Importer, ImportFailed
 from ustoo.movement.tests.conftest import FIXTURES, posts
 
@@ -115,10 +116,10 @@ def _mastodon_statuses(count: int) -> bytes:
     ])  # fmt: skip
 
 
-@pytest.mark.parametrize("kind", ["lines", "csv", "archive", "mastodon", "parallel", "fast parallel"])
+@pytest.mark.parametrize("kind", ["lines", "csv", "archive", "mastodon", "parallel"])
 def test_an_interrupted_import_resumes_where_it_stopped(connection, tmp_path, kind, monkeypatch):
     options = {}
-    if kind in ("lines", "parallel", "fast parallel"):
+    if kind in ("lines", "parallel"):
         path = tmp_path / "stream.jsonl"
         path.write_bytes(_v1_lines(95))
         if kind == "parallel":
@@ -126,12 +127,6 @@ def test_an_interrupted_import_resumes_where_it_stopped(connection, tmp_path, ki
 
             monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", 1)
             monkeypatch.setattr(importer, "CHUNK_BYTES", 2048)
-            options = {"fast": False, "workers": 2}
-        elif kind == "fast parallel":  # v1.1 lines parsed by worker processes, committed 10 lines at a time
-            from ustoo.movement import fastpath, importer
-
-            monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", 1)
-            monkeypatch.setattr(fastpath, "CHUNK_BYTES", 2048)
             options = {"workers": 2}
     elif kind == "csv":
         path = tmp_path / "export.csv"
@@ -160,9 +155,7 @@ def test_an_interrupted_import_resumes_where_it_stopped(connection, tmp_path, ki
         first.import_file(path)
     committed = connection.execute("SELECT count(*) FROM posts").fetchone()[0]
     assert 20 <= committed < 95  # nothing committed is lost
-    if (
-        "parallel" not in kind
-    ):  # there, commits end with the workers' byte ranges too, not only every 10 lines
+    if kind != "parallel":  # there, commits end with the workers' byte ranges, not every 10 lines
         assert committed == 20
     resumed = Importer(connection, dataset="test", classify=False, batch_size=10, **options).import_file(path)
     assert resumed.status == "resumed"
@@ -171,86 +164,6 @@ def test_an_interrupted_import_resumes_where_it_stopped(connection, tmp_path, ki
     assert connection.execute("SELECT count(DISTINCT key), count(*) FROM posts").fetchone() == (95, 95)
     again = Importer(connection, dataset="test", classify=False, **options).import_file(path)
     assert again.status == "already imported"
-
-
-def test_fast_imports_commit_a_row_group_at_a_time_and_resume_after_the_last(
-    connection, tmp_path, monkeypatch
-):
-    """At the default batch size, the fast path gathers chunks into commits of at least COMMIT_ROWS posts
-    (the last excepted); an import interrupted after one resumes after it, losing and repeating nothing."""
-    from ustoo.movement import fastpath, importer
-
-    monkeypatch.setattr(importer, "COMMIT_ROWS", 30)
-    monkeypatch.setattr(fastpath, "CHUNK_BYTES", 2048)  # chunks of about 8 posts
-    path = tmp_path / "stream.jsonl"
-    path.write_bytes(_v1_lines(150))
-    committed = []
-
-    def stop_after_two_commits(outcome):
-        committed.append(outcome.posts_read)
-        if len(committed) == 2:
-            raise Interrupted
-
-    with pytest.raises(Interrupted):
-        Importer(connection, dataset="test", classify=False, after_commit=stop_after_two_commits).import_file(
-            path
-        )
-    assert 30 <= committed[0] < 30 + 10 and 60 <= committed[1] < 60 + 20
-    assert connection.execute("SELECT count(*) FROM posts").fetchone()[0] == committed[1]
-    resumed = Importer(connection, dataset="test", classify=False).import_file(path)
-    assert resumed.status == "resumed"
-    assert (resumed.posts_read, resumed.inserted, resumed.duplicates) == (150 - committed[1],) * 2 + (0,)
-    assert connection.execute("SELECT count(DISTINCT key), count(*) FROM posts").fetchone() == (150, 150)
-
-
-def test_the_posts_left_at_the_end_of_a_fast_import_go_in_the_last_full_commit(
-    connection, tmp_path, monkeypatch
-):
-    """Fewer posts than a row group would be written through DuckDB's log and copied again: what is left
-    at the end of a file goes in the last commit of a row group or more, not in one of its own."""
-    from ustoo.movement import fastpath, importer
-
-    monkeypatch.setattr(importer, "COMMIT_ROWS", 30)
-    monkeypatch.setattr(fastpath, "CHUNK_BYTES", 2048)  # chunks of about 8 posts
-    path = tmp_path / "stream.jsonl"
-    path.write_bytes(_v1_lines(100))
-    committed = []
-    Importer(
-        connection,
-        dataset="test",
-        classify=False,
-        after_commit=lambda outcome: committed.append(outcome.posts_read),
-    ).import_file(path)
-    sizes = [after - before for before, after in zip([0, *committed], committed, strict=False)]
-    assert sum(sizes) == 100 and len(sizes) >= 2
-    assert min(sizes) >= 30, sizes
-    assert connection.execute("SELECT count(DISTINCT key) FROM posts").fetchone()[0] == 100
-
-
-def test_the_last_commit_of_a_fast_import_has_every_thread_again(connection, tmp_path, monkeypatch):
-    """While chunks are parsed the store's connection writes with one thread (the parsing has the cores);
-    the last commit comes after all of them, so it gets the connection's threads back."""
-    from ustoo.movement import fastpath, importer
-
-    monkeypatch.setattr(importer, "COMMIT_ROWS", 30)
-    monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", 1)
-    monkeypatch.setattr(fastpath, "CHUNK_BYTES", 2048)
-    connection.execute("SET threads = 3")
-    path = tmp_path / "stream.jsonl"
-    path.write_bytes(_v1_lines(150))
-    threads_at_commit = []
-    commit = Importer._commit
-
-    def noting_threads(self, *args, **kwargs):
-        threads_at_commit.append(self.connection.execute("SELECT current_setting('threads')").fetchone()[0])
-        return commit(self, *args, **kwargs)
-
-    monkeypatch.setattr(Importer, "_commit", noting_threads)
-    outcome = Importer(connection, dataset="test", classify=False, workers=2).import_file(path)
-    assert outcome.inserted == 150
-    assert len(threads_at_commit) >= 3
-    assert threads_at_commit[:-1] == [1] * (len(threads_at_commit) - 1) and threads_at_commit[-1] == 3
-    assert connection.execute("SELECT current_setting('threads')").fetchone()[0] == 3
 
 
 def test_parallel_workers_store_what_one_process_stores(connection, tmp_path, monkeypatch):
@@ -441,14 +354,11 @@ def _two_line_v1(path):
     return path
 
 
-@pytest.mark.parametrize("fast", [True, False])
-def test_posts_with_no_word_the_classifier_knows_get_no_label(connection, tmp_path, fast):
+def test_posts_with_no_word_the_classifier_knows_get_no_label(connection, tmp_path):
     """A batch whose last text had no known word crashed the classifier (and a resumed import, again)."""
     from ustoo.movement.report import Selection, build_report
 
-    outcome = Importer(connection, dataset="test", fast=fast).import_file(
-        _two_line_v1(tmp_path / "two.jsonl")
-    )
+    outcome = Importer(connection, dataset="test").import_file(_two_line_v1(tmp_path / "two.jsonl"))
     assert (outcome.status, outcome.inserted) == ("imported", 2)
     labels = dict(connection.execute("SELECT id, label FROM posts").fetchall())
     assert labels == {"600": "experience", "601": None}  # not `backlash` from the intercepts alone
@@ -543,89 +453,22 @@ def test_the_progress_bar_counts_compressed_bytes_against_the_file_size(connecti
     assert "100%" in bar and "posts=3000" in bar
 
 
-def test_the_store_is_not_compacted_when_an_import_closes_it(connection, tmp_path):
-    """A commit of a row group or more leaves its last row group part-filled; the checkpoint made when
-    the store closes would merge them all, single-threaded (about a second per million posts). The
-    importer's connection leaves them: nothing is ever deleted from the store, so nothing is lost."""
-    path = tmp_path / "v1.jsonl"
-    path.write_bytes(_v1_lines(50))
-    Importer(connection, dataset="test", classify=False).import_file(path)
-    assert connection.execute("SELECT current_setting('max_vacuum_tasks')").fetchone()[0] == 0
-    connection.execute("CHECKPOINT")
-    assert connection.execute("SELECT count(*) FROM posts").fetchone()[0] == 50
-
-
 @pytest.mark.parametrize("workers", [1, 2])
-def test_an_import_with_workers_starts_their_forkserver_before_anything_else(
-    connection, tmp_path, monkeypatch, workers
-):
-    """Its imports (about 0.6 s) then overlap the importing process's own, instead of following them."""
+def test_the_command_imports_with_worker_processes(connection, tmp_path, monkeypatch, workers):
     from django.core.management import call_command
 
     from ustoo.movement import importer
-    from ustoo.movement import workers as worker_processes
 
-    events = []
-    monkeypatch.setattr(worker_processes, "start_soon", lambda paths: events.append("forkserver"))
-    real_import_paths = importer.import_paths
-    monkeypatch.setattr(
-        importer, "import_paths", lambda *a, **k: events.append("import") or real_import_paths(*a, **k)
-    )
+    monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(importer, "CHUNK_BYTES", 2048)
     path = tmp_path / "v1.jsonl"
-    path.write_bytes(_v1_lines(20))
+    path.write_bytes(_v1_lines(60) + b"{not json\n")
     connection.close()
-    call_command(
-        "movement", "import", str(path), "--workers", str(workers), "--no-progress", stdout=io.StringIO()
-    )
-    assert events == (["forkserver", "import"] if workers > 1 else ["import"])
-
-
-def _big_file(path, start: bytes, size: int) -> None:
-    """`start`, then zeros up to `size` bytes (a sparse file: nothing written to disk)."""
-    with path.open("wb") as sparse:
-        sparse.write(start)
-        sparse.truncate(size)
-
-
-def test_the_workers_forkserver_is_started_early_only_for_a_file_big_enough_for_workers(
-    tmp_path, monkeypatch
-):
-    from multiprocessing import forkserver
-
-    from ustoo.movement import workers as worker_processes
-
-    started = []
-    monkeypatch.setattr(forkserver, "ensure_running", lambda: started.append(True))
-    small, big = tmp_path / "small.jsonl", tmp_path / "big.jsonl"
-    small.write_bytes(_v1_lines(20))
-    _big_file(big, _v1_lines(1), worker_processes.MIN_BYTES)
-    worker_processes.start_soon([small, tmp_path / "missing.jsonl"])
-    assert started == []
-    worker_processes.start_soon([small, big])
-    assert started == [True]
-
-
-def test_the_workers_forkserver_is_not_started_for_files_workers_never_read(tmp_path, monkeypatch):
-    from multiprocessing import forkserver
-
-    from ustoo.movement import workers as worker_processes
-
-    started = []
-    monkeypatch.setattr(forkserver, "ensure_running", lambda: started.append(True))
-    size = worker_processes.MIN_BYTES
-    csv_file, archive, document = tmp_path / "posts.csv", tmp_path / "export.zip", tmp_path / "posts.json"
-    _big_file(csv_file, b"id,created_at,text\n1,2017-10-15,me too\n", size)
-    _big_file(archive, b"PK\x03\x04", size)
-    _big_file(document, b'[{"id": 1}]', size)
-    worker_processes.start_soon([csv_file, archive, document])
-    assert started == []
-    # Lines behind a byte-order mark and white space, and a compressed file, may go to workers.
-    marked, compressed = tmp_path / "marked.jsonl", tmp_path / "posts.jsonl.gz"
-    _big_file(marked, b"\xef\xbb\xbf \n" + _v1_lines(1), size)
-    _big_file(compressed, b"\x1f\x8b\x08\x00", size)
-    worker_processes.start_soon([marked])
-    worker_processes.start_soon([compressed])
-    assert started == [True, True]
+    out = io.StringIO()
+    call_command("movement", "import", str(path), "--workers", str(workers), "--no-progress", stdout=out)
+    with store.connect() as reopened:
+        assert reopened.execute("SELECT count(DISTINCT key), count(*) FROM posts").fetchone() == (60, 60)
+        assert reopened.execute("SELECT line FROM malformed").fetchall() == [(61,)]
 
 
 def test_the_real_2019_csv_deduplicated_on_content(connection, run_import, real_csv):

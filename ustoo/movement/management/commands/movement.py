@@ -12,7 +12,6 @@ from django.utils import translation
 
 from ustoo.core.hashtags import families
 from ustoo.movement import release, render, store
-from ustoo.movement import workers as worker_processes
 from ustoo.movement.formats import FORMATS, UnknownFormat
 from ustoo.movement.formats.csvexport import DEDUPE
 from ustoo.movement.report import (
@@ -155,8 +154,6 @@ class Command(BaseCommand):
         no_progress,
         **_options,
     ) -> None:
-        if workers > 1:
-            worker_processes.start_soon(paths)  # their forkserver imports while this process does
         from ustoo.movement.importer import import_paths  # Arrow, numpy and the parsers: not for reports
 
         missing = [str(path) for path in paths if not path.is_file()]
