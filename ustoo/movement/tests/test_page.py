@@ -118,3 +118,17 @@ def test_every_table_links_to_its_download(client, release_dataset):
     assert "partial-metadata-utc.json" in main  # where the metadata is, said in words
     for link in set(links):
         assert client.get(link).status_code == 200, link
+
+
+@pytest.mark.django_db
+def test_the_page_shows_the_corrected_share_its_interval_and_the_languages_not_validated(
+    client, release_dataset, tmp_path
+):
+    from ustoo.movement.tests.test_validation import _small_dataset
+
+    release_dataset(_small_dataset(tmp_path), "small", classify=True)
+    main = main_of(client.get("/movement/"))
+    assert "Share of originals telling their own experience" in main
+    assert re.search(r"<strong>[\d.]+%</strong> of 40 originals \(95% interval: [\d.]+% to [\d.]+%\)", main)
+    assert "labelled by hand" in main  # what it was validated on
+    assert "Not validated in French (fr)" in main
