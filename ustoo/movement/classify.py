@@ -56,25 +56,26 @@ def prepare(text: str) -> str:
     return _MENTION.sub(" @user ", _URL.sub(" url ", text)).replace("#", " ")
 
 
-def _concept(word: str) -> str | None:
-    if word.isascii() and word.isdigit() and len(word) <= 2:
-        return "number"  # an age, most often
-    return CONCEPTS.get(word)
-
-
 def features(text: str) -> list[str]:
     """What the classifier sees of a text."""
     words = _WORD.findall(prepare(text).lower())
     found = words + [f"{first} {second}" for first, second in itertools.pairwise(words)]
-    concepts = [_concept(word) for word in words]
-    found += [MARK + concept for concept in concepts if concept and concept != "number"]
-    positions: dict[str, list[int]] = {}
-    for position, concept in enumerate(concepts):
-        if concept:
-            positions.setdefault(concept, []).append(position)
+    positions: dict[str, list[int]] = {}  # where each concept's words stand
+    concept_of = CONCEPTS.get
+    for position, word in enumerate(words):
+        concept = concept_of(word)
+        if concept is None:
+            if len(word) > 2 or not (word.isdigit() and word.isascii()):
+                continue
+            concept = "number"  # a number of one or two digits: an age, most often
+        else:
+            found.append(MARK + concept)
+        positions.setdefault(concept, []).append(position)
     for first, second in PAIRS:
-        if any(abs(i - j) <= WINDOW for i in positions.get(first, ()) for j in positions.get(second, ())):
-            found.append(f"{MARK}{first}+{second}")
+        if first in positions and second in positions:
+            near = (abs(i - j) <= WINDOW for i in positions[first] for j in positions[second])
+            if any(near):
+                found.append(f"{MARK}{first}+{second}")
     if _QUOTE.search(text):
         found.append(MARK + "quote")
     return found
