@@ -15,7 +15,8 @@ from ninja import Field, Path, Router, Schema, Status
 from ninja.decorators import decorate_view
 from pydantic import BeforeValidator, WithJsonSchema
 
-from ustoo.api import (
+from ustoo.core import proof_of_work, ratelimit
+from ustoo.core.api import (
     BAD_BODY,
     INVALID,
     NOT_JSON,
@@ -28,7 +29,6 @@ from ustoo.api import (
     rate_limited,
     refusals,
 )
-from ustoo.core import proof_of_work, ratelimit
 from ustoo.core.form_fields import LARGEST_ID
 from ustoo.safety import resources
 from ustoo.stories import access, services
