@@ -53,7 +53,7 @@ def test_speaking_is_limited_per_client_with_retry_after(limits):
 @pytest.fixture
 def recorded_pauses(monkeypatch):
     pauses: list[float] = []
-    monkeypatch.setattr(ratelimit, "_sleep", pauses.append)
+    monkeypatch.setattr(ratelimit.time, "sleep", pauses.append)
     return pauses
 
 
