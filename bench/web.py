@@ -302,3 +302,7 @@ def measure(large_dir: Path, small_dir: Path, root: Path) -> dict:
         "wall_uncached_p99_ms_large": results["wall_render_large_loaded"]["p99_ms"],
     }
     return {"summary": summary, "raw": results}
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
