@@ -68,7 +68,7 @@ def flood_server(data_dir: Path, *, cache_url: str = "", root: Path = ROOT):
         **os.environ,
         "USTOO_DATA_DIR": str(data_dir),
         "USTOO_HTTPS": "0",
-        "USTOO_SHARED_PAGE_SECONDS": "2",
+        "USTOO_WALL_CACHE_SECONDS": "2",
         "USTOO_BEHIND_PROXY": "1",
         "USTOO_RATE_LIMITS": "1",
     }

@@ -30,6 +30,7 @@ import sys
 import time
 from pathlib import Path
 
+from bench import checkout
 from bench.flood import _collect, _in_process, _loadavg, _reader_summary, csrf_pair, flood_server, reader
 from bench.web import OUT, ROOT, SMALL, ensure_seeded, machine
 
@@ -46,25 +47,6 @@ def add_member(data_dir: Path) -> None:
     env = {**os.environ, "USTOO_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "ustoo.settings"}
     env.pop("DATABASE_URL", None)
     subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, check=True)
-
-
-def checkout(revision: str) -> Path:
-    """A checkout of `revision` beside this one, its static files collected, to serve its code."""
-    path = OUT / f"checkout-{revision}"
-    if not path.exists():
-        subprocess.run(["git", "worktree", "add", "--detach", str(path), revision], cwd=ROOT, check=True)
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "ustoo.settings",
-            "USTOO_DATA_DIR": str(OUT / "scratch"),
-        }
-        subprocess.run(
-            [sys.executable, "-m", "ustoo", "collectstatic", "--noinput", "-v0"],
-            cwd=path,
-            env=env,
-            check=True,
-        )
-    return path
 
 
 def measure(args: argparse.Namespace, root: Path) -> dict:

@@ -109,7 +109,8 @@ def server(data_dir: Path, *, shared_page_seconds: int):
         **os.environ,
         "USTOO_DATA_DIR": str(data_dir),
         "USTOO_HTTPS": "0",
-        "USTOO_SHARED_PAGE_SECONDS": str(shared_page_seconds),
+        "USTOO_SHARED_PAGE_SECONDS": str(shared_page_seconds),  # as older checkouts name it
+        "USTOO_WALL_CACHE_SECONDS": str(shared_page_seconds),
         "USTOO_CACHE_URL": "locmem://",
     }
     env.pop("DATABASE_URL", None)

@@ -8,14 +8,16 @@ ustoo's import followed by a JSON report: one worker pinned to one core (as the 
 on two cores, and one worker without labels; (b) `twarc2 hashtags` (the twarc-hashtags plugin) on a prefix;
 (c) DuckDB's `read_json` with an aggregate. Writes its figures into bench/RESULTS.md.
 
-The classifier's trained numbers and py3langid's unpacked model are cached on disk after their first use
-(classify.py, langdetect.py); the bench warms both caches before timing, as any second import finds them.
+The classifier is trained at first use and kept on disk (classify.py); the bench imports a few posts with
+each checkout before timing, as any second import finds it trained.
 
 Options: --posts N (default 1,000,000; env USTOO_BENCH_POSTS); --twarc-posts N (`twarc2 hashtags` is timed
 on the first N posts and the first 4N, default 50,000: it commits to SQLite after every line, so the whole
 file would take minutes; its rate is posts/s on each prefix, start-up included, and does not change with the
 prefix's size); --memory-gb N,N (also import v1.1 inputs of these
-sizes, made by copying the generated file with fresh ids, and record peak memory); --keep.
+sizes, made by copying the generated file with fresh ids, and record peak memory); --before DIR (another
+checkout, e.g. the commit before a change: its import + report is timed in the same rounds, on the same
+files, for a side-by-side figure); --keep.
 """
 
 import argparse
@@ -40,7 +42,6 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
 SECTION = "## Measure the movement (issue 5)"
 PYTHON = sys.executable
-USTOO = str(Path(sys.executable).with_name("ustoo"))
 
 
 def bare_loop(path: str, fmt: str) -> int:
@@ -65,7 +66,7 @@ ONE_CORE = {0}
 
 
 def run_with_rusage(
-    command: list[str], env: dict | None = None, cores: set[int] | None = None
+    command: list[str], env: dict | None = None, cores: set[int] | None = None, cwd: Path = ROOT
 ) -> tuple[float, float, str]:
     """Run, and return seconds, peak resident memory in MiB, and the output. `cores` pins it.
 
@@ -82,7 +83,7 @@ def run_with_rusage(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=env,
-        cwd=ROOT,
+        cwd=cwd,
         preexec_fn=(lambda: os.sched_setaffinity(0, cores)) if cores else None,
     )
     sampler = _TreeMemory(process.pid)
@@ -199,6 +200,12 @@ def main(argv: list[str]) -> int:
         default=1,
         help="run every measurement of a file N times, in N rounds one after another, and keep the fastest",
     )
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="another checkout (e.g. `git worktree add /tmp/before <commit>`): its import + report is timed "
+        "too, in the same rounds, on the same files",
+    )
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--no-write", action="store_true", help="print only; leave bench/RESULTS.md alone")
     options = parser.parse_args(argv)
@@ -216,7 +223,11 @@ def main(argv: list[str]) -> int:
     rows = []
     figures: dict[tuple[str, str], float] = {}
     load_before = os.getloadavg()
-    warm_caches(work)
+    checkouts = {"": ROOT}
+    if options.before:
+        checkouts[" (before)"] = options.before.resolve()
+    for checkout in checkouts.values():
+        warm_caches(work, files["v1"], checkout)
 
     def fastest(measures: dict, rounds: int) -> dict[str, tuple[float, float, float]]:
         """Each measure() -> (seconds, peak MiB, ...) run once per round, the rounds one after another (the
@@ -250,15 +261,17 @@ def main(argv: list[str]) -> int:
         print(f"{fmt}: {path} {size / 2**30:.2f} GiB", flush=True)
         bare = f"from bench.movement import bare_loop; bare_loop({str(path)!r}, {fmt!r})"
         measures = {"(a) bare orjson loop, one core": functools.partial(timed_python, bare, ONE_CORE)}
-        for workers, classify in ((1, True), (2, True), (1, False)):
-            label = (
-                f"ustoo import + report, {workers} worker{'s' * (workers > 1)}"
-                + (", one core" if workers == 1 else ", two cores")
-                + ("" if classify else ", no labels")
-            )
-            measures[label] = functools.partial(
-                import_and_report, work, path, fmt, workers, classify, options.posts
-            )
+        for suffix, checkout in checkouts.items():
+            for workers, classify in ((1, True), (2, True), (1, False)):
+                label = (
+                    f"ustoo import + report, {workers} worker{'s' * (workers > 1)}"
+                    + (", one core" if workers == 1 else ", two cores")
+                    + ("" if classify else ", no labels")
+                    + suffix
+                )
+                measures[label] = functools.partial(
+                    import_and_report, work, path, fmt, workers, classify, options.posts, checkout
+                )
         measures["(c) DuckDB read_json aggregate, two cores"] = functools.partial(
             timed_python, duckdb_code(path, fmt)
         )
@@ -294,7 +307,7 @@ def main(argv: list[str]) -> int:
         )
         big.unlink()
 
-    summary = summarise(figures, options.posts)
+    summary = summarise(figures, options.posts, list(checkouts))
     load_after = os.getloadavg()
     summary += (
         f"\n- Load average (1, 5, 15 min) before the run {load_before[0]:.2f}, {load_before[1]:.2f}, "
@@ -327,17 +340,25 @@ def twarc_hashtags(work: Path, source: Path, posts: int):
     return timed_python(code, ONE_CORE)
 
 
-def warm_caches(work: Path) -> None:
-    """Train the classifier and unpack py3langid's model once, as any earlier import would have."""
-    timed_python(
-        "import os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'ustoo.settings'); "
-        "from ustoo.movement.classify import scorer; from ustoo.movement.langdetect import _model; "
-        "scorer(); _model()"
-    )
+def warm_caches(work: Path, sample: Path, checkout: Path) -> None:
+    """Import a few posts once with the checkout's code, so that what it caches on disk (the trained
+    classifier) is there before timing, as any import after the first finds it."""
+    few = work / "warm.v1.jsonl"
+    with sample.open("rb") as lines, few.open("wb") as out:
+        for _ in range(200):
+            out.write(lines.readline())
+    env = {**os.environ, "USTOO_DATA_DIR": str(work / "data"), "USTOO_MOVEMENT_DB": str(work / "warm.duckdb")}
+    command = [PYTHON, "-m", "ustoo", "movement", "import", str(few), "--format", "v1", "--no-progress"]
+    run_with_rusage(command, env, cwd=checkout)
+    Path(env["USTOO_MOVEMENT_DB"]).unlink(missing_ok=True)
+    few.unlink()
 
 
-def import_and_report(work: Path, path: Path, fmt: str, workers: int, classify: bool, posts: int):
-    """Seconds for `ustoo movement import` then `report --format json`, and the larger peak memory."""
+def import_and_report(
+    work: Path, path: Path, fmt: str, workers: int, classify: bool, posts: int, checkout: Path = ROOT
+):
+    """Seconds for `ustoo movement import` then `report --format json` with the checkout's code, and the
+    larger peak memory."""
     env = {
         **os.environ,
         "USTOO_DATA_DIR": str(work / "data"),
@@ -346,11 +367,12 @@ def import_and_report(work: Path, path: Path, fmt: str, workers: int, classify: 
     Path(env["USTOO_MOVEMENT_DB"]).unlink(missing_ok=True)
     extra = [] if classify else ["--no-classify"]
     cores = ONE_CORE if workers == 1 else None
-    command = [USTOO, "movement", "import", str(path), "--format", fmt, "--dataset", "bench"]
+    ustoo = [PYTHON, "-m", "ustoo"]  # run in the checkout's folder: its own code
+    command = [*ustoo, "movement", "import", str(path), "--format", fmt, "--dataset", "bench"]
     command += ["--workers", str(workers), "--no-progress", *extra]
-    seconds, peak, _ = run_with_rusage(command, env, cores)
+    seconds, peak, _ = run_with_rusage(command, env, cores, checkout)
     report_s, report_peak, report = run_with_rusage(
-        [USTOO, "movement", "report", "--dataset", "bench", "--format", "json"], env, cores
+        [*ustoo, "movement", "report", "--dataset", "bench", "--format", "json"], env, cores, checkout
     )
     stored = orjson.loads(report)["totals"]["posts"]
     if stored != posts:
@@ -384,7 +406,7 @@ TWO = "ustoo import + report, 2 workers, two cores"
 ONE_PLAIN = "ustoo import + report, 1 worker, one core, no labels"
 
 
-def summarise(figures: dict, posts: int) -> str:
+def summarise(figures: dict, posts: int, suffixes: list[str] = [""]) -> str:  # noqa: B006 - read only
     lines = []
     for fmt in ("twarc2", "v1"):
         bare = figures[(fmt, "(a) bare orjson loop, one core")]
@@ -412,6 +434,16 @@ def summarise(figures: dict, posts: int) -> str:
             else "."
         )
     )
+    # Issue 15's targets: import + report ≥ 2.5× `twarc2 hashtags` (one core each) and ≥ 0.7× a DuckDB
+    # read_json aggregate (two cores each), for this checkout and the one before.
+    for suffix in suffixes:
+        one = figures[("twarc2", ONE + suffix)]
+        parts = [f"{one / rate:.2f}× `twarc2 hashtags` (one worker, one core, twarc2)"]
+        for fmt in ("twarc2", "v1"):
+            two = figures[(fmt, TWO + suffix)]
+            duck = figures[(fmt, "(c) DuckDB read_json aggregate, two cores")]
+            parts.append(f"{two / duck:.2f}× DuckDB read_json ({fmt}, two workers)")
+        lines.append(f"- Import + report{suffix or ' (this checkout)'}: " + "; ".join(parts) + ".")
     return "\n".join(lines)
 
 
@@ -427,6 +459,7 @@ def write_results(options, rows, summary: str) -> None:
             "",
             f"Command: `.venv/bin/python -m bench.movement --posts {options.posts} "
             f"--twarc-posts {options.twarc_posts} --repeat {options.repeat}"
+            + (" --before <checkout>" if options.before else "")
             + (f" --memory-gb {options.memory_gb}" if options.memory_gb else "")
             + "` "
             f"(run {time.strftime('%Y-%m-%d')}).",

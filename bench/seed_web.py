@@ -173,6 +173,11 @@ def seed(data_dir: Path, *, stories: int, statements: int, seed_value: int = 201
                 [tag for _row, tags in rows for tag in tags],
             )
         connection.execute(
+            "INSERT INTO stories_storywarning (story_id, warning) "
+            "SELECT DISTINCT stories_story.id, warning.value "
+            "FROM stories_story, json_each(stories_story.content_warnings) AS warning"
+        )
+        connection.execute(
             "INSERT INTO stories_story_fts(rowid, title, text) SELECT id, title, text FROM stories_story"
         )
         connection.execute(

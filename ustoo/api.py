@@ -13,32 +13,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
-from ninja import Field, NinjaAPI, Schema
+from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 from ninja.parser import Parser
 from ninja.renderers import BaseRenderer
 
-from ustoo.core import ratelimit
-
-
-class ApiError(Exception):
-    """A 4xx answer in the shape {"error": "...", "fields": {"name": "what is wrong"}}."""
-
-    def __init__(
-        self,
-        status: int,
-        error: str,
-        fields: dict[str, str] | None = None,
-        *,
-        extra: dict | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        super().__init__(error)
-        self.status = status
-        self.error = error
-        self.fields = fields or {}
-        self.extra = extra or {}
-        self.headers = headers or {}
+from ustoo.campaigns.api import router as campaigns_router
+from ustoo.core.api import ApiError, error_response
+from ustoo.magnitude.api import router as magnitude_router
+from ustoo.stories.api import router as stories_router
 
 
 class OrjsonRenderer(BaseRenderer):
@@ -80,42 +63,6 @@ def _not_json(body: bytes, error: orjson.JSONDecodeError) -> ApiError:
         _("The request body is not valid JSON (UTF-8)."),
         {"body": _("Not valid JSON at character %(position)s.") % {"position": error.pos}},
     )
-
-
-class ErrorOut(Schema):
-    error: str = Field(..., description="What is wrong, in the request's language (Accept-Language).")
-    fields: dict[str, str] = Field(
-        default_factory=dict,
-        description="Each field, parameter or header at fault, with what is wrong with it (when any is).",
-    )
-
-
-# Why each error status is answered; an operation lists those it can give (see refusals()).
-BAD_BODY = (
-    "The body is not a JSON object in UTF-8, or a field breaks one of the rules its description gives; "
-    "`fields` names each."
-)
-OTHER_SITE = "Sent by another site's page (its Origin or Sec-Fetch-Site header says so): refused."
-NOTHING_HERE = "Nothing is published at this address."
-TOO_LARGE = "The body is larger than 1 MiB."
-NOT_JSON = "The body is not declared as JSON: send `Content-Type: application/json`."
-INVALID = "A value has the wrong type, or is out of the range its schema gives; `fields` names each."
-TOO_MANY = "Too many requests from this client or session: wait the seconds `Retry-After` says."
-RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}}
-
-
-def refusals(answers: dict[int, type], errors: dict[int, str]) -> dict:
-    """An operation's `response` and `openapi_extra`: its answers, then each error status it can give
-    with the reason, so that the OpenAPI document lists every answer a client can get."""
-    documented = {}
-    for status, reason in errors.items():
-        documented[status] = {"description": reason}
-        if status == 429:
-            documented[status]["headers"] = RETRY_AFTER
-    return {
-        "response": {**answers, **dict.fromkeys(errors, ErrorOut)},
-        "openapi_extra": {"responses": documented},
-    }
 
 
 class JsonApi(NinjaAPI):
@@ -170,13 +117,7 @@ api = JsonApi(
 
 @api.exception_handler(ApiError)
 def _api_error(request, exc: ApiError):
-    body = {"error": exc.error, **exc.extra}
-    if exc.fields:
-        body["fields"] = exc.fields
-    response = api.create_response(request, body, status=exc.status)
-    for name, value in exc.headers.items():
-        response[name] = value
-    return response
+    return error_response(exc)
 
 
 @api.exception_handler(ValidationError)
@@ -212,73 +153,6 @@ def _http_error(request, exc: HttpError):
     return api.create_response(request, {"error": str(exc)}, status=exc.status_code)
 
 
-# What a browser says of a request that a person or this site's own page sent (Sec-Fetch-Site).
-OWN_FETCH_SITES = ("same-origin", "none")
-
-
-def json_write(run: Callable) -> Callable:
-    """For each operation that writes, with ninja's @decorate_view: before anything is read, refuse a
-    request another site's page made a visitor's browser send (403), and a body not declared as JSON
-    (415). A browser sends a text/plain, form or multipart body, or none, to any site without asking
-    first; an application/json one only after asking, which this API never allows another site.
-    Scripts and apps send no Origin and no Sec-Fetch-Site, and are served."""
-
-    @functools.wraps(run)
-    def checked(request: HttpRequest, *args, **kwargs):
-        try:
-            _refuse_other_sites(request)
-            _require_json(request)
-        except ApiError as refusal:
-            return _api_error(request, refusal)
-        return run(request, *args, **kwargs)
-
-    return checked
-
-
-def _refuse_other_sites(request: HttpRequest) -> None:
-    site = request.headers.get("Sec-Fetch-Site")
-    if site is not None and site not in OWN_FETCH_SITES:
-        raise ApiError(
-            403,
-            _("Another site's page cannot write here."),
-            {"Sec-Fetch-Site": _("Only this site's pages, scripts and apps can write here.")},
-        )
-    origin = request.headers.get("Origin")
-    if origin is not None and origin != f"{request.scheme}://{request.get_host()}":
-        raise ApiError(
-            403,
-            _("Another site's page cannot write here."),
-            {"Origin": _("Only this site's pages, scripts and apps can write here.")},
-        )
-
-
-def _require_json(request: HttpRequest) -> None:
-    if request.content_type != "application/json":
-        raise ApiError(
-            415,
-            _("The request body must be JSON."),
-            {"Content-Type": _("Send the header Content-Type: application/json.")},
-        )
-
-
-def rate_limited(request: HttpRequest, scope: str) -> None:
-    """Raise a 429 with Retry-After when this client or session is over the limit for `scope`."""
-    if (wait := ratelimit.hit(request, scope)) is not None:
-        raise ApiError(
-            429,
-            _("Too many attempts from here. Wait a little and try again."),
-            headers={"Retry-After": str(wait)},
-        )
-
-
-def register_routers() -> None:
-    from ustoo.campaigns.api import router as campaigns_router
-    from ustoo.magnitude.api import router as magnitude_router
-    from ustoo.stories.api import router as stories_router
-
-    api.add_router("/", stories_router)
-    api.add_router("/", magnitude_router)
-    api.add_router("/", campaigns_router)
-
-
-register_routers()
+api.add_router("/", stories_router)
+api.add_router("/", magnitude_router)
+api.add_router("/", campaigns_router)

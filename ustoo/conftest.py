@@ -5,8 +5,9 @@ import secrets
 import string
 
 import pytest
+from django.conf import settings
 from django.core.cache import caches
-from django.test import Client
+from django.test import Client, override_settings
 from hypothesis import settings as hypothesis_settings
 
 from ustoo.accounts.models import Member, Role, TrustLevel
@@ -29,27 +30,32 @@ if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _site_caches(tmp_path_factory):
+    # The site's own caches, the shared one in a directory of this test run (the data directory's
+    # is shared with `make run`, and tests clear it). Set once: each change of CACHES opens the
+    # caches anew.
+    default = {**settings.CACHES["default"], "LOCATION": str(tmp_path_factory.mktemp("cache"))}
+    with override_settings(CACHES={**settings.CACHES, "default": default}):
+        yield
+        caches.close_all()
+
+
 @pytest.fixture(autouse=True)
 def _plain_http_and_clean_cache(settings):
     # The test client speaks plain HTTP; HTTPS redirects are tested on their own in core.
     settings.SECURE_SSL_REDIRECT = False
-    # A cache of this test process only: the default file cache is shared by every process using
-    # the same data directory, and tests clear it.
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"},
-        "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests-local"},
-    }
-    # Pages are rendered afresh in tests (and so carry their context); test_shared_pages turns reuse on.
-    settings.SHARED_PAGE_SECONDS = 0
+    # Pages are rendered afresh for each request in tests (test_wall_cache turns the wall's cache on).
+    settings.WALL_CACHE_SECONDS = 0
     # Rate limits are tested on their own (moderation/tests/test_rate_limits.py).
     settings.RATE_LIMITS_ENABLED = False
-    # Refusals are answered at once; test_rate_limits.py tests the pause with a recording sleep.
+    # Refusals are answered at once; test_rate_limits.py tests the pause.
     settings.REFUSAL_HOLD_MS = 0
-    for name in ("default", "local"):
-        caches[name].clear()
+    for cache in caches.all():
+        cache.clear()
     yield
-    for name in ("default", "local"):
-        caches[name].clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 def make_member(

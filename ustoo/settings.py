@@ -153,12 +153,18 @@ else:
         }
     }
 
-# Per-process cache for pages every anonymous reader shares (the wall): a few seconds of reuse.
-CACHES["local"] = {
+# Whole pages (the wall, for WALL_CACHE_SECONDS) and the layout's fragments, in each process's memory:
+# kept seconds or minutes, never written to disk, where a deleted story's words would linger.
+CACHES["pages"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "pages",
     "OPTIONS": {"MAX_ENTRIES": 2000},
 }
-SHARED_PAGE_SECONDS = env_int("USTOO_SHARED_PAGE_SECONDS", 2)
+CACHES["template_fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "template-fragments",
+}
+WALL_CACHE_SECONDS = env_int("USTOO_WALL_CACHE_SECONDS", 2)
 
 AUTH_USER_MODEL = "accounts.Member"
 LOGIN_URL = "accounts:login"

@@ -1,5 +1,4 @@
 from django.urls import include, path
-from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
 from ustoo.api import api
@@ -20,8 +19,8 @@ urlpatterns = [
     path("magnitude/", include("ustoo.magnitude.urls")),
     path("movement/", include("ustoo.movement.urls")),
     path("campaigns/", include("ustoo.campaigns.urls")),
-    # Exempt from CSRF: a forged request could only change the display language.
-    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
+    path("language/", core_views.language, name="language"),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("about/", core_views.about, name="about"),
     path("privacy/", core_views.privacy, name="privacy"),
     # Linked from the forms where people speak and reply: keep these names.

@@ -9,7 +9,10 @@ from django.utils.translation import gettext as _
 from ninja import Field, Path, Router, Schema, Status
 from ninja.decorators import decorate_view
 
-from ustoo.api import (
+from ustoo.campaigns import figures, services
+from ustoo.campaigns.forms import SignForm
+from ustoo.campaigns.models import Campaign
+from ustoo.core.api import (
     INVALID,
     NOT_JSON,
     NOTHING_HERE,
@@ -21,9 +24,6 @@ from ustoo.api import (
     rate_limited,
     refusals,
 )
-from ustoo.campaigns import figures, services
-from ustoo.campaigns.forms import SignForm
-from ustoo.campaigns.models import Campaign
 from ustoo.core.ratelimit import client_fingerprint
 
 router = Router(tags=["campaigns"])

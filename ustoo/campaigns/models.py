@@ -18,6 +18,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from ustoo.core.audit import AppendOnlyLog
+
 TITLE_MAX = 120
 ASK_MAX = 1000
 WHY_MAX = 5000
@@ -532,40 +534,14 @@ class DecisionAction(models.TextChoices):
     ANONYMISE = "anonymise", _("Signers anonymised")
 
 
-class CampaignDecisionQuerySet(models.QuerySet["CampaignDecision"]):
-    def update(self, **kwargs):
-        raise TypeError("The campaign log is append-only.")
-
-    def delete(self):
-        raise TypeError("The campaign log is append-only.")
-
-
-class CampaignDecision(models.Model):
+class CampaignDecision(AppendOnlyLog):
     """One step in a campaign's life: who (a moderator, the starter, or the system), what, when,
     which code, how many signatures. Never anything anyone wrote."""
 
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    actor_name = models.CharField(max_length=40, blank=True)
     action = models.CharField(max_length=16, choices=DecisionAction.choices)
     campaign_id = models.BigIntegerField(db_index=True)
     code = models.CharField(max_length=16, blank=True)
     count = models.PositiveIntegerField(null=True, blank=True)
 
-    objects = CampaignDecisionQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-
     def __str__(self) -> str:
         return f"{self.action} on campaign {self.campaign_id} by {self.actor_name or 'the system'}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("The campaign log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("The campaign log is append-only.")

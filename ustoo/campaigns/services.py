@@ -39,7 +39,7 @@ from ustoo.campaigns.models import (
     region_of,
     response_threshold_problem,
 )
-from ustoo.stories import screening
+from ustoo.safety import naming_guard
 from ustoo.stories.models import Statement, Story
 
 
@@ -65,9 +65,8 @@ def longest_run_days() -> int:
 
 
 def _log(*, action: str, campaign: Campaign, actor: Member | None = None, code: str = "", count=None):
-    return CampaignDecision.objects.create(
+    return CampaignDecision.record(
         actor=actor,
-        actor_name=actor.username if actor is not None else "",
         action=action,
         campaign_id=campaign.pk,
         code=code,
@@ -293,7 +292,7 @@ def sign_campaign(*, campaign: Campaign, signer: SignerDetails, client_hash: str
     reason = signer.reason
     if signer.show_on_page and reason:
         # Shown to everyone: names and contact details in it are removed (the signer is told so).
-        reason = screening.redact(reason)
+        reason = naming_guard.redact(reason)
     shown = first_name_of(signer.name) if show_name else ""
     fields = {
         "name": signer.name,

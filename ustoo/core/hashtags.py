@@ -1,13 +1,16 @@
 """Hashtags: extract them from text, normalise them, and know the movement's variants.
 
 A hashtag is `#` followed by letters, marks, digits or `_`, not glued to a preceding word (so a URL's
-`page#part` is not one), nor one of digits only (`#1` is a number). Normalised form: NFKC,
-case-folded, without the `#`. A tag longer than MAX_HASHTAG_LENGTH once normalised is not kept: it is
+`page#part` is not one), nor one of digits only (`#1` is a number), nor inside a link
+(`example.org/help/#hotlines`) or an HTML character reference (`&#x200B;`). Normalised form: NFKC,
+case-folded, without the `#`; the tag is found before normalising, so NFKC cannot glue a sign such as
+"™" (NFKC: "TM") onto it. A tag longer than MAX_HASHTAG_LENGTH once normalised is not kept: it is
 stored in a column of that size, and case folding can lengthen it ("ß" becomes "ss"). The variants of the
 movement live in one data file, `data/variants.csv`, shared by stories and movement measurement.
 """
 
 import csv
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
@@ -25,25 +28,41 @@ def normalise_hashtag(tag: str) -> str:
     return unicodedata.normalize("NFKC", tag.removeprefix("#").removeprefix("＃")).casefold()
 
 
+# Links, with or without a scheme, and HTML character references (also escaped once more, as Reddit does):
+# a `#` inside them is not a tag.
+_NOT_TAGS = re.compile(
+    r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}/\S*|&(?:amp;)?#x?[0-9a-f]+;", re.IGNORECASE
+)
+_SIGNS = re.compile("[#＃]")
+
+
+def _preceded_by_word(text: str, index: int) -> bool:
+    """Whether the `#` at index is glued to a word. Marks are looked through: a variation selector or a
+    combining accent belongs to the character before it (an emoji's U+FE0F is not a word)."""
+    index -= 1
+    while index >= 0 and unicodedata.category(text[index])[0] == "M":
+        index -= 1
+    return index >= 0 and _is_tag_char(text[index])
+
+
 def extract_hashtags(text: str) -> list[str]:
     """Distinct normalised hashtags in order of first appearance."""
-    text = unicodedata.normalize("NFKC", text)  # also turns the full-width ＃ into #
     found: dict[str, None] = {}
+    skipped = [match.span() for match in _NOT_TAGS.finditer(text)] if "/" in text or "&" in text else []
     length = len(text)
-    index = text.find("#")
-    while index != -1:
-        start = index + 1
-        end = start
+    for sign in _SIGNS.finditer(text):
+        index = sign.start()
+        end = index + 1
         while end < length and _is_tag_char(text[end]):
             end += 1
-        preceded_by_word = index > 0 and _is_tag_char(text[index - 1])
-        body = text[start:end]
+        if end == index + 1 or _preceded_by_word(text, index):
+            continue
+        if any(start <= index < stop for start, stop in skipped):
+            continue
+        tag = normalise_hashtag(text[index + 1 : end])
         # A tag of digits only (#1) is a number, not a hashtag.
-        if body and not preceded_by_word and not body.isdigit():
-            tag = body.casefold()
-            if len(tag) <= MAX_HASHTAG_LENGTH:
-                found.setdefault(tag, None)
-        index = text.find("#", max(end, start))
+        if tag and not tag.isdigit() and len(tag) <= MAX_HASHTAG_LENGTH:
+            found.setdefault(tag, None)
     return list(found)
 
 

@@ -19,6 +19,7 @@ class PrivacyHeadersMiddleware:
             # Nothing served here may stay in a shared or browser cache, whatever its type: a page, a
             # list of signers' names as CSV, a chart, a redirect or an error can all say who did what.
             response["Cache-Control"] = "no-store"
+            del response["Expires"]  # set by the server's own page cache, for itself
         response.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"
         )

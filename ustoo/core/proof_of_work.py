@@ -13,13 +13,14 @@ import time
 import orjson
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.crypto import salted_hmac
 
 LIFETIME_SECONDS = 600
 
 
 def _signature(payload: bytes) -> str:
-    key = hashlib.sha256(b"ustoo proof of work\x00" + settings.SECRET_KEY.encode()).digest()
-    return base64.urlsafe_b64encode(hmac.new(key, payload, hashlib.sha256).digest()).decode().rstrip("=")
+    digest = salted_hmac("ustoo.proof-of-work", payload, algorithm="sha256").digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
 def new_challenge(difficulty: int | None = None) -> str:

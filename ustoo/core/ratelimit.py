@@ -138,12 +138,9 @@ def _hold_refusal(wait: int) -> None:
         return
     try:
         with place_given_up():
-            _sleep(seconds)
+            time.sleep(seconds)
     finally:
         slots.release()
-
-
-_sleep = time.sleep  # tests replace it to see the pause without waiting
 
 
 def attempt(scope: str, subject: str, rate: Rate) -> int | None:

@@ -2,40 +2,23 @@
 
 A receipt is seven words drawn with `secrets` from the EFF long word list (7,776 words; a few that
 echo violence, and four with dashes, are left out), so it carries 7 × log2(7,749) ≈ 90.4 bits. It is
-shown once and stored only as an Argon2id hash. The hash uses one salt for the whole site (not one per
-receipt) so that the hash itself is the lookup key: a returning person types the phrase, we hash it,
-and find the statement by that value. With 90 bits of entropy, what protects a receipt is its size,
-not the hash's cost: 2^90 guesses are out of reach at any cost per guess, and without the site's
-ownership key (which the salt derives from) a copy of the database alone allows no guessing at all.
-So the Argon2id parameters are light (32 KiB, one pass, about 40 µs): saying "me too" is the site's
-most frequent write and must stay cheap under a flood.
-
-Receipts given before 2026-12-05 were hashed with 256 KiB (0.15 ms, 7% of a "me too"'s CPU under
-load): a receipt is looked up under both hashes (receipt_hashes), so those still open their
-statements.
+shown once and stored only as a keyed hash (HMAC-SHA256 under a key derived from the site's ownership
+key), which is also the lookup key: a returning person types the phrase, we hash it, and find the
+statement by that value. No slow hash: 2^90 guesses are out of reach at any cost per guess, and
+without the ownership key a copy of the database allows no guessing at all.
 """
 
-import hashlib
 import math
 import secrets
 import unicodedata
 from functools import cache
 from pathlib import Path
 
-from argon2.low_level import Type, hash_secret_raw
-from django.conf import settings
 from xkcdpass import xkcd_password
 
 from ustoo.core import keys
 
 WORD_COUNT = 7
-HASH_BYTES = 32
-_ARGON2_TIME_COST = 1
-_ARGON2_MEMORY_KIB = 32
-_ARGON2_PARALLELISM = 1
-# The memory of the hashes stored until 2026-12-05, still looked up.
-_ARGON2_EARLIER_MEMORY_KIB = 256
-
 
 _EXCLUDED_WORDS = Path(__file__).with_name("data") / "receipt-excluded-words.txt"
 
@@ -91,34 +74,9 @@ def normalise(receipt: str) -> str:
     return " ".join(text.split())
 
 
-@cache
-def _salt() -> bytes:
-    # Argon2 wants a salt of at least 8 bytes; derive a fixed 16 from the configured secret.
-    return hashlib.sha256(b"ustoo receipt salt\x00" + settings.OWNERSHIP_KEY.encode()).digest()[:16]
-
-
 def receipt_hash(receipt: str) -> bytes:
-    """The hash a new statement stores for its receipt."""
-    return _argon2id(normalise(receipt), _ARGON2_MEMORY_KIB)
-
-
-def receipt_hashes(receipt: str) -> tuple[bytes, bytes]:
-    """Every hash a statement may hold for this receipt: today's, and the one stored before the
-    parameters changed. Both are always computed, so a lookup takes the same time whichever finds it."""
-    normalised = normalise(receipt)
-    return _argon2id(normalised, _ARGON2_MEMORY_KIB), _argon2id(normalised, _ARGON2_EARLIER_MEMORY_KIB)
-
-
-def _argon2id(normalised: str, memory_kib: int) -> bytes:
-    return hash_secret_raw(
-        normalised.encode(),
-        _salt(),
-        time_cost=_ARGON2_TIME_COST,
-        memory_cost=memory_kib,
-        parallelism=_ARGON2_PARALLELISM,
-        hash_len=HASH_BYTES,
-        type=Type.ID,
-    )
+    """What a statement stores for its receipt, and looks it up by."""
+    return keys.keyed_hash("receipt", normalise(receipt))
 
 
 def looks_like_receipt(text: str) -> bool:

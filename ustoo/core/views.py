@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timesince import timesince
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -111,6 +112,22 @@ def server_error(request: HttpRequest) -> HttpResponse:
         title=_("Something went wrong on our side"),
         message=_("Nothing you sent was lost. Please try again in a moment."),
         status=500,
+    )
+
+
+@require_GET
+def language(request: HttpRequest) -> HttpResponse:
+    """The language choice, as a form with a CSRF token for Django's set_language. The footer's
+    form only leads here (GET): it is on every page, which anyone may be served alike."""
+    languages = dict(settings.LANGUAGES)
+    chosen = request.GET.get("language", "")
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "/"
+    return render(
+        request,
+        "core/language.html",
+        {"chosen": chosen if chosen in languages else get_language(), "next": next_url},
     )
 
 

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from ustoo.api import ApiError, refusals
+from ustoo.core.api import ApiError, refusals
 from ustoo.magnitude import figures, services
 from ustoo.magnitude.models import Release
 

@@ -8,7 +8,7 @@ class MagnitudeConfig(AppConfig):
     verbose_name = _("Magnitude")
 
     def ready(self) -> None:
-        from ustoo.magnitude.observer import record_changes
-        from ustoo.stories.observers import observe_statements
+        from ustoo.magnitude.observer import record_change
+        from ustoo.stories.observers import counted_statement_changed
 
-        observe_statements(record_changes)
+        counted_statement_changed.connect(record_change, dispatch_uid="magnitude-counters")

@@ -5,7 +5,6 @@ import datetime
 import secrets
 from collections import defaultdict
 from fractions import Fraction
-from functools import cache
 
 from django.db import connection, models
 from django.db.models import Sum
@@ -13,40 +12,29 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-@cache
-def _upsert_sql(vendor: str, rows: int, shard: int) -> str:
-    """The upsert of `rows` counters into `shard`, built once per database kind, row count and shard.
-
-    It runs on every write, so it is kept short: building it each time, and the SQLite backend's
-    rewriting of every %s placeholder, cost more than running it. The shard is a literal (an int of
-    ours), which leaves a quarter fewer placeholders."""
-    quote = connection.ops.quote_name
-    table, count = quote(Counter._meta.db_table), quote("count")
-    values = ",".join([f"(%s,%s,{int(shard)},%s)"] * rows)
-    return (
-        f"INSERT INTO {table} AS c (dimension,bucket,shard,{count}) VALUES {values} "  # noqa: S608
-        f"ON CONFLICT (dimension,bucket,shard) DO UPDATE SET {count}=c.{count}+excluded.{count}"
-    )
-
-
 class CounterManager(models.Manager["Counter"]):
     def add(self, deltas: dict[tuple[str, str], int]) -> None:
         """Add each delta to its (dimension, bucket) counter, in the caller's transaction.
 
-        One upsert for all of a statement's buckets, incrementing in the database (never read, add,
-        write back), so concurrent writers cannot lose an increment. On PostgreSQL each call picks one
-        of SHARDS rows per bucket, so writers rarely wait on the same hot row (this hour, this day);
-        rows are written in sorted order, so two writers never lock them in opposite orders. SQLite
-        lets one writer in at a time whatever the rows, so there spreading them would only spread the
-        pages each write touches: it always uses shard 0.
-        A manager method, not a QuerySet one: it needs no QuerySet, and this runs on every write."""
+        In SQL because the ORM's upsert (bulk_create with update_conflicts) can only overwrite a count,
+        not add to it; one statement for all of a statement's buckets, adding in the database, so
+        concurrent writers cannot lose an increment. On PostgreSQL each call picks one of SHARDS rows
+        per bucket so writers rarely wait on the same hot row; rows go in sorted order, so two writers
+        never lock them in opposite orders. SQLite has one writer at a time: shard 0 only."""
         rows = sorted(item for item in deltas.items() if item[1])
         if not rows:
             return
         shard = 0 if connection.vendor == "sqlite" else secrets.randbelow(Counter.SHARDS)
-        params = [value for (dimension, bucket), delta in rows for value in (dimension, bucket, delta)]
+        quote = connection.ops.quote_name
+        table, count = quote(Counter._meta.db_table), quote("count")
+        values = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
+        sql = (
+            f"INSERT INTO {table} AS c (dimension, bucket, shard, {count}) VALUES {values} "  # noqa: S608
+            f"ON CONFLICT (dimension, bucket, shard) DO UPDATE SET {count} = c.{count} + excluded.{count}"
+        )
+        params = [value for (dimension, bucket), delta in rows for value in (dimension, bucket, shard, delta)]
         with connection.cursor() as cursor:
-            cursor.execute(_upsert_sql(connection.vendor, len(rows), shard), params)
+            cursor.execute(sql, params)
 
 
 class CounterQuerySet(models.QuerySet["Counter"]):

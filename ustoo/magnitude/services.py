@@ -36,7 +36,7 @@ HASHTAGS_PER_STATEMENT = 3
 
 def magnitude_epsilon() -> float:
     """The lifetime ε of each person's answers (at δ = release.DELTA)."""
-    return float(getattr(settings, "MAGNITUDE_EPSILON", 1.0))
+    return settings.MAGNITUDE_EPSILON
 
 
 def lifetime_rho() -> Fraction:

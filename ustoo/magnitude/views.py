@@ -12,7 +12,6 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_safe
 
-from ustoo.core.shared_pages import shared_page
 from ustoo.magnitude import charts, figures, page, release, services
 
 # The embeddable counter may be framed by any site; every other page keeps frame-ancestors 'none'.
@@ -34,11 +33,8 @@ def _total() -> dict:
 
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
-    def render_page() -> HttpResponse:
-        context = {**_total(), "released_html": page.released_part()}
-        return render(request, "magnitude/index.html", context)
-
-    return shared_page(request, "magnitude", render_page)
+    # The figures change once a day: their HTML is kept per release and language (page.released_part).
+    return render(request, "magnitude/index.html", {**_total(), "released_html": page.released_part()})
 
 
 def _privacy_terms() -> dict:

@@ -1,7 +1,7 @@
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from ustoo.moderation import resources
+from ustoo.safety import resources
 
 
 def help_services(request: HttpRequest) -> dict[str, object]:

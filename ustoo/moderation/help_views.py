@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from ustoo.moderation import resources
+from ustoo.safety import resources
 
 
 @require_safe

@@ -5,13 +5,19 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ustoo.stories.models.story import MODERATION_CODES
+from ustoo.core.audit import AppendOnlyLog
 
-# Why a story was not published or was hidden; the author is told the code. The vocabulary lives
-# with the story (its author's page names the reason without importing moderation).
-ReasonCode = models.TextChoices(
-    "ReasonCode", [(value.upper(), (value, label)) for value, label in MODERATION_CODES]
-)
+
+class ReasonCode(models.TextChoices):
+    """Why a story was not published or was hidden. It is written on the story (its
+    `moderation_code`), and the author's page names it through the `reason_label` filter."""
+
+    SPAM = "spam", _("Spam or advertising")
+    OFF_TOPIC = "off_topic", _("Not about harassment or assault")
+    IDENTIFIES = "identifies", _("Names or identifies a person")
+    HATEFUL = "hateful", _("Hateful or abusive")
+    DUPLICATE = "duplicate", _("Already shared")
+    OTHER = "other", _("Another reason (see the message)")
 
 
 class Action(models.TextChoices):
@@ -32,23 +38,10 @@ class Action(models.TextChoices):
     PRUNE = "prune", _("Deleted after the retention period")
 
 
-class DecisionQuerySet(models.QuerySet["Decision"]):
-    def update(self, **kwargs):
-        raise TypeError("The moderation log is append-only.")
-
-    def delete(self):
-        raise TypeError("The moderation log is append-only.")
-
-
-class Decision(models.Model):
+class Decision(AppendOnlyLog):
     """One moderation action: who, what, when, which code. Never a copy of the story's text, and
     objects are named by id only, so the log outlives what it refers to without keeping any of it."""
 
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    moderator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    moderator_name = models.CharField(max_length=40, blank=True)
     action = models.CharField(max_length=16, choices=Action.choices)
     story_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     reply_id = models.BigIntegerField(null=True, blank=True)
@@ -58,16 +51,8 @@ class Decision(models.Model):
     code = models.CharField(max_length=16, choices=ReasonCode.choices, blank=True)
     until = models.DateTimeField(null=True, blank=True)
 
-    objects = DecisionQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-
     def __str__(self) -> str:
-        return f"{self.action} by {self.moderator_name or 'the system'} at {self.created_at:%Y-%m-%d %H:%M}"
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("The moderation log is append-only.")
+        return f"{self.action} by {self.actor_name or 'the system'} at {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class FlagReason(models.TextChoices):

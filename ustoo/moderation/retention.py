@@ -9,13 +9,13 @@ from django.db import connection
 from django.utils import timezone
 
 from ustoo.accounts.models import Member, TrustLevel
-from ustoo.moderation.models import Action, Decision
+from ustoo.moderation.models import Action, Decision, ReasonCode
 from ustoo.moderation.services import promote_if_earned
 from ustoo.stories import services as story_services
 from ustoo.stories.models import Statement, Status, Story
 
 # Rejected as spam or a duplicate: the statement was not a real "me too" and leaves the total too.
-_NOT_COUNTED_CODES = {"spam", "duplicate"}
+_NOT_COUNTED_CODES = {ReasonCode.SPAM, ReasonCode.DUPLICATE}
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ def prune_expired(now: datetime.datetime | None = None) -> PruneReport:
         story_services.delete_statement(
             statement=story.statement, keep_in_total=code not in _NOT_COUNTED_CODES
         )
-        Decision.objects.create(action=Action.PRUNE, story_id=story_id, code=code)
+        Decision.record(action=Action.PRUNE, story_id=story_id, code=code)
         stories += 1
 
     receipts = 0

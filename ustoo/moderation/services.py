@@ -40,28 +40,8 @@ class FlagLimited(ModerationRefused):
         self.retry_after = retry_after
 
 
-def _log(
-    *,
-    moderator,
-    action: str,
-    story_id=None,
-    reply_id=None,
-    member_id=None,
-    statement_id=None,
-    code="",
-    until=None,
-) -> Decision:
-    return Decision.objects.create(
-        moderator=moderator,
-        moderator_name=moderator.username if moderator is not None else "",
-        action=action,
-        story_id=story_id,
-        reply_id=reply_id,
-        member_id=member_id,
-        statement_id=statement_id,
-        code=code,
-        until=until,
-    )
+def _log(*, moderator, **fields) -> Decision:
+    return Decision.record(actor=moderator, **fields)
 
 
 def _current(story: Story, expected_version: int) -> Story:

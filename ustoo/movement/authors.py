@@ -4,10 +4,9 @@ The key is derived from the server's OWNERSHIP_KEY, so the hash is stable across
 (distinct
 authors can be counted across files) but cannot be recomputed by anyone holding only the database.
 
-The hash is SHA-256 over the key (hex), the platform and the account id, cut to 24 hex digits: a construction
-DuckDB can compute too, so the fast import path (fastpath.py) hashes in SQL exactly what this class hashes in
-Python. With a secret key and a truncated output it behaves as a keyed hash (no length extension is possible
-without the full digest).
+The hash is SHA-256 over the key (hex), the platform and the account id, cut to 24 hex digits (what stores
+imported so far hold, so it stays). With a secret key and a truncated output it behaves as a keyed hash (no
+length extension is possible without the full digest).
 """
 
 import hashlib
@@ -26,14 +25,9 @@ def author_key() -> bytes:
     return hmac.new(secret, _PURPOSE, hashlib.sha256).digest()
 
 
-def hash_prefix(key: bytes, platform: str) -> str:
-    """What is hashed before the account id, in Python here and in SQL in the fast path."""
-    return f"{key.hex()}{platform}:"
-
-
 class AuthorHasher:
     def __init__(self, key: bytes, platform: str):
-        self._prefix = hash_prefix(key, platform)
+        self._prefix = f"{key.hex()}{platform}:"
         self._cache: dict[str, str] = {}
 
     def __call__(self, account_id: str | None) -> str | None:

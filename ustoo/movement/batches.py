@@ -1,8 +1,7 @@
 """Turn parsed posts into one Arrow batch for the store: authors hashed, languages detected where the platform
 gave none, originals labelled, text dropped unless it is to be kept.
 
-Used by the importer in-process and by its worker processes, so it imports nothing from Django. Detection and
-labelling run once per batch over all its texts (langdetect.py, classify.py), never one post at a time.
+Used by the importer in-process and by its worker processes, so it imports nothing from Django.
 """
 
 import numpy as np
@@ -10,12 +9,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ustoo.movement.authors import AuthorHasher
-from ustoo.movement.langdetect import detect_language_array
+from ustoo.movement.langdetect import detect_languages
 from ustoo.movement.post import RETWEET, Post
 from ustoo.movement.store import POST_COLUMNS
 
 # The store's columns as Arrow types: what a batch for the store is. All strings but these two.
-_NOT_STRINGS = {"created_at": pa.timestamp("us"), "hashtags": pa.list_(pa.string())}
+_NOT_STRINGS = {
+    "created_at": pa.timestamp("us"),
+    "hashtags": pa.list_(pa.string()),
+    "text_hash": pa.int64(),
+}
 POST_SCHEMA = pa.schema([(name, _NOT_STRINGS.get(name, pa.string())) for name in POST_COLUMNS])
 
 _UNKNOWN_LANGS = {None, "", "und", "qme", "qht", "zxx", "art"}  # Twitter's "undetermined" and media-only tags
@@ -23,7 +26,11 @@ _UNKNOWN_TAGS = pa.array(sorted(tag for tag in _UNKNOWN_LANGS if tag), pa.string
 
 # What a parser hands over before enrich(): the store's columns but dataset, platform, lang_detected, label.
 PARSED_SCHEMA = pa.schema(
-    [field for field in POST_SCHEMA if field.name not in ("dataset", "platform", "lang_detected", "label")]
+    [
+        field
+        for field in POST_SCHEMA
+        if field.name not in ("dataset", "platform", "lang_detected", "label", "text_hash")
+    ]
 )
 
 
@@ -36,6 +43,15 @@ def _scatter(count: int, positions: np.ndarray, values: pa.Array) -> pa.Array:
     return values.take(pa.array(index, mask=index < 0))
 
 
+def text_hashes(texts) -> pa.Array:
+    """A 63-bit hash of each text (MD5's lower half), so that one text posted many times can be found
+    without keeping it. DuckDB computes it for the whole batch."""
+    import duckdb
+
+    relation = duckdb.from_arrow(pa.table({"text": texts}))
+    return relation.project("(md5_number_lower(text) >> 1)::BIGINT AS h").to_arrow_table().column("h")
+
+
 def enrich(parsed: pa.Table, *, dataset: str, platform: str, keep_text: bool, classify: bool) -> pa.Table:
     """Add the detected languages (where the platform gave none) and the labels (originals), drop the text
     unless kept, and order the columns as the store has them."""
@@ -44,22 +60,24 @@ def enrich(parsed: pa.Table, *, dataset: str, platform: str, keep_text: bool, cl
     langs = parsed.column("lang")
     unknown = pc.fill_null(pc.or_kleene(pc.is_null(langs), pc.is_in(langs, value_set=_UNKNOWN_TAGS)), True)
     positions = np.flatnonzero(unknown.to_numpy(zero_copy_only=False))
-    detected = _scatter(count, positions, detect_language_array(texts.take(positions)))
+    detected = _scatter(count, positions, pa.array(detect_languages(texts.take(positions)), pa.string()))
+    # Only what the poster wrote is labelled and hashed: a retweet repeats someone else's words.
+    wanted = pc.and_(pc.not_equal(parsed.column("kind"), RETWEET), pc.greater(pc.binary_length(texts), 0))
+    positions = np.flatnonzero(pc.fill_null(wanted, False).to_numpy(zero_copy_only=False))
+    originals = texts.take(positions)
+    labels = pa.nulls(count, pa.string())
     if classify:
-        from ustoo.movement.classify import label_array
+        from ustoo.movement.classify import predict
 
-        # Only what the poster wrote is labelled: a retweet repeats someone else's words.
-        wanted = pc.and_(pc.not_equal(parsed.column("kind"), RETWEET), pc.greater(pc.binary_length(texts), 0))
-        positions = np.flatnonzero(pc.fill_null(wanted, False).to_numpy(zero_copy_only=False))
-        labels = _scatter(count, positions, label_array(texts.take(positions)))
-    else:
-        labels = pa.nulls(count, pa.string())
+        labels = _scatter(count, positions, pa.array(predict(originals), pa.string()))
+    hashes = _scatter(count, positions, text_hashes(originals))
     columns = {
         "dataset": pa.repeat(pa.scalar(dataset, pa.string()), count),
         "platform": pa.repeat(pa.scalar(platform, pa.string()), count),
         "lang_detected": detected,
         "label": labels,
         "text": texts if keep_text else pa.nulls(count, pa.string()),
+        "text_hash": hashes,
     }
     arrays = [
         columns[field.name] if field.name in columns else parsed.column(field.name) for field in POST_SCHEMA

@@ -304,6 +304,37 @@ def bar_chart(prefix: str, slug: str, title: str, unit: str, values: list[tuple[
     return chart
 
 
+def experience_chart(prefix: str, report: dict, partial_days: list[str]) -> Chart:
+    """The corrected share per day with its 95% interval, and the classifier's own share beside it; the
+    note says what it was validated on, and in which languages it was not."""
+    per_day = {day: figures for day, figures in report["experience_share"]["per_day"].items() if figures}
+
+    def series(figure: str) -> dict[str, float]:
+        return {day: figures[figure] for day, figures in per_day.items()}
+
+    chart = line_chart(
+        prefix,
+        "experience-share-per-day",
+        _("Share of originals telling their own experience (%(tz)s)") % {"tz": report["timezone"]},
+        _("share of originals"),
+        {
+            _("estimate"): series("estimate"),
+            _("95%% interval, low") % {}: series("low"),
+            _("95%% interval, high") % {}: series("high"),
+            _("classifier alone"): series("classified"),
+        },
+        partial=partial_days,
+        share=True,
+    )
+    experience = report["experience_share"]
+    chart.note = " ".join(
+        part
+        for part in (readable.validation_text(experience), readable.unvalidated_text(experience), chart.note)
+        if part
+    )
+    return chart
+
+
 def report_charts(report: dict) -> list[Chart]:
     tz = report["timezone"]
     hourly = report.get("per_hour_by_hashtag") or {}
@@ -353,15 +384,7 @@ def report_charts(report: dict) -> list[Chart]:
             _("posts"),
             [(tag, "#" + tag, n) for tag, n in report["top_cooccurring"]],
         ),
-        line_chart(
-            prefix,
-            "experience-share-per-day",
-            _("Share of originals telling their own experience (%(tz)s)") % {"tz": tz},
-            _("share of labelled originals"),
-            {_("experience"): report["experience_share"]},
-            partial=partial_days,
-            share=True,
-        ),
+        experience_chart(prefix, report, partial_days),
     ]
     tables = {
         "posts-per-hour-by-variant": "posts-per-hour-by-variant" if hourly else "posts-per-hour",

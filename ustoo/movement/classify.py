@@ -1,41 +1,84 @@
 """Label posts `experience`, `support`, `news_opinion` or `backlash`.
 
-TF-IDF over words and word pairs, and a logistic regression, trained on the labelled set the project ships
-(`data/labelled_posts.csv`, composed from fragments written for ustoo). Training takes about a second, so
-the model
-is trained at first use with a fixed seed instead of shipping a binary file: what runs is always what the data
-and this code say. `ustoo movement evaluate` prints the held-out figures recorded in MODEL.md.
+Features (`features`, MODEL.md): each word of a post (URLs and @handles replaced by placeholders, `#` dropped
+so a hashtag keeps its word, one-letter words kept: "I" matters), each pair of neighbouring words, each
+word's cross-language concept where it has one (labelled/concepts.py: "raped", "violée" and "violada" are all
+`·harm`), whether two concepts stand within WINDOW words of each other (`·first+harm`: a first-person word
+near a word of harm, the shape of a disclosure), and whether the post quotes someone (`·quote`). TF-IDF over
+those, then a multinomial logistic regression with balanced class weights. Trained on the labelled set the
+project ships (`data/labelled_posts.csv`, composed from fragments and grammars written for ustoo). Training
+takes a few seconds, so the model is trained at first use with a fixed seed instead of shipping a binary
+file (it is kept in the user's cache): what runs is always what the data and this code say. `ustoo movement
+evaluate` prints its figures.
 
-Labelling a million posts through scikit-learn costs about 20 µs each, nearly all of it Python tokenising one
-text at a time. `predict` instead scores a whole batch with the trained model's own numbers (vocabulary, idf,
-coefficients): the texts are prepared and tokenised by Arrow's vectorised string kernels with the same
-patterns, looked up in the vocabulary (words and word pairs by hash), and scored as the sparse product
-scikit-learn computes, in numpy. The tests check it labels as scikit-learn does. The trained numbers are
-cached on disk under a key made of the labelled data, this file and the scikit-learn version, so a process
-does not retrain (about two seconds) unless one of those changed."""
+Imports label a batch at once through scikit-learn's pipeline (`predict`)."""
 
 import csv
 import hashlib
+import itertools
 import os
 import re
 from collections import Counter
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import numpy as np
+from ustoo.movement.labelled.concepts import CONCEPTS
 
 LABELS = ("experience", "support", "news_opinion", "backlash")
 DATA_FILE = Path(__file__).with_name("data") / "labelled_posts.csv"
+CONCEPTS_FILE = Path(__file__).with_name("labelled") / "concepts.py"
 SEED = 20171015
 TEST_SHARE = 0.25
+C = 3.0
+WINDOW = 6  # words between two concepts for them to count as said together
+# Pairs of concepts said together: a disclosure (first person near harm, an abuser, an age, "survivor",
+# "too"), someone else's story (third person near harm), a joke (laughter near harm).
+PAIRS = (
+    ("first", "harm"),
+    ("first", "perpetrator"),
+    ("first", "number"),
+    ("first", "survivor"),
+    ("first", "too"),
+    ("first", "support"),
+    ("first", "telling"),
+    ("third", "harm"),
+    ("laugh", "harm"),
+)
+MARK = "·"  # starts the name of a concept feature: never part of a word (\w)
 _URL = re.compile(r"https?://\S+")
 _MENTION = re.compile(r"@\w+")
+_WORD = re.compile(r"\w+")
+_QUOTE = re.compile('["“”«»]')
 
 
 def prepare(text: str) -> str:
     # URLs and handles say nothing about the kind of post but differ every time; hashtags keep their word.
     return _MENTION.sub(" @user ", _URL.sub(" url ", text)).replace("#", " ")
+
+
+def features(text: str) -> list[str]:
+    """What the classifier sees of a text."""
+    words = _WORD.findall(prepare(text).lower())
+    found = words + [f"{first} {second}" for first, second in itertools.pairwise(words)]
+    positions: dict[str, list[int]] = {}  # where each concept's words stand
+    concept_of = CONCEPTS.get
+    for position, word in enumerate(words):
+        concept = concept_of(word)
+        if concept is None:
+            if len(word) > 2 or not (word.isdigit() and word.isascii()):
+                continue
+            concept = "number"  # a number of one or two digits: an age, most often
+        else:
+            found.append(MARK + concept)
+        positions.setdefault(concept, []).append(position)
+    for first, second in PAIRS:
+        if first in positions and second in positions:
+            near = (abs(i - j) <= WINDOW for i in positions[first] for j in positions[second])
+            if any(near):
+                found.append(f"{MARK}{first}+{second}")
+    if _QUOTE.search(text):
+        found.append(MARK + "quote")
+    return found
 
 
 def load_labelled(path: Path = DATA_FILE) -> list[dict[str, str]]:
@@ -49,10 +92,8 @@ def build_model():
     from sklearn.pipeline import make_pipeline
 
     return make_pipeline(
-        TfidfVectorizer(
-            preprocessor=lambda text: prepare(text).lower(), ngram_range=(1, 2), min_df=1, sublinear_tf=True
-        ),
-        LogisticRegression(C=10.0, max_iter=2000, class_weight="balanced", random_state=SEED),
+        TfidfVectorizer(analyzer=features, sublinear_tf=True),
+        LogisticRegression(C=C, max_iter=3000, class_weight="balanced", random_state=SEED),
     )
 
 
@@ -78,155 +119,40 @@ def held_out_split(rows: list[dict[str, str]]) -> tuple[list[dict], list[dict]]:
 
 @cache
 def trained_model():
+    """The model trained on the whole labelled set. Training takes seconds, so the fitted pipeline is kept
+    in the user's cache (joblib, as scikit-learn documents), under a key of the data, this code and the
+    scikit-learn version: a process loads it unless one of those changed."""
+    import joblib
+
+    path = cache_dir() / f"movement-classifier-{_model_key()}.joblib"
+    try:
+        return joblib.load(path)
+    except (OSError, ValueError, EOFError, AttributeError, ImportError):
+        pass  # not trained yet, or by another version: train now
     rows = load_labelled()
     model = build_model()
     model.fit([row["text"] for row in rows], [row["label"] for row in rows])
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        joblib.dump(model, temporary)
+        temporary.replace(path)
+        for stale in path.parent.glob("movement-classifier-*"):
+            if stale != path:
+                stale.unlink(missing_ok=True)  # trained by an earlier version of the data or code
+    except OSError:
+        pass  # a read-only home: train in each process instead
     return model
 
 
 def labels_of(model, texts: list[str]) -> list[str | None]:
-    """The pipeline's labels, but None for a text with no word or word pair the model knows: its scores
-    would be the intercepts alone, a label the text says nothing about."""
+    """The pipeline's labels, but None for a text with no feature the model knows: its scores would be the
+    intercepts alone, a label the text says nothing about."""
     vectorizer, regression = model[0], model[1]
-    features = vectorizer.transform(texts)
-    labels = regression.predict(features)
-    known = features.getnnz(axis=1) > 0
+    matrix = vectorizer.transform(texts)
+    labels = regression.predict(matrix)
+    known = matrix.getnnz(axis=1) > 0
     return [str(label) if has_terms else None for label, has_terms in zip(labels, known, strict=True)]
-
-
-def predict_sklearn(texts: list[str]) -> list[str | None]:
-    """Through scikit-learn itself, one text at a time: the reference `predict` is checked against."""
-    if not texts:
-        return []
-    return labels_of(trained_model(), texts)
-
-
-# prepare() and the vectorizer's (?u)\b\w\w+\b in RE2 terms: Python's \w is [\p{L}\p{N}_] and its \s
-# is the Unicode spaces, where RE2's \w and \s are ASCII-only.
-_RE2_URL = r"https?://[^\t\n\x0b\f\r\x1c-\x1f\x{85}\p{Z}]+"
-_RE2_MENTION = r"@[\p{L}\p{N}_]+"
-_RE2_NOT_WORD_CHAR = r"[^\p{L}\p{N}_ ]"
-
-
-@dataclass(frozen=True)
-class Scorer:
-    vocabulary: object  # pyarrow string array of the single words, word i at position i
-    word_terms: np.ndarray  # the vocabulary index of word i
-    pair_keys: object  # pyarrow int64 array: first word * len(words) + second word, for each two-word term
-    pair_terms: np.ndarray  # the vocabulary index of each pair_keys entry
-    idf: np.ndarray
-    coef: np.ndarray  # classes x terms
-    intercept: np.ndarray
-    classes: tuple[str, ...]
-
-    @classmethod
-    def from_terms(cls, terms: list[str], idf, coef, intercept, classes) -> "Scorer":
-        import pyarrow as pa
-
-        words = [term for term in terms if " " not in term]
-        word_index = {word: i for i, word in enumerate(words)}
-        index = {term: i for i, term in enumerate(terms)}
-        keys, pair_terms = [], []
-        for term, i in index.items():
-            if " " in term:
-                first, second = term.split(" ")
-                # min_df=1 and no pruning: both words of a two-word term are terms themselves
-                keys.append(word_index[first] * len(words) + word_index[second])
-                pair_terms.append(i)
-        return cls(
-            vocabulary=pa.array(words, pa.string()),
-            word_terms=np.array([index[word] for word in words], dtype=np.int64),
-            pair_keys=pa.array(keys, pa.int64()),
-            pair_terms=np.asarray(pair_terms, dtype=np.int64),
-            idf=np.asarray(idf, dtype=np.float64),
-            coef=np.asarray(coef, dtype=np.float64),
-            intercept=np.asarray(intercept, dtype=np.float64),
-            classes=tuple(str(label) for label in classes),
-        )
-
-    def predict(self, texts) -> list[str | None]:
-        """Labels for a list of texts or an Arrow string array; None for a text with no known term."""
-        return [self.classes[code] if code >= 0 else None for code in self.codes(texts).tolist()]
-
-    def label_array(self, texts):
-        """As predict, but an Arrow string array (null: no label), with no Python object per text."""
-        import pyarrow as pa
-
-        codes = self.codes(texts)
-        return pa.array(self.classes, pa.string()).take(pa.array(codes, mask=codes < 0))
-
-    def codes(self, texts) -> np.ndarray:
-        """The index in `classes` of each text's label, -1 where the text has no known term."""
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        count = len(texts)
-        if not count:
-            return np.zeros(0, dtype=np.int64)
-        if isinstance(texts, pa.ChunkedArray):
-            texts = texts.combine_chunks()
-        elif not isinstance(texts, pa.Array):
-            texts = pa.array(texts, pa.string())
-        prepared = pc.replace_substring_regex(texts, pattern=_RE2_URL, replacement=" url ")
-        prepared = pc.replace_substring_regex(prepared, pattern=_RE2_MENTION, replacement=" @user ")
-        prepared = pc.utf8_lower(prepared)
-        # Every character that is not a word character becomes a space, one by one (spaces, the most common,
-        # are left alone: replacing runs is several times slower); then split at spaces. Empty pieces and
-        # one-character words are dropped below, as the vectorizer's pattern never yields them. (prepare()'s
-        # "#" to space happens here too: "#" is not a word character.)
-        spaced = pc.replace_substring_regex(prepared, pattern=_RE2_NOT_WORD_CHAR, replacement=" ")
-        split = pc.split_pattern(spaced, pattern=" ")
-        if isinstance(split, pa.ChunkedArray):
-            split = split.combine_chunks()
-        lengths = pc.fill_null(pc.list_value_length(split), 0).to_numpy(zero_copy_only=False)
-        parents = np.repeat(np.arange(count, dtype=np.int64), lengths)
-        tokens = pc.list_flatten(split)
-        words = pc.fill_null(pc.index_in(tokens, value_set=self.vocabulary), -1)
-        words = words.to_numpy(zero_copy_only=False).astype(np.int64)
-        # The vectorizer's tokens are words of two characters or more; every vocabulary word is one. A piece
-        # the vocabulary lacks is a token (it parts the words around it) if it is that long: 5 bytes or more
-        # always are, 1 byte or less never, 2 to 4 bytes are counted in characters.
-        size = pc.binary_length(tokens).to_numpy(zero_copy_only=False)
-        is_token = (words >= 0) | (size >= 5)
-        unsure = np.flatnonzero(~is_token & (size > 1))
-        if unsure.size:
-            characters = pc.utf8_length(tokens.take(pa.array(unsure))).to_numpy(zero_copy_only=False)
-            is_token[unsure] = characters >= 2
-        keep = np.flatnonzero(is_token)
-        words, parents = words[keep], parents[keep]
-        known = words >= 0
-        doc = [parents[known]]
-        term = [self.word_terms[words[known]]]
-        if words.size > 1 and len(self.pair_keys):
-            # two-word terms: consecutive tokens of one text, both in the vocabulary
-            both = np.flatnonzero(known[:-1] & known[1:] & (parents[:-1] == parents[1:]))
-            keys = words[both] * len(self.vocabulary) + words[both + 1]
-            position = pc.index_in(pa.array(keys), value_set=self.pair_keys)
-            position = pc.fill_null(position, -1).to_numpy(zero_copy_only=False)
-            found = position >= 0
-            doc.append(parents[both[found]])
-            term.append(self.pair_terms[position[found]])
-        # Each text's distinct terms in ascending order with their counts: the rows of a sparse matrix with
-        # sorted indices, summed in the order scikit-learn's sparse product sums them (the same scores).
-        cells = np.concatenate(doc) * self.idf.size + np.concatenate(term)
-        cells.sort(kind="stable")  # two runs already in text order: a merge, mostly
-        first = np.flatnonzero(np.concatenate(([True], cells[1:] != cells[:-1]))) if cells.size else cells
-        tf = np.diff(np.append(first, cells.size)).astype(np.float64)
-        cells = cells[first]
-        doc_index, term_index = np.divmod(cells, self.idf.size)
-        # TfidfVectorizer(sublinear_tf=True, norm="l2"): (1 + log tf) * idf, then each row to unit length
-        weights = (np.log(tf) + 1) * self.idf[term_index]
-        norms = np.sqrt(np.bincount(doc_index, weights=weights**2, minlength=count))
-        weights /= norms[doc_index]
-        scores = np.empty((count, len(self.classes)))
-        for label in range(len(self.classes)):
-            scores[:, label] = np.bincount(
-                doc_index, weights=weights * self.coef[label, term_index], minlength=count
-            )
-        scores += self.intercept
-        best = scores.argmax(axis=1)
-        best[np.bincount(doc_index, minlength=count) == 0] = -1
-        return best
 
 
 def cache_dir() -> Path:
@@ -241,62 +167,19 @@ def _model_key() -> str:
 
     digest = hashlib.sha256(DATA_FILE.read_bytes())
     digest.update(Path(__file__).read_bytes())
+    digest.update(CONCEPTS_FILE.read_bytes())
     digest.update(version("scikit-learn").encode())
     return digest.hexdigest()[:24]
 
 
-@cache
-def scorer() -> Scorer:
-    """The trained model's numbers: from the disk cache when its key matches, else trained now and cached."""
-    path = cache_dir() / f"movement-classifier-{_model_key()}.npz"
-    try:
-        with np.load(path, allow_pickle=False) as saved:
-            numbers = {name: saved[name] for name in saved.files}
-    except (OSError, ValueError, KeyError):
-        model = trained_model()
-        vectorizer, regression = model[0], model[1]
-        terms = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.get)
-        numbers = {
-            "vocabulary": np.array(terms, dtype=str),
-            "idf": vectorizer.idf_,
-            "coef": regression.coef_,
-            "intercept": regression.intercept_,
-            "classes": np.array([str(label) for label in regression.classes_], dtype=str),
-        }
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_suffix(f".{os.getpid()}.tmp.npz")
-            np.savez(temporary, **numbers)
-            temporary.replace(path)
-            for stale in path.parent.glob("movement-classifier-*.npz"):
-                if stale != path:
-                    stale.unlink(missing_ok=True)  # trained by an earlier version of the data or code
-        except OSError:
-            pass  # a read-only home: train in each process instead
-    return Scorer.from_terms(
-        [str(term) for term in numbers["vocabulary"]],
-        numbers["idf"],
-        numbers["coef"],
-        numbers["intercept"],
-        numbers["classes"],
-    )
-
-
 def predict(texts) -> list[str | None]:
-    """Labels for many texts at once (a list or an Arrow string array), as scikit-learn's pipeline gives them
-    (see Scorer); None for a text with no word the model knows (see labels_of)."""
-    if not len(texts):
+    """Labels for many texts at once (a list or an Arrow string array); None for a text with no word the
+    model knows (see labels_of)."""
+    if hasattr(texts, "to_pylist"):
+        texts = texts.to_pylist()
+    if not texts:
         return []
-    return scorer().predict(texts)
-
-
-def label_array(texts):
-    """predict() as an Arrow string array, nulls for no label: what the importer stores."""
-    import pyarrow as pa
-
-    if not len(texts):
-        return pa.array([], pa.string())
-    return scorer().label_array(texts)
+    return labels_of(trained_model(), texts)
 
 
 def evaluate() -> dict:

@@ -43,8 +43,9 @@ def _partial(report: dict, unit: str) -> list[str]:
 
 
 def _totals(report: dict) -> Iterable[list]:
+    lower_bounds = report.get("lower_bounds") or {}
     for name, value in report["totals"].items():
-        yield [name, value, report["definitions"].get(name, "posts")]
+        yield [name, value, lower_bounds.get(name) or report["definitions"].get(name, "posts")]
 
 
 def _per_day(report: dict) -> Iterable[list]:
@@ -72,8 +73,19 @@ def _by_variant_per(unit: str) -> Callable[[dict], Iterable[list]]:
 
 def _experience(report: dict) -> Iterable[list]:
     partial = _partial(report, "per_day")
-    for day, share in report["experience_share"].items():
-        yield [day, share, _flag(day, partial)]
+    experience = report["experience_share"]
+    for day, figures in experience["per_day"].items():
+        figures = figures or {}
+        yield [
+            day,
+            figures.get("estimate"),
+            figures.get("low"),
+            figures.get("high"),
+            figures.get("classified"),
+            figures.get("originals"),
+            _flag(day, partial),
+            experience.get("note") or "",
+        ]
 
 
 PARTIAL = "true if the window covers only part of this period (see partial in the metadata), else false"
@@ -162,8 +174,13 @@ TABLES = {
             _("Share of originals telling their own experience, per day"),
             {
                 "day": DAY,
-                "share": "originals labelled experience / originals labelled (0 to 1)",
+                "share": "the corrected share of originals telling their own experience (0 to 1)",
+                "low": "the 95% interval's lower end",
+                "high": "the 95% interval's upper end",
+                "classified": "the share the classifier labelled experience, before correction",
+                "originals": "originals (posts that are not retweets) that day",
                 "partial": PARTIAL,
+                "note": "languages the validation does not cover, if any (see validated_on in the metadata)",
             },
             _experience,
             in_time=True,
@@ -208,6 +225,16 @@ def metadata(report: dict) -> dict:
             "released_at": report.get("released_at"),
             "partial": report.get("partial") or {},
             "deduplication": report["deduplication"]["note"],
+            "experience_share": {
+                key: report["experience_share"].get(key)
+                for key in (
+                    "validated_on",
+                    "validated_languages",
+                    "unvalidated_languages",
+                    "error_rates",
+                    "note",
+                )
+            },
             "definitions": report["definitions"],
             "report": filename(report, "report", "json"),
             "files": [

@@ -11,20 +11,16 @@ line files can be parsed by worker processes (a plain file's byte ranges, which 
 main process only writes what they return, in order.
 """
 
-import contextlib
 import hashlib
 import time
-from collections import deque
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 from tqdm import tqdm
 
-from ustoo.movement import fastpath, store
+from ustoo.movement import store
 from ustoo.movement import workers as worker_processes
 from ustoo.movement.authors import author_key
 from ustoo.movement.batches import BatchBuilder
@@ -34,18 +30,14 @@ from ustoo.movement.post import PARSE_ERRORS, reason_of
 from ustoo.movement.sources import Meter, compression_of, read_lines, split_ranges
 
 DEFAULT_BATCH_SIZE = 20_000
-# DuckDB's share while importing: the fast path parses elsewhere (its own connection, or worker processes),
-# so the store's connection only writes. With two workers the processes together stay near 0.8 GB.
-IMPORT_MEMORY_LIMIT = "256MB"
-# Worker processes only for what is left of a plain file beyond this (either path: fast or Python parsers).
+# Worker processes only for what is left of a plain file beyond this.
 PARALLEL_MIN_BYTES = worker_processes.MIN_BYTES
 CHUNK_BYTES = 16 << 20
-# Posts per commit of the fast path: DuckDB's row group, which a transaction writes straight to the file.
-COMMIT_ROWS = 122_880
 
 
 # The row in `files` of the import under way: one file read one way (format, and column mapping for CSV).
 _THIS_FILE = "dataset = ? AND fingerprint = ? AND format = ? AND coalesce(options, '') = ?"
+_DEDUPE = "CASE WHEN content_keyed > 0 THEN ? END"  # the --dedupe choice, where it mattered
 DOCUMENT_PROGRESS_EVERY = 1000  # records between two progress bar updates of a document format
 
 
@@ -85,6 +77,8 @@ class FileOutcome:
     malformed: int = 0
     content_keyed: int = 0
     content_key_duplicates: int = 0  # rows skipped because another row held the same content key
+    repeated_rows: int = 0  # rows with lossy ids identical in every column to an earlier row of the file
+    lower_bounds: list[str] = field(default_factory=list)  # counts this file can only undercount
     malformed_examples: list[tuple[int, str]] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -103,31 +97,27 @@ class Importer:
         dataset: str = "default",
         fmt: str = "auto",
         columns: str | None = None,
+        dedupe: str = "none",
         keep_text: bool = False,
         classify: bool = True,
         workers: int = 1,
         batch_size: int = DEFAULT_BATCH_SIZE,
         show_progress: bool = False,
         after_commit: Callable[[FileOutcome], None] | None = None,
-        fast: bool = True,
     ):
         self.connection = connection
         self.dataset = dataset
         self.fmt = fmt
         self.columns = columns
+        # CSV rows with lossy ids: "none" keeps every row, "content" merges identical ones
+        self.dedupe = dedupe
         self.keep_text = keep_text
         self.classify = classify
         self.workers = max(1, workers)
         self.batch_size = batch_size
         self.show_progress = show_progress
         self.after_commit = after_commit  # lets tests interrupt an import between two batches
-        self.fast = fast  # v1.1 and twarc2 through DuckDB (fastpath.py); False: the Python parsers only
         self.key = author_key()
-        # Each commit of a row group or more leaves its last row group part-filled. The checkpoint that
-        # closing the store makes would merge those (DuckDB's vacuum): a single-threaded rewrite of about a
-        # second per million posts at the end of every import, for no gain a report can measure (2.1 s for
-        # a million posts either way). The store never deletes posts, so there is nothing else to reclaim.
-        connection.execute("SET max_vacuum_tasks = 0")
 
     # -- one file ---------------------------------------------------------------------------------------
 
@@ -137,7 +127,11 @@ class Importer:
         fmt = detect(path) if self.fmt == "auto" else self.fmt
         if fmt not in FORMATS:
             raise ValueError(f"unknown format {fmt!r}")
-        options = normalised_columns(self.columns) if fmt == "csv" else ""
+        options = ""
+        if fmt == "csv":  # how it was read: another mapping or de-duplication is another import
+            options = normalised_columns(self.columns) + (
+                " dedupe=content" if self.dedupe == "content" else ""
+            )
         self._file = [self.dataset, fingerprint(path), fmt, options]
         self._import_key = ":".join(self._file[1:])
         row = self.connection.execute(
@@ -167,9 +161,7 @@ class Importer:
             keep_text=self.keep_text,
             classify=self.classify,
         )
-        if fmt in fastpath.FAST_FORMATS and self.fast:
-            self._import_fast(path, fmt, progress, outcome)
-        elif fmt in LINE_FORMATS:
+        if fmt in LINE_FORMATS:
             plain = compression_of(path) is None
             if (
                 plain
@@ -272,124 +264,6 @@ class Importer:
             self._advance(bar, meter, offset)
             self._postfix(bar, outcome)
 
-    def _import_fast(self, path, fmt, progress, outcome) -> None:
-        """v1.1 and twarc2 lines: parsed by DuckDB chunk by chunk, odd lines by the format's Python parser
-        (fastpath.ChunkParser).
-
-        With one worker everything runs in this process. With more, that many worker processes parse chunks
-        (a plain file's byte ranges, read by the workers themselves; a compressed file's chunks, read here)
-        while this process writes what they return, in file order. Processes rather than threads: what is
-        left of Python in parsing and labelling would hold the interpreter lock, and the workers would wait
-        for each other. Chunks are committed COMMIT_ROWS posts at a time, or batch_size lines at a time when
-        a batch size below the default was asked for."""
-        connection = self.connection
-        per_commit = self.batch_size if self.batch_size < DEFAULT_BATCH_SIZE else None
-        options = {
-            "dataset": self.dataset,
-            "author_key": self.key,
-            "keep_text": self.keep_text,
-            "classify": self.classify,
-        }
-        threads, memory = connection.execute(
-            "SELECT current_setting('threads'), current_setting('memory_limit')"
-        ).fetchone()
-
-        def give_threads_back() -> None:
-            connection.execute(f"SET threads = {int(threads)}")
-
-        # This process only writes; the parsing has the cores.
-        connection.execute("SET threads = 1")
-        connection.execute(f"SET memory_limit = '{IMPORT_MEMORY_LIMIT}'")
-        meter = Meter()
-        remaining = path.stat().st_size - progress.byte_offset
-        try:
-            with self._bar(path, progress.byte_offset) as bar, contextlib.ExitStack() as stack:
-                if self.workers > 1 and remaining >= PARALLEL_MIN_BYTES:
-                    parsed = self._parsed_by_workers(path, fmt, options, progress, per_commit, meter, stack)
-                else:
-                    parser = fastpath.ChunkParser(fmt, **options)
-                    stack.callback(parser.close)
-                    chunks = fastpath.chunks(path, progress.byte_offset, fastpath.CHUNK_BYTES, meter)
-                    parsed = (
-                        piece for end, chunk in chunks for piece in parser.parse(chunk, end, per_commit)
-                    )
-                # Once everything is parsed the cores are free again: the last commit, the one that is not a
-                # whole row group and goes through DuckDB's log, takes them (1.3 s instead of 1.7-2.2 for a
-                # million posts with two workers).
-                self._commit_parsed(
-                    parsed, progress, per_commit, outcome, bar, meter, when_parsed=give_threads_back
-                )
-        finally:
-            give_threads_back()
-            connection.execute(f"SET memory_limit = '{memory}'")
-
-    def _parsed_by_workers(self, path, fmt, options, progress, per_commit, meter, stack):
-        """The file's slices, parsed by self.workers worker processes, in file order."""
-        # An executor rather than multiprocessing.Pool, whose worker-watching thread spins while a large
-        # result is in the pipe.
-        pool = ProcessPoolExecutor(
-            self.workers,
-            mp_context=worker_processes.context(),
-            initializer=fastpath.start_worker,
-            initargs=(fmt, options),
-        )
-        stack.callback(pool.shutdown, cancel_futures=True)
-        if compression_of(path) is None:  # the bar follows the offsets
-            jobs = (
-                (str(path), start, end, None, per_commit)
-                for start, end in split_ranges(path, fastpath.CHUNK_BYTES, progress.byte_offset)
-            )
-        else:  # a compressed stream is read here, in order, and its chunks handed over
-            jobs = (
-                (str(path), end - len(chunk), end, bytes(chunk), per_commit)
-                for end, chunk in fastpath.chunks(path, progress.byte_offset, fastpath.CHUNK_BYTES, meter)
-            )
-        for pieces in _in_order(pool, fastpath.parse_in_worker, jobs, self.workers):
-            yield from pieces
-
-    def _commit_parsed(self, parsed, progress, per_commit, outcome, bar, meter, when_parsed=None) -> None:
-        """Commit parsed slices in order, COMMIT_ROWS posts at a time (or each slice, with per_commit):
-        DuckDB writes a commit of a row group or more straight to the file instead of through its log.
-        `when_parsed` is called once the last slice has arrived, before what is left is committed.
-
-        A full commit waits until the next one is full too: the posts left at the end of a file, fewer
-        than a row group, then go in the last full commit instead of a small one of their own, which
-        DuckDB would write through its log and copy again (for a million v1.1 posts, 110,242 left
-        over: 1.2 s alone, against 0.35 s for a commit of a row group)."""
-        line_number = progress.records
-        full: _Gathered | None = None  # COMMIT_ROWS or more, committed once the next gathering is full
-        gathering = _Gathered()
-        for piece in parsed:
-            gathering.add(piece, line_number)
-            line_number = gathering.line_number
-            self._advance(bar, meter, piece.end)
-            if per_commit:
-                self._commit_gathered(gathering, outcome, bar, meter)
-                gathering = _Gathered()
-            elif gathering.rows >= COMMIT_ROWS:
-                if full is not None:
-                    self._commit_gathered(full, outcome, bar, meter)
-                full, gathering = gathering, _Gathered()
-        if when_parsed is not None:
-            when_parsed()
-        if full is not None:
-            full.take(gathering)
-            gathering = full
-        if gathering.pieces:
-            self._commit_gathered(gathering, outcome, bar, meter)
-
-    def _commit_gathered(self, gathered: "_Gathered", outcome, bar, meter) -> None:
-        pieces = gathered.pieces
-        tables = [piece.table for piece in pieces]
-        table = pa.concat_tables(tables) if len(tables) > 1 else tables[0]
-        content_keyed = sum(piece.content_keyed for piece in pieces)
-        self._commit(
-            (table, content_keyed), gathered.malformed, pieces[-1].end, gathered.line_number, outcome
-        )
-        self._advance(bar, meter, pieces[-1].end)
-        self._postfix(bar, outcome)
-        pa.default_memory_pool().release_unused()  # as ChunkParser.parse does
-
     def _import_document(self, path, module, builder, progress, outcome) -> None:
         """A format read as a whole (JSON documents) or record by record (CSV), numbered by item or line. An
         interrupted import resumes after the last record committed: the records before it are read again,
@@ -400,7 +274,7 @@ class Importer:
         with self._bar(path, 0) as bar:
             try:
                 for seen, (number, result) in enumerate(
-                    module.iter_posts(path, columns=self.columns, meter=meter), start=1
+                    module.iter_posts(path, columns=self.columns, dedupe=self.dedupe, meter=meter), start=1
                 ):
                     outcome.unit = meter.unit
                     if seen % DOCUMENT_PROGRESS_EVERY == 0:
@@ -419,6 +293,12 @@ class Importer:
             outcome.unit = meter.unit
             self._commit(builder.take_counted(), malformed, 0, number, outcome)
             self._advance_document(bar, meter, outcome)
+        outcome.lower_bounds = sorted(meter.lower_bounds)
+        outcome.repeated_rows = meter.repeated_rows
+        self.connection.execute(
+            f"UPDATE files SET lower_bounds = ?, repeated_rows = ?, dedupe = {_DEDUPE} WHERE {_THIS_FILE}",  # noqa: S608
+            [",".join(outcome.lower_bounds), meter.repeated_rows, self.dedupe, *self._file],
+        )
 
     def _advance_document(self, bar: tqdm, meter: Meter, outcome: FileOutcome) -> None:
         if bar.disable:
@@ -524,43 +404,6 @@ class Importer:
             malformed=outcome.malformed,
             refresh=False,
         )
-
-
-@dataclass
-class _Gathered:
-    """Parsed slices gathered for one commit."""
-
-    pieces: list = field(default_factory=list)
-    malformed: list[tuple[int, str]] = field(default_factory=list)  # (line number in the file, reason)
-    line_number: int = 0  # the records read up to the end of the last slice
-
-    @property
-    def rows(self) -> int:
-        return sum(piece.table.num_rows for piece in self.pieces)
-
-    def add(self, piece, records_before: int) -> None:
-        """A slice that starts after `records_before` records of the file."""
-        self.pieces.append(piece)
-        self.malformed.extend((records_before + number, reason) for number, reason in piece.malformed)
-        self.line_number = records_before + piece.lines
-
-    def take(self, later: "_Gathered") -> None:
-        """Gather the slices that came after these into the same commit."""
-        self.pieces += later.pieces
-        self.malformed += later.malformed
-        self.line_number = max(self.line_number, later.line_number)
-
-
-def _in_order(pool: ProcessPoolExecutor, function, items, workers: int):
-    """function over items on a process pool, results in order, at most workers + 1 items in flight (so
-    that a compressed file's chunks are not all read ahead into memory)."""
-    pending: deque = deque()
-    for item in items:
-        pending.append(pool.submit(function, item))
-        if len(pending) > workers:
-            yield pending.popleft().result()
-    while pending:
-        yield pending.popleft().result()
 
 
 def parse_range(job) -> tuple:

@@ -24,7 +24,8 @@ def count(number: int | float | None) -> str:
 
 def share(value: float, decimals: int = 1) -> str:
     """0.069 -> "6.9%" ("6,9 %" in French)."""
-    number = formats.number_format(value * 100, decimal_pos=decimals, force_grouping=True)
+    # rounded here: number_format cuts the digits it does not show
+    number = formats.number_format(round(value * 100, decimals), decimal_pos=decimals, force_grouping=True)
     return _("%(number)s%%") % {"number": number}
 
 
@@ -105,3 +106,43 @@ def partial_note(keys: list[str]) -> str:
         "Partial days (only part of each was collected), hatched and not joined to the line: %(periods)s.",
         len(keys),
     ) % {"periods": periods}
+
+
+def validation_text(experience: dict) -> str:
+    """What the experience share was validated on, in the reader's language."""
+    labelled = experience.get("labelled", 0)
+    if experience.get("validation_source") == "dataset":
+        text = ngettext(
+            "Corrected for the classifier's errors as measured on %(count)s post of this dataset labelled "
+            "by hand.",
+            "Corrected for the classifier's errors as measured on %(count)s posts of this dataset labelled "
+            "by hand.",
+            labelled,
+        )
+    else:
+        text = ngettext(
+            "Corrected for the classifier's errors as measured on %(count)s English tweet of October 2019 "
+            "labelled by hand for this project's own validation set.",
+            "Corrected for the classifier's errors as measured on %(count)s English tweets of October 2019 "
+            "labelled by hand for this project's own validation set.",
+            labelled,
+        )
+    return text % {"count": count(labelled)}
+
+
+def unvalidated_text(experience: dict) -> str:
+    """The languages of the dataset the experience share was not validated in, or nothing."""
+    unvalidated = experience.get("unvalidated_languages") or {}
+    originals = (experience.get("overall") or {}).get("originals") or 0
+    if not unvalidated:
+        return ""
+    names = [language(code) for code in unvalidated]
+    if len(names) == 1:
+        listed = names[0]
+    else:
+        listed = _("%(first)s and %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
+    part = sum(unvalidated.values()) / originals if originals else 0
+    return _(
+        "Not validated in %(languages)s (%(share)s of originals): the interval assumes the classifier errs "
+        "there as it does where it was validated, which nothing has measured."
+    ) % {"languages": listed, "share": share(part, 0)}

@@ -25,7 +25,7 @@ _TIMED = {
     "per_day": ("key", "per_day"),
     "per_hour": ("key", "per_hour"),
     "per_day_by_kind": ("key", "per_day"),
-    "experience_share": ("key", "per_day"),
+    "authors_per_day": ("key", "per_day"),
     "per_day_by_hashtag": ("sub", "per_day"),
     "per_hour_by_hashtag": ("sub", "per_hour"),
 }
@@ -38,6 +38,9 @@ def _flat(report: dict):
     for section, value in report.items():
         if section == "partial":
             continue  # written as each row's flag
+        if section == "experience_share":
+            yield from _flat_experience(value, partial.get("per_day", ()))
+            continue
         where, unit = _TIMED.get(section, (None, None))
 
         def flag(key, sub, where=where, unit=unit):
@@ -49,6 +52,8 @@ def _flat(report: dict):
             for key, inner in value.items():
                 if isinstance(inner, dict):
                     for sub, number in inner.items():
+                        if isinstance(number, list):  # a variant's spellings
+                            number = " ".join(number)
                         yield section, key, sub, number, flag(key, sub)
                 else:
                     yield section, key, "", inner, flag(key, "")
@@ -57,6 +62,22 @@ def _flat(report: dict):
                 yield section, key, "", number, ""
         else:
             yield section, "", "", value, ""
+
+
+def _flat_experience(experience: dict, partial_days):
+    """experience_share as rows: (experience_share, day or "overall", figure, value, partial), then what it
+    was validated on and its note, so that the note stands beside the figures in this format too."""
+    for figure, value in (experience["overall"] or {}).items():
+        yield "experience_share", "overall", figure, value, ""
+    for day, figures in experience["per_day"].items():
+        for figure, value in (figures or {}).items():
+            yield "experience_share", day, figure, value, "true" if day in partial_days else "false"
+    for name in ("validated_on", "validation_source", "labelled", "note"):
+        yield "experience_share", name, "", experience.get(name) or "", ""
+    for language, n in experience.get("unvalidated_languages", {}).items():
+        yield "experience_share", "unvalidated_languages", language, n, ""
+    for name, value in (experience.get("error_rates") or {}).items():
+        yield "experience_share", "error_rates", name, value, ""
 
 
 def as_csv(report: dict) -> str:
@@ -72,12 +93,13 @@ def as_csv(report: dict) -> str:
 def _table_header(report: dict) -> list[str]:
     window, zone = report["window"], report["timezone"]
     lines = [
+        *(["TEXT KEPT: " + report["text_kept"]["note"]] if report.get("text_kept", {}).get("posts") else []),
         f"Dataset {report['dataset']}, time zone {zone}"
         + (
             f", only posts carrying a {report['variants_family']} variant"
             if report["variants_family"]
             else ""
-        )
+        ),
     ]
     if window.get("first_post"):
         lines.append(
@@ -114,28 +136,98 @@ def _as_table(report: dict) -> str:
     def mark(key: str) -> str:
         return "  partial" if key in partial_days else ""
 
+    lower_bounds = report.get("lower_bounds") or {}
     lines = [*_table_header(report), "", "Totals (posts unless named):"]
-    lines += [
-        f"  {name:<20} {value:>12,}"
-        if value is not None
-        else f"  {name:<20} {'unknown':>12} (not in the source)"
-        for name, value in report["totals"].items()
-    ]
+    for name, value in report["totals"].items():
+        if value is None:
+            lines.append(f"  {name:<20} {'unknown':>12} (not in the source)")
+        elif name in lower_bounds:
+            lines.append(f"  {name:<20} {value:>12,} ({lower_bounds[name]})")
+        else:
+            lines.append(f"  {name:<20} {value:>12,}")
     lines += ["", "By hashtag (posts; a post counts once per distinct hashtag):"]
-    lines += [
-        f"  #{tag:<24} {v['posts']:>10,} posts {v['originals']:>10,} originals"
-        for tag, v in report["by_hashtag"].items()
-    ]
+    lines += [_tag_line(tag, v) for tag, v in report["by_hashtag"].items()]
+    if report.get("own_hashtags"):
+        lines += ["", "Your hashtags (--hashtags):"]
+        lines += [_tag_line(tag, v) for tag, v in report["own_hashtags"].items()]
+    if report.get("by_variant_spellings_merged"):
+        lines += ["", "Variants with their spellings merged (posts carrying any spelling, each once):"]
+        lines += [
+            _tag_line(tag, v) + f"  ({', '.join('#' + s for s in v['spellings'])})"
+            for tag, v in report["by_variant_spellings_merged"].items()
+        ]
+    if report.get("by_language_family"):
+        lines += ["", "By language of the variants (posts carrying any variant of the language, each once):"]
+        lines += [_tag_line(language, v, mark="") for language, v in report["by_language_family"].items()]
+    lines += ["", "Top hashtags (posts carrying each, whatever its family):"]
+    lines += [f"  #{tag:<24} {n:>10,}" for tag, n in report.get("top_hashtags", [])]
     lines += ["", "By language (posts):"]
     lines += [f"  {lang:<10} {n:>12,}" for lang, n in report["by_language"].items()]
     lines += ["", f"Per day (posts, {report['timezone']}):"]
     lines += [f"  {day(key)} {n:>12,}{mark(key)}" for key, n in report["per_day"].items()]
+    partial_hours = (report.get("partial") or {}).get("per_hour", [])
+    lines += ["", f"Per hour (posts, {report['timezone']}):"]
+    lines += [
+        f"  {readable.period(key):<38} {n:>10,}{'  partial' if key in partial_hours else ''}"
+        for key, n in report["per_hour"].items()
+    ]
+    lines += ["", *_author_lines(report, day, mark)]
     lines += ["", f"Top co-occurring hashtags (posts carrying a {report['anchor_family']} variant):"]
     lines += [f"  #{tag:<24} {n:>10,}" for tag, n in report["top_cooccurring"]]
-    lines += ["", "Experience share (originals labelled experience / originals labelled):"]
-    lines += [f"  {day(key)} {share:>6.1%}{mark(key)}" for key, share in report["experience_share"].items()]
+    lines += ["", *_experience_lines(report, day, mark)]
     lines += ["", "De-duplication: " + report["deduplication"]["note"]]
+    lines += ["", "Text: " + report["text_kept"]["note"]]
     return "\n".join(lines) + "\n"
+
+
+def _tag_line(tag: str, figures: dict, mark: str = "#") -> str:
+    authors = figures.get("authors")
+    return f"  {mark}{tag:<24} {figures['posts']:>10,} posts {figures['originals']:>10,} originals" + (
+        f" {authors:>10,} authors" if authors is not None else ""
+    )
+
+
+def _author_lines(report: dict, day, mark) -> list[str]:
+    if not report.get("authors_per_day"):
+        return ["Authors: not measured (no source named the authors)."]
+    lines = [f"Authors per day (distinct accounts, {report['timezone']}):"]
+    lines += [f"  {day(key)} {n:>12,}{mark(key)}" for key, n in report["authors_per_day"].items()]
+    concentration = report["author_concentration"]
+    lines.append(
+        f"Concentration: the {concentration['top_1_percent_authors']:,} accounts that posted most (1% of "
+        f"{concentration['authors']:,}) posted {concentration['their_posts']:,} posts, "
+        f"{concentration['share_of_posts']:.1%} of the posts with an author."
+    )
+    repeated = report["repeated_texts"]
+    lines.append(
+        f"Repeated texts: {repeated['accounts']:,} accounts posted one original text {repeated['at_least']} "
+        f"times or more ({repeated['posts']:,} posts; at most {repeated['most_by_one_account']:,} by one "
+        "account)."
+    )
+    return lines
+
+
+def _experience_lines(report: dict, day, mark) -> list[str]:
+    experience = report["experience_share"]
+
+    def shown(figures: dict | None) -> str:
+        if not figures:
+            return "not measured"
+        return (
+            f"{figures['estimate']:>6.1%} (95% interval {figures['low']:.1%} to {figures['high']:.1%}; "
+            f"classifier alone {figures['classified']:.1%} of {figures['originals']:,} originals)"
+        )
+
+    lines = [
+        "Experience share (originals in which the poster says it happened to them, corrected for the "
+        "classifier's measured errors):",
+        f"  {'all days':<18} {shown(experience['overall'])}",
+    ]
+    lines += [f"  {day(key)} {shown(figures)}{mark(key)}" for key, figures in experience["per_day"].items()]
+    lines.append(f"  Validated on: {experience['validated_on']}.")
+    if experience.get("note"):
+        lines.append(f"  {experience['note']}")
+    return lines
 
 
 def as_html(report: dict) -> str:

@@ -20,7 +20,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
 
-from ustoo.core.hashtags import variants
+from ustoo.core.hashtags import normalise_hashtag, variants
+from ustoo.movement.validation import LANGUAGE_SQL, Correction, Validation, validation_for
 
 DEFINITIONS = {
     "posts": "distinct posts after de-duplication, in the window",
@@ -33,8 +34,11 @@ DEFINITIONS = {
     "per_hour": "posts per hour in the report's time zone; outside UTC each hour names its UTC offset",
     "top_cooccurring": "other hashtags on posts carrying an anchor variant, counted in posts",
     "experience_share": (
-        "per day: originals labelled experience / originals labelled (retweets are not labelled, nor are "
-        "originals with no word the model knows: see unlabelled_originals)"
+        "the share of originals (posts that are not retweets) in which the poster says it happened to them, "
+        "overall and per day: the classifier's share (classified) corrected by its true and false positive "
+        "rates measured on posts labelled by hand (adjusted classify-and-count), with a 95% interval (low, "
+        "high) from a bootstrap of those labels; validated_on names the labels, note the languages they do "
+        "not cover"
     ),
     "partial": (
         "the days and hours the window does not cover whole (it starts after the period begins or ends "
@@ -43,6 +47,28 @@ DEFINITIONS = {
     ),
     "malformed": "records that could not be read, over every import of the dataset (not windowed)",
     "duplicates_skipped": "posts read but already stored, over every import of the dataset (not windowed)",
+    "lower_bounds": "the totals that can only be undercounted from this dataset's sources, and why",
+    "text_kept": "posts whose text was kept at import (--keep-text); a report never shows it",
+    "own_hashtags": "the researcher's own tags (--hashtags, --hashtags-file): posts, originals, authors",
+    "top_hashtags": "every hashtag, by posts carrying it (the most used, whatever the family)",
+    "by_variant_spellings_merged": (
+        "a variant's spellings counted together (#YoTambien, #YoTambién): posts with any of them, each once"
+    ),
+    "by_language_family": (
+        "posts carrying any variant of a language (#MeToo, #MoiAussi, #BalanceTonPorc…), each post once"
+    ),
+    "authors_per_day": "distinct accounts posting each day, in the report's time zone",
+    "author_concentration": "the share of posts from the 1% of accounts that posted most (at least one)",
+    "repeated_texts": (
+        "accounts that posted one original text at least `at_least` times (a sign of automation or spam): "
+        "how many, their posts, and the most one account posted one text"
+    ),
+    "deduplication": (
+        "how posts were told apart: by platform id, else (lossy ids) by a hash of the whole row; "
+        "repeated_rows_kept: rows identical to an earlier row of their file, kept (--dedupe none, windowed); "
+        "content_key_duplicates: rows counted once as identical to another (--dedupe content, not windowed); "
+        "posts_with_dedupe_none and posts_with_dedupe_content: the posts figure either way"
+    ),
 }
 TOP_COOCCURRING = 20
 
@@ -58,6 +84,7 @@ class Selection:
     start: datetime | None = None  # local to `timezone`
     end: datetime | None = None  # local, exclusive
     family: str | None = None
+    hashtags: tuple[str, ...] = ()  # the researcher's own tags (--hashtags, --hashtags-file), normalised
 
     def anchor_tags(self) -> list[str]:
         family = self.family or "metoo"
@@ -65,6 +92,24 @@ class Selection:
 
     def reported_tags(self) -> list[str]:
         return sorted(tag for tag, variant in variants().items() if self.family in (None, variant.family))
+
+
+def own_hashtags(listed: str | None, path=None) -> tuple[str, ...]:
+    """The researcher's own tags: comma- or space-separated on the command line, one per line (or several,
+    separated by commas or spaces) in a file, with or without `#`; `#` comments in the file are ignored."""
+    words = (listed or "").replace(",", " ").split()
+    if path is not None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as error:
+            raise ReportError(f"cannot read {path}: {error.strerror}") from error
+        for line in text.splitlines():
+            line = line.strip()
+            if line.startswith("# ") or line == "#":
+                continue
+            words += line.replace(",", " ").split()
+    tags = [normalise_hashtag(word) for word in words]
+    return tuple(dict.fromkeys(tag for tag in tags if tag))
 
 
 def parse_bound(value: str | None, *, end: bool) -> datetime | None:
@@ -108,7 +153,7 @@ def _selected(selection: Selection) -> tuple[str, list]:
     sql = f"""
         WITH sel AS (
             SELECT * FROM (
-                SELECT *, {local} AS local
+                SELECT *, {local} AS local, rowid AS post
                 FROM posts WHERE dataset = $dataset
             ) WHERE {" AND ".join(where)}
         )
@@ -163,21 +208,226 @@ def partial_periods(
     return found
 
 
-def _deduplication_note(content_keyed: int, merged: int) -> str:
+def _deduplication_note(content_keyed: int, kept: int, merged: int, posts: int) -> str:
     if not content_keyed:
         return "Every post was de-duplicated on its platform id."
     note = (
-        "Some sources had lossy ids (such as 1.1846E+18 from a spreadsheet): those posts were de-duplicated "
-        "on a hash of their whole row, so rows identical in every column count once."
+        "Some sources had lossy ids (such as 1.1846E+18 from a spreadsheet): their rows could not be "
+        "de-duplicated on ids. Rows identical in every column may be distinct posts (retweets of one tweet "
+        "by different accounts in the same minute, through the same app, look alike) or one post collected "
+        "twice."
     )
+    if kept:
+        note += (
+            f" Every row was kept (--dedupe none): {kept:,} rows repeat an earlier row of their file in "
+            f"every column. Counting such rows once (--dedupe content), posts would be {posts - kept:,}."
+        )
     if merged:
         note += (
-            f" {merged:,} rows were counted once that way (over every import of the dataset, not windowed). "
-            "Without an id or an author, such rows may be distinct posts: retweets of one tweet by different "
-            "accounts in the same minute, through the same app, look alike. Posts and retweets may be "
-            f"undercounted by up to {merged:,}."
+            f" {merged:,} rows were counted once as identical to another (--dedupe content, over every "
+            f"import of the dataset, not windowed): with every row kept (--dedupe none), posts would be up "
+            f"to {posts + merged:,}."
         )
     return note
+
+
+LOWER_BOUNDS = {
+    "replies": (
+        "at least: some source texts lost their leading '@' (a CSV of bytes literals cut at the front); a "
+        "reply to one account that lost it cannot be told from an original"
+    ),
+    "quotes": (
+        "at least: a CSV without a kind column cannot tell a quote from its text; they count as originals"
+    ),
+}
+
+
+def experience_share(
+    validation: Validation, per_day: list[tuple], originals_by_language: dict[str, int]
+) -> dict:
+    """The share of originals telling their own experience, overall and per day: the classifier's count
+    corrected by its error rates measured on `validation` (validation.Correction), with 95% intervals, and
+    what it was validated on. Languages the validation does not cover are named beside the figure."""
+    correction = Correction.from_strata(validation.strata)
+    unvalidated = {
+        language: n
+        for language, n in sorted(originals_by_language.items(), key=lambda item: -item[1])
+        if language not in validation.languages and language != "und"
+    }
+    originals = sum(originals_by_language.values())
+    note = None
+    if unvalidated:
+        share = sum(unvalidated.values()) / originals
+        note = (
+            f"Not validated in {', '.join(unvalidated)} ({share:.0%} of originals): the classifier was "
+            f"validated on posts in {', '.join(validation.languages) or 'no language'} only, and the "
+            "interval assumes it errs alike in the others, which nothing has measured."
+        )
+    if correction is None:
+        note = (
+            (note or "") + " The validation labels cannot measure the classifier's error rates: no "
+            "corrected share."
+        ).strip()
+
+    def corrected(classified: int, total: int) -> dict | None:
+        return correction.corrected(classified, total) if correction else None
+
+    return {
+        "overall": corrected(sum(row[1] for row in per_day), sum(row[2] for row in per_day)),
+        "per_day": {_day(day): corrected(n_experience, n) for day, n_experience, n in per_day if n},
+        "validated_on": validation.description,
+        "validation_source": validation.source,
+        "labelled": validation.labelled,
+        "validated_languages": validation.languages,
+        "unvalidated_languages": unvalidated,
+        "error_rates": (
+            {
+                "true_positive_rate": round(float(correction.tpr), 3),
+                "false_positive_rate": round(float(correction.fpr), 3),
+            }
+            if correction
+            else None
+        ),
+        "note": note,
+    }
+
+
+TOP_HASHTAGS = 30
+REPEATED_TEXT_MIN = 5  # originals with one text from one account for the account to be flagged
+
+
+def _researcher_figures(rows, selection: Selection, by_hashtag: dict) -> dict:
+    """What researchers counted by hand: their own tags, every tag, variants by language and by spelling,
+    authors per day and per variant, how concentrated posting is, and accounts repeating one text."""
+    catalogue = variants()
+    own = {
+        tag: {"posts": n, "originals": n_originals, "authors": authors}
+        for tag, n, n_originals, authors in rows(
+            """
+            SELECT tag, count(*), count(*) FILTER (kind <> 'retweet'), count(DISTINCT author)
+            FROM (SELECT unnest(hashtags) AS tag, kind, author FROM sel)
+            WHERE list_contains($own, tag) GROUP BY tag
+        """,
+            {"own": list(selection.hashtags)},
+        )
+    }
+    own = {tag: own.get(tag, {"posts": 0, "originals": 0, "authors": 0}) for tag in selection.hashtags}
+    # Spellings of one variant (an accent, the case already folded) and a language's variants: each post once.
+    spelling = {tag: catalogue[tag].hashtag for tag in catalogue}
+    keys = {tag: _unaccented(tag) for tag in catalogue}
+    merged: dict[str, dict] = {}
+    for key, tags in _grouped(keys).items():
+        merged[key] = {"spellings": sorted(spelling[tag] for tag in tags), "tags": sorted(tags)}
+    languages: dict[str, list[str]] = {}
+    for tag, variant in catalogue.items():
+        if selection.family in (None, variant.family):
+            languages.setdefault(variant.language, []).append(tag)
+    groups = {f"spelling:{key}": value["tags"] for key, value in merged.items() if len(value["tags"]) > 1}
+    groups |= {f"language:{language}": tags for language, tags in languages.items()}
+    # Only groups with two of their tags found need counting again; one found tag is its own figure.
+    found = {name: [tag for tag in tags if tag in by_hashtag] for name, tags in groups.items()}
+    known = {name: by_hashtag[tags[0]] for name, tags in found.items() if len(tags) == 1}
+    groups = {name: tags for name, tags in found.items() if len(tags) > 1}
+    # (group, tag) pairs joined on the tag: an equality join, where list_has_any would test every pair
+    pairs = [(name, tag) for name, tags in groups.items() for tag in tags]
+    counted = {
+        name: (n, n_originals, authors)
+        for name, n, n_originals, authors in rows(
+            """
+            SELECT name, count(*), count(*) FILTER (kind <> 'retweet'), count(DISTINCT author) FROM (
+                SELECT DISTINCT g.name, s.post, s.kind, s.author
+                FROM (SELECT post, kind, author, unnest(hashtags) AS tag FROM sel) AS s
+                JOIN (SELECT unnest($names) AS name, unnest($tags) AS tag) AS g ON g.tag = s.tag
+            ) GROUP BY name
+        """,
+            {"names": [name for name, _tag in pairs], "tags": [tag for _name, tag in pairs]},
+        )
+    }
+
+    for name, figures in known.items():
+        counted[name] = (figures["posts"], figures["originals"], figures["authors"] or 0)
+
+    def figures(name: str) -> dict:
+        n, n_originals, authors = counted.get(name, (0, 0, 0))
+        return {"posts": n, "originals": n_originals, "authors": authors}
+
+    by_spelling = {
+        merged[key]["spellings"][0]: {**figures(f"spelling:{key}"), "spellings": merged[key]["spellings"]}
+        for key in merged
+        if len(merged[key]["tags"]) > 1 and counted.get(f"spelling:{key}")
+    }
+    by_language_family = {
+        language: {**figures(f"language:{language}"), "variants": sorted(spelling[tag] for tag in tags)}
+        for language, tags in sorted(languages.items())
+        if counted.get(f"language:{language}")
+    }
+    authors_per_day = dict(
+        rows("SELECT local::DATE::VARCHAR AS d, count(DISTINCT author) FROM sel GROUP BY d ORDER BY d")
+    )
+    posts_per_author = [
+        n
+        for (n,) in rows(
+            "SELECT count(*) AS n FROM sel WHERE author IS NOT NULL GROUP BY author ORDER BY n DESC"
+        )
+    ]
+    concentration = None
+    if posts_per_author:
+        top = max(1, round(len(posts_per_author) / 100))
+        concentration = {
+            "authors": len(posts_per_author),
+            "top_1_percent_authors": top,
+            "their_posts": sum(posts_per_author[:top]),
+            "share_of_posts": round(sum(posts_per_author[:top]) / sum(posts_per_author), 4),
+        }
+    repeated = rows(
+        """
+        SELECT count(*), coalesce(sum(n), 0), coalesce(max(n), 0) FROM (
+            SELECT author, text_hash, count(*) AS n FROM sel
+            WHERE kind <> 'retweet' AND author IS NOT NULL AND text_hash IS NOT NULL
+            GROUP BY author, text_hash HAVING count(*) >= $at_least
+        )
+    """,
+        {"at_least": REPEATED_TEXT_MIN},
+    )[0]
+    if not posts_per_author:  # no source named an author: not measured, not 0
+        for entry in [*own.values(), *by_spelling.values(), *by_language_family.values()]:
+            entry["authors"] = None
+    return {
+        "own_hashtags": own,
+        "top_hashtags": [
+            list(row)
+            for row in rows(
+                "SELECT tag, count(*) FROM (SELECT unnest(hashtags) AS tag FROM sel) GROUP BY tag "
+                "ORDER BY 2 DESC, 1 LIMIT $top_n",
+                {"top_n": TOP_HASHTAGS},
+            )
+        ],
+        "by_variant_spellings_merged": by_spelling,
+        "by_language_family": by_language_family,
+        "authors_per_day": authors_per_day if posts_per_author else {},
+        "author_concentration": concentration,
+        "repeated_texts": {
+            "at_least": REPEATED_TEXT_MIN,
+            "accounts": repeated[0],
+            "posts": int(repeated[1]),
+            "most_by_one_account": int(repeated[2]),
+        }
+        if posts_per_author
+        else None,
+    }
+
+
+def _unaccented(tag: str) -> str:
+    import unicodedata
+
+    return "".join(char for char in unicodedata.normalize("NFD", tag) if unicodedata.category(char) != "Mn")
+
+
+def _grouped(keys: dict[str, str]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for tag, key in keys.items():
+        grouped.setdefault(key, []).append(tag)
+    return grouped
 
 
 def build_report(connection: duckdb.DuckDBPyConnection, selection: Selection) -> dict:
@@ -194,14 +444,19 @@ def build_report(connection: duckdb.DuckDBPyConnection, selection: Selection) ->
                count(*) FILTER (kind = 'quote'), count(*) FILTER (kind = 'reply'), count(DISTINCT author),
                min(local), max(local), count(*) FILTER (key LIKE 'c:%'), count(*) FILTER (label IS NOT NULL),
                count(*) FILTER (lang_detected IS NOT NULL AND (lang IS NULL OR lang = 'und')),
-               count(author), count(*) FILTER (kind <> 'retweet' AND label IS NULL)
+               count(author), count(*) FILTER (kind <> 'retweet' AND label IS NULL),
+               count(*) FILTER (key LIKE 'c:%#%'), count(text)
         FROM sel
     """)[0]
     files_row = connection.execute(
         "SELECT coalesce(sum(malformed), 0), coalesce(sum(duplicates), 0), count(*), "
-        "coalesce(sum(content_key_duplicates), 0) FROM files WHERE dataset = ?",
+        "coalesce(sum(content_key_duplicates), 0), string_agg(DISTINCT dedupe, ' and ' ORDER BY dedupe), "
+        "string_agg(lower_bounds, ',') FROM files WHERE dataset = ?",
         [selection.dataset],
     ).fetchone()
+    lower_bounds = {
+        name: LOWER_BOUNDS[name] for name in LOWER_BOUNDS if name in (files_row[5] or "").split(",")
+    }
     (
         posts,
         originals,
@@ -216,6 +471,8 @@ def build_report(connection: duckdb.DuckDBPyConnection, selection: Selection) ->
         detected,
         with_author,
         unlabelled,
+        repeated_kept,
+        with_text,
     ) = totals_row
     if posts and not with_author:
         authors = None  # not measured: no source named the author (a CSV without an author column)
@@ -223,16 +480,17 @@ def build_report(connection: duckdb.DuckDBPyConnection, selection: Selection) ->
     offset = "NULL::BIGINT" if selection.timezone == "UTC" else "datediff('second', created_at, local)"
     language = "coalesce(CASE WHEN lang IN ('', 'und') THEN NULL ELSE lang END, lang_detected, 'und')"
     by_hashtag = {
-        tag: {"posts": n, "originals": n_originals}
-        for tag, n, n_originals in rows(
+        tag: {"posts": n, "originals": n_originals, "authors": n_authors if with_author else None}
+        for tag, n, n_originals, n_authors in rows(
             """
-            SELECT tag, count(*), count(*) FILTER (kind <> 'retweet')
-            FROM (SELECT unnest(hashtags) AS tag, kind FROM sel)
+            SELECT tag, count(*), count(*) FILTER (kind <> 'retweet'), count(DISTINCT author)
+            FROM (SELECT unnest(hashtags) AS tag, kind, author FROM sel)
             WHERE list_contains($reported, tag) GROUP BY tag ORDER BY 2 DESC, 1
         """,
             {"reported": selection.reported_tags()},
         )
     }
+    researcher = _researcher_figures(rows, selection, by_hashtag)
     top_variants = list(by_hashtag)[:5]
     per_day_by_hashtag: dict[str, dict[str, int]] = {tag: {} for tag in top_variants}
     for tag, day, n in rows(
@@ -264,8 +522,11 @@ def build_report(connection: duckdb.DuckDBPyConnection, selection: Selection) ->
     }
     experience = rows("""
         SELECT local::DATE AS day, count(*) FILTER (label = 'experience'), count(*)
-        FROM sel WHERE kind <> 'retweet' AND label IS NOT NULL GROUP BY day ORDER BY day
+        FROM sel WHERE kind <> 'retweet' GROUP BY day ORDER BY day
     """)
+    originals_by_language = dict(
+        rows(f"SELECT {LANGUAGE_SQL} AS l, count(*) FROM sel WHERE kind <> 'retweet' GROUP BY l")  # noqa: S608
+    )
     label_counts = dict(
         rows("""
         SELECT label, count(*) FROM sel WHERE kind <> 'retweet' AND label IS NOT NULL
@@ -308,6 +569,7 @@ def build_report(connection: duckdb.DuckDBPyConnection, selection: Selection) ->
             "duplicates_skipped": int(files_row[1]),
         },
         "by_hashtag": by_hashtag,
+        **researcher,
         "by_language": dict(rows(f"SELECT {language} AS l, count(*) FROM sel GROUP BY l ORDER BY 2 DESC, 1")),  # noqa: S608
         "per_day": per_day,
         "per_hour": per_hour,
@@ -327,16 +589,31 @@ def build_report(connection: duckdb.DuckDBPyConnection, selection: Selection) ->
             )
         ],
         "anchor_family": selection.family or "metoo",
-        "experience_share": {
-            _day(day): round(n_experience / n, 3) for day, n_experience, n in experience if n
-        },
+        "experience_share": experience_share(
+            validation_for(connection, selection.dataset), experience, originals_by_language
+        ),
         "labels": label_counts,
         "unlabelled_originals": unlabelled,
+        "lower_bounds": lower_bounds,
+        "text_kept": {
+            "posts": with_text,
+            "note": (
+                f"The text of {with_text:,} of these posts was kept at import (--keep-text): the store holds "
+                "real people's words. Keep it only as long as the research needs it; reports and the page "
+                "never show it."
+            )
+            if with_text
+            else "No post's text was kept (imported without --keep-text): only counts, tags and labels.",
+        },
         "deduplication": {
             "by_id": posts - content_keyed,
             "by_content_key": content_keyed,
+            "lossy_id_rows": files_row[4],
+            "repeated_rows_kept": repeated_kept,
             "content_key_duplicates": int(files_row[3]),
-            "note": _deduplication_note(content_keyed, int(files_row[3])),
+            "posts_with_dedupe_none": posts + int(files_row[3]),
+            "posts_with_dedupe_content": posts - repeated_kept,
+            "note": _deduplication_note(content_keyed, repeated_kept, int(files_row[3]), posts),
         },
         "languages_detected": detected,
         "labelled_originals": labelled,

@@ -35,11 +35,16 @@ class Meter:
     """How far a reader has got, for the progress bar: bytes of the file as it lies on disk (compressed or
     not, so a compressed input has a total and an ETA too), or, for a document read whole, its items.
 
-    `unit` also says what a reader's record numbers count: "line", or "item" for a JSON document's entries.
+    `unit` also says what a reader's record numbers count: "line", or "item" for a JSON document's entries;
+    `lower_bounds`, which of the report's counts the reader could not make whole ("replies": a CSV whose
+    texts lost their leading "@"; "quotes": a CSV that cannot tell a quote from its text); `repeated_rows`,
+    how many rows (with lossy ids) were identical in every column to an earlier row of the file.
     """
 
     def __init__(self) -> None:
         self.unit = "line"
+        self.lower_bounds: set[str] = set()
+        self.repeated_rows = 0  # CSV rows with lossy ids identical to an earlier row of the file
         self.total_items: int | None = None
         self.items_done = 0
         self._raw: io.BufferedIOBase | None = None

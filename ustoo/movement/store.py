@@ -29,6 +29,7 @@ POST_COLUMNS = (
     "kind",
     "ref_id",
     "label",
+    "text_hash",
 )
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS posts (
@@ -45,6 +46,7 @@ CREATE TABLE IF NOT EXISTS posts (
     kind VARCHAR NOT NULL,   -- original, reply, quote, retweet
     ref_id VARCHAR,
     label VARCHAR,           -- experience, support, news_opinion, backlash; NULL for retweets
+    text_hash BIGINT,        -- originals: a hash of the text (kept or not): one text posted many times
     key_order BIGINT         -- the key as a number where it is one (ids), else NULL: see insert_posts
 );
 CREATE TABLE IF NOT EXISTS files (
@@ -64,6 +66,9 @@ CREATE TABLE IF NOT EXISTS files (
     malformed BIGINT NOT NULL DEFAULT 0,
     content_keyed BIGINT NOT NULL DEFAULT 0,
     content_key_duplicates BIGINT NOT NULL DEFAULT 0,  -- rows skipped for a content key already stored
+    repeated_rows BIGINT NOT NULL DEFAULT 0,  -- rows (lossy ids) identical to an earlier row of the file
+    dedupe VARCHAR,              -- for rows with lossy ids: none (every row kept) or content; NULL: ids
+    lower_bounds VARCHAR,        -- counts this file can only undercount, comma-separated (replies, quotes)
     started_at TIMESTAMP,
     finished_at TIMESTAMP
 );
@@ -74,6 +79,15 @@ CREATE TABLE IF NOT EXISTS malformed (
     reason VARCHAR NOT NULL,
     unit VARCHAR DEFAULT 'line',
     import_key VARCHAR           -- fingerprint:format:options of the import that found it
+);
+-- Labels given by a person (`ustoo movement label`), to validate the classifier on the dataset's own posts.
+CREATE TABLE IF NOT EXISTS labels (
+    dataset VARCHAR NOT NULL,
+    platform VARCHAR NOT NULL,
+    key VARCHAR NOT NULL,        -- the post's key in posts
+    label VARCHAR NOT NULL,      -- experience, support, news_opinion, backlash
+    sample VARCHAR NOT NULL,     -- how the post was drawn: random or candidates
+    labelled_at TIMESTAMP NOT NULL
 );
 """
 MALFORMED_KEPT_PER_FILE = 1000  # every malformed record is counted; the first thousand are kept to show
@@ -98,13 +112,21 @@ def connect(path: Path | None = None, *, read_only: bool = False) -> duckdb.Duck
             connection.execute(SCHEMA)
             _add_key_order(connection)
             _add_columns(connection)
-        elif _missing_columns(connection):
+        elif _missing_columns(connection) or not _has_labels_table(connection):
             # A store written by an earlier version: bring it up to date once, then read it.
             connection.close()
             connect(path).close()
             connection = duckdb.connect(str(path), read_only=True, config={"memory_limit": "512MB"})
     connection.execute("SET TimeZone = 'UTC'")
     return connection
+
+
+def _has_labels_table(connection: duckdb.DuckDBPyConnection) -> bool:
+    return bool(
+        connection.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'labels'"
+        ).fetchone()[0]
+    )
 
 
 def _add_key_order(connection: duckdb.DuckDBPyConnection) -> None:
@@ -120,7 +142,14 @@ def _add_key_order(connection: duckdb.DuckDBPyConnection) -> None:
 
 # Columns added after stores were first created, with their types: added, empty, to such a store when opened.
 _LATER_COLUMNS = {
-    "files": {"options": "VARCHAR", "content_key_duplicates": "BIGINT NOT NULL DEFAULT 0"},
+    "posts": {"text_hash": "BIGINT"},
+    "files": {
+        "options": "VARCHAR",
+        "content_key_duplicates": "BIGINT NOT NULL DEFAULT 0",
+        "repeated_rows": "BIGINT NOT NULL DEFAULT 0",
+        "dedupe": "VARCHAR",
+        "lower_bounds": "VARCHAR",
+    },
     "malformed": {"unit": "VARCHAR DEFAULT 'line'", "import_key": "VARCHAR"},
 }
 

@@ -5,17 +5,17 @@ import functools
 import hashlib
 from typing import Annotated
 
-import orjson
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Router, Schema, Status
 from ninja.decorators import decorate_view
 from pydantic import BeforeValidator, WithJsonSchema
 
-from ustoo.api import (
+from ustoo.core import proof_of_work, ratelimit
+from ustoo.core.api import (
     BAD_BODY,
     INVALID,
     NOT_JSON,
@@ -28,9 +28,9 @@ from ustoo.api import (
     rate_limited,
     refusals,
 )
-from ustoo.core import proof_of_work, ratelimit
 from ustoo.core.form_fields import LARGEST_ID
-from ustoo.stories import access, screening, services
+from ustoo.safety import resources
+from ustoo.stories import access, services
 from ustoo.stories.forms import ShareStoryForm, SolidarityForm
 from ustoo.stories.models import Story
 from ustoo.stories.wall import Cursor, wall_page
@@ -211,7 +211,7 @@ def create_statement(request: HttpRequest, payload: StatementIn):
             draft=form.draft(),
             language=get_language() or "",
         )
-    offer = screening.help_after_speaking(
+    offer = resources.help_after_speaking(
         request,
         country=details.country,
         urgent=bool(spoken.story and spoken.story.urgent),
@@ -224,12 +224,10 @@ def create_statement(request: HttpRequest, payload: StatementIn):
         "help_country": offer.country or None,
         **_help_lists(offer, get_language() or ""),
     }
-    # Saying "me too" is the API's most frequent call: its answer, made of plain values from the
-    # code above, is written at once (test_api checks it against StatementOut, which documents it).
-    return HttpResponse(orjson.dumps(body), status=201, content_type="application/json")
+    return Status(201, body)
 
 
-def _help_lists(offer: screening.HelpOffer, language: str) -> dict[str, list[dict]]:
+def _help_lists(offer: resources.HelpOffer, language: str) -> dict[str, list[dict]]:
     return _services_as_shown(tuple(offer.services), tuple(offer.crisis_lines), language)
 
 

@@ -1,14 +1,9 @@
-"""Who else must know when the statements that make up the total change.
-
-Apps above stories (magnitude keeps counters per bucket) register an observer here from their
-AppConfig.ready(); stories never imports them. Each change is given as the statement's facts before
-and after it (None when it did not exist or no longer counts), inside the transaction that writes
-the statement, so counters and rows commit or roll back together; a transaction that writes several
-statements (group commit) gives its changes in one call."""
+"""What the statements that make up the total contribute, and the signal sent when that changes."""
 
 import datetime
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+from django.dispatch import Signal
 
 from ustoo.core.hashtags import extract_hashtags
 
@@ -46,27 +41,12 @@ def facts_of(statement, story=None) -> "StatementFacts | None":
     )
 
 
-Change = tuple["StatementFacts | None", "StatementFacts | None"]
-
-
-Observer = Callable[[Sequence[Change]], None]
-_observers: list[Observer] = []
-
-
-def observe_statements(observer: Observer) -> None:
-    """Register `observer`, called with the changes of each transaction as (before, after) pairs."""
-    if observer not in _observers:
-        _observers.append(observer)
+# Sent inside the transaction that writes a statement, with its facts `before` and `after` the change
+# (None when it did not exist or no longer counts), so that what apps above stories keep from them
+# (magnitude's counters) commits or rolls back with the row. Stories never imports those apps.
+counted_statement_changed = Signal()
 
 
 def statement_changed(before: StatementFacts | None, after: StatementFacts | None) -> None:
-    statements_changed([(before, after)])
-
-
-def statements_changed(changes: Sequence[Change]) -> None:
-    """The changes of one transaction: several when statements are written together."""
-    changes = [(before, after) for before, after in changes if before != after]
-    if not changes:
-        return
-    for observer in _observers:
-        observer(changes)
+    if before != after:
+        counted_statement_changed.send(sender=StatementFacts, before=before, after=after)

@@ -1,7 +1,6 @@
 """Workflows of speaking and standing with: each writes everything it touches in one transaction."""
 
 import datetime
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -12,7 +11,6 @@ from django.utils.translation import gettext as _
 
 from ustoo.core import keys, receipts
 from ustoo.core.ownership import member_tag
-from ustoo.stories.group_commit import GroupCommit
 from ustoo.stories.models import (
     Reply,
     ReplyBlock,
@@ -24,7 +22,7 @@ from ustoo.stories.models import (
     Story,
     Visibility,
 )
-from ustoo.stories.observers import facts_of, statement_changed, statements_changed
+from ustoo.stories.observers import facts_of, statement_changed
 from ustoo.stories.screening import screen
 
 
@@ -154,16 +152,10 @@ def _say(*, member, anonymous: bool, details, draft, language: str, at, once: st
         statement.receipt_hash = receipts.receipt_hash(receipt)
         if member is not None and member.is_authenticated:
             statement.member_tag = member_tag(member.pk)
-    if draft is None:
-        if connection.in_atomic_block:  # the caller's transaction decides: it is written within it
-            _write_count_only([statement])
-        else:  # nobody's transaction to join: written with those of concurrent requests
-            _count_only_statements.write(statement)
-        return Spoken(statement=statement, story=None, receipt=receipt)
     with transaction.atomic():
-        statement.insert()
+        statement.save()
         StatementTally.add(1)
-        story = _share_story(statement, draft, member)
+        story = _share_story(statement, draft, member) if draft is not None else None
         statement_changed(None, facts_of(statement, story))
     return Spoken(statement=statement, story=story, receipt=receipt)
 
@@ -189,23 +181,6 @@ def _share_story(statement: Statement, draft: StoryDraft, member) -> Story:
     if initial_status(story, member) == Status.PUBLISHED:
         story.publish()
     return story
-
-
-def _write_count_only(statements: Sequence[Statement]) -> None:
-    """Statements without a story, in one transaction (see _add_count_only)."""
-    with transaction.atomic():
-        _add_count_only(statements)
-
-
-def _add_count_only(statements: Sequence[Statement]) -> None:
-    """Statements without a story, in the caller's transaction: their rows, then the total and the
-    counters added once for all of them."""
-    Statement.insert_all(statements)
-    StatementTally.add(len(statements))
-    statements_changed([(None, facts_of(statement)) for statement in statements])
-
-
-_count_only_statements = GroupCommit(_add_count_only, transaction=transaction.atomic)
 
 
 def initial_status(story: Story, member) -> str:

@@ -3,15 +3,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.cache import cache_page
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
 
 from ustoo.core import proof_of_work, ratelimit
 from ustoo.core.form_input import post_data
-from ustoo.core.shared_pages import shared_page
 from ustoo.core.views import too_many_requests
-from ustoo.stories import access, screening, services
+from ustoo.safety import naming_guard, resources
+from ustoo.stories import access, services
 from ustoo.stories.forms import (
     CountMeForm,
     DeleteForm,
@@ -32,10 +35,17 @@ GUARD_REDACT, GUARD_SEND = "redact", "send"
 HONEYPOT = "website"
 
 
+# Readers without cookies share the page; anyone with a session (a member, a reading preference,
+# a message) gets their own. Django learns the key from the response's Vary before the middleware
+# adds theirs, hence Cookie here. The cache keeps it for WALL_CACHE_SECONDS (its max-age); browsers
+# are told no-store (core.middleware).
+@require_safe
+@cache_page(None, cache="pages")
+@vary_on_headers("Cookie", "HX-Request")
 def wall(request: HttpRequest) -> HttpResponse:
-    if request.htmx:
-        return _render_wall(request)
-    return shared_page(request, "wall", lambda: _render_wall(request))
+    response = _render_wall(request)
+    patch_cache_control(response, max_age=settings.WALL_CACHE_SECONDS)
+    return response
 
 
 def _render_wall(request: HttpRequest) -> HttpResponse:
@@ -119,8 +129,8 @@ def _say_me_too(request: HttpRequest, *, story: bool = False) -> HttpResponse:
         return response
     if data.get("guard") == GUARD_REDACT:
         data = data.copy()
-        data["title"] = screening.redact(data.get("title", ""))
-        data["text"] = screening.redact(data.get("text", ""))
+        data["title"] = naming_guard.redact(data.get("title", ""))
+        data["text"] = naming_guard.redact(data.get("text", ""))
     form = form_class(data, undecodable=undecodable)
     if not form.is_valid():
         return _speak_page(request, form)
@@ -128,7 +138,7 @@ def _say_me_too(request: HttpRequest, *, story: bool = False) -> HttpResponse:
     if shares_story and data.get("guard") != GUARD_SEND:
         # Before a story that names or identifies someone goes out, the author is told, and may
         # remove what was found in one click or send it anyway (it then waits for a moderator).
-        findings = screening.screen(f"{form.cleaned_data['title']}\n{form.cleaned_data['text']}").findings
+        findings = naming_guard.find_identifiers(f"{form.cleaned_data['title']}\n{form.cleaned_data['text']}")
         if findings or data.get("guard") == GUARD_REDACT:
             return _speak_page(request, form, findings=findings, redacted=data.get("guard") == GUARD_REDACT)
     try:
@@ -146,7 +156,7 @@ def _say_me_too(request: HttpRequest, *, story: bool = False) -> HttpResponse:
     if spoken.receipt is not None:
         access.remember_receipt_statement(request, spoken.statement)
     # Whoever spoke, by name or not, is offered help at once (crisis lines when their words signal danger).
-    offer = screening.help_after_speaking(
+    offer = resources.help_after_speaking(
         request,
         country=spoken.statement.country_code,
         urgent=bool(spoken.story and spoken.story.urgent),

@@ -1,6 +1,7 @@
-"""Receipts: enough entropy, only plain words, hashed with Argon2id, forgiving when retyped."""
+"""Receipts: enough entropy, only plain words, a keyed hash, forgiving when retyped."""
 
-from argon2.low_level import Type, hash_secret_raw
+import hashlib
+import hmac
 
 from ustoo.core import receipts
 
@@ -45,29 +46,17 @@ def test_every_word_of_a_receipt_varies():
         assert len({phrase[position] for phrase in phrases}) > 250
 
 
-def _argon2id(phrase: str, memory_kib: int) -> bytes:
-    return hash_secret_raw(
-        phrase.encode(),
-        receipts._salt(),
-        time_cost=1,
-        memory_cost=memory_kib,
-        parallelism=1,
-        hash_len=32,
-        type=Type.ID,
-    )
-
-
-def test_hash_is_argon2id_of_the_normalised_phrase(settings):
+def test_the_hash_is_an_hmac_of_the_normalised_phrase_under_the_receipt_key(settings):
     phrase = "alpha bravo charlie delta echo foxtrot golf"
-    expected = _argon2id(phrase, 32)
+    key = hmac.new(settings.OWNERSHIP_KEY.encode(), b"ustoo:receipt", hashlib.sha256).digest()
+    expected = hmac.new(key, phrase.encode(), hashlib.sha256).digest()
     assert receipts.receipt_hash(phrase) == expected
     assert receipts.receipt_hash("  Alpha-Bravo charlie DELTA echo, foxtrot golf ") == expected
     assert receipts.receipt_hash("alpha bravo charlie delta echo foxtrot gulf") != expected
 
 
-def test_a_receipt_is_looked_up_under_todays_hash_and_the_earlier_one():
+def test_without_the_ownership_key_a_receipt_hashes_to_something_else(settings):
     phrase = "alpha bravo charlie delta echo foxtrot golf"
-    assert receipts.receipt_hashes(" ALPHA bravo-charlie delta echo foxtrot golf") == (
-        _argon2id(phrase, 32),
-        _argon2id(phrase, 256),  # stored until 2026-12-05
-    )
+    ours = receipts.receipt_hash(phrase)
+    settings.OWNERSHIP_KEY = "another site's key"
+    assert receipts.receipt_hash(phrase) != ours

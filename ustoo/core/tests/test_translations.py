@@ -291,9 +291,37 @@ def test_switcher_offers_both_languages(compiled_french):
     body = Client().get("/").content.decode()
     switcher = re.search(r'<form [^>]*class="language-switcher"[^>]*>.*?</form>', body, re.S)
     assert switcher, "the language switcher form is missing from base.html"
-    assert 'action="/i18n/setlang/"' in switcher.group(0)
+    # Shared by every reader: a GET to the language page, no token.
+    assert 'action="/language/"' in switcher.group(0) and 'method="get"' in switcher.group(0)
+    assert "csrfmiddlewaretoken" not in switcher.group(0)
     options = dict(re.findall(r'<option value="(\w+)"[^>]*>([^<]+)</option>', switcher.group(0)))
     assert options == {"en": "English", "fr": "français"}
+
+
+@pytest.mark.django_db
+def test_the_language_page_posts_the_choice_with_a_token(compiled_french):
+    body = Client().get("/language/", {"language": "fr", "next": "/about/"}).content.decode()
+    form = re.search(r'<form action="/i18n/setlang/" method="post"[^>]*>.*?</form>', body, re.S).group(0)
+    assert 'name="csrfmiddlewaretoken"' in form
+    assert 'name="next" type="hidden" value="/about/"' in form
+    assert re.search(r'value="fr" checked', form) and not re.search(r'value="en" checked', form)
+    assert '<button type="submit" class="button" lang="fr">Utiliser cette langue</button>' in form
+
+
+@pytest.mark.django_db
+def test_the_language_page_goes_back_only_to_this_site(compiled_french):
+    body = Client().get("/language/", {"next": "https://evil.example/"}).content.decode()
+    form = re.search(r'<form action="/i18n/setlang/" method="post"[^>]*>.*?</form>', body, re.S).group(0)
+    assert "evil.example" not in form
+    assert 'name="next" type="hidden" value="/"' in form
+
+
+@pytest.mark.django_db
+def test_setting_the_language_needs_the_token(compiled_french):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/i18n/setlang/", {"language": "fr", "next": "/"})
+    assert response.status_code == 403
+    assert settings.LANGUAGE_COOKIE_NAME not in client.cookies
 
 
 @pytest.mark.django_db

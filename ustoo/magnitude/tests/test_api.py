@@ -233,7 +233,6 @@ def test_the_api_is_documented_with_the_ranges(stranger):
 
 
 def test_the_json_is_what_the_schema_says(stranger, statements):
-    from ustoo.api import api  # noqa: F401 - the site's API first: it registers the magnitude's
     from ustoo.magnitude.api import MagnitudeOut
 
     response = stranger.get("/api/v1/magnitude")

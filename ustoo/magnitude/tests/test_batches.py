@@ -53,7 +53,7 @@ def test_every_request_of_the_day_gets_the_same_figures_even_from_a_cold_cache(s
     first = everything(stranger)
     assert everything(stranger) == first
     caches["default"].clear()
-    caches["local"].clear()
+    caches["pages"].clear()
     assert everything(stranger) == first  # made again from the stored release
     assert Release.objects.count() == 1
 
@@ -104,7 +104,7 @@ def test_no_published_time_is_finer_than_the_day(stranger, spoken):
 def test_the_page_and_the_api_read_no_statement_rows_once_the_days_release_is_made(stranger, spoken):
     everything(stranger)  # makes the day's release, and measures the closed cohorts once
     caches["default"].clear()
-    caches["local"].clear()
+    caches["pages"].clear()
     queries: list[str] = []
 
     def record(execute, sql, params, many, context):

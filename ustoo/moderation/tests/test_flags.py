@@ -59,7 +59,7 @@ def test_a_reply_hidden_by_flags_stays_queued_until_a_moderator_decides(moderato
     assert Reply.objects.get().hidden_by_moderators
     assert not Flag.objects.filter(resolved_at__isnull=True).exists()
     assert flagged(moderator) == ([], [])
-    assert list(Decision.objects.filter(moderator__isnull=False).values_list("action", flat=True)) == [
+    assert list(Decision.objects.filter(actor__isnull=False).values_list("action", flat=True)) == [
         "hide_reply"
     ]
 

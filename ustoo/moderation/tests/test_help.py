@@ -14,8 +14,8 @@ from django.test import Client
 from django_countries import countries
 from phonenumbers import shortnumberinfo
 
-from ustoo.moderation import resources
-from ustoo.moderation.resources import INTERNATIONAL, REQUIRED_COUNTRIES, InvalidServiceData
+from ustoo.safety import resources
+from ustoo.safety.resources import INTERNATIONAL, REQUIRED_COUNTRIES, InvalidServiceData
 
 RAW = json.loads(resources.DATA_FILE.read_text(encoding="utf-8"))
 ENTRIES = RAW["services"]

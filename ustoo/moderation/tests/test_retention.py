@@ -38,7 +38,7 @@ def test_deleted_and_rejected_words_leave_no_trace_in_files_index_logs_or_cache(
         "USTOO_ALLOWED_HOSTS": "testserver",
         "USTOO_LOG_LEVEL": "DEBUG",
         "USTOO_RATE_LIMITS": "1",  # so the cache holds rate-limit counters to search
-        "USTOO_SHARED_PAGE_SECONDS": "60",
+        "USTOO_WALL_CACHE_SECONDS": "60",
     }
     for name in ("DATABASE_URL", "USTOO_CACHE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"):
         env.pop(name, None)

@@ -77,7 +77,7 @@ def test_approve_publishes_and_logs_without_content(survivor, stranger, moderato
     assert story.status == Status.PUBLISHED
     assert b"night shift" in stranger.get("/").content
     decision = Decision.objects.get()
-    assert (decision.action, decision.story_id, decision.moderator_id) == (
+    assert (decision.action, decision.story_id, decision.actor_id) == (
         "approve",
         story.pk,
         moderator_member.pk,
@@ -212,7 +212,7 @@ def test_a_member_younger_than_the_minimum_days_stays_new(moderator, settings):
     call_command("prune_expired", stdout=io.StringIO())
     newcomer.refresh_from_db()
     assert newcomer.is_trusted
-    assert list(Decision.objects.values_list("action", "moderator_id")) == [
+    assert list(Decision.objects.values_list("action", "actor_id")) == [
         ("promote", None),
         ("approve", moderator_member_id(moderator)),
     ]

@@ -1,10 +1,9 @@
 """Bluesky's Jetstream: one JSON event per line.
 
-Posts are `app.bsky.feed.post` creates, reposts are `app.bsky.feed.repost` creates (retweets, with the
-hashtags
-of the original found after import). Facet offsets count UTF-8 bytes, not characters: slicing the Python
-string
-with them cuts the wrong text as soon as an emoji or accent comes first.
+Posts are `app.bsky.feed.post` creates (their hashtags from the text's tag facets, the text, and the
+record's `tags`, which the poster added outside the text); reposts are `app.bsky.feed.repost` creates
+(retweets, with the hashtags of the original found after import). Facet offsets count UTF-8 bytes, not
+characters: slicing the Python string with them cuts the wrong text as soon as an emoji or accent comes first.
 """
 
 import orjson
@@ -76,7 +75,9 @@ def parse_line(line: bytes) -> list[Post]:
         subject = (record.get("subject") or {}).get("uri")
         return [Post(uri, uri, created_at, did, None, "", (), RETWEET, subject)]
     text = record.get("text") or ""
-    hashtags = tuple(dict.fromkeys([*facet_tags(text, record.get("facets")), *tags_in_text(text)]))
+    # `tags`: tags the poster added that are not in the text
+    extra = [norm_tag(tag) for tag in record.get("tags") or () if isinstance(tag, str) and tag.strip("#＃")]
+    hashtags = tuple(dict.fromkeys([*facet_tags(text, record.get("facets")), *tags_in_text(text), *extra]))
     langs = record.get("langs") or ()
     if record.get("reply"):
         kind, ref_id = REPLY, ((record["reply"].get("parent") or {}).get("uri"))

@@ -6,12 +6,18 @@ Built for what people really bring, such as the 2019 #MeToo collection in shared
 - retweets whose leading `RT` was stripped (the text starts ` @user: `) and, in the bytes-literal rows whose
   `b'RT @` was cut off, texts starting `user: ` with a retweet count above zero (a retweet carries the count
   of the tweet it repeats, so it is at least one; an original that opens `Update: ` usually has none);
-- replies whose text starts `@user` (once a literal's `b'` or `b"` is taken off). Replies whose `b'@` was cut
-  off too start `user ` and cannot be told from an original opening with a word: they count as originals
-  (which replies are too), so `replies` is a lower bound for such a file;
+- replies whose text starts `@user` (once a literal's `b'` or `b"` is taken off), and, in the rows whose `b'@`
+  was cut off, a handle followed by another (`user @other …`: the 2019 file has 474). A reply to one account
+  whose `@` was cut starts `user ` and cannot be told from an original opening with a word: it counts as an
+  original (which replies are too), so `replies` is a lower bound for such a file (the reader says so: see
+  Meter.lower_bounds). Quotes cannot be told from text at all: without a `kind` column, `quotes` is one too;
 - HTML entities left in, quoted fields holding newlines, times as `MM/DD/YYYY HH:MM` without a zone (UTC),
-  and ids that went through a spreadsheet (`1.1846E+18`). Such ids are not ids any more: posts are then
-  de-duplicated on a content key made of the whole row.
+  and ids that went through a spreadsheet (`1.1846E+18`). Such ids are not ids any more, and rows identical
+  in every column may be distinct posts (in the 2019 file, 720 retweets of one tweet by different accounts in
+  the same minute). `dedupe` says what to do with them: "none" (the default) keeps every row of a file, and
+  "content" counts rows identical in every column once. Either way a row is keyed by a hash of the whole row
+  (with its occurrence, `#2`, `#3`, for a repeated row under "none"), so the same rows read again from another
+  file (an overlapping export) are not counted twice.
 
 A record that cannot be read is reported with its line and the next one is read: a field over the csv
 module's size limit, a row with a field too many, a quote opened and never closed (the rows after it are
@@ -55,6 +61,8 @@ _LOSSY_ID = re.compile(r"^\s*\d+(\.\d+)?[eE][+-]?\d+\s*$")
 _HANDLE = r"[A-Za-z0-9_]{1,15}"
 _STRIPPED_RETWEET = re.compile(rf"^\s@{_HANDLE}: ")  # "RT" cut off, its space left
 _CUT_RETWEET = re.compile(rf"^{_HANDLE}: ")  # "RT @" cut off as well
+_CUT_REPLY = re.compile(rf"^{_HANDLE} +@{_HANDLE}")  # a reply to several accounts, the first "@" cut off
+DEDUPE = ("none", "content")
 _DATE_FORMATS = (
     "%m/%d/%Y %H:%M",
     "%m/%d/%Y %H:%M:%S",
@@ -105,7 +113,7 @@ def kind_of(text: str, *, opening_cut: bool = False, retweet_count: int | None =
         return RETWEET
     if opening_cut and _CUT_RETWEET.match(text) and (retweet_count is None or retweet_count > 0):
         return RETWEET
-    if text.lstrip().startswith("@"):
+    if text.lstrip().startswith("@") or (opening_cut and _CUT_REPLY.match(text)):
         return REPLY
     return ORIGINAL
 
@@ -243,8 +251,11 @@ def records(stream: io.TextIOBase) -> Iterator[tuple[int, list[str] | MalformedR
 
 
 def iter_posts(
-    path: Path, columns: str | None = None, meter: Meter | None = None, **options
+    path: Path, columns: str | None = None, meter: Meter | None = None, dedupe: str = "none", **options
 ) -> Iterator[tuple[int, list[Post] | Exception]]:
+    if dedupe not in DEDUPE:
+        raise ValueError(f"--dedupe: {dedupe!r} is not one of {', '.join(DEDUPE)}")
+    meter = meter or Meter()
     mapping = parse_columns(columns)
     with open_binary(path, meter) as binary:
         # errors="replace": a byte that is not UTF-8 must not stop an import; the row still counts.
@@ -260,17 +271,32 @@ def iter_posts(
         literals = byte_literals.looks_like_byte_literals(
             [row[index["text"]] for _line, row in first if isinstance(row, list)]
         )
+        if "kind" not in index:
+            meter.lower_bounds.add("quotes")
+        seen: dict[str, int] = {}  # content keys of this file: how many rows held each
         for line, row in itertools.chain(first, found):
             if isinstance(row, Exception):
                 yield line, row
                 continue
             try:
-                yield line, [_row_to_post(row, index, literals=literals)]
+                post, opening_cut = _row_to_post(row, index, literals=literals)
             except RECORD_ERRORS as error:
                 yield line, error
+                continue
+            if opening_cut and "kind" not in index:
+                meter.lower_bounds.add("replies")
+            if post.id is None:
+                occurrence = seen[post.key] = seen.get(post.key, 0) + 1
+                if occurrence > 1:
+                    meter.repeated_rows += 1
+                    if dedupe == "none":
+                        post = post._replace(key=f"{post.key}#{occurrence}")
+            yield line, [post]
 
 
-def _row_to_post(row: list[str], index: dict[str, int], *, literals: bool) -> Post:
+def _row_to_post(row: list[str], index: dict[str, int], *, literals: bool) -> tuple[Post, bool]:
+    """The row's post, and whether its text was a bytes literal whose opening was cut off."""
+
     def get(field: str) -> str | None:
         return row[index[field]].strip() or None if field in index else None
 
@@ -285,11 +311,9 @@ def _row_to_post(row: list[str], index: dict[str, int], *, literals: bool) -> Po
     post_id = get("id")
     if post_id and _LOSSY_ID.match(post_id):
         post_id = None
-    key = post_id or content_key(
-        *row
-    )  # the whole row as read: two distinct posts rarely agree on every column
+    key = post_id or content_key(*row)  # the whole row as read
     kind = get("kind") or kind_of(text, opening_cut=opening_cut, retweet_count=_count(get("retweet_count")))
-    return Post(
+    post = Post(
         post_id,
         key,
         parse_time(created),
@@ -300,3 +324,4 @@ def _row_to_post(row: list[str], index: dict[str, int], *, literals: bool) -> Po
         kind,
         get("ref_id"),
     )
+    return post, opening_cut

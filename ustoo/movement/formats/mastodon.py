@@ -1,10 +1,14 @@
 """Mastodon: statuses from the REST API (a JSON array, or one status per line) and an account archive's
 `outbox.json` (ActivityPub). Text is HTML; boosts (`reblog`, `Announce`) are retweets.
 
+An array cut off by a download that stopped keeps its complete statuses; the one it stopped inside is one
+malformed item.
+
 Ids are per server, so a status is known by its `uri`, which is the same on every server.
 """
 
 import html
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -148,10 +152,13 @@ def iter_posts(
                 yield number, error
         return
     meter.unit = "item"
+    cut_off = None
     try:
         document = orjson.loads(raw)
     except orjson.JSONDecodeError as error:
-        raise MalformedRecord(f"not JSON: {error}") from error
+        if start != b"[":
+            raise MalformedRecord(f"not JSON: {error}") from error
+        document, cut_off = complete_items(raw)
     if isinstance(document, list):
         items, convert = document, lambda item: [status_to_post(item)]
     elif isinstance(document, dict):
@@ -161,7 +168,7 @@ def iter_posts(
             raise MalformedRecord("orderedItems is not a list")
     else:
         raise MalformedRecord("neither a list of statuses nor an outbox")
-    meter.total_items = len(items)
+    meter.total_items = len(items) + bool(cut_off)
     for number, item in enumerate(items, start=1):
         meter.items_done = number
         try:
@@ -170,3 +177,27 @@ def iter_posts(
             yield number, convert(item)
         except RECORD_ERRORS as error:
             yield number, error
+    if cut_off:
+        meter.items_done = len(items) + 1
+        yield len(items) + 1, MalformedRecord(cut_off)
+
+
+def complete_items(raw: bytes) -> tuple[list, str | None]:
+    """The items of a JSON array that was cut off (a download that stopped): every complete item, and why
+    the rest cannot be read. Items are read one at a time only here, for a document orjson refused."""
+    decoder = json.JSONDecoder()
+    text = raw.decode("utf-8", errors="replace")
+    position = text.index("[") + 1
+    items: list = []
+    while True:
+        while position < len(text) and text[position] in " \t\r\n,":
+            position += 1
+        if position >= len(text):
+            return items, "the file is cut off here: it ends before the array's closing ]"
+        if text[position] == "]":
+            return items, None
+        try:
+            item, position = decoder.raw_decode(text, position)
+        except json.JSONDecodeError as error:
+            return items, f"the file is cut off inside this item: {error}"
+        items.append(item)

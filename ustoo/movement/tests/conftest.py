@@ -11,6 +11,14 @@ FIXTURES = Path(__file__).with_name("fixtures")
 REAL_CSV = Path(__file__).resolve().parents[4] / "shared" / "data" / "metoo-tweets-2019-10.csv"
 
 
+@pytest.fixture
+def real_csv() -> Path:
+    """The real 2019 CSV; a test that reads it is skipped, saying why, where the shared folder is absent."""
+    if not REAL_CSV.is_file():
+        pytest.skip(f"needs the real 2019 #MeToo CSV at {REAL_CSV} (the shared folder beside the repository)")
+    return REAL_CSV
+
+
 @pytest.fixture(autouse=True)
 def _default_language_after_each_test():
     """A request in French leaves French active in the test's thread (LocaleMiddleware activates a language

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 from playwright.sync_api import expect
 
-from ustoo.movement.tests.conftest import REAL_COLUMNS, REAL_CSV
+from ustoo.movement.tests.conftest import REAL_COLUMNS
 
 if TYPE_CHECKING:
     from ustoo.core.tests.browser import Visitor
@@ -68,8 +68,8 @@ def _check_charts_are_legible(visitor: Visitor, width: int, variant: str) -> Non
 
 
 @pytest.fixture
-def released_2019(release_dataset):
-    release_dataset(REAL_CSV, "metoo2019", columns=REAL_COLUMNS, classify=True)
+def released_2019(release_dataset, real_csv):
+    release_dataset(real_csv, "metoo2019", columns=REAL_COLUMNS, classify=True)
 
 
 def test_charts_are_legible_on_a_phone_without_javascript(released_2019, visitor_without_js: Visitor):

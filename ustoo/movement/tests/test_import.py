@@ -13,8 +13,9 @@ import orjson
 import pytest
 import zstandard
 
+from ustoo.movement import store
 from ustoo.movement.importer import Importer, ImportFailed
-from ustoo.movement.tests.conftest import FIXTURES, REAL_CSV, posts
+from ustoo.movement.tests.conftest import FIXTURES, posts
 
 REAL_COLUMNS = "text=Text,created_at=Created_at,lang=Lang,id=Id"
 
@@ -29,7 +30,8 @@ def test_gzip_is_read_transparently(connection, run_import, tmp_path):
 
 def test_reddit_zst_with_a_2_gib_window(connection, run_import, tmp_path):
     comments = [
-        {"id": "c1", "author": "someone", "body": "Me too. #MeToo", "created_utc": 1508097600,
+        {"id": "c1", "author": "someone", "body": "Me too. It was my first job and I told no one. #MeToo",
+         "created_utc": 1508097600,
          "subreddit": "TwoXChromosomes", "parent_id": "t3_s1", "link_id": "t3_s1"},
         {"id": "c2", "author": "[deleted]", "body": "[removed]", "created_utc": "1508101200",
          "subreddit": "TwoXChromosomes", "parent_id": "t1_c1", "link_id": "t3_s1"},
@@ -114,10 +116,10 @@ def _mastodon_statuses(count: int) -> bytes:
     ])  # fmt: skip
 
 
-@pytest.mark.parametrize("kind", ["lines", "csv", "archive", "mastodon", "parallel", "fast parallel"])
+@pytest.mark.parametrize("kind", ["lines", "csv", "archive", "mastodon", "parallel"])
 def test_an_interrupted_import_resumes_where_it_stopped(connection, tmp_path, kind, monkeypatch):
     options = {}
-    if kind in ("lines", "parallel", "fast parallel"):
+    if kind in ("lines", "parallel"):
         path = tmp_path / "stream.jsonl"
         path.write_bytes(_v1_lines(95))
         if kind == "parallel":
@@ -125,12 +127,6 @@ def test_an_interrupted_import_resumes_where_it_stopped(connection, tmp_path, ki
 
             monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", 1)
             monkeypatch.setattr(importer, "CHUNK_BYTES", 2048)
-            options = {"fast": False, "workers": 2}
-        elif kind == "fast parallel":  # v1.1 lines parsed by worker processes, committed 10 lines at a time
-            from ustoo.movement import fastpath, importer
-
-            monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", 1)
-            monkeypatch.setattr(fastpath, "CHUNK_BYTES", 2048)
             options = {"workers": 2}
     elif kind == "csv":
         path = tmp_path / "export.csv"
@@ -159,9 +155,7 @@ def test_an_interrupted_import_resumes_where_it_stopped(connection, tmp_path, ki
         first.import_file(path)
     committed = connection.execute("SELECT count(*) FROM posts").fetchone()[0]
     assert 20 <= committed < 95  # nothing committed is lost
-    if (
-        "parallel" not in kind
-    ):  # there, commits end with the workers' byte ranges too, not only every 10 lines
+    if kind != "parallel":  # there, commits end with the workers' byte ranges, not every 10 lines
         assert committed == 20
     resumed = Importer(connection, dataset="test", classify=False, batch_size=10, **options).import_file(path)
     assert resumed.status == "resumed"
@@ -170,86 +164,6 @@ def test_an_interrupted_import_resumes_where_it_stopped(connection, tmp_path, ki
     assert connection.execute("SELECT count(DISTINCT key), count(*) FROM posts").fetchone() == (95, 95)
     again = Importer(connection, dataset="test", classify=False, **options).import_file(path)
     assert again.status == "already imported"
-
-
-def test_fast_imports_commit_a_row_group_at_a_time_and_resume_after_the_last(
-    connection, tmp_path, monkeypatch
-):
-    """At the default batch size, the fast path gathers chunks into commits of at least COMMIT_ROWS posts
-    (the last excepted); an import interrupted after one resumes after it, losing and repeating nothing."""
-    from ustoo.movement import fastpath, importer
-
-    monkeypatch.setattr(importer, "COMMIT_ROWS", 30)
-    monkeypatch.setattr(fastpath, "CHUNK_BYTES", 2048)  # chunks of about 8 posts
-    path = tmp_path / "stream.jsonl"
-    path.write_bytes(_v1_lines(150))
-    committed = []
-
-    def stop_after_two_commits(outcome):
-        committed.append(outcome.posts_read)
-        if len(committed) == 2:
-            raise Interrupted
-
-    with pytest.raises(Interrupted):
-        Importer(connection, dataset="test", classify=False, after_commit=stop_after_two_commits).import_file(
-            path
-        )
-    assert 30 <= committed[0] < 30 + 10 and 60 <= committed[1] < 60 + 20
-    assert connection.execute("SELECT count(*) FROM posts").fetchone()[0] == committed[1]
-    resumed = Importer(connection, dataset="test", classify=False).import_file(path)
-    assert resumed.status == "resumed"
-    assert (resumed.posts_read, resumed.inserted, resumed.duplicates) == (150 - committed[1],) * 2 + (0,)
-    assert connection.execute("SELECT count(DISTINCT key), count(*) FROM posts").fetchone() == (150, 150)
-
-
-def test_the_posts_left_at_the_end_of_a_fast_import_go_in_the_last_full_commit(
-    connection, tmp_path, monkeypatch
-):
-    """Fewer posts than a row group would be written through DuckDB's log and copied again: what is left
-    at the end of a file goes in the last commit of a row group or more, not in one of its own."""
-    from ustoo.movement import fastpath, importer
-
-    monkeypatch.setattr(importer, "COMMIT_ROWS", 30)
-    monkeypatch.setattr(fastpath, "CHUNK_BYTES", 2048)  # chunks of about 8 posts
-    path = tmp_path / "stream.jsonl"
-    path.write_bytes(_v1_lines(100))
-    committed = []
-    Importer(
-        connection,
-        dataset="test",
-        classify=False,
-        after_commit=lambda outcome: committed.append(outcome.posts_read),
-    ).import_file(path)
-    sizes = [after - before for before, after in zip([0, *committed], committed, strict=False)]
-    assert sum(sizes) == 100 and len(sizes) >= 2
-    assert min(sizes) >= 30, sizes
-    assert connection.execute("SELECT count(DISTINCT key) FROM posts").fetchone()[0] == 100
-
-
-def test_the_last_commit_of_a_fast_import_has_every_thread_again(connection, tmp_path, monkeypatch):
-    """While chunks are parsed the store's connection writes with one thread (the parsing has the cores);
-    the last commit comes after all of them, so it gets the connection's threads back."""
-    from ustoo.movement import fastpath, importer
-
-    monkeypatch.setattr(importer, "COMMIT_ROWS", 30)
-    monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", 1)
-    monkeypatch.setattr(fastpath, "CHUNK_BYTES", 2048)
-    connection.execute("SET threads = 3")
-    path = tmp_path / "stream.jsonl"
-    path.write_bytes(_v1_lines(150))
-    threads_at_commit = []
-    commit = Importer._commit
-
-    def noting_threads(self, *args, **kwargs):
-        threads_at_commit.append(self.connection.execute("SELECT current_setting('threads')").fetchone()[0])
-        return commit(self, *args, **kwargs)
-
-    monkeypatch.setattr(Importer, "_commit", noting_threads)
-    outcome = Importer(connection, dataset="test", classify=False, workers=2).import_file(path)
-    assert outcome.inserted == 150
-    assert len(threads_at_commit) >= 3
-    assert threads_at_commit[:-1] == [1] * (len(threads_at_commit) - 1) and threads_at_commit[-1] == 3
-    assert connection.execute("SELECT current_setting('threads')").fetchone()[0] == 3
 
 
 def test_parallel_workers_store_what_one_process_stores(connection, tmp_path, monkeypatch):
@@ -268,18 +182,16 @@ def test_parallel_workers_store_what_one_process_stores(connection, tmp_path, mo
     assert connection.execute(query, ["two"]).fetchall() == connection.execute(query, ["one"]).fetchall()
 
 
-def _independent_csv_counts():
-    """The real file read with nothing but the csv module and string methods, by rules written apart from the
-    importer's: rows, distinct rows, kinds, #metoo posts and posts per day, all over distinct rows.
+def _independent_csv_counts(rows: list[list[str]]):
+    """The real file's rows (read with nothing but the csv module) counted by string methods, by rules
+    written apart from the importer's: kinds, #metoo posts and posts per day.
 
     Kinds, as the file shows them (read by hand in the audit): a text still opening `b'`/`b"` is a whole
     bytes literal; otherwise that opening was cut off, with a retweet's `RT @` (leaving `user: `, and the
     retweet count of the tweet repeated, at least 1) or its `RT` alone (leaving ` @user: `). A reply starts
-    `@` once the opening is taken off. The 88 distinct rows opening `Word: ` with a retweet count of 0
-    (`VIDEO: ...`, `BREAKING: ...`) are originals."""
-    with REAL_CSV.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.reader(handle))[1:]
-    distinct = {tuple(row) for row in rows}
+    `@` once the opening is taken off, or, where the `@` was cut off with it, a name and then `@` (a reply to
+    several accounts: `user @other …`). The rows opening `Word: ` with a retweet count of 0 (`VIDEO: ...`,
+    `BREAKING: ...`) are originals."""
     handle_chars = set(string.ascii_letters + string.digits + "_")
 
     def is_handle(name: str) -> bool:
@@ -292,60 +204,80 @@ def _independent_csv_counts():
     # on either side (what is left of a damaged one), is a space; so are `\n` and `\0`.
     mojibake = re.compile(r"[0-9a-f]?(\\x[0-9a-f]{2})+[0-9a-f]?|\\n|\\0")
     metoo = re.compile(r"(?<![\w#])#metoo(?!\w)", re.IGNORECASE)
-    for text, _id, _length, created, _source, _likes, retweet_count, _lang in distinct:
+    for text, _id, _length, created, _source, _likes, retweet_count, _lang in rows:
         opened = text.startswith(("b'", 'b"'))
         body = text[2:] if opened else text
         name, colon, _rest = body.partition(": ")
+        first, _space, after = body.partition(" ")
         rt_kept = body.startswith("RT @")
         rt_cut = body.startswith(" @") and colon and is_handle(name[2:])
         rt_and_at_cut = not opened and colon and is_handle(name) and retweet_count != "0"
         if rt_kept or rt_cut or rt_and_at_cut:
             kinds["retweet"] += 1
-        elif body.lstrip().startswith("@"):
+        elif body.lstrip().startswith("@") or (not opened and is_handle(first) and after.lstrip()[:1] == "@"):
             kinds["reply"] += 1
         else:
             kinds["original"] += 1
         month, day, rest = created.split("/")
         per_day[f"{rest[:4]}-{month}-{day}"] += 1
         with_metoo += bool(metoo.search(html.unescape(mojibake.sub(" ", text))))
-    return len(rows), len(distinct), kinds, per_day, with_metoo
+    return kinds, per_day, with_metoo
 
 
-def test_the_real_2019_csv_imports_and_its_counts_match_an_independent_reading(connection, run_import):
+def _real_rows(path) -> list[list[str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))[1:]
+
+
+def test_the_real_2019_csv_imports_and_its_counts_match_an_independent_reading(
+    connection, run_import, real_csv
+):
+    """Every row is a post: the file's ids are lossy, and 720 of its 721 rows identical to an earlier one
+    are retweets of one tweet in the same minute by different accounts (a retweet count above 0)."""
     from ustoo.movement.report import Selection, build_report
 
-    [outcome] = run_import(REAL_CSV, dataset="real", columns=REAL_COLUMNS)
-    rows, distinct, kinds, per_day, with_metoo = _independent_csv_counts()
+    [outcome] = run_import(real_csv, dataset="real", columns=REAL_COLUMNS)
+    rows = _real_rows(real_csv)
+    kinds, per_day, with_metoo = _independent_csv_counts(rows)
     # The independent reading, checked against the figures the audit found by hand.
-    assert (rows, distinct) == (15_054, 14_333)
-    assert kinds == {"retweet": 10_351, "reply": 218, "original": 3_764}
+    assert len(rows) == 15_054
+    assert kinds == {"retweet": 11_071, "reply": 218 + 474, "original": 3_291}
     assert outcome.malformed == 0
-    assert (outcome.posts_read, outcome.inserted, outcome.duplicates) == (rows, distinct, rows - distinct)
-    assert outcome.content_keyed == rows  # every id in the file is 1.18…E+18
-    assert outcome.content_key_duplicates == rows - distinct == 721
+    assert (outcome.posts_read, outcome.inserted, outcome.duplicates) == (len(rows), len(rows), 0)
+    assert outcome.content_keyed == len(rows)  # every id in the file is 1.18…E+18
+    assert outcome.repeated_rows == 721
     report = build_report(connection, Selection(dataset="real"))
     totals = report["totals"]
-    assert totals["posts"] == distinct
+    assert totals["posts"] == len(rows)
     assert totals["retweets"] == kinds["retweet"]
     assert totals["replies"] == kinds["reply"]
+    assert set(report["lower_bounds"]) == {"replies", "quotes"}  # "at least", in every format
+    from ustoo.movement import render
+
+    assert "  replies                       692 (at least: " in render.as_table(report)
+    assert ">at least 692<" in render.as_html(report)
+    assert ["lower_bounds", "replies", "", report["lower_bounds"]["replies"], ""] in list(
+        csv.reader(io.StringIO(render.as_csv(report)))
+    )
     assert totals["originals"] == kinds["original"] + kinds["reply"]
     assert totals["authors"] is None  # the file names no author: not measured, not 0
     assert report["per_day"] == dict(sorted(per_day.items()))
-    # Read as text, `#MeToo2\x80\x99s` was a tag `metoo2`: 7,317 posts found #metoo before the decoding.
-    # One post differs from the crude reading, by core.hashtags' rule: it opens `🎙️#MeToo`, and the emoji's
-    # variation selector (U+FE0F, a mark) glues the # to it, as a letter would.
-    assert with_metoo == 7_545
-    assert report["by_hashtag"]["metoo"]["posts"] == with_metoo - 1
-    assert report["deduplication"]["by_content_key"] == distinct
-    assert report["deduplication"]["content_key_duplicates"] == 721
-    assert "lossy" in report["deduplication"]["note"] and "up to 721" in report["deduplication"]["note"]
+    # Read as text, `#MeToo2\x80\x99s` was a tag `metoo2`: 7,317 distinct rows found #metoo before the
+    # decoding. One post opens `🎙️#MeToo`: the emoji's variation selector (U+FE0F) does not glue the # to it.
+    assert with_metoo == 8_029
+    assert report["by_hashtag"]["metoo"]["posts"] == with_metoo
+    dedup = report["deduplication"]
+    assert dedup["by_content_key"] == len(rows)
+    assert (dedup["lossy_id_rows"], dedup["repeated_rows_kept"]) == ("none", 721)
+    assert (dedup["posts_with_dedupe_none"], dedup["posts_with_dedupe_content"]) == (15_054, 14_333)
+    assert "posts would be 14,333" in dedup["note"]
     tags = {tag for (tag,) in connection.execute("SELECT DISTINCT unnest(hashtags) FROM posts").fetchall()}
     assert "metoovoter" in tags
     assert not {"metoo2", "metoovoter2", "metoo0"} & tags
 
 
-def test_the_real_csvs_texts_are_decoded(connection, run_import):
-    run_import(REAL_CSV, dataset="real", columns=REAL_COLUMNS, keep_text=True)
+def test_the_real_csvs_texts_are_decoded(connection, run_import, real_csv):
+    run_import(real_csv, dataset="real", columns=REAL_COLUMNS, keep_text=True)
     texts = [text for (text,) in connection.execute("SELECT text FROM posts").fetchall()]
     assert not [text for text in texts if "\\x" in text or "\ufffd" in text]
     # line 2 of the file, `...Coerced sex isn2\x80\x99t consensual sex...The burd2\x806'`
@@ -422,19 +354,18 @@ def _two_line_v1(path):
     return path
 
 
-@pytest.mark.parametrize("fast", [True, False])
-def test_posts_with_no_word_the_classifier_knows_get_no_label(connection, tmp_path, fast):
+def test_posts_with_no_word_the_classifier_knows_get_no_label(connection, tmp_path):
     """A batch whose last text had no known word crashed the classifier (and a resumed import, again)."""
     from ustoo.movement.report import Selection, build_report
 
-    outcome = Importer(connection, dataset="test", fast=fast).import_file(
-        _two_line_v1(tmp_path / "two.jsonl")
-    )
+    outcome = Importer(connection, dataset="test").import_file(_two_line_v1(tmp_path / "two.jsonl"))
     assert (outcome.status, outcome.inserted) == ("imported", 2)
     labels = dict(connection.execute("SELECT id, label FROM posts").fetchall())
     assert labels == {"600": "experience", "601": None}  # not `backlash` from the intercepts alone
     report = build_report(connection, Selection(dataset="test"))
-    assert report["experience_share"] == {"2019-10-15": 1.0}  # the unlabelled post is not in the denominator
+    # The unlabelled original counts as one the classifier did not call experience.
+    day = report["experience_share"]["per_day"]["2019-10-15"]
+    assert (day["classified"], day["originals"]) == (0.5, 2)
     assert (report["labelled_originals"], report["unlabelled_originals"]) == (1, 1)
 
 
@@ -454,7 +385,7 @@ def test_a_wrong_column_mapping_is_an_error_and_the_right_one_then_imports(conne
     assert "'Txt', which is not in the header" in wrong.error and "--columns" in wrong.error
     assert _stored_state(connection) == before  # nothing stored, not even the malformed record
     [right] = run_import(FIXTURES / "mapped.csv", columns="text=Tweet Text,created_at=When,id=Tweet ID")
-    assert (right.status, right.inserted) == ("imported", 4)
+    assert (right.status, right.inserted) == ("imported", 5)
 
 
 def test_a_wrong_format_is_an_error_and_auto_then_imports(connection, run_import):
@@ -522,86 +453,51 @@ def test_the_progress_bar_counts_compressed_bytes_against_the_file_size(connecti
     assert "100%" in bar and "posts=3000" in bar
 
 
-def test_the_store_is_not_compacted_when_an_import_closes_it(connection, tmp_path):
-    """A commit of a row group or more leaves its last row group part-filled; the checkpoint made when
-    the store closes would merge them all, single-threaded (about a second per million posts). The
-    importer's connection leaves them: nothing is ever deleted from the store, so nothing is lost."""
-    path = tmp_path / "v1.jsonl"
-    path.write_bytes(_v1_lines(50))
-    Importer(connection, dataset="test", classify=False).import_file(path)
-    assert connection.execute("SELECT current_setting('max_vacuum_tasks')").fetchone()[0] == 0
-    connection.execute("CHECKPOINT")
-    assert connection.execute("SELECT count(*) FROM posts").fetchone()[0] == 50
-
-
 @pytest.mark.parametrize("workers", [1, 2])
-def test_an_import_with_workers_starts_their_forkserver_before_anything_else(
-    connection, tmp_path, monkeypatch, workers
-):
-    """Its imports (about 0.6 s) then overlap the importing process's own, instead of following them."""
+def test_the_command_imports_with_worker_processes(connection, tmp_path, monkeypatch, workers):
     from django.core.management import call_command
 
     from ustoo.movement import importer
-    from ustoo.movement import workers as worker_processes
 
-    events = []
-    monkeypatch.setattr(worker_processes, "start_soon", lambda paths: events.append("forkserver"))
-    real_import_paths = importer.import_paths
-    monkeypatch.setattr(
-        importer, "import_paths", lambda *a, **k: events.append("import") or real_import_paths(*a, **k)
-    )
+    monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(importer, "CHUNK_BYTES", 2048)
     path = tmp_path / "v1.jsonl"
-    path.write_bytes(_v1_lines(20))
+    path.write_bytes(_v1_lines(60) + b"{not json\n")
     connection.close()
-    call_command(
-        "movement", "import", str(path), "--workers", str(workers), "--no-progress", stdout=io.StringIO()
-    )
-    assert events == (["forkserver", "import"] if workers > 1 else ["import"])
+    out = io.StringIO()
+    call_command("movement", "import", str(path), "--workers", str(workers), "--no-progress", stdout=out)
+    with store.connect() as reopened:
+        assert reopened.execute("SELECT count(DISTINCT key), count(*) FROM posts").fetchone() == (60, 60)
+        assert reopened.execute("SELECT line FROM malformed").fetchall() == [(61,)]
 
 
-def _big_file(path, start: bytes, size: int) -> None:
-    """`start`, then zeros up to `size` bytes (a sparse file: nothing written to disk)."""
-    with path.open("wb") as sparse:
-        sparse.write(start)
-        sparse.truncate(size)
+def test_the_real_2019_csv_deduplicated_on_content(connection, run_import, real_csv):
+    """--dedupe content: rows identical in every column count once; both figures are still reported."""
+    from ustoo.movement.report import Selection, build_report
+
+    [outcome] = run_import(real_csv, dataset="real", columns=REAL_COLUMNS, dedupe="content")
+    distinct = {tuple(row) for row in _real_rows(real_csv)}
+    assert len(distinct) == 14_333
+    assert (outcome.posts_read, outcome.inserted, outcome.duplicates) == (15_054, 14_333, 721)
+    assert outcome.content_key_duplicates == outcome.repeated_rows == 721
+    report = build_report(connection, Selection(dataset="real"))
+    assert report["totals"]["posts"] == 14_333
+    kinds, _per_day, _with_metoo = _independent_csv_counts([list(row) for row in distinct])
+    assert report["totals"]["retweets"] == kinds["retweet"] == 10_351
+    dedup = report["deduplication"]
+    assert (dedup["lossy_id_rows"], dedup["content_key_duplicates"]) == ("content", 721)
+    assert (dedup["posts_with_dedupe_none"], dedup["posts_with_dedupe_content"]) == (15_054, 14_333)
+    assert "up to 15,054" in dedup["note"]
 
 
-def test_the_workers_forkserver_is_started_early_only_for_a_file_big_enough_for_workers(
-    tmp_path, monkeypatch
-):
-    from multiprocessing import forkserver
-
-    from ustoo.movement import workers as worker_processes
-
-    started = []
-    monkeypatch.setattr(forkserver, "ensure_running", lambda: started.append(True))
-    small, big = tmp_path / "small.jsonl", tmp_path / "big.jsonl"
-    small.write_bytes(_v1_lines(20))
-    _big_file(big, _v1_lines(1), worker_processes.MIN_BYTES)
-    worker_processes.start_soon([small, tmp_path / "missing.jsonl"])
-    assert started == []
-    worker_processes.start_soon([small, big])
-    assert started == [True]
-
-
-def test_the_workers_forkserver_is_not_started_for_files_workers_never_read(tmp_path, monkeypatch):
-    from multiprocessing import forkserver
-
-    from ustoo.movement import workers as worker_processes
-
-    started = []
-    monkeypatch.setattr(forkserver, "ensure_running", lambda: started.append(True))
-    size = worker_processes.MIN_BYTES
-    csv_file, archive, document = tmp_path / "posts.csv", tmp_path / "export.zip", tmp_path / "posts.json"
-    _big_file(csv_file, b"id,created_at,text\n1,2017-10-15,me too\n", size)
-    _big_file(archive, b"PK\x03\x04", size)
-    _big_file(document, b'[{"id": 1}]', size)
-    worker_processes.start_soon([csv_file, archive, document])
-    assert started == []
-    # Lines behind a byte-order mark and white space, and a compressed file, may go to workers.
-    marked, compressed = tmp_path / "marked.jsonl", tmp_path / "posts.jsonl.gz"
-    _big_file(marked, b"\xef\xbb\xbf \n" + _v1_lines(1), size)
-    _big_file(compressed, b"\x1f\x8b\x08\x00", size)
-    worker_processes.start_soon([marked])
-    worker_processes.start_soon([compressed])
-    assert started == [True, True]
+def test_reading_the_same_rows_again_from_another_file_adds_nothing(connection, run_import, tmp_path):
+    """Under --dedupe none a repeated row is keyed by its occurrence: an overlapping export adds only the
+    rows (and repetitions) it has beyond the first file."""
+    header = "Text,Id,Created_at,Retweet_count\n"
+    row = " @someone: I was 15 #MeToo,1.1846E+18,10/16/2019 22:33,3\n"
+    first = tmp_path / "first.csv"
+    first.write_text(header + row * 2)
+    second = tmp_path / "second.csv"
+    second.write_text(header + row * 3 + "Another post #MeToo,1.1846E+18,10/16/2019 22:34,0\n")
+    outcomes = run_import(first, second, columns="text=Text,id=Id,created_at=Created_at")
+    assert [(o.posts_read, o.inserted, o.repeated_rows) for o in outcomes] == [(2, 2, 1), (4, 2, 2)]

@@ -8,7 +8,7 @@ from django.template import Context
 from django.template.loader import get_template
 from django.template.loader_tags import BlockNode
 
-from ustoo.movement.tests.conftest import FIXTURES, PARTIAL_DAYS, REAL_COLUMNS, REAL_CSV
+from ustoo.movement.tests.conftest import FIXTURES, PARTIAL_DAYS, REAL_COLUMNS
 
 NARROW_NBSP = "\u202f"
 
@@ -94,16 +94,16 @@ def test_partial_days_are_said_in_words_and_marked_in_the_tables(client, release
 
 
 @pytest.mark.django_db
-def test_counts_have_thousands_separators_in_the_readers_language(client, release_dataset):
-    release_dataset(REAL_CSV, "metoo2019", columns=REAL_COLUMNS)
+def test_counts_have_thousands_separators_in_the_readers_language(client, release_dataset, real_csv):
+    release_dataset(real_csv, "metoo2019", columns=REAL_COLUMNS)
     english = main_of(client.get("/movement/"))
-    assert ">14,333<" in english  # posts
-    assert ">10,351<" in english  # retweets
-    assert ">7,544<" in english  # posts carrying #metoo
-    assert ">14333<" not in english
+    assert ">15,054<" in english  # posts
+    assert ">11,071<" in english  # retweets
+    assert ">8,029<" in english  # posts carrying #metoo
+    assert ">15054<" not in english
     french = main_of(client.get("/movement/", HTTP_ACCEPT_LANGUAGE="fr"))
-    assert f">14{NARROW_NBSP}333<" in french  # French groups digits with a narrow no-break space
-    assert f">10{NARROW_NBSP}351<" in french
+    assert f">15{NARROW_NBSP}054<" in french  # French groups digits with a narrow no-break space
+    assert f">11{NARROW_NBSP}071<" in french
     # The chart axes too.
     assert f">2{NARROW_NBSP}000</text>" in french
 
@@ -118,3 +118,17 @@ def test_every_table_links_to_its_download(client, release_dataset):
     assert "partial-metadata-utc.json" in main  # where the metadata is, said in words
     for link in set(links):
         assert client.get(link).status_code == 200, link
+
+
+@pytest.mark.django_db
+def test_the_page_shows_the_corrected_share_its_interval_and_the_languages_not_validated(
+    client, release_dataset, tmp_path
+):
+    from ustoo.movement.tests.test_validation import _small_dataset
+
+    release_dataset(_small_dataset(tmp_path), "small", classify=True)
+    main = main_of(client.get("/movement/"))
+    assert "Share of originals telling their own experience" in main
+    assert re.search(r"<strong>[\d.]+%</strong> of 40 originals \(95% interval: [\d.]+% to [\d.]+%\)", main)
+    assert "labelled by hand" in main  # what it was validated on
+    assert "Not validated in French (fr)" in main

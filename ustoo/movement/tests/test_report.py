@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from ustoo.movement import render
 from ustoo.movement.charts import report_charts
 from ustoo.movement.report import ReportError, Selection, build_report, parse_bound
-from ustoo.movement.tests.conftest import FIXTURES, PARTIAL_DAYS, REAL_COLUMNS, REAL_CSV
+from ustoo.movement.tests.conftest import FIXTURES, PARTIAL_DAYS, REAL_COLUMNS
 
 
 @pytest.fixture
@@ -28,10 +28,11 @@ def test_totals_and_hashtags_counted_by_hand(twarc2_report):
         "posts": 4, "originals": 3, "retweets": 1, "quotes": 1, "replies": 1, "authors": 3,
         "malformed": 2, "duplicates_skipped": 1,
     }  # fmt: skip
+    # authors: 1001 and 1004 are account 11's, 1002 account 12's (the retweet), 1003 account 13's
     assert report["by_hashtag"] == {
-        "metoo": {"posts": 3, "originals": 2},
-        "timesup": {"posts": 2, "originals": 1},
-        "balancetonporc": {"posts": 1, "originals": 1},
+        "metoo": {"posts": 3, "originals": 2, "authors": 3},
+        "timesup": {"posts": 2, "originals": 1, "authors": 2},
+        "balancetonporc": {"posts": 1, "originals": 1, "authors": 1},
     }
     assert report["per_day"] == {"2017-10-15": 3, "2017-10-16": 1}
     assert report["per_hour"] == {"2017-10-15T20": 2, "2017-10-15T23": 1, "2017-10-16T01": 1}
@@ -121,16 +122,22 @@ def test_window_and_variant_family(twarc2_report):
         twarc2_report(timezone="Mars/Olympus")
 
 
-def test_experience_share_counts_labelled_originals(connection):
+def test_experience_share_corrects_what_the_classifier_counts(connection):
     from ustoo.movement.importer import Importer
+    from ustoo.movement.validation import Correction, project_validation
 
     Importer(connection, dataset="test", classify=True).import_file(FIXTURES / "twarc2.jsonl")
     report = build_report(connection, Selection(dataset="test"))
     labels = dict(connection.execute("SELECT id, label FROM posts").fetchall())
     assert labels["1002"] is None  # retweets are not labelled
     per_day = {"2017-10-15": [labels["1001"], labels["1003"]], "2017-10-16": [labels["1004"]]}
-    expected = {day: round(found.count("experience") / len(found), 3) for day, found in per_day.items()}
-    assert report["experience_share"] == expected
+    correction = Correction.from_strata(project_validation().strata)  # no labels of its own
+    experience = report["experience_share"]
+    for day, found in per_day.items():
+        expected = correction.corrected(found.count("experience"), len(found))
+        assert experience["per_day"][day] == expected
+        assert expected["classified"] == round(found.count("experience") / len(found), 4)
+    assert experience["validation_source"] == "project"
 
 
 def test_the_variants_flag_through_the_command(connection, run_import):
@@ -143,7 +150,7 @@ def test_the_variants_flag_through_the_command(connection, run_import):
     report = json.loads(out.getvalue())
     assert report["variants_family"] == "related"
     assert report["totals"]["posts"] == 2  # 1001 and its retweet 1002 carry #TimesUp
-    assert report["by_hashtag"] == {"timesup": {"posts": 2, "originals": 1}}
+    assert report["by_hashtag"] == {"timesup": {"posts": 2, "originals": 1, "authors": 2}}
     out = io.StringIO()
     call_command("movement", "report", "--dataset", "demo", "--variants", "related", stdout=out)
     assert "only posts carrying a related variant" in out.getvalue()
@@ -277,8 +284,8 @@ def test_the_table_reads_as_people_read(partial_report):
     assert "T17:46" not in table and ".000001" not in table
 
 
-def test_the_html_report_in_the_readers_language(connection, run_import, tmp_path):
-    run_import(REAL_CSV, dataset="metoo2019", columns=REAL_COLUMNS)
+def test_the_html_report_in_the_readers_language(connection, run_import, tmp_path, real_csv):
+    run_import(real_csv, dataset="metoo2019", columns=REAL_COLUMNS)
     connection.close()
     page = tmp_path / "report.html"
     call_command("movement", "report", "--dataset", "metoo2019", "--format", "html", "--language", "fr",
@@ -286,11 +293,11 @@ def test_the_html_report_in_the_readers_language(connection, run_import, tmp_pat
     markup = page.read_text()
     assert '<html lang="fr">' in markup
     assert "15\u00a0octobre\u00a02019, 17:46 UTC" in markup
-    assert ">14\u202f333<" in markup  # posts, grouped the French way
+    assert ">15\u202f054<" in markup  # posts, grouped the French way
     assert "jours partiels" in markup
     assert "@media (min-width: 47.5rem)" in markup and ".summary-list__row {" in markup  # styles, inline
     english = render.as_html(build_report_for(tmp_path))
-    assert ">14,333<" in english and "15\u00a0October\u00a02019, 17:46 UTC" in english
+    assert ">15,054<" in english and "15\u00a0October\u00a02019, 17:46 UTC" in english
 
 
 def build_report_for(tmp_path) -> dict:

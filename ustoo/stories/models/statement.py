@@ -1,12 +1,11 @@
 """A statement is one person saying "me too" once: the unit of the public total."""
 
 import datetime
-import functools
 import secrets
-from collections.abc import Sequence
 
 from django.conf import settings
-from django.db import connection, models
+from django.db import models
+from django.db.models import F, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -64,61 +63,8 @@ class Statement(models.Model):
 
     @property
     def country_code(self) -> str:
-        """The ISO 3166-1 code as stored, "" when none. `country` builds a django-countries Country on
-        every access, which for an empty code searches every country's other codes (about 20 µs); this
-        is read for each "me too"."""
-        if "country" not in self.__dict__:  # deferred: the descriptor loads it
-            return self.country.code or ""
-        return self.__dict__["country"] or ""
-
-    def insert(self) -> None:
-        """Insert this new statement with one prepared INSERT (see insert_all)."""
-        Statement.insert_all([self])
-
-    @classmethod
-    def insert_all(cls, statements: Sequence["Statement"]) -> None:
-        """Insert new statements with one prepared INSERT; each gets its id.
-
-        Saying "me too" is the site's most frequent write, and on it the ORM's query building cost
-        more than the write itself. Values go through each field's own preparation, as save() does.
-        The ids are given in the order of the rows, as Django's bulk_create gives them: both SQLite
-        and PostgreSQL number the rows of one INSERT in the order of its VALUES."""
-        fields, sql = _insert_statements(connection.vendor, len(statements))
-        values = [
-            field.get_db_prep_save(value, connection)
-            for statement in statements
-            for field, value in zip(fields, _values_to_save(statement, fields), strict=True)
-        ]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, values)
-            ids = sorted(row[0] for row in cursor.fetchall())
-        for statement, pk in zip(statements, ids, strict=True):
-            statement.pk = pk
-            statement._state.adding = False
-            statement._state.db = connection.alias
-
-
-def _values_to_save(statement: Statement, fields: Sequence[models.Field]) -> list:
-    """What save() would take from each field (its pre_save), read from the instance's attributes: no
-    field of Statement changes its value on save (no auto_now), and django-countries' descriptor, which
-    pre_save goes through, builds a Country object to give back the code it was given."""
-    attributes = statement.__dict__
-    return [attributes[field.attname] for field in fields]
-
-
-@functools.cache
-def _insert_statements(vendor: str, rows: int) -> tuple[list[models.Field], str]:
-    """The fields Statement.insert_all() writes and its SQL for `rows` rows, built once per database
-    vendor and row count (a group commit writes a few rows at a time)."""
-    quote = connection.ops.quote_name
-    fields = [field for field in Statement._meta.concrete_fields if not field.primary_key]
-    columns = ", ".join(quote(field.column) for field in fields)
-    placeholders = ", ".join([f"({', '.join(['%s'] * len(fields))})"] * rows)
-    sql = (
-        f"INSERT INTO {quote(Statement._meta.db_table)} ({columns}) "  # noqa: S608
-        f"VALUES {placeholders} RETURNING {quote('id')}"
-    )
-    return fields, sql
+        """The ISO 3166-1 code as stored, "" when none."""
+        return self.country.code or ""
 
 
 class StatementTally(models.Model):
@@ -139,30 +85,20 @@ class StatementTally(models.Model):
 
     @classmethod
     def add(cls, delta: int) -> None:
-        """Add delta to the total; call inside the transaction that writes the statement.
-
-        One plain upsert: this runs on every "me too", and the ORM's query building cost more than
-        the write itself. An upsert, not an update, so a missing slot row (a flushed table) is created
-        without a race between concurrent writers."""
+        """Add delta to the total, in the caller's transaction: to one slot picked at random, in the
+        database (never read, add, write back), so concurrent writers cannot lose an increment."""
         slot = secrets.randbelow(cls.SLOTS)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {cls._meta.db_table} (slot, count, updated_at) VALUES (%s, %s, %s) "  # noqa: S608
-                "ON CONFLICT (slot) DO UPDATE SET count = "
-                f"{cls._meta.db_table}.count + excluded.count, updated_at = excluded.updated_at",
-                [slot, delta, timezone.now()],
-            )
+        now = timezone.now()
+        if not cls.objects.filter(slot=slot).update(count=F("count") + delta, updated_at=now):
+            # A slot not written yet (or a flushed table): created once, whoever comes first.
+            cls.objects.get_or_create(slot=slot)
+            cls.objects.filter(slot=slot).update(count=F("count") + delta, updated_at=now)
 
     @classmethod
     def total(cls) -> tuple[int, datetime.datetime | None]:
-        """(total, time of the last change). Read on every page and API call that shows the total, so
-        in plain SQL: the ORM's query building cost twenty times the query."""
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT SUM(count), MAX(updated_at) FROM {cls._meta.db_table}")  # noqa: S608
-            total, as_of = cursor.fetchone()
-        if isinstance(as_of, str):  # SQLite keeps UTC times as text
-            as_of = datetime.datetime.fromisoformat(as_of).replace(tzinfo=datetime.UTC)
-        return int(total or 0), as_of
+        """(total, time of the last change)."""
+        sums = cls.objects.aggregate(total=Sum("count"), as_of=Max("updated_at"))
+        return sums["total"] or 0, sums["as_of"]
 
     @classmethod
     def rebuild(cls) -> int:

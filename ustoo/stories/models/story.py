@@ -10,16 +10,6 @@ from ustoo.stories.models.choices import ContentWarning, SolidarityKind, Status,
 from ustoo.stories.models.statement import Statement
 
 MAX_TEXT_LENGTH = 20_000
-# The reason codes a moderator gives (moderation.ReasonCode holds the same values); kept here so the
-# author's page can name the reason without stories importing moderation.
-MODERATION_CODES = [
-    ("spam", _("Spam or advertising")),
-    ("off_topic", _("Not about harassment or assault")),
-    ("identifies", _("Names or identifies a person")),
-    ("hateful", _("Hateful or abusive")),
-    ("duplicate", _("Already shared")),
-    ("other", _("Another reason (see the message)")),
-]
 MAX_TITLE_LENGTH = 200
 MAX_CW_NOTE_LENGTH = 200
 
@@ -60,8 +50,9 @@ class Story(models.Model):
     # Set by screening when the story was sent: it names or identifies someone, or signals danger.
     identifies_someone = models.BooleanField(default=False)
     urgent = models.BooleanField(default=False)
-    # The latest moderation outcome the author is told about (a reason code and a short message).
-    moderation_code = models.CharField(max_length=16, choices=MODERATION_CODES, blank=True)
+    # The latest moderation outcome the author is told about: one of moderation's reason codes (which
+    # name it on the author's page) and a short message.
+    moderation_code = models.CharField(max_length=16, blank=True)
     moderation_message = models.CharField(max_length=500, blank=True)
     slow_mode_seconds = models.PositiveIntegerField(default=0)
     # Bumped by every change, so a moderator's decision on a story that changed meanwhile is refused.

@@ -1,4 +1,4 @@
-"""Observers of the total hear every change, inside the writing transaction, as before/after facts."""
+"""Receivers of the signal hear every change, inside the writing transaction, as before/after facts."""
 
 import pytest
 
@@ -10,10 +10,15 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def changes(monkeypatch):
+def changes():
     heard = []
-    monkeypatch.setattr(observers, "_observers", [heard.extend])
-    return heard
+
+    def hear(sender, *, before, after, **kwargs):
+        heard.append((before, after))
+
+    observers.counted_statement_changed.connect(hear)
+    yield heard
+    observers.counted_statement_changed.disconnect(hear)
 
 
 def test_saying_me_too_is_heard_with_its_buckets(changes):

@@ -1,4 +1,5 @@
-"""`ustoo movement import|report|evaluate|release|datasets`: measure a hashtag movement from public data."""
+"""`ustoo movement import|report|label|evaluate|export|release|datasets`: measure a hashtag movement from
+public data."""
 
 import json
 import os
@@ -11,9 +12,16 @@ from django.utils import translation
 
 from ustoo.core.hashtags import families
 from ustoo.movement import release, render, store
-from ustoo.movement import workers as worker_processes
 from ustoo.movement.formats import FORMATS, UnknownFormat
-from ustoo.movement.report import ReportError, Selection, build_report, check_timezone, parse_bound
+from ustoo.movement.formats.csvexport import DEDUPE
+from ustoo.movement.report import (
+    ReportError,
+    Selection,
+    build_report,
+    check_timezone,
+    own_hashtags,
+    parse_bound,
+)
 
 REPORT_FORMATS = ("table", "json", "csv", "html", "png")
 
@@ -33,6 +41,13 @@ class Command(BaseCommand):
         importing.add_argument("--format", default="auto", choices=["auto", *FORMATS])
         importing.add_argument(
             "--columns", help="CSV column mapping, e.g. text=Text,created_at=Created_at,id=Id"
+        )
+        importing.add_argument(
+            "--dedupe",
+            choices=DEDUPE,
+            default="none",
+            help="CSV rows whose ids are lossy (1.1846E+18): none keeps every row (default; identical rows "
+            "can be distinct retweets), content counts rows identical in every column once",
         )
         importing.add_argument(
             "--keep-text", action="store_true", help="store each post's text (off by default)"
@@ -57,6 +72,12 @@ class Command(BaseCommand):
         reporting.add_argument(
             "--variants", choices=sorted(families()), help="only posts carrying this family"
         )
+        reporting.add_argument(
+            "--hashtags", help="your own tags to count, separated by commas or spaces (with or without #)"
+        )
+        reporting.add_argument(
+            "--hashtags-file", type=Path, help="a file of your own tags, one or more a line"
+        )
         reporting.add_argument("--format", default="table", choices=REPORT_FORMATS)
         reporting.add_argument("--output", type=Path, help="file (html, json, csv) or folder (png)")
         reporting.add_argument(
@@ -66,8 +87,44 @@ class Command(BaseCommand):
             help="language of the html report and the png charts (table, json and csv are in English)",
         )
 
-        actions.add_parser("evaluate", help="the classifier's held-out precision, recall and F1")
+        evaluating = actions.add_parser(
+            "evaluate",
+            help="the classifier's precision, recall and F1: held out from its training set, on the "
+            "project's real labelled tweets, or on a dataset's own labels",
+        )
+        evaluating.add_argument("--dataset", help="a dataset labelled with `ustoo movement label`")
+        evaluating.add_argument(
+            "--real-csv",
+            type=Path,
+            help="the 2019 #MeToo CSV (shared/data/metoo-tweets-2019-10.csv), for the project's real set",
+        )
+        evaluating.add_argument(
+            "--write-validation",
+            action="store_true",
+            help="with --real-csv: rewrite data/validation_2019.json, the counts reports are corrected with",
+        )
+
+        labelling = actions.add_parser(
+            "label",
+            help="label a sample of a dataset's originals by hand, in the terminal (needs --keep-text)",
+        )
+        labelling.add_argument("--dataset", default="default")
+        labelling.add_argument("--sample", type=int, required=True, help="how many posts to draw")
+        labelling.add_argument("--seed", type=int, default=2017)
+        labelling.add_argument(
+            "--stratify",
+            choices=["candidates"],
+            help="draw only candidate disclosures (a first-person cue of harm), to find rare experience "
+            "posts; every figure is weighted back to the whole dataset",
+        )
         actions.add_parser("datasets", help="list imported datasets and their files")
+
+        exporting = actions.add_parser(
+            "export",
+            help="write a dataset's posts to a Parquet file, one row per post (schema: movement/DATA.md)",
+        )
+        exporting.add_argument("--dataset", default="default")
+        exporting.add_argument("--output", type=Path, required=True, help="the Parquet file to write")
 
         releasing = actions.add_parser("release", help="publish a dataset's aggregates on /movement")
         releasing.add_argument("--dataset", default="default")
@@ -89,6 +146,7 @@ class Command(BaseCommand):
         dataset,
         format,
         columns,
+        dedupe,
         keep_text,
         no_classify,
         workers,
@@ -96,8 +154,6 @@ class Command(BaseCommand):
         no_progress,
         **_options,
     ) -> None:
-        if workers > 1:
-            worker_processes.start_soon(paths)  # their forkserver imports while this process does
         from ustoo.movement.importer import import_paths  # Arrow, numpy and the parsers: not for reports
 
         missing = [str(path) for path in paths if not path.is_file()]
@@ -111,6 +167,7 @@ class Command(BaseCommand):
                 dataset=dataset,
                 fmt=format,
                 columns=columns,
+                dedupe=dedupe,
                 keep_text=keep_text,
                 classify=not no_classify,
                 workers=workers,
@@ -130,6 +187,7 @@ class Command(BaseCommand):
                 f"{outcome.inserted} new, {outcome.duplicates} duplicates skipped, "
                 f"{outcome.malformed} malformed"
                 + (f", {outcome.content_keyed} keyed by content (lossy ids)" if outcome.content_keyed else "")
+                + _repeated_rows(outcome, dedupe)
                 + (f" in {outcome.seconds:.1f} s ({rate:,.0f} posts/s)" if outcome.seconds else "")
             )
             where = "{path}:{number}" if outcome.unit == "line" else "{path} item {number}"
@@ -147,7 +205,20 @@ class Command(BaseCommand):
             )
 
     def handle_report(
-        self, db, *, dataset, start, end, tz, variants, format, output, language, **_options
+        self,
+        db,
+        *,
+        dataset,
+        start,
+        end,
+        tz,
+        variants,
+        hashtags,
+        hashtags_file,
+        format,
+        output,
+        language,
+        **_options,
     ) -> None:
         selection = Selection(
             dataset=dataset,
@@ -155,6 +226,7 @@ class Command(BaseCommand):
             start=parse_bound(start, end=False),
             end=parse_bound(end, end=True),
             family=variants,
+            hashtags=own_hashtags(hashtags, hashtags_file),
         )
         connection = store.connect(db, read_only=True)
         try:
@@ -185,10 +257,76 @@ class Command(BaseCommand):
         else:
             self.stdout.write(text, ending="" if text.endswith("\n") else "\n")
 
-    def handle_evaluate(self, db, **_options) -> None:
-        from ustoo.movement.classify import evaluate
+    def handle_evaluate(self, db, *, dataset, real_csv, write_validation, **_options) -> None:
+        from ustoo.movement import validation
+        from ustoo.movement.classify import evaluate, predict
 
-        self.stdout.write(json.dumps(evaluate(), indent=2))
+        if dataset:
+            connection = store.connect(db, read_only=True)
+            try:
+                labelled = validation.dataset_validation(connection, dataset)
+            finally:
+                connection.close()
+            if labelled is None:
+                raise CommandError(
+                    f"no usable labels in {dataset!r}: label posts with `ustoo movement label --dataset "
+                    f"{dataset}` (experience posts and others are both needed)"
+                )
+            figures = {
+                "dataset": dataset,
+                "validated_on": labelled.description,
+                "languages_validated": labelled.languages,
+                **validation.metrics(labelled.strata),
+                "experience_share_by_hand": validation.share_of_experience(labelled.strata),
+            }
+            self.stdout.write(json.dumps(figures, indent=2))
+            return
+        figures = {"held_out_synthetic": evaluate()}
+        if real_csv:
+            if not real_csv.is_file():
+                raise CommandError(f"no such file: {real_csv}")
+            strata = validation.real_strata(real_csv, predict)
+            figures["real_2019"] = {
+                **validation.metrics(strata),
+                "experience_share_by_hand": validation.share_of_experience(strata),
+            }
+            if write_validation:
+                counts = validation.project_validation_counts(real_csv, predict)
+                validation.PROJECT_VALIDATION.write_text(
+                    json.dumps(counts, indent=1) + "\n", encoding="utf-8"
+                )
+        self.stdout.write(json.dumps(figures, indent=2))
+
+    def handle_label(self, db, *, dataset, sample, seed, stratify, **_options) -> None:
+        from ustoo.movement import labelling
+
+        connection = store.connect(db)
+        try:
+            if dataset not in store.datasets(connection):
+                raise CommandError(f"no dataset {dataset!r}")
+            labelling.label_in_terminal(
+                connection,
+                dataset,
+                size=sample,
+                seed=seed,
+                stratify=stratify == "candidates",
+                ask=input,
+                say=self.stdout.write,
+            )
+        finally:
+            connection.close()
+
+    def handle_export(self, db, *, dataset, output, **_options) -> None:
+        from ustoo.movement.export import export_parquet
+
+        connection = store.connect(db, read_only=True)
+        try:
+            if dataset not in store.datasets(connection):
+                raise CommandError(f"no dataset {dataset!r}")
+            rows = export_parquet(connection, dataset, output)
+        finally:
+            connection.close()
+        self.stdout.write(f"{rows} posts written to {output}")
 
     def handle_datasets(self, db, **_options) -> None:
         connection = store.connect(db, read_only=True)
@@ -229,3 +367,18 @@ class Command(BaseCommand):
             connection.close()
         path = release.publish(report)
         self.stdout.write(f"{dataset} released: {path}")
+
+
+def _repeated_rows(outcome, dedupe: str) -> str:
+    """Both figures, whichever --dedupe was chosen: rows identical to an earlier row of the file."""
+    if not outcome.repeated_rows:
+        return ""
+    if dedupe == "none":
+        return (
+            f"; {outcome.repeated_rows} rows repeat an earlier row in every column and were kept "
+            f"(--dedupe content would count {outcome.posts_read - outcome.repeated_rows} rows)"
+        )
+    return (
+        f"; {outcome.repeated_rows} rows repeat an earlier row in every column and were counted once "
+        f"(--dedupe none would keep all {outcome.posts_read})"
+    )

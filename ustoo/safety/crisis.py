@@ -1,9 +1,9 @@
 """Crisis screening: does a story signal self-harm or immediate danger?
 
-A story that does goes to the top of the moderation queue and its author sees crisis lines at once (issue 3,
-item 9). This is a screening aid that errs on the side of showing help, not a diagnosis: it matches a list of
-English, French and Spanish phrases ("I want to die", "il est devant ma porte", "no estoy a salvo"…), so it
-fires on a past or negated sentence too ("I don't want to die"), and it misses what the list does not say.
+A story that does goes to the top of the moderation queue and its author sees crisis lines at once. This
+is a screening aid that errs on the side of showing help, not a diagnosis: it matches a list of English,
+French and Spanish phrases ("I want to die", "il est devant ma porte", "no estoy a salvo"…), so it fires on
+a past or negated sentence too ("I don't want to die"), and it misses what the list does not say.
 Showing help lines to someone who did not need them costs little; missing someone who did costs much more.
 
 The phrases live in ``data/danger_phrases.txt`` (one per line, grouped under ``# <language> <kind>``

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from ustoo.moderation.naming_guard import (
+from ustoo.safety.naming_guard import (
     CONTACT_PLACEHOLDER,
     NAME_PLACEHOLDER,
     Finding,

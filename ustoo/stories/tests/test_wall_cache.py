@@ -1,22 +1,18 @@
-"""The wall is reused for a few seconds for anonymous readers, and never for anyone else."""
-
-from contextlib import ExitStack
+"""The wall is kept a few seconds for readers without cookies, and never shared with anyone else."""
 
 import pytest
 from django.core.cache import caches
 from django.test import Client
 
 from ustoo.conftest import make_story
+from ustoo.stories.wall import Cursor
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def reuse(settings):
-    settings.SHARED_PAGE_SECONDS = 60
-    caches["local"].clear()
-    yield
-    caches["local"].clear()
+    settings.WALL_CACHE_SECONDS = 60
 
 
 def test_anonymous_readers_share_the_page_for_a_few_seconds(reuse):
@@ -26,7 +22,7 @@ def test_anonymous_readers_share_the_page_for_a_few_seconds(reuse):
     page = Client().get("/")
     assert b"second story" not in page.content  # reused
     assert not page.cookies
-    caches["local"].clear()  # as when the few seconds are over
+    caches["pages"].clear()  # as when the few seconds are over
     assert b"second story" in Client().get("/").content
 
 
@@ -57,17 +53,25 @@ def test_a_page_with_a_message_is_not_shared(reuse):
     assert b"It is deleted" not in Client().get("/").content
 
 
-def test_while_one_request_renders_the_page_again_the_others_get_the_one_it_replaces(reuse, monkeypatch):
-    from ustoo.core import shared_pages
+def test_a_partial_page_for_htmx_is_kept_apart_from_the_whole_page(reuse):
+    older = make_story(text="older story").story
+    make_story(text="newer story")
+    more = {"before": Cursor(older.published_at, older.pk + 1).encode()}  # "more stories" from the older
+    partial = Client().get("/", more, headers={"hx-request": "true"})
+    whole = Client().get("/", more)
+    assert b"older story" in partial.content and b"<html" not in partial.content
+    assert b"older story" in whole.content and b"<html" in whole.content
 
+
+def test_browsers_are_told_not_to_keep_the_page(reuse):
+    Client().get("/")
+    reused = Client().get("/")
+    assert reused["Cache-Control"] == "no-store"
+    assert "Expires" not in reused
+
+
+def test_a_reader_without_cookies_gets_none_and_nothing_personal(reuse):
     make_story(text="first story")
-    assert b"first story" in Client().get("/").content
-    make_story(text="second story")
-    later = shared_pages.time.monotonic() + 61  # the page's 60 seconds are over
-    monkeypatch.setattr(shared_pages.time, "monotonic", lambda: later)
-    with ExitStack() as rendering_elsewhere:  # as if another thread were rendering it now
-        for lock in shared_pages._RENDER_LOCKS:
-            rendering_elsewhere.enter_context(lock)
-        meanwhile = Client().get("/")
-    assert b"first story" in meanwhile.content and b"second story" not in meanwhile.content
-    assert b"second story" in Client().get("/").content  # no render under way: rendered afresh
+    page = Client().get("/")
+    assert not page.cookies
+    assert b"csrfmiddlewaretoken" not in page.content

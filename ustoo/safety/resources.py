@@ -25,13 +25,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 
-from ustoo.stories.screening import HelpOffer
-
 DATA_FILE = Path(__file__).resolve().parent / "data" / "support_services.json"
 
 INTERNATIONAL = "INT"
 COUNTRY_PARAMETER = "country"
-# Countries the project promises to cover (issue 3, item 9); the tests hold the data file to it.
+# Countries the project promises to cover; the tests hold the data file to it.
 REQUIRED_COUNTRIES = ("US", "GB", "FR", "CA", "IN", "PK", "AU")
 
 PURPOSES = {
@@ -171,6 +169,16 @@ class CountryGroup:
     code: str
     name: str
     services: list[Service]
+
+
+@dataclass(frozen=True)
+class HelpOffer:
+    """Support to show someone who has just spoken: services for their country (`country`, empty when
+    unknown), and, when what they wrote signals danger, the crisis lines to reach at once."""
+
+    country: str
+    services: list[Service]
+    crisis_lines: list[Service]
 
 
 def dialled(number: str) -> str:
@@ -435,14 +443,15 @@ def country_for_request(request: HttpRequest) -> str | None:
     return country_from_accept_language(request.META.get("HTTP_ACCEPT_LANGUAGE", ""))
 
 
-def help_after_speaking(request: HttpRequest, country: str, urgent: bool) -> HelpOffer:
-    """Registered with stories' screening: the services for the country the person gave with what
-    they said, else the page's or the browser's; crisis lines too when their words signal danger."""
+def help_after_speaking(request: HttpRequest, *, country: str, urgent: bool) -> HelpOffer:
+    """The help to offer after someone spoke: for the country they gave with what they said, else the
+    one chosen on the page (?country=), else their browser's language region; crisis lines too when
+    their words signal danger."""
     code = normalize_country(country) or country_for_request(request)
     return HelpOffer(
         country=code or "",
         services=services_for(code),
-        crisis_lines=crisis_lines(code) if urgent else (),
+        crisis_lines=crisis_lines(code) if urgent else [],
     )
 
 

@@ -1,7 +1,7 @@
 """Naming guard: find text that names or identifies a person, or carries contact details, offline.
 
 Before a story is submitted, the author is warned when it names someone or carries contact details, and is
-offered one-click redaction (issue 3, item 4). Everything here is pure Python and works without a network:
+offered one-click redaction. Everything here is pure Python and works without a network:
 
 * e-mail addresses, including the ``name [at] host [dot] org`` disguise;
 * phone numbers from any country (``phonenumbers``): ``+...`` international numbers, plus national formats of
@@ -25,11 +25,8 @@ first name is skipped after a place preposition or at a sentence start ("in Jord
 elsewhere ("I told Jordan"); a long reference number can read as a phone number. The guard errs towards
 warning: a false warning costs the author a click, a missed name can cost them much more.
 
-Speed (measured on one AMD EPYC core, Python 3.12): the name index is built once per process (about 0.2 s,
-see ``preload``); after that a 20,000-character story is checked in about 10 ms, and about 40 ms in a
-deliberately dense one holding some 70 different phone numbers and 300 other findings. Phone parsing only runs
-on digit runs that could be a number (cached per run), so prose costs a few regex passes and a dictionary
-lookup per capitalised word.
+Phone parsing only runs on digit runs that could be a number (cached per run), so prose costs a few regex
+passes and a dictionary lookup per capitalised word; the name index is built once per process.
 """
 
 from __future__ import annotations
@@ -51,13 +48,12 @@ __all__ = [
     "Finding",
     "find_identifiers",
     "identifies_someone",
-    "preload",
     "redact",
 ]
 
 Kind = Literal["email", "phone", "handle", "profile_url", "name"]
 
-# The issue fixes "[name removed]"; contacts get a sibling wording so readers see that something was there.
+# Contacts get a sibling wording to names, so readers see that something was there.
 NAME_PLACEHOLDER = "[name removed]"
 CONTACT_PLACEHOLDER = "[contact removed]"
 
@@ -279,11 +275,6 @@ def _first_names() -> frozenset[str]:
     # gender-guesser's Detector parses the whole nam_dict.txt; we keep only its keys, the first names.
     names = Detector(case_sensitive=True).names
     return frozenset(n for n in names if len(n) >= 2 and " " not in n)
-
-
-def preload() -> None:
-    """Build the name index now (e.g. in ``AppConfig.ready``) so that no author's first check pays for it."""
-    _first_names()
 
 
 def _is_capitalised(word: str) -> bool:

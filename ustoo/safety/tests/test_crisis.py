@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ustoo.moderation import crisis
-from ustoo.moderation.crisis import DangerSignal, danger_signals, normalise, signals_danger
+from ustoo.safety import crisis
+from ustoo.safety.crisis import DangerSignal, danger_signals, normalise, signals_danger
 
 
 @pytest.mark.parametrize(

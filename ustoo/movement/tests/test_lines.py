@@ -1,11 +1,12 @@
-"""The DuckDB fast path (v1.1, twarc2) stores what the Python parsers store, line for line, traps included;
-and the batch language detector and the compiled classifier give what py3langid and scikit-learn give."""
+"""Line formats (v1.1, twarc2): traps stored as the parsers read them, the same by worker processes as by
+one process, whatever the batch size."""
 
-import random
+import gzip
 
 import orjson
 import pytest
 
+from ustoo.movement import importer
 from ustoo.movement.importer import Importer
 from ustoo.movement.tests.conftest import FIXTURES
 
@@ -19,26 +20,29 @@ def _stored(connection, dataset):
     ).fetchall()
 
 
-def _both_ways(connection, path, **options):
-    outcomes = []
-    for dataset, fast in (("fast", True), ("python", False)):
-        importer = Importer(connection, dataset=dataset, keep_text=True, fast=fast, **options)
-        outcomes.append(importer.import_file(path))
-    fast, slow = outcomes
-    assert (fast.posts_read, fast.inserted, fast.duplicates, fast.malformed) == (
-        slow.posts_read,
-        slow.inserted,
-        slow.duplicates,
-        slow.malformed,
+def _one_process_and_workers(connection, path, monkeypatch, **options):
+    """Import `path` in this process, and again over two worker processes (byte ranges of 2 KiB, so that a
+    small file is many ranges and lines cross their boundaries): the same rows, counts and malformed lines."""
+    outcomes = [Importer(connection, dataset="one", keep_text=True, **options).import_file(path)]
+    with monkeypatch.context() as patched:
+        patched.setattr(importer, "PARALLEL_MIN_BYTES", 1)
+        patched.setattr(importer, "CHUNK_BYTES", 2048)
+        two = Importer(connection, dataset="two", keep_text=True, workers=2, **options)
+        outcomes.append(two.import_file(path))
+    one, two = outcomes
+    assert (one.posts_read, one.inserted, one.duplicates, one.malformed) == (
+        two.posts_read,
+        two.inserted,
+        two.duplicates,
+        two.malformed,
     )
-    assert fast.malformed_examples == slow.malformed_examples
-    assert _stored(connection, "fast") == _stored(connection, "python")
+    assert one.malformed_examples == two.malformed_examples
+    assert _stored(connection, "one") == _stored(connection, "two")
     malformed = "SELECT line, reason FROM malformed WHERE dataset = ? ORDER BY line"
     assert (
-        connection.execute(malformed, ["fast"]).fetchall()
-        == connection.execute(malformed, ["python"]).fetchall()
+        connection.execute(malformed, ["one"]).fetchall() == connection.execute(malformed, ["two"]).fetchall()
     )
-    return fast
+    return one
 
 
 def _v1(n: int, **fields) -> dict:
@@ -90,13 +94,17 @@ V1_TRAPS = [
 ]
 
 
-def test_v1_traps_fast_and_python_agree(connection, tmp_path):
+def test_v1_traps(connection, tmp_path, monkeypatch):
     path = tmp_path / "traps.v1.jsonl"
     lines = [orjson.dumps(record) for record in V1_TRAPS]
     lines[4:4] = [b"", b"   ", b'{"id_str": "77", "created_at": ', "caf\xe9 #MeToo".encode("latin-1")]
     path.write_bytes(b"\n".join(lines))  # and no newline after the last line
-    outcome = _both_ways(connection, path, fmt="v1", classify=True)
+    outcome = _one_process_and_workers(connection, path, monkeypatch, fmt="v1", classify=True)
     assert outcome.malformed >= 5
+    tags = dict(connection.execute("SELECT id, hashtags FROM posts WHERE dataset = 'one'").fetchall())
+    assert tags["902"] == ["moiaussi", "balancetonporc"]  # normalised, each once
+    assert tags["905"] == ["yotambién", "metoo"]  # a long tweet's own, NFKC-folded
+    assert tags["916"] == []  # no entities: no hashtags
 
 
 def _v2(n: int, **fields) -> dict:
@@ -171,12 +179,12 @@ TWARC2_TRAPS = [
 ]
 
 
-def test_twarc2_traps_fast_and_python_agree(connection, tmp_path):
+def test_twarc2_traps(connection, tmp_path, monkeypatch):
     path = tmp_path / "traps.twarc2.jsonl"
     lines = [orjson.dumps(record) for record in TWARC2_TRAPS]
     lines.insert(3, b'{"data": [')
     path.write_bytes(b"\n".join(lines) + b"\n")
-    outcome = _both_ways(connection, path, fmt="twarc2", classify=True)
+    outcome = _one_process_and_workers(connection, path, monkeypatch, fmt="twarc2", classify=True)
     assert outcome.malformed >= 3
     # pages of nothing but `meta` or `errors` are empty pages, not malformed
     empty = [
@@ -184,75 +192,25 @@ def test_twarc2_traps_fast_and_python_agree(connection, tmp_path):
     ]
     assert len(empty) == 3
     assert not set(empty) & {line for line, _reason in outcome.malformed_examples}
-    stored = connection.execute("SELECT hashtags FROM posts WHERE dataset = 'fast' AND id = '718'").fetchall()
+    stored = connection.execute("SELECT hashtags FROM posts WHERE dataset = 'one' AND id = '718'").fetchall()
     assert stored == [([],)]
 
 
 @pytest.mark.parametrize("name", ["twarc2.jsonl", "twarc2_flat.jsonl", "v1.jsonl"])
-def test_fixtures_fast_and_python_agree(connection, name):
-    _both_ways(connection, FIXTURES / name, classify=True)
+def test_fixtures_by_workers(connection, name, monkeypatch):
+    _one_process_and_workers(connection, FIXTURES / name, monkeypatch, classify=True)
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_small_batches_and_generated_data_agree(connection, tmp_path, workers):
+def test_small_batches_store_what_large_ones_store(connection, tmp_path):
     from bench.movement_data import write_twarc2, write_v1
 
     for fmt, write in (("v1", write_v1), ("twarc2", write_twarc2)):
         path = tmp_path / f"generated.{fmt}.jsonl"
         write(path, 1500)
-        _both_ways(connection, path, fmt=fmt, classify=True, batch_size=97, workers=workers)
+        for dataset, batch_size in (("large", 20_000), ("small", 97)):
+            Importer(connection, dataset=dataset, keep_text=True, batch_size=batch_size).import_file(path)
+        assert _stored(connection, "large") == _stored(connection, "small")
         connection.execute("DELETE FROM posts; DELETE FROM files; DELETE FROM malformed")
-
-
-def test_batch_language_detection_agrees_with_py3langid():
-    import pyarrow as pa
-
-    from ustoo.movement.classify import load_labelled
-    from ustoo.movement.langdetect import detect_language, detect_language_array, detect_languages
-
-    rng = random.Random(5)
-    texts = [row["text"] for row in load_labelled()]
-    texts += ["", "ab", "  abc ", "HELLO WORLD", "米兔 我也是", "أنا كمان", "😀😀😀", "x" * 3000, None]
-    # what str.strip() strips and Arrow's own whitespace trimming might not; case and normalisation
-    texts += [
-        "\x1c\x1d abc \x1f",
-        "\x85\xa0abc\u3000",
-        "\tHI THERE\n",
-        "ÉCOLE ET MAISON",
-        "123 456",
-        "e\u0301te",
-    ]
-    texts += [" ".join(rng.choice(texts[:200]).split()[::-1]) for _ in range(200)]
-    expected = [detect_language(text) if text else None for text in texts]
-    assert detect_languages(texts) == expected
-    assert detect_language_array(pa.array(texts, pa.string())).to_pylist() == expected
-    assert detect_language_array(pa.array(["", None, "ab"], pa.string())).to_pylist() == [None, None, None]
-
-
-def test_compiled_classifier_agrees_with_scikit_learn():
-    from ustoo.movement.classify import label_array, load_labelled, predict, predict_sklearn
-
-    texts = [row["text"] for row in load_labelled()]
-    rng = random.Random(6)
-    texts += [
-        "",
-        "a",
-        "Me too. @someone https://t.co/x #MeToo",
-        "ÇA M’EST ARRIVÉ",
-        "米兔 #米兔",
-        "RT @u: me too",
-    ]
-    texts += [" ".join(rng.sample(text.split(), len(text.split()))) for text in texts[:300]]
-    assert predict(texts) == predict_sklearn(texts)
-    # Texts with no word the model knows get no label, wherever they stand in a batch (last, they crashed it)
-    unknown = ["zzzz", "我也是 #米兔", "", "x y"]
-    for batch in (["me too", "zzzz"], ["me too #MeToo", "我也是 #米兔"], unknown, [*texts[:50], *unknown]):
-        labels = predict(batch)
-        assert labels == predict_sklearn(batch)
-        assert labels[-1] is None and None not in labels[: -len(unknown) if batch[-1] == "x y" else -1]
-    assert predict(["me too", "zzzz"]) == ["experience", None]
-    # what the importer stores: the same labels as an Arrow array, null for none
-    assert label_array(texts).to_pylist() == predict(texts)
 
 
 def test_deduplication_narrowed_by_numeric_keys_misses_nothing(connection):
@@ -302,66 +260,21 @@ def _generated_with_traps(tmp_path, fmt: str, name: str):
 
 
 @pytest.mark.parametrize("fmt", ["v1", "twarc2"])
-@pytest.mark.parametrize("compressed", [False, True])
-def test_worker_processes_store_what_the_python_parser_stores(
-    connection, tmp_path, monkeypatch, fmt, compressed
-):
-    """Many chunks over two worker processes (a plain file's byte ranges, a compressed file's chunks handed
-    over), lines longer than a chunk included: the same rows and the same malformed line numbers."""
-    import gzip
-
-    from ustoo.movement import fastpath, importer
-
-    monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", 1)
-    monkeypatch.setattr(fastpath, "CHUNK_BYTES", 64 << 10)  # twarc2 pages are longer: buffers must grow
+def test_worker_processes_store_what_one_process_stores(connection, tmp_path, monkeypatch, fmt):
     path = _generated_with_traps(tmp_path, fmt, f"generated.{fmt}.jsonl")
-    if compressed:
-        path = path.with_suffix(".jsonl.gz")
-        path.write_bytes(gzip.compress(path.with_suffix("").read_bytes()))
-    outcome = _both_ways(connection, path, fmt=fmt, classify=True, workers=2)
+    outcome = _one_process_and_workers(connection, path, monkeypatch, fmt=fmt, classify=True)
     assert outcome.malformed == 6 and outcome.posts_read >= 1500
 
 
-def test_chunks_are_whole_lines_at_their_offsets_whatever_their_length(tmp_path):
-    from ustoo.movement import fastpath
-
-    lines = [b"x" * length for length in (0, 5, 300, 70, 1000, 3, 64, 65, 2500, 10)]
-    path = tmp_path / "lines.txt"
-    path.write_bytes(b"\n".join(lines))  # no newline at the end
-    for chunk_bytes in (64, 100, 4096):
-        seen, position = [], 0
-        for end, chunk in fastpath.chunks(path, 0, chunk_bytes):
-            data = bytes(chunk)
-            assert end == position + len(data)
-            position = end
-            offsets = fastpath.line_offsets(chunk.obj, len(chunk))
-            seen += [data[offsets[i] : offsets[i + 1]].rstrip(b"\n") for i in range(offsets.size - 1)]
-        assert seen == lines
-        assert position == path.stat().st_size
-        resumed = b"".join(bytes(chunk) for _end, chunk in fastpath.chunks(path, 6, chunk_bytes))
-        assert resumed == path.read_bytes()[6:]
-
-
-def test_line_offsets_agree_for_short_and_long_lines():
-    from ustoo.movement import fastpath
-
-    for data in (b"a\nbb\n\nccc\n" * 5000, (b"y" * 5000 + b"\n") * 300 + b"tail", b"", b"\n"):
-        expected = [0]
-        for position, byte in enumerate(data):
-            if byte == 10:
-                expected.append(position + 1)
-        if expected[-1] != len(data) or len(expected) == 1:
-            expected.append(len(data))
-        buffer = bytearray(data) + bytearray(b"\n\n\n")  # bytes past the chunk do not count
-        assert fastpath.line_offsets(buffer, len(data)).tolist() == expected
-
-
-def test_a_slice_too_big_for_the_parsers_memory_is_read_by_the_python_parser(
-    connection, tmp_path, monkeypatch
-):
-    from ustoo.movement import fastpath
-
-    monkeypatch.setattr(fastpath, "PARSER_MEMORY", "2MB")  # DuckDB runs out of memory on any slice
+def test_a_compressed_file_stores_what_the_plain_file_stores(connection, tmp_path):
     path = _generated_with_traps(tmp_path, "twarc2", "generated.twarc2.jsonl")
-    outcome = _both_ways(connection, path, fmt="twarc2", classify=True)
-    assert outcome.malformed == 6 and outcome.posts_read >= 1500
+    compressed = path.with_suffix(".jsonl.gz")
+    compressed.write_bytes(gzip.compress(path.read_bytes()))
+    plain = Importer(connection, dataset="one", keep_text=True).import_file(path)
+    packed = Importer(connection, dataset="two", keep_text=True).import_file(compressed)
+    assert (plain.posts_read, plain.malformed, plain.malformed_examples) == (
+        packed.posts_read,
+        packed.malformed,
+        packed.malformed_examples,
+    )
+    assert _stored(connection, "one") == _stored(connection, "two")
