@@ -15,11 +15,10 @@ normalised form is kept for uniqueness (it outlives the address itself, which is
 without the server's key it cannot be checked against a list of addresses."""
 
 import contextlib
-import hashlib
-import hmac
 
 from disposable_email_domains import blocklist
-from django.conf import settings
+
+from ustoo.core import keys
 
 GMAIL = "gmail.com"
 DOMAIN_ALIASES = {"googlemail.com": GMAIL}
@@ -88,8 +87,7 @@ def normalise(address: str) -> str:
 
 def address_hash(address: str) -> str:
     """Keyed hash of the normalised address: what uniqueness is checked on."""
-    key = hashlib.sha256(b"ustoo campaign signer\x00" + settings.OWNERSHIP_KEY.encode()).digest()
-    return hmac.new(key, normalise(address).encode(), hashlib.sha256).hexdigest()
+    return keys.keyed_hash("campaign-signer", normalise(address)).hex()
 
 
 def is_disposable(address: str) -> bool:

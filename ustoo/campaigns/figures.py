@@ -25,7 +25,7 @@ MAP_HEIGHT = worldmap.HEIGHT
 
 def region_minimum() -> int:
     """Regions with fewer signatures are left out of the open data (their country still counts them)."""
-    return getattr(settings, "CAMPAIGN_REGION_MINIMUM", 5)
+    return settings.CAMPAIGN_REGION_MINIMUM
 
 
 def by_country(campaign: Campaign) -> list[dict]:

@@ -10,7 +10,7 @@ from ustoo.campaigns.models import Campaign, Status
 
 
 def anonymise_after_days() -> int:
-    return getattr(settings, "CAMPAIGN_ANONYMISE_DAYS", 183)
+    return settings.CAMPAIGN_ANONYMISE_DAYS
 
 
 def anonymise_expired_signatures(now: datetime.datetime) -> int:
