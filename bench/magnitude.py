@@ -95,8 +95,6 @@ def seed_counters(data_dir: Path, statements: int, seed_value: int = 2017) -> No
         connection.executemany(
             'INSERT INTO magnitude_counter (dimension, bucket, shard, "count") VALUES (?, ?, ?, ?)', rows()
         )
-        connection.execute("UPDATE stories_statementtally SET count = 0")
-        connection.execute("UPDATE stories_statementtally SET count = ? WHERE slot = 0", (statements,))
     connection.execute("ANALYZE")
     connection.close()
     marker.write_text(json.dumps({"statements": statements}))
@@ -179,9 +177,7 @@ def write_cost() -> dict:
     - bare_insert: the statement row alone (the one INSERT say_me_too uses), in a transaction;
     - insert_with_counters: the same insert and the counter updates the magnitude observer makes for
       it, in one transaction: what the issue's target ("at most 1.5x a bare insert") is about;
-    - insert_with_counters_and_tally: the same, plus the headline total's tally, for information;
-    - say_me_too: the whole act (a receipt generated and Argon2-hashed, the tally, the counters), for
-      information: the receipt's hashing is most of its cost and is not a counter update."""
+    - say_me_too: the whole act (a receipt and its keyed hash, the counters), for information."""
     import tempfile
 
     data_dir = Path(tempfile.mkdtemp(prefix="ustoo-magnitude-writes-"))
@@ -194,9 +190,9 @@ def write_cost() -> dict:
     django.setup()
     from django.db import transaction
 
-    from ustoo.magnitude.observer import record_changes
+    from ustoo.magnitude.observer import record_change
     from ustoo.stories import services
-    from ustoo.stories.models import Statement, StatementTally
+    from ustoo.stories.models import Statement
     from ustoo.stories.observers import facts_of
     from ustoo.stories.services import Details
 
@@ -220,20 +216,13 @@ def write_cost() -> dict:
 
     def bare_insert() -> None:
         with transaction.atomic():
-            new_statement().insert()
+            new_statement().save()
 
     def insert_with_counters() -> None:
         with transaction.atomic():
             statement = new_statement()
-            statement.insert()
-            record_changes([(None, facts_of(statement))])
-
-    def insert_with_counters_and_tally() -> None:
-        with transaction.atomic():
-            statement = new_statement()
-            statement.insert()
-            StatementTally.add(1)
-            record_changes([(None, facts_of(statement))])
+            statement.save()
+            record_change(None, before=None, after=facts_of(statement))
 
     def say_me_too() -> None:
         services.say_me_too(member=None, anonymous=True, language="fr", details=details)
@@ -241,7 +230,6 @@ def write_cost() -> dict:
     ways = {
         "bare_insert": bare_insert,
         "insert_with_counters": insert_with_counters,
-        "insert_with_counters_and_tally": insert_with_counters_and_tally,
         "say_me_too": say_me_too,
     }
     rounds: dict[str, list[float]] = {name: [] for name in ways}
@@ -260,9 +248,6 @@ def write_cost() -> dict:
     found = {f"{name}_us": round(1e6 * seconds, 1) for name, seconds in per_write.items()}
     bare = per_write["bare_insert"]
     found["write_ratio_vs_bare_insert"] = round(per_write["insert_with_counters"] / bare, 3)
-    found["write_ratio_with_tally_vs_bare_insert"] = round(
-        per_write["insert_with_counters_and_tally"] / bare, 3
-    )
     return found
 
 

@@ -115,8 +115,6 @@ def seed(data_dir: Path, *, stories: int, statements: int, seed_value: int = 201
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 statement_rows(first, min(first + batch, statements)),
             )
-        connection.execute("UPDATE stories_statementtally SET count = 0")
-        connection.execute("UPDATE stories_statementtally SET count = ? WHERE slot = 0", (statements,))
 
     # Every (statements/stories)-th statement carries a story, so stories spread over the whole span.
     stride = max(1, statements // max(1, stories))

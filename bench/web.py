@@ -163,7 +163,9 @@ def _counts(database: Path) -> tuple[int, int]:
     connection = sqlite3.connect(str(database), isolation_level=None)
     connection.execute("BEGIN")  # one snapshot for both figures
     rows = connection.execute("SELECT count(*) FROM stories_statement").fetchone()[0]
-    tally = connection.execute("SELECT sum(count) FROM stories_statementtally").fetchone()[0]
+    # The total as the magnitude keeps it on write (its day counters); older checkouts kept a tally too.
+    day_counters = "SELECT sum(count) FROM magnitude_counter WHERE dimension = 'day'"
+    tally = connection.execute(day_counters).fetchone()[0] or 0
     connection.execute("COMMIT")
     connection.close()
     return rows, tally

@@ -166,3 +166,13 @@ def new_member_account(db) -> Member:
 @pytest.fixture
 def new_member(new_member_account) -> Client:
     return logged_in_client(new_member_account)
+
+
+def counted_total() -> int:
+    """The total the magnitude publishes each day: the sum of its day counters, kept on every write."""
+    from django.db.models import Sum
+
+    from ustoo.magnitude.buckets import DAY
+    from ustoo.magnitude.models import Counter
+
+    return Counter.objects.filter(dimension=DAY).aggregate(total=Sum("count"))["total"] or 0

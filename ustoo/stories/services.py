@@ -17,7 +17,6 @@ from ustoo.stories.models import (
     Solidarity,
     SolidarityKind,
     Statement,
-    StatementTally,
     Status,
     Story,
     Visibility,
@@ -154,7 +153,6 @@ def _say(*, member, anonymous: bool, details, draft, language: str, at, once: st
             statement.member_tag = member_tag(member.pk)
     with transaction.atomic():
         statement.save()
-        StatementTally.add(1)
         story = _share_story(statement, draft, member) if draft is not None else None
         statement_changed(None, facts_of(statement, story))
     return Spoken(statement=statement, story=story, receipt=receipt)
@@ -281,7 +279,6 @@ def delete_statement(*, statement: Statement, keep_in_total: bool) -> None:
         else:
             deleted, _rows = Statement.objects.filter(pk=current.pk).delete()
             if deleted and current.counted:
-                StatementTally.add(-1)
                 statement_changed(before, None)
 
 
@@ -305,7 +302,6 @@ def withdraw_from_total(*, statement: Statement) -> None:
             return
         before = facts_of(current, Story.objects.filter(statement=current).first())
         if Statement.objects.filter(pk=current.pk, counted=True).update(counted=False):
-            StatementTally.add(-1)
             statement_changed(before, None)
 
 

@@ -7,8 +7,8 @@ from django.contrib.auth.hashers import identify_hasher
 from django.test import Client
 
 from ustoo.accounts.models import Member
-from ustoo.conftest import PASSPHRASE, make_member, make_story
-from ustoo.stories.models import Reply, Solidarity, Statement, StatementTally, Story
+from ustoo.conftest import PASSPHRASE, counted_total, make_member, make_story
+from ustoo.stories.models import Reply, Solidarity, Statement, Story
 
 pytestmark = pytest.mark.django_db
 
@@ -118,7 +118,7 @@ def test_delete_account_erases_everything_in_it(author, author_member, stranger)
     assert not Member.objects.filter(pk=author_member.pk).exists()
     assert list(Story.objects.values_list("text", flat=True)) == ["someone else's"]
     assert Statement.objects.count() == 1
-    assert StatementTally.total()[0] == 1
+    assert counted_total() == 1
     assert not Reply.objects.exists() and not Solidarity.objects.exists()
     other.refresh_from_db()
     assert other.believe_you_count == 0

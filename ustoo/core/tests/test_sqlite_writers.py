@@ -39,8 +39,11 @@ WRITER = textwrap.dedent(
             worker.start()
         for worker in workers:
             worker.join()
-        from ustoo.stories.models import Statement, StatementTally
-        print(Statement.objects.count(), StatementTally.total()[0], [w.exitcode for w in workers])
+        from django.db.models import Sum
+        from ustoo.magnitude.models import Counter
+        from ustoo.stories.models import Statement
+        total = Counter.objects.filter(dimension="day").aggregate(total=Sum("count"))["total"]
+        print(Statement.objects.count(), total, [w.exitcode for w in workers])
     """
 )
 

@@ -10,11 +10,11 @@ from django.test import Client
 from django.utils import timezone
 
 from ustoo.accounts.models import Member
-from ustoo.conftest import PASSPHRASE, make_member, make_story
+from ustoo.conftest import PASSPHRASE, counted_total, make_member, make_story
 from ustoo.moderation import services as moderation
 from ustoo.moderation.models import Flag
 from ustoo.stories import services
-from ustoo.stories.models import Reply, Solidarity, Statement, StatementTally, Story
+from ustoo.stories.models import Reply, Solidarity, Statement, Story
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,7 @@ def test_a_suspended_member_cannot_speak_by_name_or_anonymously(supporter, suspe
         assert "It happened at the depot." in page  # what they typed is kept on the page
         assert supporter.post("/speak/", {"mode": "count", "anonymous": anonymous}).status_code == 403
     assert not Statement.objects.exists()
-    assert StatementTally.total()[0] == 0
+    assert counted_total() == 0
 
 
 def test_the_refusal_says_until_when(suspended):

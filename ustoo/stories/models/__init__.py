@@ -9,7 +9,7 @@ from ustoo.stories.models.choices import (
     Visibility,
 )
 from ustoo.stories.models.solidarity import Reply, ReplyBlock, Solidarity
-from ustoo.stories.models.statement import Statement, StatementTally
+from ustoo.stories.models.statement import Statement
 from ustoo.stories.models.story import Story, StoryHashtag, StoryWarning
 
 __all__ = [
@@ -23,7 +23,6 @@ __all__ = [
     "Solidarity",
     "SolidarityKind",
     "Statement",
-    "StatementTally",
     "Status",
     "Story",
     "StoryHashtag",

@@ -1,11 +1,7 @@
 """A statement is one person saying "me too" once: the unit of the public total."""
 
-import datetime
-import secrets
-
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -65,44 +61,3 @@ class Statement(models.Model):
     def country_code(self) -> str:
         """The ISO 3166-1 code as stored, "" when none."""
         return self.country.code or ""
-
-
-class StatementTally(models.Model):
-    """The running total of counted statements, spread over a few rows so concurrent writers on
-    PostgreSQL do not queue on a single hot row. The total is the sum of the slots."""
-
-    SLOTS = 16
-
-    slot = models.PositiveSmallIntegerField(primary_key=True)
-    count = models.BigIntegerField(default=0)
-    updated_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("statement tally")
-
-    def __str__(self) -> str:
-        return f"slot {self.slot}: {self.count}"
-
-    @classmethod
-    def add(cls, delta: int) -> None:
-        """Add delta to the total, in the caller's transaction: to one slot picked at random, in the
-        database (never read, add, write back), so concurrent writers cannot lose an increment."""
-        slot = secrets.randbelow(cls.SLOTS)
-        now = timezone.now()
-        if not cls.objects.filter(slot=slot).update(count=F("count") + delta, updated_at=now):
-            # A slot not written yet (or a flushed table): created once, whoever comes first.
-            cls.objects.get_or_create(slot=slot)
-            cls.objects.filter(slot=slot).update(count=F("count") + delta, updated_at=now)
-
-    @classmethod
-    def total(cls) -> tuple[int, datetime.datetime | None]:
-        """(total, time of the last change)."""
-        sums = cls.objects.aggregate(total=Sum("count"), as_of=Max("updated_at"))
-        return sums["total"] or 0, sums["as_of"]
-
-    @classmethod
-    def rebuild(cls) -> int:
-        total = Statement.objects.counted().count()
-        cls.objects.all().delete()
-        cls.objects.create(slot=0, count=total)
-        return total

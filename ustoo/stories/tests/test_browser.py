@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 import pytest
 from playwright.sync_api import Page, expect
 
-from ustoo.conftest import make_story, unique_marker
-from ustoo.stories.models import StatementTally, Status, Story
+from ustoo.conftest import counted_total, make_story, unique_marker
+from ustoo.stories.models import Status, Story
 
 if TYPE_CHECKING:
     from ustoo.core.tests.browser import Visitor
@@ -28,7 +28,7 @@ def reader(request, visitor_factory) -> Visitor:
 
 
 def counted() -> int:
-    return StatementTally.total()[0]
+    return counted_total()
 
 
 def test_say_me_too_count_only(reader: Visitor):

@@ -12,10 +12,10 @@ from django.core.management import CommandError, call_command
 from django.db.models import F
 from django.utils import timezone
 
-from ustoo.conftest import make_story
+from ustoo.conftest import counted_total, make_story
 from ustoo.core.hashtags import extract_hashtags, variant_of
 from ustoo.stories.management.commands import load_demo
-from ustoo.stories.models import Reply, Setting, Statement, StatementTally, Story, StoryHashtag
+from ustoo.stories.models import Reply, Setting, Statement, Story, StoryHashtag
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +59,7 @@ def test_loads_what_the_file_holds_once():
     statements = len(DEMO["stories"]) + len(DEMO["statements"])
     assert Story.objects.count() == len(DEMO["stories"])
     assert Statement.objects.count() == statements
-    assert StatementTally.total()[0] == statements
+    assert counted_total() == statements
     assert Reply.objects.count() == sum(len(entry.get("replies", [])) for entry in DEMO["stories"])
     for kind in ("me_too", "believe_you", "not_alone"):
         expected = sum(entry["solidarity"].get(kind, 0) for entry in DEMO["stories"])
@@ -80,7 +80,7 @@ def test_loads_what_the_file_holds_once():
 
     assert "not loaded" in run("--if-empty")
     assert Statement.objects.count() == statements
-    assert StatementTally.total()[0] == statements
+    assert counted_total() == statements
 
 
 def test_demo_hashtags_are_movement_variants():
@@ -125,7 +125,7 @@ def test_a_site_with_statements_is_left_alone_unless_forced(tmp_path, monkeypatc
     assert Statement.objects.count() == 1
 
     assert "Loaded 2 demo stories (fictional)" in run("--force")
-    assert Statement.objects.count() == StatementTally.total()[0] == 1 + 3
+    assert Statement.objects.count() == counted_total() == 1 + 3
 
 
 def test_bad_entries_stop_the_load_before_anything_is_written(tmp_path, monkeypatch):
@@ -136,7 +136,7 @@ def test_bad_entries_stop_the_load_before_anything_is_written(tmp_path, monkeypa
     with pytest.raises(CommandError, match="not marked as demo"):
         run()
     assert not Statement.objects.exists()
-    assert StatementTally.total()[0] == 0
+    assert counted_total() == 0
 
 
 def test_the_spread_over_time_is_the_same_on_every_load(tmp_path, monkeypatch):

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from ustoo.magnitude import services
-from ustoo.stories.models import Statement, StatementTally
+from ustoo.stories.models import Statement
 
 
 class Command(BaseCommand):
@@ -11,13 +11,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         cells = services.rebuild_counters()
         counted = Statement.objects.counted().count()
-        total, _as_of = StatementTally.total()
         self.stdout.write(
             _("%(cells)d counters rebuilt from %(counted)d counted statements.")
             % {"cells": cells, "counted": counted}
         )
-        if total != counted:
-            self.stderr.write(
-                _("The headline total says %(total)d: run stories' tally rebuild to correct it.")
-                % {"total": total}
-            )
