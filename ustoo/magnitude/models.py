@@ -3,11 +3,9 @@
 
 import datetime
 import secrets
-from collections import defaultdict
 from fractions import Fraction
 
 from django.db import connection, models
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -37,18 +35,6 @@ class CounterManager(models.Manager["Counter"]):
             cursor.execute(sql, params)
 
 
-class CounterQuerySet(models.QuerySet["Counter"]):
-    def sums(self) -> dict[str, dict[str, int]]:
-        """{dimension: {bucket: total}} over the shards, leaving out buckets that add up to nothing."""
-        rows = self
-        totals: dict[str, dict[str, int]] = defaultdict(dict)
-        grouped = rows.values_list("dimension", "bucket").annotate(total=Sum("count")).order_by()
-        for dimension, bucket, total in grouped:
-            if total:
-                totals[dimension][bucket] = total
-        return dict(totals)
-
-
 class Counter(models.Model):
     """How many counted statements fall in one bucket of one dimension, summed over its shards."""
 
@@ -59,7 +45,7 @@ class Counter(models.Model):
     shard = models.PositiveSmallIntegerField(default=0)
     count = models.BigIntegerField(default=0)
 
-    objects = CounterManager.from_queryset(CounterQuerySet)()
+    objects = CounterManager()
 
     class Meta:
         verbose_name = _("magnitude counter")

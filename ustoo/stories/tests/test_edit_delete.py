@@ -9,8 +9,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
-from ustoo.conftest import PASSPHRASE, counted_total, make_story
-from ustoo.magnitude.models import Counter
+from ustoo.conftest import PASSPHRASE, counted_total, magnitude_counters, make_story
 from ustoo.stories import services
 from ustoo.stories.models import Solidarity, Statement, Story, StoryHashtag
 from ustoo.stories.services import Details, StoryDraft
@@ -212,19 +211,11 @@ def test_a_trusted_member_cannot_republish_a_rejected_story_by_saving_it(author,
 
 
 def assert_counters_match_a_rebuild() -> None:
-    kept = counters()
+    kept = magnitude_counters()
     total = counted_total()
     call_command("rebuild_magnitude", verbosity=0)
-    assert counters() == kept
+    assert magnitude_counters() == kept
     assert total == Statement.objects.counted().count()
-
-
-def counters() -> dict:
-    return {
-        (dimension, bucket): count
-        for dimension, buckets in Counter.objects.sums().items()
-        for bucket, count in buckets.items()
-    }
 
 
 def test_deleting_the_same_statement_from_two_copies_counts_it_out_once():
