@@ -4,6 +4,7 @@ import base64
 import datetime
 from dataclasses import dataclass
 
+from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import Exists, OuterRef
 
@@ -77,15 +78,13 @@ def wall_page(
 
 
 def matching(stories, query: str):
-    """Full-text search: FTS5 on SQLite, PostgreSQL's text search otherwise."""
+    """Full-text search: PostgreSQL's text search, or FTS5 on SQLite."""
     if connection.vendor == "postgresql":
-        return stories.extra(
-            where=[
-                "to_tsvector('simple', stories_story.title || ' ' || stories_story.text) "
-                "@@ websearch_to_tsquery('simple', %s)"
-            ],
-            params=[query],
+        # The same expression as the GIN index of migration 0009, so PostgreSQL uses it.
+        return stories.annotate(search=SearchVector("title", "text", config="simple")).filter(
+            search=SearchQuery(query, config="simple", search_type="websearch")
         )
+    # FTS5's MATCH has no ORM lookup.
     return stories.extra(
         where=["stories_story.id IN (SELECT rowid FROM stories_story_fts WHERE stories_story_fts MATCH %s)"],
         params=[fts5_query(query)],

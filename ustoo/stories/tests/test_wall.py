@@ -91,6 +91,23 @@ def test_full_text_search(stranger):
     assert ids_on(stranger.get("/", {"q": "submarine"})) == []
 
 
+def test_search_reads_the_text_index_not_every_story(db):
+    """PostgreSQL's plan goes through the GIN index (only if the query's expression is the index's
+    own); SQLite's through the FTS5 table."""
+    from django.db import connection
+
+    from ustoo.stories.models import Story
+    from ustoo.stories.wall import matching
+
+    make_story(text="The elevator at the conference hotel")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")  # a test table is small enough to scan
+    plan = matching(Story.objects.all(), "elevator hotel").explain()
+    index = {"postgresql": "stories_story_search", "sqlite": "stories_story_fts VIRTUAL TABLE"}
+    assert index[connection.vendor] in plan
+
+
 @pytest.mark.parametrize("query", ['"', "AND OR NOT", "*", "elev*", "a:b", "NEAR(", "'; DROP TABLE", "\\"])
 def test_search_syntax_is_never_an_error(stranger, query):
     make_story(text="The elevator")
