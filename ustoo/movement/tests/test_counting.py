@@ -1,4 +1,4 @@
-"""Counting defects found by recounting with pandas, DuckDB and twarc2 (issue 16): each one a post or a tag
+"""Counting defects found by recounting with pandas, DuckDB and twarc2: each one a post or a tag
 that a researcher's own recount would find and the importer did not, or the other way round."""
 
 import orjson

@@ -169,7 +169,7 @@ def test_invalid_utf8_in_a_form_is_a_clear_answer_not_an_error(survivor):
     assert not Statement.objects.exists()
 
 
-# --- A story typed is never dropped (issue 13, defect 2) ------------------------------------------
+# --- A story typed is never dropped -------------------------------------------------------------
 
 
 def _form_posting_to(page: str, action: str) -> str:
@@ -209,7 +209,7 @@ def test_words_sent_to_the_count_form_with_warnings_are_shared(survivor):
     assert counted_total() == 1
 
 
-# --- Sending a form again counts once (issue 13, defect 4) ----------------------------------------
+# --- Sending a form again counts once -----------------------------------------------------------
 
 
 def _token(page) -> str:
