@@ -179,7 +179,7 @@ def test_the_search_index_survives_migrations():
             expected = {"stories_story_fts_insert", "stories_story_fts_delete", "stories_story_fts_update"}
         else:
             cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'stories_story'")
-            expected = {"stories_story_search_idx"}
+            expected = {"stories_story_search"}
         names = {row[0] for row in cursor.fetchall()}
     assert expected <= names
 
