@@ -1,11 +1,12 @@
 """Receipts: the private phrase that lets someone who spoke without an account come back.
 
-A receipt is seven words drawn with `secrets` from the EFF long word list (7,776 words; a few that
-echo violence, and four with dashes, are left out), so it carries 7 × log2(7,749) ≈ 90.4 bits. It is
-shown once and stored only as a keyed hash (HMAC-SHA256 under a key derived from the site's ownership
-key), which is also the lookup key: a returning person types the phrase, we hash it, and find the
-statement by that value. No slow hash: 2^90 guesses are out of reach at any cost per guess, and
-without the ownership key a copy of the database allows no guessing at all.
+A receipt is seven words drawn with `secrets` from the EFF long word list (7,776 words; about a
+hundred that echo violence, fear or shame, and four with dashes, are left out), so it carries
+7 × log2(7,673) ≈ 90.3 bits. It is shown once and stored only as a keyed hash (HMAC-SHA256 under a
+key derived from the site's ownership key), which is also the lookup key: a returning person types
+the phrase, we hash it, and find the statement by that value. No slow hash: 2^90 guesses are out of
+reach at any cost per guess, and without the ownership key a copy of the database allows no guessing
+at all.
 """
 
 import math
