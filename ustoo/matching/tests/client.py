@@ -157,4 +157,6 @@ class SurvivorBrowser:
         return self.client.get("/api/v1/matching/entries").json()["entries"]
 
     def withdraw(self, reference: str):
-        return self.client.delete(f"/api/v1/matching/entries/{reference}", content_type="application/json")
+        return self.client.delete(
+            f"/api/v1/matching/entries/{reference}", "{}", content_type="application/json"
+        )

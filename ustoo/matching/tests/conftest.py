@@ -29,7 +29,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_service(key_dir: Path, *, budget_per_hour: int = 100_000, workers: int = 1):
+def start_service(
+    key_dir: Path, *, budget_per_hour: int = 100_000, workers: int = 1, stderr: Path | None = None
+):
     """`ustoo matching oprf-service` in its own process; returns (process, url) once it answers."""
     port = free_port()
     process = subprocess.Popen(
@@ -50,7 +52,7 @@ def start_service(key_dir: Path, *, budget_per_hour: int = 100_000, workers: int
         ],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=stderr.open("ab") if stderr else subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -60,7 +62,7 @@ def start_service(key_dir: Path, *, budget_per_hour: int = 100_000, workers: int
                 return process, url
         except OSError:
             if process.poll() is not None:
-                raise RuntimeError(process.stderr.read().decode()) from None
+                raise RuntimeError("the OPRF service stopped at once") from None
             assert time.monotonic() < deadline, "the OPRF service did not start"
             time.sleep(0.1)
 

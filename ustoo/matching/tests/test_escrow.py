@@ -3,7 +3,7 @@ and the OPRF service process, opened by the counselor tool."""
 
 import pytest
 
-from ustoo.matching import counselor_tool, services
+from ustoo.matching import counselor_tool, hpke, services
 from ustoo.matching.models import Entry, Share
 from ustoo.matching.tests.client import Typed
 from ustoo.matching.tests.conftest import COUNSELOR_PRIVATE
@@ -83,7 +83,7 @@ def test_a_lone_entry_cannot_be_opened(survivor_a, survivor_b, counselor_member)
 def test_a_wrong_key_is_refused_clearly(survivor_a, survivor_b, counselor_member):
     survivor_a.enter([Typed("telegram", "@someone_bad")])
     survivor_b.enter([Typed("telegram", "https://t.me/someone_bad")])
-    wrong_private, _public = services.hpke.generate_key_pair()
+    wrong_private, _public = hpke.generate_key_pair()
     with pytest.raises(counselor_tool.ToolError, match="not the counselors' key"):
         counselor_tool.open_export(services.export_for(counselor_member), wrong_private)
 
