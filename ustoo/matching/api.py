@@ -95,6 +95,10 @@ class EntryIn(Schema):
     shares: list[ShareIn] = Field(..., min_length=1, max_length=services.MAX_IDENTIFIERS)
 
 
+class WithdrawIn(Schema):
+    pass
+
+
 class EntryOut(Schema):
     reference: str
     held_since: datetime.date
@@ -303,16 +307,19 @@ Reference = Annotated[str, Path(max_length=16, pattern=r"^[A-Za-z0-9_-]{16}$")]
     **refusals(
         {204: None},
         {
+            400: BAD_BODY,
             401: SIGNED_OUT,
             403: NOT_ALLOWED,
             404: "This account has no entry with this reference.",
+            413: TOO_LARGE,
             415: NOT_JSON,
             422: INVALID,
         },
     ),
 )
 @decorate_view(json_write)
-def withdraw(request: HttpRequest, reference: Reference):
+def withdraw(request: HttpRequest, reference: Reference, payload: WithdrawIn):
+    """The body is `{}`, sent as JSON like every write."""
     member = _signed_in(request)
     _require_csrf(request)
     try:
