@@ -5,6 +5,7 @@ import json
 import os
 from pathlib import Path
 
+import orjson
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -124,7 +125,7 @@ class Command(BaseCommand):
     def _open(self, *, key: Path, export: Path, out: Path | None, **_options) -> None:
         private = counselor_tool.read_key_file(key)
         try:
-            document = json.loads(export.read_bytes())
+            document = orjson.loads(export.read_bytes())
         except (OSError, ValueError) as error:
             raise counselor_tool.ToolError(f"Cannot read {export}: {error}") from None
         opened = counselor_tool.open_export(document, private)
