@@ -12,6 +12,7 @@ from schemathesis.config import SchemathesisConfig
 
 from ustoo.campaigns.tests.conftest import make_campaign
 from ustoo.conftest import make_story
+from ustoo.matching.tests.conftest import oprf_service  # noqa: F401 (the OPRF service, a real process)
 
 pytestmark = pytest.mark.django_db
 
@@ -40,9 +41,10 @@ schema = schemathesis.openapi.from_dict(_served_document(), config=CONFIG)
 
 
 @pytest.fixture
-def app(db):
+def app(db, settings, oprf_service):  # noqa: F811
     """The site's WSGI application, in this test's database transaction: like Django's test client, it
     keeps the connection at the end of each request (closing it would end the transaction)."""
+    settings.MATCHING_OPRF_URL = oprf_service
     make_story(replies_enabled=True)
     make_campaign()
     request_started.disconnect(close_old_connections)
