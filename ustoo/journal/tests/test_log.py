@@ -9,6 +9,7 @@ import threading
 import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
+from django.core.management import call_command
 from django.db import connection, transaction
 
 from ustoo.core.audit import AppendOnlyError
@@ -128,3 +129,13 @@ def test_entries_written_at_once_get_consecutive_leaves_and_serials():
     for leaf in LogLeaf.objects.all():
         info = cms.ContentInfo.load(bytes(leaf.token))["content"]["encap_content_info"]["content"].parsed
         assert info["serial_number"].native == leaf.index + 1
+
+
+@pytest.mark.django_db
+def test_the_command_publishes_a_head(capsys):
+    _issue(3)
+    call_command("journal", "publish-head")
+    assert "tree head of 3 tokens" in capsys.readouterr().out
+    call_command("journal", "publish-head")
+    assert "nothing published" in capsys.readouterr().out
+    assert TreeHead.objects.get().tree_size == 3
