@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class JournalConfig(AppConfig):
     name = "ustoo.journal"
     label = "journal"
-    verbose_name = _("Journal")
+    verbose_name = _("Private journal")
 
     def ready(self) -> None:
         from ustoo.core.retention import register_retention_task
