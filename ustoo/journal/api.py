@@ -2,7 +2,6 @@
 `Authorization: Journal <lookup id>`; the server keeps only an HMAC of it. Every answer is no-store
 (core.middleware)."""
 
-import datetime
 import re
 from typing import Annotated
 
@@ -23,7 +22,7 @@ from ustoo.core.api import (
     same_site_write,
 )
 from ustoo.journal import attachments as attachment_files
-from ustoo.journal import authority, log, services, timestamps
+from ustoo.journal import authority, log, params, services, timestamps
 from ustoo.journal.codec import BadValue, b64u, from_b64u, from_hex
 from ustoo.journal.errors import Refused
 from ustoo.journal.models import Access, Entry
@@ -148,6 +147,7 @@ class EntryOut(Schema):
     commitment: str = Field(..., description="SHA-256 of the committed bytes, lowercase hex")
     token: str = Field(..., description="The RFC 3161 TimeStampResp (DER), base64url")
     leaf_index: int = Field(..., description="The token's place in the log")
+    time: str = Field(..., description="The token's time (genTime), ISO 8601 in UTC to the millisecond")
     attachments: list[str] = Field(..., description="The ids of the attachments the entry names")
 
 
@@ -183,7 +183,7 @@ class EntryIn(Schema):
     )
     attachments: list[Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]] = Field(
         default_factory=list,
-        max_length=200,
+        max_length=params.ATTACHMENTS_PER_ENTRY,
         description="The ids of the uploaded attachments it names (in clear, so that unnamed ones can go).",
     )
 
@@ -191,7 +191,7 @@ class EntryIn(Schema):
 class Stamped(Schema):
     token: str = Field(..., description="The RFC 3161 TimeStampResp (DER), base64url")
     leaf_index: int
-    time: datetime.datetime = Field(..., description="The token's time (genTime), UTC")
+    time: str = Field(..., description="The token's time (genTime), ISO 8601 in UTC to the millisecond")
 
 
 class UploadOut(Schema):
@@ -308,6 +308,7 @@ def open_journal(request: HttpRequest):
                 "commitment": bytes(entry.commitment).hex(),
                 "token": b64u(timestamps.response(bytes(entry.leaf.token))),
                 "leaf_index": entry.leaf_id,
+                "time": timestamps.iso_utc(timestamps.gen_time(bytes(entry.leaf.token))),
                 "attachments": sorted(attachment.pk for attachment in entry.attachments.all()),
             }
             for entry in entries
@@ -362,7 +363,7 @@ def write_entry(request: HttpRequest, payload: EntryIn):
         {
             "token": b64u(timestamps.response(written.issued.token)),
             "leaf_index": written.entry.leaf_id,
-            "time": written.issued.time,
+            "time": timestamps.iso_utc(written.issued.time),
         },
     )
 

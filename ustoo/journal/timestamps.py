@@ -172,6 +172,17 @@ def token_of(response_der: bytes) -> bytes:
     return parsed["time_stamp_token"].dump()
 
 
+def gen_time(token: bytes) -> datetime.datetime:
+    """The time a token says it was made (its TSTInfo's genTime)."""
+    signed = cms.ContentInfo.load(token)["content"]["encap_content_info"]["content"]
+    return signed.parsed["gen_time"].native
+
+
+def iso_utc(moment: datetime.datetime) -> str:
+    """ISO 8601 in UTC to the millisecond, as the API gives a token's time: 2026-12-05T13:03:07.123Z."""
+    return moment.astimezone(datetime.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
 def _der_length(length: int) -> bytes:
     if length < 0x80:
         return bytes([length])
@@ -201,7 +212,6 @@ def verify(response_der: bytes, *, digest: bytes, ca: x509.Certificate, tsa: x50
     if info.message_imprint.hash_algorithm.dotted_string != "2.16.840.1.101.3.4.2.1":
         raise ValueError("the token's imprint is not a SHA-256 hash")
     # The time as the token says it, to the millisecond (rfc3161-client keeps whole seconds).
-    signed = cms.ContentInfo.load(token_of(response_der))["content"]["encap_content_info"]["content"]
     return Checked(
-        time=signed.parsed["gen_time"].native, serial=info.serial_number, imprint=info.message_imprint.message
+        time=gen_time(token_of(response_der)), serial=info.serial_number, imprint=info.message_imprint.message
     )

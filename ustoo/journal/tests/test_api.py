@@ -84,7 +84,8 @@ def test_an_entry_is_time_stamped_and_its_token_verifies(writer, authority_dir):
         response, digest=bytes.fromhex(writer.written[0].commitment), ca=deployment.ca, tsa=deployment.tsa
     )
     assert checked.serial == answer["leaf_index"] + 1
-    assert datetime.datetime.fromisoformat(answer["time"]) == checked.time
+    assert answer["time"].endswith("Z") and datetime.datetime.fromisoformat(answer["time"]) == checked.time
+    assert writer.post("open").json()["entries"][0]["time"] == answer["time"]
     assert abs(checked.time - timezone.now()) < datetime.timedelta(minutes=1)
     entry = Entry.objects.get()
     assert bytes(entry.commitment).hex() == writer.written[0].commitment
@@ -92,7 +93,7 @@ def test_an_entry_is_time_stamped_and_its_token_verifies(writer, authority_dir):
 
 
 def test_a_nonce_given_is_in_the_token(writer):
-    sealed_text = writer.write()  # entry 1
+    first = writer.write()
     from ustoo.journal.tests.protocol import b64u, entry_body, seal_entry
 
     sealed = seal_entry(writer.journal_key, entry_body(2, writer.written[0].commitment))
@@ -105,7 +106,7 @@ def test_a_nonce_given_is_in_the_token(writer):
             "nonce": "0badc0ffee",
         },
     )
-    assert response.status_code == 201 and sealed_text["leaf_index"] == 0
+    assert response.status_code == 201 and first["leaf_index"] == 0
     from asn1crypto import tsp
 
     token = tsp.TimeStampResp.load(from_b64u(response.json()["token"]))["time_stamp_token"]
