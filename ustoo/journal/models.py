@@ -12,9 +12,11 @@ from ustoo.core.audit import AppendOnlyError, AppendOnlyQuerySet
 class Journal(models.Model):
     # Random, not sequential: nothing in a copy of the database says in which order journals were made.
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    # Ciphertext bytes its entries and attachments take (settings.JOURNAL_MAX_BYTES), kept on each write
-    # with the journal's row locked, so that checking the limit does not read every entry.
+    # Ciphertext bytes its entries and attachments take (settings.JOURNAL_MAX_BYTES), and the number of
+    # its last entry: kept by the statement that writes each entry (services.write_entry), which checks
+    # both with one update of this row instead of reading every entry.
     stored_bytes = models.PositiveBigIntegerField(default=0)
+    last_seq = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
         return "journal"  # never its id: it must not end up in a log line

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from ustoo.core import keys
@@ -120,36 +120,46 @@ def write_entry(
     the token is in the log exactly when the entry is kept."""
     check_entry_length(len(ciphertext))
     with transaction.atomic():
-        locked = Journal.objects.select_for_update().get(pk=journal.pk)
-        last = locked.entries.aggregate(last=Max("seq"))["last"] or 0
-        if seq <= last:
-            raise Refused(
-                409,
-                _("Entry %(seq)s is already written: an entry is never overwritten.") % {"seq": seq},
-                "seq",
-                {"next_seq": last + 1},
-            )
-        if seq != last + 1:
-            raise Refused(
-                422,
-                _("The next entry of this journal is number %(next)s.") % {"next": last + 1},
-                "seq",
-                {"next_seq": last + 1},
-            )
-        named = list(locked.attachments.filter(pk__in=set(attachment_ids)))
-        if len(named) != len(set(attachment_ids)):
-            raise Refused(422, _("An attachment named here is not in this journal."), "attachments")
-        if locked.stored_bytes + len(ciphertext) > settings.JOURNAL_MAX_BYTES:
-            raise Refused(413, _journal_full_message(), "ciphertext")
+        # One statement checks that `seq` is the next number and that the entry fits, and counts it. It
+        # also holds the journal's row until the transaction ends (PostgreSQL; SQLite's write lock holds
+        # everything), so two writes of the same number cannot both pass.
+        counted = Journal.objects.filter(
+            pk=journal.pk, last_seq=seq - 1, stored_bytes__lte=settings.JOURNAL_MAX_BYTES - len(ciphertext)
+        ).update(last_seq=seq, stored_bytes=F("stored_bytes") + len(ciphertext))
+        if not counted:
+            raise _why_not_written(journal, seq)
+        named = []
+        if attachment_ids:
+            named = list(journal.attachments.filter(pk__in=set(attachment_ids)))
+            if len(named) != len(set(attachment_ids)):
+                raise Refused(422, _("An attachment named here is not in this journal."), "attachments")
         leaf, issued = log.issue_token(commitment=commitment, nonce=nonce)
         entry = Entry.objects.create(
-            journal=locked, seq=seq, ciphertext=ciphertext, commitment=commitment, leaf=leaf
+            journal_id=journal.pk, seq=seq, ciphertext=ciphertext, commitment=commitment, leaf=leaf
         )
         if named:
             entry.attachments.set(named)
             Attachment.objects.filter(pk__in=[a.pk for a in named]).update(unclaimed_since=None)
-        Journal.objects.filter(pk=locked.pk).update(stored_bytes=F("stored_bytes") + len(ciphertext))
     return Written(entry=entry, issued=issued)
+
+
+def _why_not_written(journal: Journal, seq: int) -> Refused:
+    last = Journal.objects.filter(pk=journal.pk).values_list("last_seq", flat=True).first() or 0
+    if seq <= last:
+        return Refused(
+            409,
+            _("Entry %(seq)s is already written: an entry is never overwritten.") % {"seq": seq},
+            "seq",
+            {"next_seq": last + 1},
+        )
+    if seq != last + 1:
+        return Refused(
+            422,
+            _("The next entry of this journal is number %(next)s.") % {"next": last + 1},
+            "seq",
+            {"next_seq": last + 1},
+        )
+    return Refused(413, _journal_full_message(), "ciphertext")
 
 
 def _journal_full_message() -> str:
