@@ -138,11 +138,21 @@ def _ms(text: str) -> float:
 
 
 def wrk(
-    url: str, *, connections: int = CONNECTIONS, seconds: int = DURATION, script: str | None = None
+    url: str,
+    *,
+    connections: int = CONNECTIONS,
+    seconds: int = DURATION,
+    script: str | None = None,
+    threads: int | None = None,
+    script_args: list[str] | None = None,
 ) -> dict:
-    command = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    """`threads` defaults to two (one per connection when fewer); `script_args` go to the script's init."""
+    threads = threads or min(2, connections)
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url]
     if script:
         command[1:1] = ["-s", script]
+    if script_args:
+        command += ["--", *script_args]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     result = {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),

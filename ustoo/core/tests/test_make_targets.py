@@ -48,7 +48,7 @@ def test_run_needs_gettext_and_nothing_the_tests_need(bare_path):
 
 
 def test_test_never_needs_wrk(bare_path):
-    for tool in ("msgfmt", "chromium"):
+    for tool in ("msgfmt", "chromium", "openssl"):
         add_stand_in(bare_path, tool)
     answer = system_deps(bare_path, "test")
     assert "wrk" not in answer.stderr
