@@ -32,13 +32,18 @@ $(BIN)/.installed: requirements.lock pyproject.toml | deps-run
 	@touch $@
 
 # The journal's browser code: npm packages pinned by package-lock.json (installed again whenever it is
-# newer than what node_modules holds; no package's install script runs).
+# newer than what node_modules holds; no package's install script runs), bundled by esbuild into
+# ustoo/journal/static/journal/, which git ignores.
 NPM_INSTALLED := node_modules/.installed
+JOURNAL_BUNDLE := ustoo/journal/static/journal/journal.js
 $(NPM_INSTALLED): package-lock.json package.json | deps-run
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
-build: $(BIN)/.installed $(NPM_INSTALLED) | deps-run ## Install the pinned packages, compile translations, collect static files
+$(JOURNAL_BUNDLE): $(NPM_INSTALLED) $(wildcard ustoo/journal/frontend/*.js ustoo/journal/frontend/*.css)
+	npm run --silent build
+
+build: $(BIN)/.installed $(JOURNAL_BUNDLE) | deps-run ## Bundle the journal's code, compile translations, collect static files
 	cd ustoo && ../$(BIN)/ustoo compilemessages --ignore '.venv' -v 0
 	$(BIN)/ustoo collectstatic --noinput -v 0
 
@@ -82,5 +87,5 @@ lock: $(BIN)/.installed ## Re-pin requirements.lock from pyproject.toml
 audit: $(BIN)/.installed ## Known vulnerabilities in requirements.lock (pip-audit) and package-lock.json (npm)
 	$(BIN)/python scripts/audit
 
-clean: ## Remove the virtual environment, npm packages and collected static files (keeps var/)
-	rm -rf $(VENV) node_modules staticfiles
+clean: ## Remove the virtual environment, npm packages, the journal's bundle and collected static files (keeps var/)
+	rm -rf $(VENV) node_modules ustoo/journal/static/journal staticfiles
