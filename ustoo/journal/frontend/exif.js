@@ -40,7 +40,7 @@ export async function exifSummary(bytes) {
   if (Number.isFinite(found.latitude) && Number.isFinite(found.longitude)) {
     summary.gps = `${found.latitude.toFixed(6)}, ${found.longitude.toFixed(6)}`;
   }
-  const taken = clean(found.DateTimeOriginal || found.CreateDate || found.DateTime);
+  const taken = clean(found.DateTimeOriginal || found.CreateDate || found.ModifyDate || found.DateTime);
   if (taken) summary.taken = taken;
   const camera = [clean(found.Make), clean(found.Model)].filter(Boolean).join(" ");
   if (camera) summary.camera = camera;

@@ -85,17 +85,23 @@ function element(tag, attributes = {}, ...children) {
 }
 
 const dateTime = (options) => new Intl.DateTimeFormat(lang, options);
+const DAY = { year: "numeric", month: "long", day: "numeric" };
+const MINUTE = { ...DAY, hour: "2-digit", minute: "2-digit" };
 
-function formatStamp(iso) {
-  if (!iso) return "";
+// Dates as people read them in the page's language, with the zone named; a date the browser cannot
+// read is shown as written, never an error.
+function formatDate(iso, options) {
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : dateTime({ dateStyle: "long", timeStyle: "medium", timeZone: "UTC", timeZoneName: "short" }).format(date);
+  if (!iso || Number.isNaN(date.getTime())) return iso || "";
+  try {
+    return dateTime(options).format(date);
+  } catch {
+    return iso;
+  }
 }
 
-function formatWritten(written) {
-  const date = new Date(written);
-  return Number.isNaN(date.getTime()) ? written : dateTime({ dateStyle: "long", timeStyle: "short", timeZoneName: "short" }).format(date);
-}
+const formatStamp = (iso) => formatDate(iso, { ...MINUTE, second: "2-digit", timeZone: "UTC", timeZoneName: "short" });
+const formatWritten = (written) => formatDate(written, { ...MINUTE, timeZoneName: "short" });
 
 function formatSize(bytes) {
   const [unit, value] = bytes >= 1e6 ? ["megabyte", bytes / 1e6] : ["kilobyte", Math.max(bytes / 1e3, 0.1)];
@@ -741,7 +747,7 @@ function printJournal() {
   printArea((area) => {
     area.append(
       element("h1", { text: t("print_title") }),
-      element("p", { text: t("print_meta", { time: dateTime({ dateStyle: "long", timeStyle: "short" }).format(new Date()) }) }),
+      element("p", { text: t("print_meta", { time: formatDate(new Date().toISOString(), { ...MINUTE, timeZoneName: "short" }) }) }),
       element("p", { className: "hint", text: t("print_note") }),
     );
     for (const record of session.opened) {
