@@ -40,8 +40,19 @@ function newDraft() {
   return { amends: null, kind: null, extraFields: {}, files: [] };
 }
 
+// htmx (loaded by every page) notes the current address in sessionStorage as it loads; the journal
+// leaves no mark in the browser, not even that this page was open.
+function forgetAddress() {
+  try {
+    sessionStorage.removeItem("htmx-current-path-for-history");
+  } catch {
+    // no sessionStorage at all: nothing to forget
+  }
+}
+
 // Whatever the page holds of the journal goes: keys, entries, drafts, the codename shown once.
 function wipe() {
+  forgetAddress();
   session = null;
   draft = newDraft();
   for (const form of app.querySelectorAll("form")) form.reset();
@@ -836,6 +847,7 @@ function requireSession(handler) {
 }
 
 function start() {
+  forgetAddress();
   $("journal-needs-js").hidden = true;
   app.hidden = false;
   for (const heading of app.querySelectorAll("[data-view] h1")) heading.tabIndex = -1;
