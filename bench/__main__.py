@@ -6,7 +6,7 @@ Options belong to one benchmark: `python -m bench.movement --help`."""
 import importlib
 import sys
 
-SUITES = ["web", "flood", "login_flood", "magnitude", "campaigns", "movement"]
+SUITES = ["web", "flood", "login_flood", "magnitude", "campaigns", "movement", "journal_browser"]
 # Experiments run only when named: they answer a question once rather than track a figure.
 EXPERIMENTS = ["campaigns_ceiling"]
 

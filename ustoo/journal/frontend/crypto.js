@@ -370,9 +370,14 @@ export async function openEntry(entryKey, ciphertext) {
 
 // --- Attachments ---------------------------------------------------------------------------------
 
+// A photo is megabytes: its hash is WebCrypto's (native), not the JavaScript SHA-256 of small things.
+export async function digestHex(bytes) {
+  return bytesToHex(new Uint8Array(await webcrypto().subtle.digest("SHA-256", bytes)));
+}
+
 export async function sealAttachment(bytes, { key = randomBytes(32), nonce } = {}) {
-  const ciphertext = await seal(key, padAttachment(bytes), AAD.attachment, nonce);
-  return { key, ciphertext, sha256: bytesToHex(sha256(bytes)) };
+  const [ciphertext, hash] = await Promise.all([seal(key, padAttachment(bytes), AAD.attachment, nonce), digestHex(bytes)]);
+  return { key, ciphertext, sha256: hash };
 }
 
 export async function openAttachment(key, ciphertext) {

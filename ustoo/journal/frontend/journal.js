@@ -481,7 +481,7 @@ async function originalOf(attachment) {
   if (!session.originals.has(attachment.id)) {
     const ciphertext = await session.api.attachment(attachment.id);
     const bytes = await c.openAttachment(c.fromBase64url(attachment.key), ciphertext);
-    if (c.sha256Hex(bytes) !== attachment.sha256) throw new c.CannotOpen("sha256");
+    if ((await c.digestHex(bytes)) !== attachment.sha256) throw new c.CannotOpen("sha256");
     session.originals.set(attachment.id, bytes);
   }
   return session.originals.get(attachment.id);
@@ -606,6 +606,7 @@ async function addFiles(event) {
     }
     const item = { name: file.name, type: file.type || "application/octet-stream", bytes, exif: await exifSummary(bytes), copy: null };
     draft.files.push(item);
+    uploadEarly(item, "original");
   }
   input.value = "";
   showErrors(form, errors);
@@ -653,6 +654,7 @@ async function makeCopy(item, row) {
     const copy = await redactedCopy(new Blob([item.bytes], { type: item.type }), item.name);
     copy.exif = await exifSummary(copy.bytes);
     item.copy = copy;
+    uploadEarly(item, "copy");
   } catch {
     row.append(element("p", { className: "error-message", text: t("redact_failed") }));
     return;
@@ -665,6 +667,30 @@ async function uploadAttachment(bytes, record) {
   const { id } = await session.api.uploadAttachment(sealed.ciphertext);
   session.originals.set(id, bytes);
   return { ...record, id, key: b64(sealed.key), sha256: sealed.sha256, size: bytes.length };
+}
+
+// A file is encrypted and uploaded as soon as it is chosen, while the person goes on writing, so
+// Save has only the entry left to send (PROTOCOL.md: attachments first; one no entry names is
+// deleted by the site a day later). A failed upload is tried again when Save needs it.
+function uploaded(item, part) {
+  const key = `${part}Upload`;
+  if (!item[key]) {
+    const upload =
+      part === "original"
+        ? uploadAttachment(item.bytes, { exif: item.exif, name: item.name, redacted_of: null, type: item.type })
+        : uploaded(item, "original").then((original) =>
+            uploadAttachment(item.copy.bytes, { exif: item.copy.exif, name: item.copy.name, redacted_of: original.id, type: item.copy.type }),
+          );
+    item[key] = upload;
+    upload.catch(() => {
+      if (item[key] === upload) item[key] = null;
+    });
+  }
+  return item[key];
+}
+
+function uploadEarly(item, part) {
+  if (session) uploaded(item, part).catch(() => {}); // Save reports a failure, and tries again
 }
 
 async function saveEntry(event) {
@@ -685,11 +711,8 @@ async function saveEntry(event) {
   await busy(form, t("saving"), async () => {
     const attachments = [];
     for (const item of draft.files) {
-      const original = await uploadAttachment(item.bytes, { exif: item.exif, name: item.name, redacted_of: null, type: item.type });
-      attachments.push(original);
-      if (item.copy) {
-        attachments.push(await uploadAttachment(item.copy.bytes, { exif: item.copy.exif, name: item.copy.name, redacted_of: original.id, type: item.copy.type }));
-      }
+      attachments.push(await uploaded(item, "original"));
+      if (item.copy) attachments.push(await uploaded(item, "copy"));
     }
     const record = await writeEntry({ kind, fields, text, amends: draft.amends, attachments });
     draft = newDraft();

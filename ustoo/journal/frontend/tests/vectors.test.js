@@ -144,6 +144,7 @@ test("the golden attachment opens to its bytes, hashes to its sha256 and seals t
   const bytes = await c.openAttachment(hex(v.key), c.fromBase64url(v.ciphertext));
   assert.equal(toHex(bytes), v.bytes);
   assert.equal(c.sha256Hex(bytes), v.sha256);
+  assert.equal(await c.digestHex(bytes), v.sha256);
   assert.equal(gold.entries[0].body.attachments[0].sha256, v.sha256);
   const sealed = await c.sealAttachment(bytes, { key: hex(v.key), nonce: hex(v.nonce) });
   assert.equal(c.base64url(sealed.ciphertext), v.ciphertext);
