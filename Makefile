@@ -51,9 +51,12 @@ run: deps-run build ## Serve the site at http://127.0.0.1:$(PORT) (demo content 
 	$(BIN)/ustoo migrate --noinput -v 0
 	$(BIN)/ustoo load_demo --if-empty
 	$(BIN)/ustoo load_demo_campaigns --if-empty
-	@# The mail sender runs beside the web server, and stops with it.
+	@# The mail sender and the journal's tree-head publisher (hourly) run beside the web server, and
+	@# stop with it.
 	export USTOO_HTTPS=0 USTOO_SITE_URL="$${USTOO_SITE_URL:-http://127.0.0.1:$(PORT)}"; \
-		$(BIN)/ustoo send_campaign_mail --loop & trap "kill $$! 2>/dev/null" EXIT; \
+		$(BIN)/ustoo send_campaign_mail --loop & mail=$$!; \
+		$(BIN)/ustoo journal publish-head --loop & heads=$$!; \
+		trap "kill $$mail $$heads 2>/dev/null" EXIT; \
 		$(BIN)/gunicorn ustoo.wsgi --config python:ustoo.gunicorn_conf --bind 127.0.0.1:$(PORT)
 
 test: deps-test build ## Run every test: the journal's JavaScript, SQLite, PostgreSQL, then headless Chromium

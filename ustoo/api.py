@@ -20,6 +20,7 @@ from ninja.renderers import BaseRenderer
 
 from ustoo.campaigns.api import router as campaigns_router
 from ustoo.core.api import ApiError, error_response
+from ustoo.journal.api import router as journal_router
 from ustoo.magnitude.api import router as magnitude_router
 from ustoo.stories.api import router as stories_router
 
@@ -156,3 +157,4 @@ def _http_error(request, exc: HttpError):
 api.add_router("/", stories_router)
 api.add_router("/", magnitude_router)
 api.add_router("/", campaigns_router)
+api.add_router("/", journal_router)

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "ustoo.magnitude",
     "ustoo.movement",
     "ustoo.campaigns",
+    "ustoo.journal",
 ]
 
 MIDDLEWARE = [
@@ -189,6 +190,11 @@ RATE_LIMITS = {
     "campaign_confirm": ((60, 3600), (30, 3600)),
     "contact": ((5, 3600), (3, 3600)),
     "register": ((10, 3600), (3, 3600)),
+    # The journal: opening is what a guesser would repeat; writing and uploading bound disk use.
+    "journal_open": ((20, 900), (10, 900)),
+    "journal_create": ((10, 3600), (5, 3600)),
+    "journal_entry": ((240, 3600), (120, 3600)),
+    "journal_attachment": ((120, 3600), (60, 3600)),
 }
 # A client over one of those limits is answered after a pause of up to REFUSAL_HOLD_MS (never longer
 # than its Retry-After), so a flood that sends again at once is slowed to a trickle instead of
@@ -275,6 +281,15 @@ STATIC_ROOT = BASE_DIR.parent / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # The journal's attachments: ciphertext only, one file each, readable by the site's user alone.
+    "journal_attachments": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": DATA_DIR / "journal" / "attachments",
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    },
 }
 WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 
@@ -348,6 +363,19 @@ CAMPAIGN_CONFIRM_HOURS = env_int("USTOO_CAMPAIGN_CONFIRM_HOURS", 72)
 CAMPAIGN_RESEND_MINUTES = env_int("USTOO_CAMPAIGN_RESEND_MINUTES", 10)
 CAMPAIGN_ANONYMISE_DAYS = env_int("USTOO_CAMPAIGN_ANONYMISE_DAYS", 183)
 CAMPAIGN_REGION_MINIMUM = env_int("USTOO_CAMPAIGN_REGION_MINIMUM", 5)
+
+# The journal (issue 17; ustoo/journal/PROTOCOL.md). What one journal may hold, in bytes of ciphertext
+# as stored. An entry's ciphertext is a 12-byte nonce, its padded body (1 KiB × 2^k) and a 16-byte tag;
+# an attachment's the same around a multiple of 64 KiB. Larger is refused with 413.
+JOURNAL_ENTRY_MAX_BYTES = env_int("USTOO_JOURNAL_ENTRY_MAX_BYTES", 256 * 1024 + 28)
+JOURNAL_ATTACHMENT_MAX_BYTES = env_int("USTOO_JOURNAL_ATTACHMENT_MAX_BYTES", 25 * 1024 * 1024 + 28)
+JOURNAL_MAX_ATTACHMENTS = env_int("USTOO_JOURNAL_MAX_ATTACHMENTS", 200)
+# Entries and attachments together.
+JOURNAL_MAX_BYTES = env_int("USTOO_JOURNAL_MAX_BYTES", 500 * 1024 * 1024)
+# An attachment no entry has named this long after its upload is deleted by `ustoo prune_expired`.
+JOURNAL_UNCLAIMED_HOURS = env_int("USTOO_JOURNAL_UNCLAIMED_HOURS", 24)
+# The time-stamping authority's keys and certificates, made on first use (ustoo/journal/authority.py).
+JOURNAL_AUTHORITY_DIR = DATA_DIR / "journal" / "authority"
 
 NINJA_PAGINATION_PER_PAGE = 20
 WALL_PAGE_SIZE = env_int("USTOO_WALL_PAGE_SIZE", 20)

@@ -102,6 +102,35 @@ def json_write(run: Callable) -> Callable:
     return checked
 
 
+def same_site_write(content_type: str | None) -> Callable[[Callable], Callable]:
+    """json_write's checks for a write whose body is not JSON: the same refusal of other sites' pages,
+    and a body declared as `content_type` (an upload's application/octet-stream: a browser sends that
+    type to another site only after asking, as for JSON), or None for a write without a body (DELETE,
+    which a browser never sends to another site without asking)."""
+
+    def decorator(run: Callable) -> Callable:
+        @functools.wraps(run)
+        def checked(request: HttpRequest, *args, **kwargs):
+            try:
+                _refuse_other_sites(request)
+                if content_type is not None and request.content_type != content_type:
+                    raise ApiError(
+                        415,
+                        _("The request body must be %(type)s.") % {"type": content_type},
+                        {
+                            "Content-Type": _("Send the header Content-Type: %(type)s.")
+                            % {"type": content_type}
+                        },
+                    )
+            except ApiError as refusal:
+                return error_response(refusal)
+            return run(request, *args, **kwargs)
+
+        return checked
+
+    return decorator
+
+
 def _refuse_other_sites(request: HttpRequest) -> None:
     site = request.headers.get("Sec-Fetch-Site")
     if site is not None and site not in OWN_FETCH_SITES:

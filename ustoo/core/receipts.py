@@ -35,6 +35,11 @@ def _words() -> tuple[str, ...]:
     return tuple(sorted(word for word in set(words) - excluded if word.isalpha() and word.isascii()))
 
 
+def words() -> tuple[str, ...]:
+    """The list receipts are drawn from (the journal's codenames are drawn from it too)."""
+    return _words()
+
+
 def entropy_bits() -> float:
     return WORD_COUNT * math.log2(len(_words()))
 
