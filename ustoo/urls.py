@@ -20,6 +20,7 @@ urlpatterns = [
     path("movement/", include("ustoo.movement.urls")),
     path("campaigns/", include("ustoo.campaigns.urls")),
     path("journal/", include("ustoo.journal.log_urls")),
+    path("journal/", include("ustoo.journal.urls")),
     path("language/", core_views.language, name="language"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("about/", core_views.about, name="about"),
