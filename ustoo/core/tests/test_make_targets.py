@@ -58,7 +58,7 @@ def test_run_refuses_a_node_too_old_for_the_journals_packages(bare_path):
 
 
 def test_test_never_needs_wrk(bare_path):
-    for tool in ("msgfmt", "chromium", "node", "npm"):
+    for tool in ("msgfmt", "chromium", "openssl", "node", "npm"):
         add_stand_in(bare_path, tool)
     answer = system_deps(bare_path, "test")
     assert "wrk" not in answer.stderr

@@ -903,6 +903,10 @@ function start() {
     if (document.documentElement.classList.contains("exiting")) wipe();
   }).observe(document.documentElement, { attributes: true, attributeFilter: ["class"] });
   window.addEventListener("pagehide", wipe);
+  // A page brought back by Back (the back-forward cache) starts again, from nothing.
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted) show("start", { focus: false });
+  });
   show("start", { focus: false });
 }
 
