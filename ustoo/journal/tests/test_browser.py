@@ -18,6 +18,7 @@ from django.db import connection
 from playwright.sync_api import Page, expect
 
 from ustoo.conftest import unique_marker
+from ustoo.core.tests.browser_steps import accessibility_problems
 from ustoo.journal.models import Entry
 
 pytest_plugins = ["ustoo.core.tests.browser"]
@@ -313,3 +314,28 @@ def test_without_javascript_the_page_offers_the_paper_log(visitor_without_js, li
         "Who was it done to?",
     ]:
         expect(page.get_by_role("heading", name=question).first).to_be_visible()
+
+
+def test_the_journal_pages_meet_wcag_aa(visitor, live_server):
+    """axe-core finds nothing wrong with the journal's views, an error shown included, nor with the
+    paper log."""
+    page = visitor.page
+    page.goto("/journal/")
+    assert accessibility_problems(page) == []
+    visible(page, "button", "Start a new journal").click()
+    visible(page, "button", "Create my journal").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    assert accessibility_problems(page) == []
+    page.get_by_label("I understand: if I lose").check()
+    visible(page, "button", "Create my journal").click()
+    expect(page.get_by_role("heading", name="Your journal is ready")).to_be_visible()
+    assert accessibility_problems(page) == []
+    page.get_by_label("I have written down my codename").check()
+    visible(page, "button", "Continue to my journal").click()
+    visible(page, "button", "Write an entry").click()
+    assert accessibility_problems(page) == []
+    visible(page, "textbox", "What was said or done?").fill("Words")
+    save(page)
+    assert accessibility_problems(page) == []
+    page.goto("/journal/paper/")
+    assert accessibility_problems(page) == []
