@@ -6,7 +6,17 @@ Options belong to one benchmark: `python -m bench.movement --help`."""
 import importlib
 import sys
 
-SUITES = ["web", "flood", "login_flood", "magnitude", "campaigns", "movement", "journal_tokens", "matching"]
+SUITES = [
+    "web",
+    "flood",
+    "login_flood",
+    "magnitude",
+    "campaigns",
+    "movement",
+    "journal_tokens",
+    "journal_browser",
+    "matching",
+]
 # Experiments run only when named: they answer a question once rather than track a figure.
 EXPERIMENTS = ["campaigns_ceiling"]
 

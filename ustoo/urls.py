@@ -21,6 +21,7 @@ urlpatterns = [
     path("campaigns/", include("ustoo.campaigns.urls")),
     path("matching/", include("ustoo.matching.urls")),
     path("journal/", include("ustoo.journal.log_urls")),
+    path("journal/", include("ustoo.journal.urls")),
     path("language/", core_views.language, name="language"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("about/", core_views.about, name="about"),

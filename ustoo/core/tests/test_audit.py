@@ -30,10 +30,13 @@ def _stand_in(folder: Path, name: str, answers: dict[str, object]) -> Path:
     return script
 
 
-def _audit(tmp_path, pip_audit: Path) -> subprocess.CompletedProcess:
+def _audit(tmp_path, pip_audit: Path, npm_answer: dict | None = None) -> subprocess.CompletedProcess:
+    """scripts/audit on this project, whose package-lock.json a stand-in npm audits: clean, or
+    unreachable when `npm_answer` says so."""
+    npm = _npm(tmp_path, npm_answer or NPM_CLEAN, 1 if npm_answer else 0)
     return subprocess.run(
         [sys.executable, ROOT / "scripts" / "audit"],
-        env={**os.environ, "PIP_AUDIT": str(pip_audit), "NPM": str(tmp_path / "no-npm")},
+        env={**os.environ, "PIP_AUDIT": str(pip_audit), "NPM": str(npm)},
         capture_output=True,
         text=True,
         check=False,
@@ -55,10 +58,10 @@ VULNERABLE = {
     "answers", [{"pypi": SKIPPED, "osv": None}, {"pypi": None, "osv": None}], ids=["pypi-empty", "offline"]
 )
 def test_offline_it_says_nothing_was_audited_and_does_not_fail(tmp_path, answers):
-    result = _audit(tmp_path, _stand_in(tmp_path, "pip-audit", answers))
+    result = _audit(tmp_path, _stand_in(tmp_path, "pip-audit", answers), NPM_OFFLINE)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "NOT AUDITED" in result.stdout and "could not be reached" in result.stdout
-    assert "no package-lock.json" in result.stdout
+    assert "pip-audit: NOT AUDITED" in result.stdout and "could not be reached" in result.stdout
+    assert "npm audit: NOT AUDITED" in result.stdout
 
 
 def test_a_known_vulnerability_fails_and_is_named(tmp_path):
@@ -73,6 +76,10 @@ def test_osv_is_asked_when_pypi_answers_nothing(tmp_path):
     assert result.returncode == 0
     assert "pip-audit (osv): 0 of 1 packages" in result.stdout
     assert "NOT AUDITED" not in result.stdout
+
+
+NPM_CLEAN = {"vulnerabilities": {}, "metadata": {"vulnerabilities": {"total": 0}}}
+NPM_OFFLINE = {"error": {"code": "ENOTFOUND", "summary": "request failed"}}
 
 
 def _npm(folder: Path, answer: dict, code: int) -> Path:
@@ -96,13 +103,13 @@ def _npm(folder: Path, answer: dict, code: int) -> Path:
             True,
             "left-pad: high",
         ),
-        ({"vulnerabilities": {}, "metadata": {"vulnerabilities": {"total": 0}}}, 0, False, "0 known"),
-        ({"error": {"code": "ENOTFOUND", "summary": "request failed"}}, 1, False, "NOT AUDITED"),
+        (NPM_CLEAN, 0, False, "0 known"),
+        (NPM_OFFLINE, 1, False, "NOT AUDITED"),
     ],
     ids=["vulnerable", "clean", "offline"],
 )
 def test_a_package_lock_is_audited_by_npm(tmp_path, answer, code, failed, said):
-    """In a copy of the project with a package-lock.json (this one has none)."""
+    """In a copy of the project with a package-lock.json, which a stand-in npm audits."""
     (tmp_path / "scripts").mkdir()
     (tmp_path / "scripts" / "audit").write_text((ROOT / "scripts" / "audit").read_text())
     (tmp_path / "package-lock.json").write_text("{}")
@@ -119,3 +126,17 @@ def test_a_package_lock_is_audited_by_npm(tmp_path, answer, code, failed, said):
     )
     assert result.returncode == (1 if failed else 0), result.stdout + result.stderr
     assert said in result.stdout
+
+
+def test_a_project_without_package_lock_has_no_npm_package_to_audit(tmp_path):
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / "scripts" / "audit").write_text((ROOT / "scripts" / "audit").read_text())
+    result = subprocess.run(
+        [sys.executable, tmp_path / "scripts" / "audit"],
+        env={**os.environ, "PIP_AUDIT": str(_stand_in(tmp_path, "pip-audit", {"pypi": CLEAN}))},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0
+    assert "no package-lock.json" in result.stdout

@@ -23,8 +23,8 @@ def bare_path(tmp_path):
     return bin_dir
 
 
-def add_stand_in(bin_dir: Path, name: str) -> None:
-    (bin_dir / name).write_text("#!/bin/sh\nexit 0\n")
+def add_stand_in(bin_dir: Path, name: str, status: int = 0) -> None:
+    (bin_dir / name).write_text(f"#!/bin/sh\nexit {status}\n")
     (bin_dir / name).chmod(0o755)
 
 
@@ -38,17 +38,27 @@ def system_deps(bin_dir: Path, target: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_run_needs_gettext_and_nothing_the_tests_need(bare_path):
+def test_run_needs_gettext_node_and_nothing_the_tests_need(bare_path):
     answer = system_deps(bare_path, "run")
     assert answer.returncode == 1
-    assert "make run needs these packages: gettext" in answer.stderr
+    assert "make run needs these packages: gettext nodejs npm" in answer.stderr
     assert "chromium" not in answer.stderr and "wrk" not in answer.stderr
-    add_stand_in(bare_path, "msgfmt")
+    for tool in ("msgfmt", "node", "npm"):
+        add_stand_in(bare_path, tool)
     assert system_deps(bare_path, "run").returncode == 0
 
 
+def test_run_refuses_a_node_too_old_for_the_journals_packages(bare_path):
+    for tool in ("msgfmt", "npm"):
+        add_stand_in(bare_path, tool)
+    add_stand_in(bare_path, "node", status=1)  # its version check fails, as Debian 12's Node.js 18 does
+    answer = system_deps(bare_path, "run")
+    assert answer.returncode == 1
+    assert "needs Node.js 20.19 or newer" in answer.stderr
+
+
 def test_test_never_needs_wrk(bare_path):
-    for tool in ("msgfmt", "chromium", "openssl"):
+    for tool in ("msgfmt", "chromium", "openssl", "node", "npm"):
         add_stand_in(bare_path, tool)
     answer = system_deps(bare_path, "test")
     assert "wrk" not in answer.stderr
@@ -57,7 +67,8 @@ def test_test_never_needs_wrk(bare_path):
 
 
 def test_bench_needs_wrk(bare_path):
-    add_stand_in(bare_path, "msgfmt")
+    for tool in ("msgfmt", "node", "npm"):
+        add_stand_in(bare_path, tool)
     answer = system_deps(bare_path, "bench")
     assert answer.returncode == 1
     assert "make bench needs these packages: wrk" in answer.stderr

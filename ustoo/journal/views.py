@@ -1,0 +1,27 @@
+"""The journal's pages. The journal itself lives in the browser (frontend/, bundled into
+static/journal/): the page gives it its parameters, its questions and its words, and the JSON API
+(api.py) keeps what it sends. Without JavaScript the page offers the paper log."""
+
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from ustoo.journal import page_text, params, questions
+
+
+@require_safe
+def journal(request):
+    return render(
+        request,
+        "journal/journal.html",
+        {
+            "journal_params": params.for_browser(),
+            "journal_questions": questions.for_browser(),
+            "journal_text": page_text.for_browser(),
+            "kinds": questions.KINDS,
+        },
+    )
+
+
+@require_safe
+def paper_log(request):
+    return render(request, "journal/paper_log.html", {"kinds": questions.KINDS})
