@@ -368,6 +368,8 @@ CAMPAIGN_REGION_MINIMUM = env_int("USTOO_CAMPAIGN_REGION_MINIMUM", 5)
 # The matching escrow (ustoo/matching/PROTOCOL.md): where the OPRF service listens (http://HOST:PORT or
 # unix:/PATH), who may enter, and how few evaluations anyone gets, answered after a delay.
 MATCHING_OPRF_URL = env_str("USTOO_MATCHING_OPRF_URL", "http://127.0.0.1:8765")
+# The OPRF service's own directory, holding its key (`ustoo matching oprf-service --key-dir` overrides it).
+MATCHING_OPRF_DIR = Path(env_str("USTOO_MATCHING_OPRF_DIR", str(DATA_DIR / "oprf-service")))
 MATCHING_MIN_ACCOUNT_DAYS = env_int("USTOO_MATCHING_MIN_ACCOUNT_DAYS", 14)
 MATCHING_EVALUATIONS_PER_DAY = env_int("USTOO_MATCHING_EVALUATIONS_PER_DAY", 10)
 MATCHING_EVALUATIONS_PER_MONTH = env_int("USTOO_MATCHING_EVALUATIONS_PER_MONTH", 30)

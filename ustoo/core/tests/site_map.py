@@ -98,6 +98,8 @@ class Site:
             # A journal's attachment is read only with its journal's Authorization header: without it,
             # any id is answered 401.
             "attachment_id": "0" * 32,
+            # An escrow entry's reference: withdrawing one that is not the member's own is a 404.
+            "reference": "A" * 16,
         }
         per_route = {
             "campaigns:support": {"slug": self.gathering_slug},
@@ -119,17 +121,19 @@ class Site:
         return reverse(route.name, kwargs=self.arguments(route, persona, **overrides))
 
 
-PERSONAS = ("anonymous", "member", "moderator", "replier")
+PERSONAS = ("anonymous", "member", "moderator", "replier", "counselor")
 
 
 def populate(settings, tmp_path, monkeypatch) -> Site:
     """The site with one of everything, and its people logged in: `anonymous` (who opened their
     statement with its receipt), `member` (a named author who started the campaigns), `moderator` (who
-    has just confirmed their passphrase) and `replier` (another member, who replied)."""
+    has just confirmed their passphrase), `replier` (another member, who replied) and `counselor`
+    (appointed to open the matching escrow's matches)."""
     from ustoo.campaigns import tokens
     from ustoo.campaigns.models import Campaign, ConfirmedEmail, Signature
     from ustoo.campaigns.services import confirm_signature
     from ustoo.campaigns.tests.conftest import make_campaign
+    from ustoo.matching.services import appoint_counselor
     from ustoo.stories.services import reply_to
 
     author = make_member("author")
@@ -200,6 +204,7 @@ def populate(settings, tmp_path, monkeypatch) -> Site:
         "member": logged_in_client(author),
         "moderator": moderator_client,
         "replier": logged_in_client(replier),
+        "counselor": logged_in_client(appoint_counselor(make_member("counselor")).member),
     }
     return site
 

@@ -32,6 +32,7 @@ from ustoo.conftest import PASSPHRASE
 from ustoo.core.form_input import UndecodableTextMixin
 from ustoo.core.forms import ContactForm
 from ustoo.core.tests.site_map import Route, populate, site_routes
+from ustoo.matching import forms as matching_forms
 from ustoo.moderation import forms as moderation_forms
 from ustoo.stories import forms as story_forms
 
@@ -94,6 +95,8 @@ TARGETS: dict[str, Target] = {
     "flags:reply": Target(persona="member", forms=(moderation_forms.FlagForm,)),
     # Campaigns
     "campaigns:start": Target(persona="member", forms=(campaign_forms.CampaignForm,)),
+    # Matching escrow
+    "matching:counselor": Target(persona="counselor", forms=(matching_forms.ExportForm,)),
     "campaigns:edit": Target(
         persona="member", forms=(campaign_forms.CampaignEditForm,), arguments={"slug": "gathering_slug"}
     ),

@@ -25,8 +25,8 @@ class Command(BaseCommand):
         service.add_argument(
             "--key-dir",
             type=Path,
-            default=Path(os.environ.get("USTOO_OPRF_DIR", settings.DATA_DIR / "oprf-service")),
-            help="the service's own directory (0700), holding oprf.key (0600); default $USTOO_OPRF_DIR",
+            default=settings.MATCHING_OPRF_DIR,
+            help="its own directory (0700), holding oprf.key (0600); default $USTOO_MATCHING_OPRF_DIR",
         )
         service.add_argument("--workers", type=int, default=2)
         service.add_argument("--budget-per-hour", type=int, default=1200)
