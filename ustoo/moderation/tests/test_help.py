@@ -467,3 +467,11 @@ def test_the_api_answers_with_help_and_crisis_lines_when_urgent(client):
     count_only = speak({}, headers={"accept-language": "fr-CA"})
     assert count_only["help_country"] == "CA"
     assert count_only["help"] and count_only["crisis_lines"] == []
+
+
+@pytest.mark.django_db
+def test_the_help_page_and_every_footer_lead_to_the_journal_and_the_paper_log():
+    page = Client().get("/help/").content.decode()
+    assert 'href="/journal/"' in page and 'href="/journal/paper/"' in page
+    about = Client().get("/about/").content.decode()
+    assert 'href="/journal/"' in about.split('class="footer"')[1]
