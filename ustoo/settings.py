@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "ustoo.magnitude",
     "ustoo.movement",
     "ustoo.campaigns",
+    "ustoo.upstanders",
 ]
 
 MIDDLEWARE = [
@@ -189,6 +190,8 @@ RATE_LIMITS = {
     "campaign_confirm": ((60, 3600), (30, 3600)),
     "contact": ((5, 3600), (3, 3600)),
     "register": ((10, 3600), (3, 3600)),
+    # Pledging, reporting that one stepped up, owning harm done (ustoo/upstanders).
+    "upstand": ((20, 3600), (10, 3600)),
 }
 # A client over one of those limits is answered after a pause of up to REFUSAL_HOLD_MS (never longer
 # than its Retry-After), so a flood that sends again at once is slowed to a trickle instead of

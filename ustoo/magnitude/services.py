@@ -191,8 +191,11 @@ class Population:
 
 
 def other_populations() -> tuple[Population, ...]:
-    """The rows released beside the statements, under "upstanders" in each release: none yet."""
-    return ()
+    """The upstanders' rows (pledges, interventions, acknowledgements: magnitude/upstanders.py), released
+    beside the statements. Imported here rather than at the top: that module builds on this one."""
+    from ustoo.magnitude.upstanders import POPULATIONS
+
+    return POPULATIONS
 
 
 def sigma_squared(spec: Breakdown, budget: Fraction) -> Fraction:

@@ -72,6 +72,7 @@ class Site:
     manage_token: str
     email_token: str
     dataset: str
+    words_id: int  # words sent with a pledge, waiting for a moderator
     people: dict[str, Client] = field(default_factory=dict)
 
     def client(self, persona: str) -> Client:
@@ -95,6 +96,7 @@ class Site:
             "name": "per_month",
             "dataset": self.dataset,
             "table": "totals",
+            "words_id": self.words_id,
         }
         per_route = {
             "campaigns:support": {"slug": self.gathering_slug},
@@ -106,6 +108,7 @@ class Site:
             "moderation:slow_mode": {"story_id": self.story_id},
             "stories:hide_reply": {"statement_id": self.statement_id},
             "stories:block_replier": {"statement_id": self.statement_id},
+            "upstanders:five_d": {"slug": "distract"},
         }.get(route.name, {})
         values = {**named, **per_route, **overrides}
         missing = [name for name in route.arguments if name not in values]
@@ -128,6 +131,7 @@ def populate(settings, tmp_path, monkeypatch) -> Site:
     from ustoo.campaigns.services import confirm_signature
     from ustoo.campaigns.tests.conftest import make_campaign
     from ustoo.stories.services import reply_to
+    from ustoo.upstanders.services import pledge
 
     author = make_member("author")
     moderator = make_member("moderator", role=Role.MODERATOR)
@@ -166,6 +170,7 @@ def populate(settings, tmp_path, monkeypatch) -> Site:
     campaign.story_links.create(story=named.story)
 
     dataset = _release_movement_dataset(settings, tmp_path, monkeypatch)
+    words = pledge(actions=["believe"], pledger=b"a visitor".ljust(32), words="I will listen.").words
 
     site = Site(
         author=author,
@@ -187,6 +192,7 @@ def populate(settings, tmp_path, monkeypatch) -> Site:
         manage_token=tokens.make("manage", signed.pk, signed.manage_key),
         email_token=tokens.make("email", address.pk, address.nonce),
         dataset=dataset,
+        words_id=words.pk,
     )
     visitor = Client()
     assert visitor.post("/receipt/", {"receipt": anonymous.receipt}).status_code == 302
