@@ -9,13 +9,18 @@ pledges an action once), one intervention reported, one acknowledgement. Someone
 reports an intervention is covered for each with ε (2ε for both, by composition), as someone who says
 "me too" twice is."""
 
+import csv
 import datetime
+import io
 from collections import Counter as Tally
 from fractions import Fraction
 
+from django.conf import settings
 from django.db.models import Count
+from django.utils.translation import gettext as _
 
-from ustoo.magnitude import release
+from ustoo.magnitude import figures, release
+from ustoo.magnitude.models import Release
 from ustoo.magnitude.services import Breakdown, Population
 from ustoo.upstanders.models import (
     ACKNOWLEDGEMENTS,
@@ -126,3 +131,125 @@ for _population in POPULATIONS:
         f"the shares of the {_population.name}' budget must add up to 1"
     )
 
+
+# --- The open data ------------------------------------------------------------------------------------
+
+
+def unit_descriptions() -> dict[str, str]:
+    """What each population counts, as the charts and the open data say it."""
+    return {
+        PLEDGES: _(
+            "Bar chart: pledges per action (one person pledging one action), largest first, each with the "
+            "range that holds its true number 95 times out of 100."
+        ),
+        INTERVENTIONS: _(
+            "Bar chart: interventions reported (one report each), largest first, each with the range that "
+            "holds its true number 95 times out of 100."
+        ),
+        ACKNOWLEDGEMENTS: _("Acknowledgements of harm done (one each)."),
+    }
+
+
+def per_day(counts: dict[str, int], release: Release, window: figures.Window) -> dict[str, int]:
+    """Rows per day over the window, exact, zeros included, up to the release's last day."""
+    until = figures.last_day(release).isoformat()
+    return {day: counts.get(day, 0) for day in window.days() if day <= until}
+
+
+def per_month(counts: dict[str, int], release: Release) -> dict[str, int]:
+    """Rows per month, exact, from the first month with a row to the release's last day."""
+    if not counts:
+        return {}
+    first = datetime.date.fromisoformat(min(counts))
+    months = dict.fromkeys(figures.months_between(first, figures.last_day(release)), 0)
+    for day, count in counts.items():
+        months[day[:7]] += count
+    return months
+
+
+def open_data(*, release: Release, window: figures.Window) -> dict:
+    """The upstanders' figures of the day's release, as the API gives them: nothing but the release
+    is read. A release made before the upstanders were counted has no population."""
+    released = release.figures.get("upstanders") or {}
+    populations = {}
+    for population in POPULATIONS:
+        part = released.get(population.name)
+        if part is None:
+            continue
+        populations[population.name] = {
+            "unit": UNITS[population.name],
+            "total": part["total"],
+            "per_day": per_day(part["per_day"], release, window),
+            "per_month": per_month(part["per_day"], release),
+            "shares": part["shares"],
+            "noise_sd_per_cohort": part["noise_sd_per_cohort"],
+            "margin_per_cohort": part["margin_per_cohort"],
+            "breakdowns": {
+                name: _in_key_order(population.breakdowns[name], breakdown)
+                for name, breakdown in part["breakdowns"].items()
+            },
+        }
+    privacy = release.figures["privacy"]
+    return {
+        "as_of": release.as_of,
+        "last_day": figures.last_day(release),
+        "next_release": release.as_of + datetime.timedelta(days=1),
+        "timezone": settings.TIME_ZONE,
+        "window": {"since": window.since, "until": window.until},
+        "privacy": {
+            "epsilon": privacy["epsilon"],
+            "delta": privacy["delta"],
+            "rho": privacy["rho"],
+            "confidence": privacy["confidence"],
+            "min_cohort_rows": privacy["min_cohort_statements"],
+            "max_cohort_months": privacy["max_cohort_months"],
+        },
+        "populations": populations,
+    }
+
+
+def _in_key_order(spec: Breakdown, breakdown: dict) -> dict:
+    """The cells in the order of their public keys (PostgreSQL's jsonb keeps its own order), and the
+    number of rows measured named `count`: the unit is the population's, not statements."""
+    cells = breakdown["cells"]
+    ordered = {key: cells[key] for key in spec.public_keys() if key in cells}
+    found = {key: value for key, value in breakdown.items() if key not in ("cells", "statements")}
+    return {**found, "count": breakdown["statements"], "cells": ordered}
+
+
+CSV_COLUMNS = ["population", "breakdown", "category", "unit", "count", "low", "high", "measured", "status"]
+
+
+def to_csv(data: dict) -> str:
+    """The upstanders' open data as CSV, header first: one row per figure, with its unit (pledges,
+    interventions, acknowledgements), its 95% range, the noisy sum it was made from, and its status
+    (exact, estimate, too_few, not_measured), as the statements' CSV."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for name, part in data["populations"].items():
+        unit, total = part["unit"], part["total"]
+        writer.writerow([name, "total", "", unit, total, total, total, "", figures.EXACT])
+        for period in ("per_day", "per_month"):
+            for bucket, count in part[period].items():
+                writer.writerow([name, period, bucket, unit, count, count, count, "", figures.EXACT])
+        for breakdown_name, breakdown in part["breakdowns"].items():
+            for key, cell in breakdown["cells"].items():
+                if not breakdown["cohorts"]:
+                    writer.writerow([name, breakdown_name, key, unit, "", "", "", "", figures.NOT_MEASURED])
+                    continue
+                status = figures.ESTIMATE if cell["reliable"] else figures.TOO_FEW
+                writer.writerow(
+                    [
+                        name,
+                        breakdown_name,
+                        key,
+                        unit,
+                        cell["value"],
+                        cell["low"],
+                        cell["high"],
+                        cell["measured"],
+                        status,
+                    ]
+                )
+    return out.getvalue()
