@@ -22,6 +22,7 @@ from ustoo.campaigns.api import router as campaigns_router
 from ustoo.core.api import ApiError, error_response
 from ustoo.magnitude.api import router as magnitude_router
 from ustoo.stories.api import router as stories_router
+from ustoo.upstanders.api import router as upstanders_router
 
 
 class OrjsonRenderer(BaseRenderer):
@@ -105,7 +106,10 @@ def _json_when_not_allowed(view: Callable) -> Callable:
 api = JsonApi(
     title="ustoo API",
     version="1",
-    description="Say “me too”, read stories, stand with their authors, and read the magnitude.",
+    description=(
+        "Say “me too”, read stories, stand with their authors, pledge to step up, report that you did, "
+        "and read the magnitude."
+    ),
     urls_namespace="api",
     renderer=OrjsonRenderer(),
     parser=StrictJsonParser(),
@@ -156,3 +160,4 @@ def _http_error(request, exc: HttpError):
 api.add_router("/", stories_router)
 api.add_router("/", magnitude_router)
 api.add_router("/", campaigns_router)
+api.add_router("/", upstanders_router)

@@ -17,6 +17,8 @@ API_PATHS = [
     "/api/v1/campaigns",
     "/api/v1/campaigns/a-campaign",
     "/api/v1/campaigns/a-campaign/signatures",
+    "/api/v1/pledges",
+    "/api/v1/interventions",
     "/api/v1/openapi.json",
 ]
 
@@ -54,6 +56,8 @@ def test_the_document_covers_every_path_of_the_api(client):
         ),
         ("/api/v1/magnitude", "get", {"200", "400"}),
         ("/api/v1/magnitude/upstanders", "get", {"200", "400"}),
+        ("/api/v1/pledges", "post", {"200", "201", "400", "403", "413", "415", "422", "429"}),
+        ("/api/v1/interventions", "post", {"200", "201", "400", "403", "413", "415", "422", "429"}),
         ("/api/v1/campaigns", "get", {"200", "422"}),
         ("/api/v1/campaigns/{slug}", "get", {"200", "404", "422"}),
         (
