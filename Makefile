@@ -39,6 +39,7 @@ run: deps-run build ## Serve the site at http://127.0.0.1:$(PORT) (demo content 
 	$(BIN)/ustoo migrate --noinput -v 0
 	$(BIN)/ustoo load_demo --if-empty
 	$(BIN)/ustoo load_demo_campaigns --if-empty
+	$(BIN)/ustoo load_demo_upstanders --if-empty
 	@# The mail sender runs beside the web server, and stops with it.
 	export USTOO_HTTPS=0 USTOO_SITE_URL="$${USTOO_SITE_URL:-http://127.0.0.1:$(PORT)}"; \
 		$(BIN)/ustoo send_campaign_mail --loop & trap "kill $$! 2>/dev/null" EXIT; \
