@@ -51,6 +51,7 @@ run: deps-run build ## Serve the site at http://127.0.0.1:$(PORT) (demo content 
 	$(BIN)/ustoo migrate --noinput -v 0
 	$(BIN)/ustoo load_demo --if-empty
 	$(BIN)/ustoo load_demo_campaigns --if-empty
+	$(BIN)/ustoo load_demo_upstanders --if-empty
 	@# The mail sender and the journal's tree-head publisher (hourly) run beside the web server, and
 	@# stop with it.
 	export USTOO_HTTPS=0 USTOO_SITE_URL="$${USTOO_SITE_URL:-http://127.0.0.1:$(PORT)}"; \

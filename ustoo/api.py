@@ -24,6 +24,7 @@ from ustoo.journal.api import router as journal_router
 from ustoo.magnitude.api import router as magnitude_router
 from ustoo.matching.api import router as matching_router
 from ustoo.stories.api import router as stories_router
+from ustoo.upstanders.api import router as upstanders_router
 
 
 class OrjsonRenderer(BaseRenderer):
@@ -107,7 +108,10 @@ def _json_when_not_allowed(view: Callable) -> Callable:
 api = JsonApi(
     title="ustoo API",
     version="1",
-    description="Say “me too”, read stories, stand with their authors, and read the magnitude.",
+    description=(
+        "Say “me too”, read stories, stand with their authors, pledge to step up, report that you did, "
+        "and read the magnitude."
+    ),
     urls_namespace="api",
     renderer=OrjsonRenderer(),
     parser=StrictJsonParser(),
@@ -160,3 +164,4 @@ api.add_router("/", magnitude_router)
 api.add_router("/", campaigns_router)
 api.add_router("/", matching_router)
 api.add_router("/", journal_router)
+api.add_router("/", upstanders_router)

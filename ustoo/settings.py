@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "ustoo.campaigns",
     "ustoo.matching",
     "ustoo.journal",
+    "ustoo.upstanders",
 ]
 
 MIDDLEWARE = [
@@ -196,6 +197,8 @@ RATE_LIMITS = {
     "journal_create": ((10, 3600), (5, 3600)),
     "journal_entry": ((240, 3600), (120, 3600)),
     "journal_attachment": ((120, 3600), (60, 3600)),
+    # Pledging, reporting that one stepped up, owning harm done (ustoo/upstanders).
+    "upstand": ((20, 3600), (10, 3600)),
 }
 # A client over one of those limits is answered after a pause of up to REFUSAL_HOLD_MS (never longer
 # than its Retry-After), so a flood that sends again at once is slowed to a trickle instead of

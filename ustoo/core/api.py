@@ -6,11 +6,12 @@ import functools
 from collections.abc import Callable
 
 import orjson
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 
-from ustoo.core import ratelimit
+from ustoo.core import proof_of_work, ratelimit
 
 
 class ApiError(Exception):
@@ -164,4 +165,22 @@ def rate_limited(request: HttpRequest, scope: str) -> None:
             429,
             _("Too many attempts from here. Wait a little and try again."),
             headers={"Retry-After": str(wait)},
+        )
+
+
+def proof_of_work_when_flooded(request: HttpRequest, scope: str) -> None:
+    """Count this attempt in the site's flood measure of `scope`; while the site is flooded, raise a
+    429 unless the request carries `X-Proof-Of-Work: <challenge> <nonce>` solving a challenge of ours
+    (the answer holds a fresh `challenge` and its `difficulty`)."""
+    ratelimit.site_attempts(scope)
+    if not ratelimit.site_is_flooded(scope):
+        return
+    challenge, _space, nonce = request.headers.get("X-Proof-Of-Work", "").partition(" ")
+    if not proof_of_work.is_solved(challenge, nonce):
+        raise ApiError(
+            429,
+            _("The site is very busy: solve the proof of work and send again."),
+            fields={"X-Proof-Of-Work": _("Send the challenge and a nonce that solves it.")},
+            extra={"challenge": proof_of_work.new_challenge(), "difficulty": settings.POW_DIFFICULTY_BITS},
+            headers={"Retry-After": "1"},
         )

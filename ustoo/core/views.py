@@ -42,6 +42,9 @@ NEVER_CRAWLED = [
     "/moderate/",
     "/flag/",
     "/contact/",
+    "/step-up/pledge/",
+    "/step-up/i-stepped-up/",
+    "/step-up/i-own-what-i-did/",
     "/i18n/",
     "/api/",
 ]

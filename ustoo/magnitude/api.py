@@ -9,7 +9,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from ustoo.core.api import ApiError, refusals
-from ustoo.magnitude import figures, services
+from ustoo.magnitude import figures, services, upstanders
 from ustoo.magnitude.models import Release
 
 router = Router(tags=["magnitude"])
@@ -195,3 +195,124 @@ def magnitude(request: HttpRequest, query: Query[MagnitudeQuery]):
         return orjson.dumps(MagnitudeOut(**data).model_dump(mode="json"))
 
     return HttpResponse(made("json", make_json), content_type="application/json")
+
+
+# --- The upstanders -----------------------------------------------------------------------------------
+
+
+class UpstanderPrivacyOut(Schema):
+    epsilon: float = Field(
+        ...,
+        description="The lifetime ε of each unit's answers (one person's pledges, one intervention "
+        "reported), with the statements' own budget: each population has a ledger of its own.",
+    )
+    delta: float
+    rho: float = Field(..., description="The same budget in zero-concentrated DP (ρ-zCDP).")
+    confidence: float = Field(..., description="How often the truth lies in [low, high]: 0.95.")
+    min_cohort_rows: int = Field(
+        ..., description="A cohort closes at the end of the first month in which it holds this many rows..."
+    )
+    max_cohort_months: int = Field(..., description="...or after this many months.")
+
+
+class UpstanderBreakdownOut(Schema):
+    kind: str = Field(..., description="projected: the parts add up to `count`.")
+    count: int = Field(
+        ..., description="The exact number of rows measured for this breakdown (N), in the unit."
+    )
+    since: datetime.date | None = Field(..., description="First day of the rows measured.")
+    until: datetime.date | None = Field(..., description="Last day of the rows measured.")
+    cohorts: int = Field(..., description="How many cohorts were measured; their noises add up.")
+    noise_sd: float = Field(..., description="Standard deviation of the summed noise of one cell.")
+    noise_variance: float
+    margin: int | None = Field(..., description="The 95% margin (±) of one cell before projection.")
+    margin_all: int | None = Field(..., description="The margin that holds for all the cells at once.")
+    cells: dict[str, CellOut] = Field(
+        ..., description="Every option of the form, zeros included (the actions, the five Ds, the places...)."
+    )
+
+
+class PopulationOut(Schema):
+    unit: str = Field(
+        ...,
+        description="What is counted: pledges (one person pledging one action), interventions (one report "
+        "of stepping up), acknowledgements (one person owning harm they did).",
+    )
+    total: int = Field(..., description="The exact number made before as_of (UTC).")
+    per_day: dict[str, int] = Field(..., description="Exact counts per day over the window, zeros included.")
+    per_month: dict[str, int] = Field(..., description="Exact counts per month since the first one.")
+    shares: dict[str, float] = Field(
+        ..., description="Each breakdown's share of the budget (they add up to 1)."
+    )
+    noise_sd_per_cohort: dict[str, float]
+    margin_per_cohort: dict[str, int]
+    breakdowns: dict[str, UpstanderBreakdownOut] = Field(
+        ...,
+        description="pledges: action; interventions: approach (the five Ds), setting, outcome; "
+        "acknowledgements: none (only counted).",
+    )
+
+
+class UpstandersOut(Schema):
+    as_of: datetime.date = Field(
+        ..., description="The day of this release: it counts what was made before it."
+    )
+    last_day: datetime.date
+    next_release: datetime.date
+    timezone: str
+    window: WindowOut = Field(..., description="The days per_day covers (up to last_day).")
+    privacy: UpstanderPrivacyOut
+    populations: dict[str, PopulationOut] = Field(
+        ...,
+        description="pledges, interventions and acknowledgements; empty in a release made before the "
+        "upstanders were counted (the next day's has them).",
+    )
+
+
+class UpstandersQuery(Schema):
+    since: str | None = Field(
+        None, description="First day of per_day, YYYY-MM-DD (default: 365 days before until)."
+    )
+    until: str | None = Field(
+        None, description="Last day of per_day, YYYY-MM-DD (default: the release's last day)."
+    )
+    format: str | None = Field(
+        None,
+        description="json (default) or csv, whose header is: population, breakdown, category, unit, count, "
+        "low, high, measured, status (exact, estimate, too_few or not_measured).",
+    )
+
+
+_upstander_answers = refusals({200: UpstandersOut}, {400: "A parameter is not valid; `fields` names it."})
+_upstander_answers["openapi_extra"]["responses"][200] = {
+    "content": {"text/csv": {"schema": {"type": "string"}}}
+}
+
+
+@router.get(
+    "/magnitude/upstanders",
+    auth=None,
+    summary="The upstanders: pledges, interventions and acknowledgements, exact totals and noisy breakdowns",
+    **_upstander_answers,
+)
+def magnitude_upstanders(request: HttpRequest, query: Query[UpstandersQuery]):
+    """Released with the magnitude, once a day, by the same mechanism: the totals and the counts per day
+    and month are exact; the breakdowns are noisy, each figure with its 95% range (see
+    /magnitude/how-we-count). `format=csv` gives the same figures as CSV."""
+    now = timezone.now()
+    try:
+        window = figures.parse_window(
+            since=query.since, until=query.until, today=services.today_utc(now) - datetime.timedelta(days=1)
+        )
+        output = figures.parse_format(query.format)
+    except figures.BadParameter as error:
+        raise ApiError(400, error.message, {error.name: error.message}) from None
+    data = upstanders.open_data(release=services.current_release(now=now), window=window)
+    if output == "csv":
+        response = HttpResponse(upstanders.to_csv(data), content_type="text/csv; charset=utf-8")
+        filename = f"magnitude_upstanders_as-of-{data['as_of'].isoformat()}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    return HttpResponse(
+        orjson.dumps(UpstandersOut(**data).model_dump(mode="json")), content_type="application/json"
+    )

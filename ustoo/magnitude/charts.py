@@ -52,9 +52,12 @@ def _open(chart_id: str, title: str, description: str, width: int, height: int) 
     )
 
 
-def bar_chart(chart_id: str, title: str, rows: list[Row], *, colour: str = OKABE_ITO[0]) -> SafeString:
+def bar_chart(
+    chart_id: str, title: str, rows: list[Row], *, colour: str = OKABE_ITO[0], description: str = ""
+) -> SafeString:
     """Horizontal bars, largest first, each under its label, with its 95% range drawn as a line with
-    end ticks and written after it. Narrow (360 wide), so it stays legible on a phone."""
+    end ticks and written after it. Narrow (360 wide), so it stays legible on a phone. `description`
+    says what is counted (statements by default)."""
     width, bar_width, row_height, top = 360, 200, 40, 6
     height = top * 2 + row_height * max(len(rows), 1)
     largest = max((row.high if row.high is not None else row.value for row in rows), default=0) or 1
@@ -62,18 +65,11 @@ def bar_chart(chart_id: str, title: str, rows: list[Row], *, colour: str = OKABE
     def x_of(value: int) -> float:
         return bar_width * value / largest
 
-    parts = [
-        _open(
-            chart_id,
-            title,
-            _(
-                "Bar chart: statements per category, largest first, each with the range that holds its true "
-                "number 95 times out of 100."
-            ),
-            width,
-            height,
-        )
-    ]
+    description = description or _(
+        "Bar chart: statements per category, largest first, each with the range that holds its true "
+        "number 95 times out of 100."
+    )
+    parts = [_open(chart_id, title, description, width, height)]
     for index, row in enumerate(rows):
         y = top + index * row_height
         bar_y = y + 20

@@ -58,24 +58,32 @@ class Counter(models.Model):
 
 
 class Cohort(models.Model):
-    """The statements made from `start` (included) to `end` (excluded), both first days of a month in
-    UTC, whose answers are measured once and never again (see release.py).
+    """The statements (or other rows, see `population`) made from `start` (included) to `end`
+    (excluded), both first days of a month in UTC, whose answers are measured once and never again
+    (see release.py).
 
     Its row is the privacy ledger of those statements: it is locked while they are measured, and its
     measurements say how much of their lifetime budget is spent."""
 
-    start = models.DateField(unique=True)
-    end = models.DateField(unique=True)
+    # What the cohort's rows are: "statements" (saying "me too"), or one of the upstanders' kinds of
+    # rows (upstanders.models.PLEDGES...), each with cohorts and a ledger of its own.
+    population = models.CharField(max_length=16, default="statements")
+    start = models.DateField()
+    end = models.DateField()
     # The exact number of statements measured: what the projection of their breakdowns adds up to.
     statements = models.PositiveIntegerField()
     measured_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("magnitude cohort")
-        ordering = ["start"]
+        ordering = ["population", "start"]
+        constraints = [
+            models.UniqueConstraint(fields=["population", "start"], name="magnitude_cohort_start"),
+            models.UniqueConstraint(fields=["population", "end"], name="magnitude_cohort_end"),
+        ]
 
     def __str__(self) -> str:
-        return f"cohort {self.start:%Y-%m} to {self.end:%Y-%m}"
+        return f"cohort of {self.population} {self.start:%Y-%m} to {self.end:%Y-%m}"
 
     def spent(self) -> Fraction:
         return sum((Fraction(rho) for rho in self.measurements.values_list("rho", flat=True)), Fraction(0))

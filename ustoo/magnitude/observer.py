@@ -1,6 +1,7 @@
-"""Keep the counters in step with the statements: stories sends its signal inside each change's
-transaction."""
+"""Keep the counters in step with the statements, and with the upstanders' rows: stories and upstanders
+send their signals inside each change's transaction."""
 
+import datetime
 from collections import Counter as Tally
 
 from ustoo.magnitude.buckets import buckets_of
@@ -17,3 +18,8 @@ def record_change(sender, *, before: StatementFacts | None, after: StatementFact
     if before is not None:
         deltas.subtract(buckets_of(before))
     Counter.objects.add(deltas)
+
+
+def record_upstanding(sender: str, *, day: datetime.date, delta: int, **kwargs) -> None:
+    """The day counter of what was counted (`sender`: pledges, interventions or acknowledgements)."""
+    Counter.objects.add({(sender, day.isoformat()): delta})

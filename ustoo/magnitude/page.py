@@ -12,15 +12,16 @@ import statistics
 from django.template.loader import render_to_string
 from django.utils import formats
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language, get_language_info, ngettext
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from ustoo.core.hashtags import variants
-from ustoo.magnitude import charts, figures, release, services
+from ustoo.magnitude import charts, figures, release, services, upstanders
 from ustoo.magnitude.buckets import PAIR_SEPARATOR
 from ustoo.magnitude.models import Release
 from ustoo.stories.models import AgeAtTime, Harm, Relation, Setting
+from ustoo.upstanders.models import ACKNOWLEDGEMENTS, INTERVENTIONS, PLEDGES, Action, Approach, Outcome, Place
 
 # Relations that mean the person knew who did it ("other" is left out: we cannot tell).
 KNOWN_PEOPLE = ("acquaintance", "partner", "family", "colleague", "superior", "teacher")
@@ -177,12 +178,12 @@ def _time_rows(name: str, data: dict) -> list[charts.Row]:
     return [charts.Row(key=key, label=key, value=count) for key, count in counts.items()]
 
 
-def _answer_rows(name: str, breakdown: dict) -> list[charts.Row]:
+def _answer_rows(name: str, breakdown: dict, *, labelled=label) -> list[charts.Row]:
     total = breakdown["statements"]
     found = [
         charts.Row(
             key=key,
-            label=label(name, key),
+            label=labelled(name, key),
             value=cell["value"],
             low=cell["low"],
             high=cell["high"],
@@ -302,6 +303,7 @@ def render_page(release_row: Release) -> str:
         "findings": findings(data),
         "sections": [section(name, data) for name in SECTIONS],
         "privacy": data["privacy"],
+        "upstanders": upstander_context(release_row),
     }
     return render_to_string("magnitude/_released.html", context)
 
@@ -321,3 +323,122 @@ def chart_download(name: str, *, now: datetime.datetime | None = None) -> str | 
         return str(chart(name, data) or "")
 
     return services.for_this_release("chart", name, get_language(), make=make, now=now) or None
+
+
+# --- The upstanders ---------------------------------------------------------------------------------
+
+
+def upstander_titles() -> dict[str, dict[str, str]]:
+    return {
+        PLEDGES: {"total": _("Pledges"), "action": _("Pledges, by action")},
+        INTERVENTIONS: {
+            "total": _("Interventions reported"),
+            "approach": _("Interventions, by way of stepping in"),
+            "setting": _("Interventions, by place"),
+            "outcome": _("Interventions, by whether it helped"),
+        },
+        ACKNOWLEDGEMENTS: {"total": _("Harm acknowledged")},
+    }
+
+
+def _upstander_label(name: str, key: str) -> str:
+    choices = {"action": Action, "approach": Approach, "setting": Place, "outcome": Outcome}
+    return str(dict(choices[name].choices).get(key, key))
+
+
+def upstander_context(release_row: Release) -> dict | None:
+    """The upstanders' part of the page, from the release alone; None for a release made before the
+    upstanders were counted (the next day's has it)."""
+    released = release_row.figures.get("upstanders")
+    if released is None:
+        return None
+    titles = upstander_titles()
+    totals, sections = [], []
+    for population in upstanders.POPULATIONS:
+        part = released[population.name]
+        totals.append(
+            {
+                "name": population.name,
+                "title": titles[population.name]["total"],
+                "total": number(part["total"]),
+                "per_month": [
+                    (month, number(count))
+                    for month, count in upstanders.per_month(part["per_day"], release_row).items()
+                ],
+            }
+        )
+        for name, breakdown in part["breakdowns"].items():
+            colour = BAR_COLOURS[len(sections) % len(BAR_COLOURS)]
+            sections.append(
+                _upstander_section(population.name, name, breakdown, titles[population.name][name], colour)
+            )
+    return {
+        "totals": totals,
+        "sections": sections,
+        "min_cohort": number(services.MIN_COHORT_STATEMENTS),
+        "max_months": services.MAX_COHORT_MONTHS,
+    }
+
+
+def _upstander_section(population: str, name: str, breakdown: dict, title: str, colour: str) -> dict:
+    rows = _answer_rows(name, breakdown, labelled=_upstander_label)
+    drawn = _drawn(name, breakdown) if breakdown["cohorts"] else {}
+    chart_id = f"chart-{population}-{name}"
+    svg = None
+    if drawn:
+        svg = charts.bar_chart(
+            chart_id,
+            title,
+            [row for row in rows if row.key in drawn],
+            colour=colour,
+            description=upstanders.unit_descriptions()[population],
+        )
+    count = breakdown["statements"]
+    said = {"count": number(count), "margin": number(breakdown["margin"] or 0)}
+    if population == PLEDGES:
+        measured_text = ngettext(
+            "Estimates from %(count)s pledge, each within about ± %(margin)s of the true number, 95 times "
+            "out of 100.",
+            "Estimates from %(count)s pledges, each within about ± %(margin)s of the true number, 95 times "
+            "out of 100.",
+            count,
+        )
+        too_few_text = ngettext(
+            "Too few pledges yet to show this: with %(count)s measured, each figure could be off by up to "
+            "about ± %(margin)s.",
+            "Too few pledges yet to show this: with %(count)s measured, each figure could be off by up to "
+            "about ± %(margin)s.",
+            count,
+        )
+    else:
+        measured_text = ngettext(
+            "Estimates from %(count)s intervention reported, each within about ± %(margin)s of the true "
+            "number, 95 times out of 100.",
+            "Estimates from %(count)s interventions reported, each within about ± %(margin)s of the true "
+            "number, 95 times out of 100.",
+            count,
+        )
+        too_few_text = ngettext(
+            "Too few interventions reported yet to show this: with %(count)s measured, each figure could be "
+            "off by up to about ± %(margin)s.",
+            "Too few interventions reported yet to show this: with %(count)s measured, each figure could be "
+            "off by up to about ± %(margin)s.",
+            count,
+        )
+    return {
+        "id": f"{population}-{name}",
+        "measured_text": measured_text % said,
+        "too_few_text": too_few_text % said,
+        "population": population,
+        "title": title,
+        "svg": svg,
+        "rows": rows,
+        "measured": breakdown["cohorts"] > 0,
+        "count": number(breakdown["statements"]),
+        "since": _day(breakdown["since"]),
+        "until": _day(breakdown["until"]),
+        "margin": number(breakdown["margin"] or 0),
+        "reliable": breakdown["statements"] > 0
+        and all(cell["reliable"] for cell in breakdown["cells"].values()),
+        "not_drawn": len(breakdown["cells"]) - len(drawn) if svg else 0,
+    }

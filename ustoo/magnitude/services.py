@@ -176,6 +176,28 @@ BREAKDOWNS: dict[str, Breakdown] = {
 assert sum(spec.share for spec in BREAKDOWNS.values()) == 1, "the shares of the budget must add up to 1"
 
 
+@dataclass(frozen=True)
+class Population:
+    """Rows released the same way as statements: exact counts per day, from the day counters of
+    `dimension`, and `breakdowns` measured once per cohort of rows (their shares of the lifetime
+    budget add up to 1). `answers_in(start, end)` counts the rows of a cohort and their answers per
+    breakdown; `counts_from_rows()` recomputes the day counters from the rows."""
+
+    name: str
+    dimension: str
+    breakdowns: dict[str, Breakdown]
+    answers_in: Callable[[datetime.date, datetime.date], tuple[int, dict[str, Tally[str]]]]
+    counts_from_rows: Callable[[], Tally[tuple[str, str]]]
+
+
+def other_populations() -> tuple[Population, ...]:
+    """The upstanders' rows (pledges, interventions, acknowledgements: magnitude/upstanders.py), released
+    beside the statements. Imported here rather than at the top: that module builds on this one."""
+    from ustoo.magnitude.upstanders import POPULATIONS
+
+    return POPULATIONS
+
+
 def sigma_squared(spec: Breakdown, budget: Fraction) -> Fraction:
     return release.sigma_squared_for(rho=budget * spec.share, l2_squared=spec.l2_squared)
 
@@ -184,7 +206,15 @@ def sigma_squared(spec: Breakdown, budget: Fraction) -> Fraction:
 
 
 def count_from_rows() -> Tally[tuple[str, str]]:
-    """Every counter, computed afresh from the statements that count (and their stories)."""
+    """Every counter, computed afresh from the statements that count (and their stories), and from the
+    upstanders' rows."""
+    totals: Tally[tuple[str, str]] = Tally()
+    for population in (STATEMENTS, *other_populations()):
+        totals.update(population.counts_from_rows())
+    return totals
+
+
+def _statement_counts_from_rows() -> Tally[tuple[str, str]]:
     totals: Tally[tuple[str, str]] = Tally()
     for facts in _facts(Statement.objects.counted()):
         totals.update(buckets.buckets_of(facts))
@@ -240,11 +270,11 @@ def next_month(month: datetime.date) -> datetime.date:
     return datetime.date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
-def day_counts(before: datetime.date) -> dict[str, int]:
-    """The exact number of counted statements made on each day before `before` (UTC), from the day
-    counters: one query, however many statements."""
+def day_counts(before: datetime.date, dimension: str = buckets.DAY) -> dict[str, int]:
+    """The exact number of counted statements (or rows of another population, by its `dimension`) made
+    on each day before `before` (UTC), from the day counters: one query, however many there are."""
     rows = (
-        Counter.objects.filter(dimension=buckets.DAY, bucket__lt=before.isoformat())
+        Counter.objects.filter(dimension=dimension, bucket__lt=before.isoformat())
         .values_list("bucket")
         .annotate(total=Sum("count"))
         .order_by("bucket")
@@ -298,23 +328,41 @@ def answers_in(start: datetime.date, end: datetime.date) -> tuple[int, dict[str,
     return counted, tallies
 
 
+STATEMENTS = Population(
+    name="statements",
+    dimension=buckets.DAY,
+    breakdowns=BREAKDOWNS,
+    answers_in=answers_in,
+    counts_from_rows=_statement_counts_from_rows,
+)
+
+
 def measure_cohort(
-    start: datetime.date, end: datetime.date, *, rng: release.RandomSource | None = None
+    start: datetime.date,
+    end: datetime.date,
+    *,
+    rng: release.RandomSource | None = None,
+    population: Population | None = None,
 ) -> Cohort:
-    """Measure, once, every breakdown of the statements made from `start` to `end`.
+    """Measure, once, every breakdown of the statements (or the population's rows) made from `start`
+    to `end`.
 
     The cohort's row is locked while it is measured, so two servers never measure it twice; a
     breakdown already measured is left alone, and one the ledger refuses (it would take the cohort
     past its lifetime budget) is not measured at all."""
+    population = population or STATEMENTS
     rng = rng or secrets.SystemRandom()
     budget = lifetime_rho()
     with transaction.atomic():
-        counted, tallies = answers_in(start, end)
-        Cohort.objects.bulk_create([Cohort(start=start, end=end, statements=counted)], ignore_conflicts=True)
-        cohort = Cohort.objects.select_for_update().get(start=start)
+        counted, tallies = population.answers_in(start, end)
+        Cohort.objects.bulk_create(
+            [Cohort(population=population.name, start=start, end=end, statements=counted)],
+            ignore_conflicts=True,
+        )
+        cohort = Cohort.objects.select_for_update().get(population=population.name, start=start)
         spent = cohort.spent()
         measured = set(cohort.measurements.values_list("breakdown", flat=True))
-        for name, spec in BREAKDOWNS.items():
+        for name, spec in population.breakdowns.items():
             if name in measured:
                 continue
             variance = sigma_squared(spec, budget)
@@ -335,20 +383,27 @@ def measure_cohort(
 
 
 def measure_due_cohorts(
-    days: dict[str, int], *, before: datetime.date, rng: release.RandomSource | None = None
+    days: dict[str, int],
+    *,
+    before: datetime.date,
+    rng: release.RandomSource | None = None,
+    population: Population | None = None,
 ) -> None:
-    opens = Cohort.objects.aggregate(end=Max("end"))["end"]
+    population = population or STATEMENTS
+    opens = Cohort.objects.filter(population=population.name).aggregate(end=Max("end"))["end"]
     for start, end in due_cohorts(month_counts(days), opens=opens, before=before):
-        measure_cohort(start, end, rng=rng)
+        measure_cohort(start, end, rng=rng, population=population)
 
 
 # --- The daily release ------------------------------------------------------------------------------
 
 
-def released_breakdown(name: str, measurements: list[Measurement]) -> dict:
+def released_breakdown(
+    name: str, measurements: list[Measurement], *, breakdowns: dict[str, Breakdown] | None = None
+) -> dict:
     """One breakdown's figures, from every cohort that measured it: the noisy counts summed (their
     noises add up, so do their variances), then projected or clipped (release.estimates)."""
-    spec = BREAKDOWNS[name]
+    spec = (breakdowns or BREAKDOWNS)[name]
     keys = [key for key in spec.public_keys() if all(key in m.noisy for m in measurements)]
     summed = {key: sum(m.noisy[key] for m in measurements) for key in keys}
     statements = sum(m.cohort.statements for m in measurements)
@@ -379,11 +434,7 @@ def make_release(as_of: datetime.date, *, rng: release.RandomSource | None = Non
     computes the same figures from the same measurements, and only the first stored is kept."""
     days = day_counts(as_of)
     measure_due_cohorts(days, before=as_of, rng=rng)
-    measurements = list(
-        Measurement.objects.filter(cohort__end__lte=month_of(as_of))
-        .select_related("cohort")
-        .order_by("cohort__start")
-    )
+    measurements = _measured_before(as_of, STATEMENTS)
     budget = lifetime_rho()
     figures = {
         "as_of": as_of.isoformat(),
@@ -408,10 +459,51 @@ def make_release(as_of: datetime.date, *, rng: release.RandomSource | None = Non
             name: released_breakdown(name, [m for m in measurements if m.breakdown == name])
             for name in BREAKDOWNS
         },
+        "upstanders": {
+            population.name: _released_population(population, as_of, rng)
+            for population in other_populations()
+        },
     }
     Release.objects.bulk_create([Release(as_of=as_of, figures=figures)], ignore_conflicts=True)
     Release.objects.filter(as_of__lt=as_of - datetime.timedelta(days=KEEP_RELEASES_DAYS)).delete()
     return Release.objects.get(as_of=as_of)
+
+
+def _measured_before(as_of: datetime.date, population: Population) -> list[Measurement]:
+    """The measurements of the population's cohorts closed before the month of `as_of`."""
+    return list(
+        Measurement.objects.filter(cohort__population=population.name, cohort__end__lte=month_of(as_of))
+        .select_related("cohort")
+        .order_by("cohort__start")
+    )
+
+
+def _released_population(population: Population, as_of: datetime.date, rng) -> dict:
+    """Another population's part of the day's release, made as the statements' is: exact counts per
+    day, and each breakdown from the measurements of its closed cohorts, its cohorts measured first."""
+    days = day_counts(as_of, population.dimension)
+    if population.breakdowns:  # a population only counted has nothing to measure
+        measure_due_cohorts(days, before=as_of, rng=rng, population=population)
+    measurements = _measured_before(as_of, population)
+    budget = lifetime_rho()
+    return {
+        "total": sum(days.values()),
+        "per_day": days,
+        "shares": {name: float(spec.share) for name, spec in population.breakdowns.items()},
+        "noise_sd_per_cohort": {
+            name: round(float(sigma_squared(spec, budget)) ** 0.5, 2)
+            for name, spec in population.breakdowns.items()
+        },
+        "margin_per_cohort": {
+            name: release.margin(sigma_squared(spec, budget)) for name, spec in population.breakdowns.items()
+        },
+        "breakdowns": {
+            name: released_breakdown(
+                name, [m for m in measurements if m.breakdown == name], breakdowns=population.breakdowns
+            )
+            for name in population.breakdowns
+        },
+    }
 
 
 def seconds_to_next_release(now: datetime.datetime) -> int:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Min, Q, QuerySet
 
 from ustoo.stories.models import Reply, Status, Story
+from ustoo.upstanders.models import OwnWords
 
 # Danger first, then the oldest: nobody waits behind newer stories.
 QUEUE_ORDER = ("-urgent", "created_at", "id")
@@ -62,6 +63,7 @@ class Counts:
     pending: int
     hidden: int
     flagged: int
+    upstanders: int  # words sent with pledges, interventions and acknowledgements (ustoo/upstanders)
 
 
 def counts() -> Counts:
@@ -70,4 +72,5 @@ def counts() -> Counts:
         pending=Story.objects.filter(status=Status.PENDING).count(),
         hidden=Story.objects.filter(status=Status.HIDDEN).count(),
         flagged=flagged_stories().count() + flagged_replies().count(),
+        upstanders=OwnWords.objects.waiting().count(),
     )

@@ -41,6 +41,8 @@ PURPOSES = {
     "emergency": gettext_lazy("Emergency"),
     "indigenous-peoples": gettext_lazy("Indigenous peoples"),
     "directory": gettext_lazy("Directory of helplines"),
+    # Used by ustoo/upstanders/data/harm_prevention_services.json, which is read with this module's parser.
+    "harm-prevention": gettext_lazy("For people who have harmed, or fear they might"),
 }
 DAYS = {
     "daily": gettext_lazy("Every day"),

@@ -14,7 +14,7 @@ from ninja import Field, Path, Router, Schema, Status
 from ninja.decorators import decorate_view
 from pydantic import BeforeValidator, WithJsonSchema
 
-from ustoo.core import proof_of_work, ratelimit
+from ustoo.core import ratelimit
 from ustoo.core.api import (
     BAD_BODY,
     INVALID,
@@ -25,6 +25,7 @@ from ustoo.core.api import (
     TOO_MANY,
     ApiError,
     json_write,
+    proof_of_work_when_flooded,
     rate_limited,
     refusals,
 )
@@ -179,20 +180,7 @@ def create_statement(request: HttpRequest, payload: StatementIn):
     `X-Proof-Of-Work: <challenge> <nonce>`; without it the 429 answer holds a fresh `challenge` and
     its `difficulty` (SHA-256 of "challenge:nonce" must start with that many zero bits)."""
     rate_limited(request, "speak")
-    ratelimit.site_attempts("speak")
-    if ratelimit.site_is_flooded("speak"):
-        challenge, _space, nonce = request.headers.get("X-Proof-Of-Work", "").partition(" ")
-        if not proof_of_work.is_solved(challenge, nonce):
-            raise ApiError(
-                429,
-                _("The site is very busy: solve the proof of work and send again."),
-                fields={"X-Proof-Of-Work": _("Send the challenge and a nonce that solves it.")},
-                extra={
-                    "challenge": proof_of_work.new_challenge(),
-                    "difficulty": settings.POW_DIFFICULTY_BITS,
-                },
-                headers={"Retry-After": "1"},
-            )
+    proof_of_work_when_flooded(request, "speak")
     if payload.story is None:
         # A count-only "me too" has nothing to validate: the most frequent write stays cheap.
         spoken = services.say_me_too(member=None, anonymous=True, language=get_language() or "")

@@ -72,6 +72,7 @@ class Site:
     manage_token: str
     email_token: str
     dataset: str
+    words_id: int  # words sent with a pledge, waiting for a moderator
     people: dict[str, Client] = field(default_factory=dict)
 
     def client(self, persona: str) -> Client:
@@ -100,6 +101,7 @@ class Site:
             "attachment_id": "0" * 32,
             # An escrow entry's reference: withdrawing one that is not the member's own is a 404.
             "reference": "A" * 16,
+            "words_id": self.words_id,
         }
         per_route = {
             "campaigns:support": {"slug": self.gathering_slug},
@@ -111,6 +113,7 @@ class Site:
             "moderation:slow_mode": {"story_id": self.story_id},
             "stories:hide_reply": {"statement_id": self.statement_id},
             "stories:block_replier": {"statement_id": self.statement_id},
+            "upstanders:five_d": {"slug": "distract"},
         }.get(route.name, {})
         values = {**named, **per_route, **overrides}
         missing = [name for name in route.arguments if name not in values]
@@ -135,6 +138,7 @@ def populate(settings, tmp_path, monkeypatch) -> Site:
     from ustoo.campaigns.tests.conftest import make_campaign
     from ustoo.matching.services import appoint_counselor
     from ustoo.stories.services import reply_to
+    from ustoo.upstanders.services import pledge
 
     author = make_member("author")
     moderator = make_member("moderator", role=Role.MODERATOR)
@@ -173,6 +177,7 @@ def populate(settings, tmp_path, monkeypatch) -> Site:
     campaign.story_links.create(story=named.story)
 
     dataset = _release_movement_dataset(settings, tmp_path, monkeypatch)
+    words = pledge(actions=["believe"], pledger=b"a visitor".ljust(32), words="I will listen.").words
 
     site = Site(
         author=author,
@@ -194,6 +199,7 @@ def populate(settings, tmp_path, monkeypatch) -> Site:
         manage_token=tokens.make("manage", signed.pk, signed.manage_key),
         email_token=tokens.make("email", address.pk, address.nonce),
         dataset=dataset,
+        words_id=words.pk,
     )
     visitor = Client()
     assert visitor.post("/receipt/", {"receipt": anonymous.receipt}).status_code == 302

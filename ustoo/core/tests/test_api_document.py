@@ -13,6 +13,7 @@ API_PATHS = [
     "/api/v1/stories/1",
     "/api/v1/stories/1/solidarity",
     "/api/v1/magnitude",
+    "/api/v1/magnitude/upstanders",
     "/api/v1/campaigns",
     "/api/v1/campaigns/a-campaign",
     "/api/v1/campaigns/a-campaign/signatures",
@@ -21,6 +22,8 @@ API_PATHS = [
     "/api/v1/matching/evaluate",
     "/api/v1/matching/entries",
     "/api/v1/matching/entries/a-reference",
+    "/api/v1/pledges",
+    "/api/v1/interventions",
     "/api/v1/openapi.json",
 ]
 
@@ -63,6 +66,9 @@ def test_the_document_covers_every_path_of_the_api(client):
             {"200", "201", "400", "403", "404", "413", "415", "422", "429"},
         ),
         ("/api/v1/magnitude", "get", {"200", "400"}),
+        ("/api/v1/magnitude/upstanders", "get", {"200", "400"}),
+        ("/api/v1/pledges", "post", {"200", "201", "400", "403", "413", "415", "422", "429"}),
+        ("/api/v1/interventions", "post", {"200", "201", "400", "403", "413", "415", "422", "429"}),
         ("/api/v1/campaigns", "get", {"200", "422"}),
         ("/api/v1/campaigns/{slug}", "get", {"200", "404", "422"}),
         (

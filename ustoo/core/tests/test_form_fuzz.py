@@ -35,6 +35,7 @@ from ustoo.core.tests.site_map import Route, populate, site_routes
 from ustoo.matching import forms as matching_forms
 from ustoo.moderation import forms as moderation_forms
 from ustoo.stories import forms as story_forms
+from ustoo.upstanders import forms as upstander_forms
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +55,7 @@ class Target:
 
 
 VERSION = ("version",)
+UPSTANDING = ("website", "guard", "pow_challenge", "pow_nonce")
 TARGETS: dict[str, Target] = {
     # Stories
     "stories:wall": Target(forms=(story_forms.WallFilterForm,), method="GET"),
@@ -119,6 +121,12 @@ TARGETS: dict[str, Target] = {
     "campaign_moderation:decision_maker_email": Target(
         persona="moderator", forms=(campaign_forms.DecisionMakerEmailForm,)
     ),
+    # Step up
+    "upstanders:pledge": Target(forms=(upstander_forms.PledgeForm,), extras=UPSTANDING),
+    "upstanders:stepped_up": Target(forms=(upstander_forms.InterventionForm,), extras=UPSTANDING),
+    "upstanders:own_it": Target(forms=(upstander_forms.AcknowledgementForm,), extras=UPSTANDING),
+    "upstanders:report": Target(extras=("country",), method="GET"),
+    "upstanders_moderation:decide": Target(persona="moderator", forms=(upstander_forms.WordsDecisionForm,)),
     # The site's own pages
     "contact": Target(forms=(ContactForm,)),
     "set_language": Target(extras=("language", "next")),
@@ -130,9 +138,15 @@ BASES = {
     story_forms.StoryFieldsForm,
     story_forms.SpeakingFormMixin,
     moderation_forms.StoryVersionForm,
+    upstander_forms.OnceForm,
 }
 # Which persona a page without its own target is for, by the start of its name.
-PERSONA_BY_PREFIX = {"moderation:": "moderator", "campaign_moderation:": "moderator", "accounts:": "member"}
+PERSONA_BY_PREFIX = {
+    "moderation:": "moderator",
+    "campaign_moderation:": "moderator",
+    "upstanders_moderation:": "moderator",
+    "accounts:": "member",
+}
 
 
 def target_for(route: Route) -> Target:

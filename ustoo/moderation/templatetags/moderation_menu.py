@@ -28,11 +28,14 @@ def moderation_menu(context) -> dict[str, object]:
     section = _SECTIONS.get(match.view_name if match else "", "")
     if match and "campaign_moderation" in match.namespaces:
         section = "campaigns"
+    if match and "upstanders_moderation" in match.namespaces:
+        section = "upstanders"
     waiting = queue.counts()
     items = [
         ("queue", reverse("moderation:queue"), _("Queue"), waiting.pending, "q"),
         ("flagged", reverse("moderation:flagged"), _("Flagged"), waiting.flagged, "f"),
         ("campaigns", reverse("campaign_moderation:queue"), _("Campaigns"), None, ""),
+        ("upstanders", reverse("upstanders_moderation:queue"), _("Step up"), waiting.upstanders, ""),
         ("members", reverse("moderation:members"), _("Members"), None, "m"),
         ("log", reverse("moderation:log"), _("Log"), None, "l"),
     ]

@@ -248,7 +248,14 @@ def test_a_moderator_logs_in_reaches_the_queue_from_the_menu_and_works_through_i
     expect(page.get_by_role("heading", name="Moderation queue")).to_be_visible()
     menu = page.get_by_role("navigation", name="Moderation")
     expect(menu.get_by_role("link")).to_have_text(
-        [re.compile(r"^Queue\s+2$"), re.compile(r"^Flagged\s+0$"), "Campaigns", "Members", "Log"]
+        [
+            re.compile(r"^Queue\s+2$"),
+            re.compile(r"^Flagged\s+0$"),
+            "Campaigns",
+            re.compile(r"^Step up\s+0$"),
+            "Members",
+            "Log",
+        ]
     )
     expect(menu.get_by_role("link", name=re.compile("^Queue"))).to_have_attribute("aria-current", "page")
     screenshot(page, f"moderation-queue-{width}")

@@ -117,6 +117,7 @@ def test_every_moderation_page_shows_the_one_menu_with_the_current_item(moderato
         "/moderate/flagged/": ("Flagged", "page"),
         "/moderate/campaigns/": ("Campaigns", "page"),
         "/moderate/campaigns/log/": ("Campaigns", "true"),
+        "/moderate/upstanders/": ("Step up", "page"),
         "/moderate/members/": ("Members", "page"),
         f"/moderate/members/{member.pk}/": ("Members", "true"),
         "/moderate/log/": ("Log", "page"),
@@ -130,6 +131,7 @@ def test_every_moderation_page_shows_the_one_menu_with_the_current_item(moderato
             "Queue",
             "Flagged",
             "Campaigns",
+            "Step up",
             "Members",
             "Log",
         ], path
