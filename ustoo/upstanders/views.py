@@ -5,11 +5,9 @@ them. Every page works without JavaScript."""
 
 from collections.abc import Callable
 
-from django.apps import apps
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import Resolver404, resolve
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -26,7 +24,6 @@ from ustoo.upstanders.models import PLEDGE_TEXT, OwnWords, WordsKind
 SCOPE = services.RATE_SCOPE
 HONEYPOT = "website"
 GUARD_REDACT, GUARD_SEND = "redact", "send"
-JOURNAL_PATH = "/journal/"
 PUBLISHED_SHOWN = 10
 TOO_OFTEN = _(
     "You sent this several times in a short while. Nothing more was counted. Wait a few minutes and send "
@@ -95,21 +92,9 @@ def report(request: HttpRequest) -> HttpResponse:
     )
 
 
-def journal_url() -> str | None:
-    """The private journal's address when the journal app is installed and serves it; else None, and
-    the guide gives the advice for a paper log instead."""
-    if not apps.is_installed("ustoo.journal"):
-        return None
-    try:
-        resolve(JOURNAL_PATH)
-    except Resolver404:
-        return None
-    return JOURNAL_PATH
-
-
 @require_safe
 def write_it_down(request: HttpRequest) -> HttpResponse:
-    return render(request, "upstanders/guide_write_down.html", {"journal_url": journal_url()})
+    return render(request, "upstanders/guide_write_down.html")
 
 
 # --- The forms -------------------------------------------------------------------------------------

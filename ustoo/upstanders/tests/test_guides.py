@@ -4,7 +4,6 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
-from django.test import override_settings
 from django.utils.html import escape
 
 from ustoo.upstanders import guides
@@ -87,27 +86,10 @@ def test_the_report_guide_without_a_country_asks_for_one(stranger):
     assert "Call your local emergency number." in html
 
 
-def test_without_the_journal_the_write_it_down_guide_gives_the_paper_log(stranger):
-    assert not apps.is_installed("ustoo.journal")
-    html = stranger.get("/step-up/write-it-down/").content.decode()
-    assert 'id="paper-log"' in html and "Use a notebook only for this" in html
-    assert "/journal/" not in html
-
-
-@override_settings(ROOT_URLCONF="ustoo.upstanders.tests.urls_with_journal")
-def test_with_the_journal_installed_the_guide_links_to_it(stranger, monkeypatch):
-    installed = apps.is_installed
-    monkeypatch.setattr(apps, "is_installed", lambda name: name == "ustoo.journal" or installed(name))
+def test_the_write_it_down_guide_leads_to_the_journal_and_the_paper_log(stranger):
     html = stranger.get("/step-up/write-it-down/").content.decode()
     assert 'href="/journal/" id="open-journal"' in html
-    assert "Or keep a paper log" in html
-
-
-def test_an_installed_journal_that_serves_no_page_is_not_linked(stranger, monkeypatch):
-    installed = apps.is_installed
-    monkeypatch.setattr(apps, "is_installed", lambda name: name == "ustoo.journal" or installed(name))
-    html = stranger.get("/step-up/write-it-down/").content.decode()
-    assert "/journal/" not in html and 'id="paper-log"' in html
+    assert 'href="/journal/paper/"' in html and "Use a notebook only for this" in html
 
 
 def test_with_indexing_allowed_the_guides_may_be_found_but_not_the_forms(client, settings):
