@@ -442,5 +442,8 @@ function start() {
   loadParams();
 }
 
+// Every escrow page loads this script (index, entries, withdrawal too): none of them leaves the address
+// behind in the browser. Only the entry page has an app to start.
+forgetAddress();
 const capable = globalThis.crypto?.subtle && typeof String.prototype.toWellFormed === "function" && window.Intl && typeof BigInt === "function";
 if (app && capable) start();

@@ -69,8 +69,8 @@ def test_an_account_that_may_not_enter_is_told_why_kindly(matching_site, make, r
         page = text_of(client.get(reverse(name)))
         assert "Your account cannot make entries yet." in page and reason in page
         assert reverse("journal:index") in page and reverse("help:index") in page
-    # No script that would spend evaluations: the page makes no entry.
-    assert "matching/matching" not in client.get(reverse("matching:new")).content.decode().split(".css")[-1]
+    # No form that would spend evaluations: the page makes no entry.
+    assert 'id="matching-app"' not in client.get(reverse("matching:new")).content.decode()
 
 
 def test_a_counselor_is_told_they_cannot_enter(counselor_member):
