@@ -56,12 +56,15 @@ run: deps-run build ## Serve the site at http://127.0.0.1:$(PORT) (demo content 
 	$(BIN)/ustoo migrate --noinput -v 0
 	$(BIN)/ustoo load_demo --if-empty
 	$(BIN)/ustoo load_demo_campaigns --if-empty
-	@# The mail sender and the journal's tree-head publisher (hourly) run beside the web server, and
-	@# stop with it.
+	@# The mail sender, the journal's tree-head publisher (hourly) and the escrow's OPRF service (its own
+	@# process and key, in $$USTOO_DATA_DIR/oprf-service/, where USTOO_MATCHING_OPRF_URL finds it) run
+	@# beside the web server, and stop with it.
 	export USTOO_HTTPS=0 USTOO_SITE_URL="$${USTOO_SITE_URL:-http://127.0.0.1:$(PORT)}"; \
 		$(BIN)/ustoo send_campaign_mail --loop & mail=$$!; \
 		$(BIN)/ustoo journal publish-head --loop & heads=$$!; \
-		trap "kill $$mail $$heads 2>/dev/null" EXIT; \
+		oprf_url="$${USTOO_MATCHING_OPRF_URL:-http://127.0.0.1:8765}"; \
+		$(BIN)/ustoo matching oprf-service --bind "$${oprf_url#http://}" & oprf=$$!; \
+		trap "kill $$mail $$heads $$oprf 2>/dev/null" EXIT; \
 		$(BIN)/gunicorn ustoo.wsgi --config python:ustoo.gunicorn_conf --bind 127.0.0.1:$(PORT)
 
 test: deps-test build ## Run every test: the browser code's (node), SQLite, PostgreSQL, then headless Chromium
