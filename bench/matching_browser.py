@@ -66,7 +66,8 @@ def prepared(data_dir: Path) -> None:
     migrated(data_dir)
     env = {**os.environ, "USTOO_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "ustoo.settings"}
     env.pop("DATABASE_URL", None)
-    subprocess.run([sys.executable, "-m", "ustoo", "shell", "-v0", "-c", PREPARE], env=env, cwd=ROOT, check=True)
+    command = [sys.executable, "-m", "ustoo", "shell", "-v0", "-c", PREPARE]
+    subprocess.run(command, env=env, cwd=ROOT, check=True)
 
 
 def measure(base: str, rounds: int) -> dict:
