@@ -31,19 +31,24 @@ $(BIN)/.installed: requirements.lock pyproject.toml | deps-run
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
 
-# The journal's browser code: npm packages pinned by package-lock.json (installed again whenever it is
-# newer than what node_modules holds; no package's install script runs), bundled by esbuild into
-# ustoo/journal/static/journal/, which git ignores.
+# The browser code of the journal and of the matching escrow: npm packages pinned by package-lock.json
+# (installed again whenever it is newer than what node_modules holds; no package's install script
+# runs), bundled by esbuild into ustoo/journal/static/journal/ and ustoo/matching/static/matching/,
+# which git ignores.
 NPM_INSTALLED := node_modules/.installed
 JOURNAL_BUNDLE := ustoo/journal/static/journal/journal.js
+MATCHING_BUNDLE := ustoo/matching/static/matching/matching.js
 $(NPM_INSTALLED): package-lock.json package.json | deps-run
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
 $(JOURNAL_BUNDLE): $(NPM_INSTALLED) $(wildcard ustoo/journal/frontend/*.js ustoo/journal/frontend/*.css)
-	npm run --silent build
+	npm run --silent build:journal
 
-build: $(BIN)/.installed $(JOURNAL_BUNDLE) | deps-run ## Bundle the journal's code, compile translations, collect static files
+$(MATCHING_BUNDLE): $(NPM_INSTALLED) $(wildcard ustoo/matching/frontend/*.js ustoo/matching/frontend/*.css)
+	npm run --silent build:matching
+
+build: $(BIN)/.installed $(JOURNAL_BUNDLE) $(MATCHING_BUNDLE) | deps-run ## Bundle the browser code, compile translations, collect static files
 	cd ustoo && ../$(BIN)/ustoo compilemessages --ignore '.venv' -v 0
 	$(BIN)/ustoo collectstatic --noinput -v 0
 
@@ -52,19 +57,22 @@ run: deps-run build ## Serve the site at http://127.0.0.1:$(PORT) (demo content 
 	$(BIN)/ustoo load_demo --if-empty
 	$(BIN)/ustoo load_demo_campaigns --if-empty
 	$(BIN)/ustoo load_demo_upstanders --if-empty
-	@# The mail sender and the journal's tree-head publisher (hourly) run beside the web server, and
-	@# stop with it.
+	@# The mail sender, the journal's tree-head publisher (hourly) and the escrow's OPRF service (its own
+	@# process and key, in $$USTOO_DATA_DIR/oprf-service/, where USTOO_MATCHING_OPRF_URL finds it) run
+	@# beside the web server, and stop with it.
 	export USTOO_HTTPS=0 USTOO_SITE_URL="$${USTOO_SITE_URL:-http://127.0.0.1:$(PORT)}"; \
 		$(BIN)/ustoo send_campaign_mail --loop & mail=$$!; \
 		$(BIN)/ustoo journal publish-head --loop & heads=$$!; \
-		trap "kill $$mail $$heads 2>/dev/null" EXIT; \
+		oprf_url="$${USTOO_MATCHING_OPRF_URL:-http://127.0.0.1:8765}"; \
+		$(BIN)/ustoo matching oprf-service --bind "$${oprf_url#http://}" & oprf=$$!; \
+		trap "kill $$mail $$heads $$oprf 2>/dev/null" EXIT; \
 		$(BIN)/gunicorn ustoo.wsgi --config python:ustoo.gunicorn_conf --bind 127.0.0.1:$(PORT)
 
-test: deps-test build ## Run every test: the journal's JavaScript, SQLite, PostgreSQL, then headless Chromium
+test: deps-test build ## Run every test: the browser code's (node), SQLite, PostgreSQL, then headless Chromium
 	$(MAKE) --no-print-directory test-js test-sqlite test-postgres test-browser
 
 test-js: $(NPM_INSTALLED)
-	node --test ustoo/journal/frontend/tests/
+	node --test ustoo/journal/frontend/tests/ ustoo/matching/frontend/tests/
 
 test-sqlite: build
 	$(PYTEST) -q -m "not browser"
@@ -91,5 +99,5 @@ lock: $(BIN)/.installed ## Re-pin requirements.lock from pyproject.toml
 audit: $(BIN)/.installed ## Known vulnerabilities in requirements.lock (pip-audit) and package-lock.json (npm)
 	$(BIN)/python scripts/audit
 
-clean: ## Remove the virtual environment, npm packages, the journal's bundle and collected static files (keeps var/)
-	rm -rf $(VENV) node_modules ustoo/journal/static/journal staticfiles
+clean: ## Remove the virtual environment, npm packages, the browser bundles and collected static files (keeps var/)
+	rm -rf $(VENV) node_modules ustoo/journal/static/journal ustoo/matching/static/matching staticfiles

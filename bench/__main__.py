@@ -16,6 +16,7 @@ SUITES = [
     "journal_tokens",
     "journal_browser",
     "matching",
+    "matching_browser",
 ]
 # Experiments run only when named: they answer a question once rather than track a figure.
 EXPERIMENTS = ["campaigns_ceiling"]

@@ -379,6 +379,10 @@ MATCHING_EVALUATIONS_PER_MONTH = env_int("USTOO_MATCHING_EVALUATIONS_PER_MONTH",
 MATCHING_EVALUATIONS_PER_HOUR = env_int("USTOO_MATCHING_EVALUATIONS_PER_HOUR", 600)
 MATCHING_DELAY_MS = env_int("USTOO_MATCHING_DELAY_MS", 1500)
 MATCHING_ENTRIES_PER_ACCOUNT = env_int("USTOO_MATCHING_ENTRIES_PER_ACCOUNT", 20)
+# Who the counselors are, as survivors read it on /matching/ (their office's name), and the address
+# where they publish their key's fingerprint (COUNSELORS.md). Empty: the page says neither.
+MATCHING_COUNSELORS = env_str("USTOO_MATCHING_COUNSELORS")
+MATCHING_COUNSELORS_URL = env_str("USTOO_MATCHING_COUNSELORS_URL")
 # The journal (issue 17; ustoo/journal/PROTOCOL.md). What one journal may hold, in bytes of ciphertext
 # as stored. An entry's ciphertext is a 12-byte nonce, its padded body (1 KiB × 2^k) and a 16-byte tag;
 # an attachment's the same around a multiple of 64 KiB. Larger is refused with 413.

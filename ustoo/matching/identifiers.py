@@ -46,13 +46,15 @@ def _common(text: str) -> str:
 
 def phone(text: str, region: str) -> str:
     text = _common(text)
-    if not text or not PHONE_CHARACTERS.fullmatch(text):
+    if not text or not PHONE_CHARACTERS.fullmatch(text) or text.count("+") > 1:
         raise NotAnIdentifier("A phone number holds only digits, spaces and + - ( ) . /")
     try:
         number = phonenumbers.parse(text, (region or "").upper() or None)
     except phonenumbers.NumberParseException:
         raise NotAnIdentifier("This is not a phone number (choose its country if it has no +).") from None
-    if not phonenumbers.is_possible_number(number):
+    # A number possible only without its area code (IS_POSSIBLE_LOCAL_ONLY) names nobody in E.164, and
+    # libphonenumber-js, which the browser uses, refuses it too.
+    if phonenumbers.is_possible_number_with_reason(number) != phonenumbers.ValidationResult.IS_POSSIBLE:
         raise NotAnIdentifier("This number has too many or too few digits for its country.")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
