@@ -13,7 +13,20 @@ from ustoo.conftest import make_story
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["/", "/speak/", "/receipt/", "/reading/", "/about/", "/account/login/", "/account/register/"]
+PAGES = [
+    "/",
+    "/speak/",
+    "/receipt/",
+    "/reading/",
+    "/about/",
+    "/account/login/",
+    "/account/register/",
+    "/journal/",
+    "/journal/paper/",
+    "/step-up/",
+    "/step-up/pledge/",
+    "/matching/",
+]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -37,7 +50,8 @@ def test_pages_load_nothing_from_elsewhere_and_have_no_inline_script(client, pat
     quick_exit = django_settings.QUICK_EXIT_URL
     external = [url for url in sources if url.startswith(("http:", "https:", "//")) and url != quick_exit]
     assert external == []
-    assert re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html) is None
+    # A JSON data block (Django's json_script) is data, never run: anything else inline would be code.
+    assert re.search(r'<script(?![^>]*\b(?:src=|type="application/json"))[^>]*>', html) is None
     assert " style=" not in html and "<style" not in html
     assert re.search(r"\son[a-z]+=", html) is None
 
