@@ -96,6 +96,19 @@ def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
     )
 
 
+def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+    """Django's own 403 page is one English line: this one is in the reader's language."""
+    return _error_page(
+        request,
+        title=_("This page is not open to you"),
+        message=_(
+            "It belongs to another account, or to the moderators. If it is yours, sign in with the "
+            "account it belongs to."
+        ),
+        status=403,
+    )
+
+
 def not_found(request: HttpRequest, exception=None) -> HttpResponse:
     return _error_page(
         request,
