@@ -56,6 +56,10 @@ USER_CONTENT = {
     "It happened on the night bus. #MeToo",
     "It happened at work. #MeToo",
     "It happened at school. #MeToo",
+    # The same, their hashtags apart (each is isolated in its own <bdi>).
+    "It happened on the night bus.",
+    "It happened at work.",
+    "It happened at school.",
     "I believe you.",
     "Give back the donation",
     "Change the policy",
