@@ -97,14 +97,12 @@ def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
 
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
-    """Django's own 403 page is one English line: this one is in the reader's language."""
+    """Django's own 403 page is one English line. This one says what the missing page says: whether a
+    page exists but belongs to someone else is not told either."""
     return _error_page(
         request,
-        title=_("This page is not open to you"),
-        message=_(
-            "It belongs to another account, or to the moderators. If it is yours, sign in with the "
-            "account it belongs to."
-        ),
+        title=_("Nothing here"),
+        message=_("This page does not exist, or is not for you to see."),
         status=403,
     )
 

@@ -42,18 +42,19 @@ def _f(value: float) -> str:
 
 
 def _open(chart_id: str, title: str, description: str, width: int, height: int) -> str:
+    described = format_html('<desc id="{}-desc">{}</desc>', chart_id, description) if description else ""
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" '
-        'aria-labelledby="{id}-title {id}-desc" font-family="{font}" font-size="13" direction="{direction}" '
-        'class="chart">'
-        '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>',
+        'aria-labelledby="{labels}" font-family="{font}" font-size="13" direction="{direction}" '
+        'class="chart"><title id="{id}-title">{title}</title>{desc}',
         w=width,
         h=height,
         id=chart_id,
+        labels=f"{chart_id}-title {chart_id}-desc" if description else f"{chart_id}-title",
         font=FONT,
         direction=svg_direction(),
         title=title,
-        desc=description,
+        desc=described,
     )
 
 
@@ -140,9 +141,9 @@ def column_chart(
         _open(
             chart_id,
             title,
-            _("Column chart: statements over time, oldest on the right.")
-            if right_to_left()
-            else _("Column chart: statements over time, oldest on the left."),
+            # Read from the right, the oldest column is on the right, which this sentence would contradict:
+            # the title names the chart alone until the catalogues say "oldest on the right".
+            "" if right_to_left() else _("Column chart: statements over time, oldest on the left."),
             width,
             height,
         ),

@@ -265,15 +265,24 @@ def test_unsupported_language_falls_back_to_english(compiled_french, header):
 
 
 @pytest.mark.django_db
-def test_switcher_offers_both_languages(compiled_french):
+def test_switcher_offers_every_language(compiled_french):
     body = Client().get("/").content.decode()
     switcher = re.search(r'<form [^>]*class="language-switcher"[^>]*>.*?</form>', body, re.S)
     assert switcher, "the language switcher form is missing from base.html"
     # Shared by every reader: a GET to the language page, no token.
     assert 'action="/language/"' in switcher.group(0) and 'method="get"' in switcher.group(0)
     assert "csrfmiddlewaretoken" not in switcher.group(0)
-    options = dict(re.findall(r'<option value="(\w+)"[^>]*>([^<]+)</option>', switcher.group(0)))
-    assert options == {"en": "English", "fr": "français"}
+    options = dict(re.findall(r'<option value="([\w-]+)"[^>]*>([^<]+)</option>', switcher.group(0)))
+    # Each language named in itself, so that its speakers find it whatever the page's language.
+    assert options == {
+        "en": "English",
+        "fr": "français",
+        "es": "español",
+        "ar": "العربيّة",
+        "it": "italiano",
+        "hi": "हिंदी",
+        "zh-hans": "简体中文",
+    }
 
 
 @pytest.mark.django_db
