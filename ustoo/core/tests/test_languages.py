@@ -219,3 +219,18 @@ def test_make_messages_rewrites_the_template():
     target = re.search(r"^messages:.*?(?=^\S)", makefile, re.M | re.S)
     assert target, "the Makefile has no `messages` target"
     assert "--keep-pot" in target.group(0) and "makemessages" in target.group(0)
+
+
+def test_the_guide_names_real_places_for_the_texts_to_review():
+    """docs/TRANSLATING.md lists where the consent, safety, crisis and privacy texts are: each file it
+    names exists and holds strings of the template, so the list cannot silently go stale."""
+    guide = (PACKAGE.parent / "docs" / "TRANSLATING.md").read_text(encoding="utf-8")
+    section = guide.split("## Texts a native speaker must review", 1)[1]
+    for topic in ("Consent", "Safety", "Crisis lines", "Privacy notice"):
+        assert f"**{topic}**" in section
+    template = TEMPLATE.read_text(encoding="utf-8")
+    named = set(re.findall(r"`([\w/]+\.(?:py|html))`", section))
+    assert len(named) > 15
+    for path in sorted(named):
+        assert (PACKAGE / path).is_file(), f"docs/TRANSLATING.md names {path}, which does not exist"
+        assert f"#: {path}:" in template or f" {path}:" in template, f"{path} has no string to translate"
