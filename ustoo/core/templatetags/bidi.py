@@ -21,3 +21,10 @@ def hashtags_whole(text: str) -> SafeString:
         last = end
     pieces.append(escape(text[last:]))
     return mark_safe("".join(pieces))  # noqa: S308 - every piece of the text is escaped
+
+
+@register.filter
+def isolated(text) -> SafeString:
+    """`text`, escaped, in a <bdi>: a name or title put into a translated sentence keeps its own
+    direction and does not reorder the words around it ("إلى Prof. Alex Example, Vice-Chancellor")."""
+    return mark_safe(f"<bdi>{escape(str(text))}</bdi>")  # noqa: S308 - the text is escaped

@@ -139,3 +139,22 @@ def test_numbers_are_grouped_as_each_language_groups_them(language, written):
     with translation.override(language):
         assert number_format(12345678, force_grouping=True) == written
         assert charts.bar_chart("n", "N", [charts.Row("a", "a", 12345678)]).count(written) >= 1
+
+
+def test_a_name_in_a_translated_sentence_is_isolated():
+    from ustoo.core.templatetags.bidi import isolated
+
+    assert isolated("Prof. Alex <Example>") == "<bdi>Prof. Alex &lt;Example&gt;</bdi>"
+
+
+@pytest.mark.django_db
+def test_a_campaign_names_its_decision_maker_in_isolation(arabic_offered):
+    from ustoo.campaigns.tests.conftest import make_campaign
+    from ustoo.conftest import make_member
+
+    campaign = make_campaign(make_member("starter"))
+    reader = Client(headers={"accept-language": "ar"})
+    for path in ("/campaigns/", campaign.get_absolute_url()):
+        body = reader.get(path).content.decode()
+        assert "<bdi>Dana Dean, President, Example University</bdi>" in body
+    assert f'<h1 class="heading-xl" dir="auto">{campaign.title}</h1>' in body
