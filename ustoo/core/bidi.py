@@ -28,6 +28,13 @@ def right_to_left() -> bool:
     return get_language_bidi()
 
 
+def isolated(text: str) -> str:
+    """`text` between Unicode's first-strong isolate marks: a label that may be in another script than
+    the chart ("#MeToo" on an Arabic chart) keeps its own direction, its `#` before the word. SVG has no
+    <bdi>; these two invisible characters do the same."""
+    return f"\u2068{text}\u2069"
+
+
 def svg_direction() -> str:
     """The direction attribute for a chart's <svg> in the reader's language."""
     return "rtl" if right_to_left() else "ltr"

@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from ustoo.core.bidi import mirrored, right_to_left, svg_direction
+from ustoo.core.bidi import isolated, mirrored, right_to_left, svg_direction
 from ustoo.movement import readable
 
 NARROW, WIDE = 360, 720
@@ -155,7 +155,7 @@ def _legend(items: list[tuple[str, str]], width: int, top: float, chart_id: str)
             f'<rect x="{x + 1:.1f}" y="{y - 10:.1f}" width="11" height="11" fill="{fill}"'
             + (f' stroke="{HATCH}"' if swatch == "hatch" else "")
             + "/>"
-            + _text(x + 16, y, name)
+            + _text(x + 16, y, isolated(name))
         )
         x += item_width
     return parts, y - top + LINE
@@ -257,9 +257,9 @@ def _bar_svg(chart: Chart, chart_id: str, width: int) -> SafeString:
         y = 4 + index * row_h + (LINE if above else 0)
         length = (width - start - value_w) * row.values[0] / top_value
         if above:
-            parts.append(_text(0, y - 4, row.label))
+            parts.append(_text(0, y - 4, isolated(row.label)))
         else:
-            parts.append(_text(label_w - 8, y + 12, row.label, anchor="end"))
+            parts.append(_text(label_w - 8, y + 12, isolated(row.label), anchor="end"))
         parts.append(f'<rect x="{start}" y="{y}" width="{length:.1f}" height="{bar_h}" fill="{COLOURS[0]}"/>')
         parts.append(_text(start + length + 6, y + 12, value))
     parts.append("</svg>")

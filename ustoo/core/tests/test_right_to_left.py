@@ -100,6 +100,8 @@ def test_movement_charts_are_mirrored_in_arabic():
     with translation.override("ar"):
         arabic = movement_charts.bar_chart("m", "tags", "Hashtags", "posts", values).wide
     assert 'direction="rtl"' in arabic
+    # SVG has no <bdi>: each label is between first-strong isolates, so "#MeToo" keeps its "#" first.
+    assert ">\u2068#MeToo\u2069</text>" in arabic
     width = float(re.search(r'viewBox="0 0 ([\d.]+)', arabic).group(1))
     bar = r'<rect x="([\d.]+)" y="[\d.]+" width="([\d.]+)"'
     english_x = float(re.search(bar, english).group(1))
