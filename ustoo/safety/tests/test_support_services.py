@@ -69,3 +69,11 @@ def test_a_country_not_yet_cited_gets_the_international_directories(country):
     page = Client(headers={"accept-language": "ar"}).get("/help/", {"country": country}).content.decode()
     assert "https://findahelpline.com" in page
     assert resources.services_in(country) == []
+
+
+@pytest.mark.django_db
+def test_a_line_without_website_or_known_hours_sends_nobody_to_a_website():
+    page = Client(headers={"accept-language": "en"}).get("/help/", {"country": "CN"}).content.decode()
+    line = page.split('href="tel:12338"', 1)[1].split("</li>", 1)[0]
+    assert "see their website" not in line
+    assert "Languages:" in line
