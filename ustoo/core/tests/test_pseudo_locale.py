@@ -83,6 +83,7 @@ USER_CONTENT = {
 FILE_FORMATS = {"CSV", "JSON", "SVG"}  # names of formats, the same in every language
 NOT_WORDS = re.compile(r"^[\W\d_]*$")  # numbers, punctuation, symbols: the same in every language
 HASHTAG = re.compile(r"^#\w+$")
+BIDI_ISOLATES = dict.fromkeys(map(ord, "\u2066\u2067\u2068\u2069"), None)
 
 
 def pseudo(text: str) -> str:
@@ -200,6 +201,8 @@ def escaped(body: str, allowed: set[str]) -> list[str]:
     parser.feed(body)
     left, depth = [], 0
     for kind, text in parser.nodes:
+        # Unicode's direction isolates around a chart's label (core/bidi.isolated) are not text.
+        text = text.translate(BIDI_ISOLATES)
         # A translated sentence may hold tags (a link, a <bdi> name): its ⟦ opens before them.
         covered = OPEN in text or CLOSE in text or (kind == "text" and depth > 0)
         if kind == "text":
