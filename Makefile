@@ -8,7 +8,7 @@ PORT ?= 8000
 export USTOO_DATA_DIR ?= $(CURDIR)/var
 PYTEST := $(BIN)/python -m pytest
 
-.PHONY: help run test test-js test-sqlite test-postgres test-browser bench lint lock audit build clean \
+.PHONY: help run test test-js test-sqlite test-postgres test-browser bench lint lock audit build clean messages \
 	deps-run deps-test deps-bench
 
 help: ## List the targets
@@ -51,6 +51,12 @@ $(MATCHING_BUNDLE): $(NPM_INSTALLED) $(wildcard ustoo/matching/frontend/*.js ust
 build: $(BIN)/.installed $(JOURNAL_BUNDLE) $(MATCHING_BUNDLE) | deps-run ## Bundle the browser code, compile translations, collect static files
 	cd ustoo && ../$(BIN)/ustoo compilemessages --ignore '.venv' -v 0
 	$(BIN)/ustoo collectstatic --noinput -v 0
+
+# The template translators start from (ustoo/locale/django.pot) and every catalogue, from the strings of
+# the code; new strings arrive empty in each catalogue (docs/TRANSLATING.md).
+messages: $(BIN)/.installed ## Extract the interface's strings into the template and every catalogue
+	cd ustoo && DJANGO_SETTINGS_MODULE=ustoo.settings PYTHONPATH=.. ../$(BIN)/python -m django makemessages \
+		--all --keep-pot --no-obsolete --ignore 'tests/*' --ignore '*/tests/*' -v 0
 
 run: deps-run build ## Serve the site at http://127.0.0.1:$(PORT) (demo content on first start)
 	$(BIN)/ustoo migrate --noinput -v 0

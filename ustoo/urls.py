@@ -37,5 +37,6 @@ urlpatterns = [
 ]
 
 handler400 = "ustoo.core.views.bad_request"
+handler403 = "ustoo.core.views.permission_denied"
 handler404 = "ustoo.core.views.not_found"
 handler500 = "ustoo.core.views.server_error"

@@ -45,9 +45,9 @@ def _preceded_by_word(text: str, index: int) -> bool:
     return index >= 0 and _is_tag_char(text[index])
 
 
-def extract_hashtags(text: str) -> list[str]:
-    """Distinct normalised hashtags in order of first appearance."""
-    found: dict[str, None] = {}
+def hashtag_spans(text: str) -> list[tuple[int, int]]:
+    """Where each hashtag of `text` is, `#` included, as (start, end), in order."""
+    spans = []
     skipped = [match.span() for match in _NOT_TAGS.finditer(text)] if "/" in text or "&" in text else []
     length = len(text)
     for sign in _SIGNS.finditer(text):
@@ -62,7 +62,15 @@ def extract_hashtags(text: str) -> list[str]:
         tag = normalise_hashtag(text[index + 1 : end])
         # A tag of digits only (#1) is a number, not a hashtag.
         if tag and not tag.isdigit() and len(tag) <= MAX_HASHTAG_LENGTH:
-            found.setdefault(tag, None)
+            spans.append((index, end))
+    return spans
+
+
+def extract_hashtags(text: str) -> list[str]:
+    """Distinct normalised hashtags in order of first appearance."""
+    found: dict[str, None] = {}
+    for start, end in hashtag_spans(text):
+        found.setdefault(normalise_hashtag(text[start + 1 : end]), None)
     return list(found)
 
 

@@ -99,6 +99,17 @@ def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
     )
 
 
+def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+    """Django's own 403 page is one English line. This one says what the missing page says: whether a
+    page exists but belongs to someone else is not told either."""
+    return _error_page(
+        request,
+        title=_("Nothing here"),
+        message=_("This page does not exist, or is not for you to see."),
+        status=403,
+    )
+
+
 def not_found(request: HttpRequest, exception=None) -> HttpResponse:
     return _error_page(
         request,

@@ -4,10 +4,12 @@ tell apart, a <title> and a description on each, and every figure also in a tabl
 
 from dataclasses import dataclass
 
+from django.utils.formats import number_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from ustoo.core.bidi import mirrored, right_to_left, svg_direction
 from ustoo.magnitude import worldmap
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
@@ -31,7 +33,8 @@ class Row:
 
 
 def _number(value: int) -> str:
-    return f"{value:,}".replace(",", "\u202f")
+    """Grouped as the reader's language groups thousands (1,234 · 1 234 · 12,34,567)."""
+    return number_format(value, force_grouping=True)
 
 
 def _f(value: float) -> str:
@@ -39,16 +42,20 @@ def _f(value: float) -> str:
 
 
 def _open(chart_id: str, title: str, description: str, width: int, height: int) -> str:
+    described = format_html('<desc id="{}-desc">{}</desc>', chart_id, description) if description else ""
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" '
-        'aria-labelledby="{id}-title {id}-desc" font-family="{font}" font-size="13" class="chart">'
-        '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>',
+        # overflow: an Arabic label ends at the drawing's edge, and some letters reach a little past it.
+        'aria-labelledby="{labels}" font-family="{font}" font-size="13" direction="{direction}" '
+        'overflow="visible" class="chart"><title id="{id}-title">{title}</title>{desc}',
         w=width,
         h=height,
         id=chart_id,
+        labels=f"{chart_id}-title {chart_id}-desc" if description else f"{chart_id}-title",
         font=FONT,
+        direction=svg_direction(),
         title=title,
-        desc=description,
+        desc=described,
     )
 
 
@@ -114,7 +121,9 @@ def bar_chart(
             )
         )
     parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every piece above was escaped by format_html
+    # Read from the right in Arabic: labels on the right, bars growing leftwards.
+    drawn = mirrored("".join(parts), width) if right_to_left() else "".join(parts)
+    return mark_safe(drawn)  # noqa: S308 - every piece above was escaped by format_html
 
 
 def column_chart(
@@ -126,7 +135,15 @@ def column_chart(
     largest = max((row.value for row in rows), default=0) or 1
     step = plot_width / max(len(rows), 1)
     parts = [
-        _open(chart_id, title, _("Column chart: statements over time, oldest on the left."), width, height),
+        _open(
+            chart_id,
+            title,
+            # Read from the right, the oldest column is on the right, which this sentence would contradict:
+            # the title names the chart alone until the catalogues say "oldest on the right".
+            "" if right_to_left() else _("Column chart: statements over time, oldest on the left."),
+            width,
+            height,
+        ),
         format_html(
             '<line x1="{l}" y1="{b}" x2="{r}" y2="{b}" stroke="{ink}" stroke-width="1"/>'
             '<text x="{tx}" y="{ty}" text-anchor="end" fill="{ink}">{largest}</text>'
@@ -168,7 +185,9 @@ def column_chart(
                 )
             )
     parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every piece above was escaped by format_html
+    # In Arabic time runs from right to left: the oldest column on the right, the axis's figures too.
+    drawn = mirrored("".join(parts), width) if right_to_left() else "".join(parts)
+    return mark_safe(drawn)  # noqa: S308 - every piece above was escaped by format_html
 
 
 def classes(values: list[int]) -> list[int]:
@@ -238,9 +257,10 @@ def world_map(
     parts.append("</g>")
     y = worldmap.HEIGHT + 8
     legend = map_key(values, too_few=too_few) if with_key else []
+    key_parts = []
     for index, (fill, label) in enumerate(legend):
         x = 10 + index * 150
-        parts.append(
+        key_parts.append(
             format_html(
                 '<rect x="{x}" y="{y}" width="14" height="14" fill="{fill}" stroke="#888888" '
                 'stroke-width="0.5"/>'
@@ -258,7 +278,7 @@ def world_map(
         listed = ", ".join(
             f"{names.get(code, code)}: {texts.get(code) or _number(values[code])}" for code in off_map
         )
-        parts.append(
+        key_parts.append(
             format_html(
                 '<text x="10" y="{y}" fill="{text}">{label}</text>',
                 y=y + 34,
@@ -266,6 +286,9 @@ def world_map(
                 label=_("Not on the map: %(places)s") % {"places": listed},
             )
         )
+    # The world is never mirrored; its key is, so that it starts on the right in Arabic.
+    key = "".join(key_parts)
+    parts.append(mirrored(key, width) if right_to_left() else key)
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every piece above was escaped by format_html
 

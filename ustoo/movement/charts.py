@@ -21,6 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from ustoo.core.bidi import isolated, mirrored, right_to_left, svg_direction
 from ustoo.movement import readable
 
 NARROW, WIDE = 360, 720
@@ -125,7 +126,8 @@ def _open(chart_id: str, variant: str, width: int, height: int, title: str, note
     return (
         f'<svg class="chart chart--{variant}" viewBox="0 0 {width} {height}" width="{width}" '
         f'height="{height}" role="img" aria-labelledby="{chart_id}-title"{described} '
-        f'font-family="system-ui, sans-serif" font-size="{FONT}" xmlns="http://www.w3.org/2000/svg">'
+        f'font-family="system-ui, sans-serif" font-size="{FONT}" direction="{svg_direction()}" '
+        'xmlns="http://www.w3.org/2000/svg">'
         f'<title id="{chart_id}-title">{escape(title)}</title>'
         + (f'<desc id="{chart_id}-desc">{escape(note)}</desc>' if note else "")
     )
@@ -155,7 +157,7 @@ def _legend(items: list[tuple[str, str]], width: int, top: float, chart_id: str)
             f'<rect x="{x + 1:.1f}" y="{y - 10:.1f}" width="11" height="11" fill="{fill}"'
             + (f' stroke="{HATCH}"' if swatch == "hatch" else "")
             + "/>"
-            + _text(x + 16, y, name)
+            + _text(x + 16, y, isolated(name))
         )
         x += item_width
     return parts, y - top + LINE
@@ -236,7 +238,9 @@ def _line_svg(chart: Chart, series: list[str], chart_id: str, width: int) -> Saf
                 )
     parts += legend
     parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every text is escaped
+    # Read from the right in Arabic: time runs right to left, bars grow leftwards, the key starts right.
+    drawn = mirrored("".join(parts), width) if right_to_left() else "".join(parts)
+    return mark_safe(drawn)  # noqa: S308 - every text is escaped
 
 
 def _bar_svg(chart: Chart, chart_id: str, width: int) -> SafeString:
@@ -255,13 +259,15 @@ def _bar_svg(chart: Chart, chart_id: str, width: int) -> SafeString:
         y = 4 + index * row_h + (LINE if above else 0)
         length = (width - start - value_w) * row.values[0] / top_value
         if above:
-            parts.append(_text(0, y - 4, row.label))
+            parts.append(_text(0, y - 4, isolated(row.label)))
         else:
-            parts.append(_text(label_w - 8, y + 12, row.label, anchor="end"))
+            parts.append(_text(label_w - 8, y + 12, isolated(row.label), anchor="end"))
         parts.append(f'<rect x="{start}" y="{y}" width="{length:.1f}" height="{bar_h}" fill="{COLOURS[0]}"/>')
         parts.append(_text(start + length + 6, y + 12, value))
     parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every text is escaped
+    # Read from the right in Arabic: time runs right to left, bars grow leftwards, the key starts right.
+    drawn = mirrored("".join(parts), width) if right_to_left() else "".join(parts)
+    return mark_safe(drawn)  # noqa: S308 - every text is escaped
 
 
 def line_chart(

@@ -1,17 +1,20 @@
 """Crisis screening: does a story signal self-harm or immediate danger?
 
 A story that does goes to the top of the moderation queue and its author sees crisis lines at once. This
-is a screening aid that errs on the side of showing help, not a diagnosis: it matches a list of English,
-French and Spanish phrases ("I want to die", "il est devant ma porte", "no estoy a salvo"…), so it fires on
-a past or negated sentence too ("I don't want to die"), and it misses what the list does not say.
+is a screening aid that errs on the side of showing help, not a diagnosis: it matches a list of phrases in
+the interface's languages ("I want to die", "il est devant ma porte", "no estoy a salvo", "أريد أن أموت",
+"मैं मरना चाहती हूँ", "我想死"…), so it fires on a past or negated sentence too ("I don't want to die"), and
+it misses what the list does not say.
 Showing help lines to someone who did not need them costs little; missing someone who did costs much more.
 
 The phrases live in ``data/danger_phrases.txt`` (one per line, grouped under ``# <language> <kind>``
 headers, ``!`` lines for exceptions such as "kill myself laughing" or "mort de rire"), so they can be extended
 without code.
-Text and phrases are normalised the same way — NFKC, case folding, accents and apostrophes removed, runs of
-blanks and hyphens made one space — and phrases only match whole words, so "killing it" or "dying to see you"
-do not read as "kill" or "die".
+Text and phrases are normalised the same way — NFKC, case folding, accents and apostrophes removed (Arabic's
+short vowels too), runs of blanks and hyphens made one space — and phrases only match whole words, so
+"killing it" or "dying to see you" do not read as "kill" or "die". A Devanagari vowel sign belongs to its
+word ("मर" is not found in "मरी"). Chinese and Japanese write no spaces between words: their phrases are
+found anywhere in the text.
 """
 
 from __future__ import annotations
@@ -35,6 +38,11 @@ _HEADER_RE = re.compile(r"#\s*([a-z]{2})\s+([a-z_]+)\s*")
 _APOSTROPHES = dict.fromkeys(map(ord, "'’‘ʼ`´′"), None)
 # Blanks and hyphens between words: "self-harm", "self harm" and "self\u00a0harm" must read alike.
 _SEPARATORS_RE = re.compile(r"[\s\-‐‑–—_]+")
+# A word goes on through letters, digits and marks: Devanagari's vowel signs are marks, not letters.
+_MARKS = "".join(c for c in map(chr, range(0x10000)) if unicodedata.category(c).startswith("M"))
+_WORD = "[\\w" + re.escape(_MARKS) + "]"
+# Scripts written without spaces between words (kana and CJK ideographs).
+_UNSPACED_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,17 +63,25 @@ def normalise(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Phrases:
-    pattern: re.Pattern[str] | None
-    exceptions: re.Pattern[str] | None
+    patterns: tuple[re.Pattern[str], ...]  # phrases between word boundaries, then unspaced ones
+    exceptions: tuple[re.Pattern[str], ...]
     signals: dict[str, DangerSignal]
 
 
-def _alternation(phrases: list[str]) -> re.Pattern[str] | None:
+def _alternation(phrases: list[str], *, whole_words: bool) -> re.Pattern[str] | None:
     if not phrases:
         return None
     # Longest first, so that "is following me on" is tried before "is following me".
     ordered = sorted(set(phrases), key=lambda p: (-len(p), p))
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in ordered) + r")(?!\w)")
+    body = "(?:" + "|".join(re.escape(p) for p in ordered) + ")"
+    return re.compile(f"(?<!{_WORD}){body}(?!{_WORD})" if whole_words else body)
+
+
+def _patterns(phrases: list[str]) -> tuple[re.Pattern[str], ...]:
+    unspaced = [p for p in phrases if _UNSPACED_RE.search(p)]
+    spaced = [p for p in phrases if not _UNSPACED_RE.search(p)]
+    built = (_alternation(spaced, whole_words=True), _alternation(unspaced, whole_words=False))
+    return tuple(pattern for pattern in built if pattern is not None)
 
 
 def _parse(lines: list[str]) -> _Phrases:
@@ -87,7 +103,7 @@ def _parse(lines: list[str]) -> _Phrases:
         phrase = normalise(line)
         # The first section that lists a phrase names it ("suicide" is English and French alike).
         signals.setdefault(phrase, DangerSignal(phrase, language, cast(DangerKind, kind)))
-    return _Phrases(_alternation(list(signals)), _alternation(exceptions), signals)
+    return _Phrases(_patterns(list(signals)), _patterns(exceptions), signals)
 
 
 @functools.cache
@@ -98,12 +114,15 @@ def _phrases() -> _Phrases:
 def danger_signals(text: str) -> list[DangerSignal]:
     """Every listed phrase found in ``text``, once each, in order of first appearance."""
     phrases = _phrases()
-    if not text or phrases.pattern is None:
+    if not text or not phrases.patterns:
         return []
     normal = normalise(text)
-    excepted = [m.span() for m in phrases.exceptions.finditer(normal)] if phrases.exceptions else []
+    excepted = [m.span() for pattern in phrases.exceptions for m in pattern.finditer(normal)]
     found: dict[str, DangerSignal] = {}
-    for m in phrases.pattern.finditer(normal):
+    hits = sorted(
+        (m for pattern in phrases.patterns for m in pattern.finditer(normal)), key=lambda m: m.start()
+    )
+    for m in hits:
         if any(start <= m.start() and m.end() <= end for start, end in excepted):
             continue
         found.setdefault(m.group(), phrases.signals[m.group()])

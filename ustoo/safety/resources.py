@@ -53,7 +53,7 @@ DAYS = {
 ALWAYS_OPEN = "24/7"
 
 # Django's language table lacks some languages that helplines answer in; their own names are used.
-EXTRA_LANGUAGE_NAMES = {"cr": "nēhiyawēwin", "oj": "Anishinaabemowin", "iu": "ᐃᓄᒃᑎᑐᑦ"}
+EXTRA_LANGUAGE_NAMES = {"cr": "nēhiyawēwin", "oj": "Anishinaabemowin", "iu": "ᐃᓄᒃᑎᑐᑦ", "zh": "中文"}
 
 # "UK" is not an ISO 3166 code but is what people (and some browsers' language tags) use for Britain.
 COUNTRY_ALIASES = {"UK": "GB"}
@@ -62,7 +62,9 @@ COUNTRY_ALIASES = {"UK": "GB"}
 ACCEPT_LANGUAGE_MAX_LENGTH = 500
 
 REQUIRED_FIELDS = {"country", "name", "phone", "web", "hours", "languages", "for", "crisis"}
-OPTIONAL_FIELDS = {"sms", "sms_body"}
+# Where an entry was confirmed and when (the page of the service or of a public authority it was read on,
+# and the month, YYYY-MM), both or neither. Entries older than these fields have neither yet.
+OPTIONAL_FIELDS = {"sms", "sms_body", "source", "checked"}
 PHONE = re.compile(r"\+?[0-9][0-9 \-]*[0-9]|[0-9]")
 SMS_BODY = re.compile(r"[A-Za-z0-9]{1,20}")
 TIME = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]|24:00")
@@ -105,6 +107,8 @@ class Service:
     crisis: bool
     sms: str | None = None
     sms_body: str | None = None
+    source: str | None = None
+    checked: str | None = None
 
     @property
     def tel_uri(self) -> str:
@@ -304,6 +308,15 @@ def parse_service(entry: Any, where: str = "entry") -> Service:
         problems.append(f"{where}: for must be a non-empty list drawn from {sorted(PURPOSES)}")
     if not isinstance(entry["crisis"], bool):
         problems.append(f"{where}: crisis must be true or false")
+    if ("source" in entry) != ("checked" in entry):
+        problems.append(f"{where}: source and checked go together (where it was confirmed, and when)")
+    if "source" in entry:
+        # A citation for the operators, never shown as a link: the page's address as it was read.
+        source = urlsplit(str(entry["source"] or ""))
+        if source.scheme not in ("http", "https") or not source.hostname:
+            problems.append(f"{where}: source must be the address of the page the entry was checked on")
+        if "checked" in entry and not MONTH.fullmatch(str(entry["checked"])):
+            problems.append(f"{where}: checked must be the month the entry was checked, as YYYY-MM")
     if problems:
         raise InvalidServiceData(problems)
     return Service(
@@ -318,6 +331,8 @@ def parse_service(entry: Any, where: str = "entry") -> Service:
         crisis=entry["crisis"],
         sms=entry.get("sms"),
         sms_body=sms_body,
+        source=entry.get("source"),
+        checked=entry.get("checked"),
     )
 
 

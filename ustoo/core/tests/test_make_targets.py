@@ -17,7 +17,7 @@ def bare_path(tmp_path):
     whoever runs the tests) and no msgfmt, wrk or chromium unless a test adds a stand-in."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
-    for tool in ("sh", "dirname", "ls", "id"):
+    for tool in ("sh", "dirname", "ls", "id", "grep"):
         (bin_dir / tool).symlink_to(shutil.which(tool))
     (bin_dir / "python3").symlink_to(sys.executable)
     return bin_dir
@@ -57,13 +57,31 @@ def test_run_refuses_a_node_too_old_for_the_journals_packages(bare_path):
     assert "needs Node.js 20.19 or newer" in answer.stderr
 
 
+def fonts_installed(bin_dir: Path) -> None:
+    """A dpkg-query that finds every package installed."""
+    (bin_dir / "dpkg-query").write_text("#!/bin/sh\necho 'install ok installed'\n")
+    (bin_dir / "dpkg-query").chmod(0o755)
+
+
 def test_test_never_needs_wrk(bare_path):
     for tool in ("msgfmt", "chromium", "openssl", "node", "npm"):
         add_stand_in(bare_path, tool)
+    fonts_installed(bare_path)
     answer = system_deps(bare_path, "test")
     assert "wrk" not in answer.stderr
     if Path("/usr/lib/postgresql").is_dir():  # the only other thing it looks for
         assert answer.returncode == 0, answer.stderr
+
+
+def test_test_needs_fonts_for_every_script(bare_path):
+    """Arabic and Devanagari (fonts-noto-core) and Chinese (fonts-noto-cjk): without them the browser
+    tests and screenshots draw boxes. `run` needs none (a server sends no fonts)."""
+    for tool in ("msgfmt", "chromium", "openssl", "node", "npm"):
+        add_stand_in(bare_path, tool)
+    answer = system_deps(bare_path, "test")  # no dpkg-query here: nothing is found installed
+    assert answer.returncode == 1
+    assert "fonts-noto-core fonts-noto-cjk" in answer.stderr
+    assert "fonts-noto" not in system_deps(bare_path, "run").stderr
 
 
 def test_bench_needs_wrk(bare_path):

@@ -21,7 +21,7 @@ RAW = json.loads(resources.DATA_FILE.read_text(encoding="utf-8"))
 ENTRIES = RAW["services"]
 
 # National short codes that are in service but not yet in the phonenumbers metadata this project pins.
-SHORT_CODES_MISSING_FROM_METADATA = {("IN", "14416"), ("PK", "1098")}
+SHORT_CODES_MISSING_FROM_METADATA = {("IN", "14416"), ("PK", "1098"), ("TN", "1899")}
 
 
 def entry_id(entry: dict) -> str:
@@ -45,8 +45,9 @@ def test_every_entry_is_complete_and_valid(entry):
     assert service.country == INTERNATIONAL or service.country in countries
     if service.web:
         assert urlsplit(service.web).scheme == "https"
-    # Emergency numbers may have no website of their own; every other service must have one to check it.
-    assert service.web or service.is_emergency or service.country in {"IN", "PK"}
+    # Emergency numbers may have no website of their own; every other service must have one to check it,
+    # or name the page it was checked on (source).
+    assert service.web or service.is_emergency or service.country in {"IN", "PK"} or service.source
     assert service.phone or service.sms or service.web
     assert service.languages and service.purposes
 

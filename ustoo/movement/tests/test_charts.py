@@ -42,7 +42,7 @@ def test_partial_days_are_hatched_hollow_and_never_joined_to_the_line(charts):
         assert "<polyline" not in svg
         series = len(per_day.headers) - 1
         assert svg.count('fill="#ffffff"') == 2 * series  # a hollow point per partial day and series
-        assert "partial day</text>" in svg  # the legend says what the hatching means
+        assert "partial day\u2069</text>" in svg  # the legend says what the hatching means
     assert per_day.note == (
         "Partial days (only part of each was collected), hatched and not joined to the line: "
         "15\u00a0October\u00a02019 and 17\u00a0October\u00a02019."

@@ -131,11 +131,14 @@ def test_normalisation(raw, normal):
     assert normalise(raw) == normal
 
 
-def test_the_data_file_parses_into_three_languages_and_both_kinds():
+def test_the_data_file_parses_into_every_interface_language_and_both_kinds():
     phrases = crisis._phrases()
-    assert {s.language for s in phrases.signals.values()} == {"en", "fr", "es"}
-    assert {s.kind for s in phrases.signals.values()} == {"self_harm", "danger"}
-    assert phrases.exceptions is not None
+    languages = {"en", "fr", "es", "it", "ar", "hi", "zh"}
+    assert {s.language for s in phrases.signals.values()} == languages
+    assert {(s.language, s.kind) for s in phrases.signals.values()} == {
+        (language, kind) for language in languages for kind in ("self_harm", "danger")
+    }
+    assert phrases.exceptions
     # Phrases are stored normalised, so a hand-written accent or apostrophe in the file cannot fail to match.
     assert all(phrase == normalise(phrase) for phrase in phrases.signals)
 
@@ -154,7 +157,7 @@ def test_a_phrase_list_can_be_extended_with_sections_and_exceptions():
     )
     assert parsed.signals["ich will sterben"] == DangerSignal("ich will sterben", "de", "self_harm")
     assert parsed.signals["er steht vor meiner tur"].kind == "danger"
-    assert parsed.exceptions is not None and parsed.exceptions.search("ich will sterben vor lachen")
+    assert any(pattern.search("ich will sterben vor lachen") for pattern in parsed.exceptions)
 
 
 @settings(max_examples=200, deadline=None)
@@ -168,3 +171,47 @@ def test_any_text_is_screened_without_error(text):
 def test_a_danger_phrase_is_found_wherever_it_sits(padding):
     text = f"{padding} I want to die {padding}"
     assert signals_danger(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("Non ce la faccio più, voglio morire", "voglio morire"),
+        ("è sotto casa mia adesso e ho paura", "e sotto casa mia"),
+        # With or without short vowels and hamza seats, Arabic reads alike.
+        ("أُرِيدُ أَنْ أَمُوتَ", "اريد ان اموت"),
+        ("اريد ان اموت", "اريد ان اموت"),
+        ("بدي موت، ما عاد فيي", "بدي موت"),
+        ("هو واقف عند الباب الآن", "عند الباب"),
+        ("मैं मरना चाहती हूं", "मरना चाहती"),
+        ("वो मुझे मार डालेगा", "मुझे मार डालेगा"),
+        # Chinese phrases sit inside words: there are no spaces to find them by.
+        ("我真的想死了", "想死"),
+        ("他每天都打我", "打我"),
+        ("我一直在想自杀", "想自杀"),
+    ],
+)
+def test_phrases_in_the_new_languages_are_found(text, phrase):
+    assert phrase in [signal.phrase for signal in danger_signals(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ho riso così tanto, morto dal ridere",
+        "Mi segue su Instagram",
+        "كنت أموت من الضحك",
+        "वह मरीज़ है",  # "मर" with a vowel sign is another word
+        "好想死你了",  # "I miss you to death"
+        "他打我电话了",  # "he rang me"
+        "这是关于预防自杀的文章",  # an article about preventing suicide
+    ],
+)
+def test_idioms_in_the_new_languages_are_not_danger(text):
+    assert danger_signals(text) == []
+
+
+def test_a_devanagari_vowel_sign_belongs_to_its_word():
+    parsed = crisis._parse(["# hi danger", "मर"])
+    assert not any(pattern.search(normalise("मरी")) for pattern in parsed.patterns)
+    assert any(pattern.search(normalise("वह मर गया")) for pattern in parsed.patterns)

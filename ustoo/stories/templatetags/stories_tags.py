@@ -1,12 +1,14 @@
 from django import template
 
 from ustoo.stories import author_notices as notices
+from ustoo.stories.forms import STORY_LANGUAGES
 from ustoo.stories.models import ContentWarning, Harm
 
 register = template.Library()
 
 _CW_LABELS = dict(ContentWarning.choices)
 _HARM_LABELS = dict(Harm.choices)
+_LANGUAGE_NAMES = dict(STORY_LANGUAGES)
 
 
 @register.filter
@@ -18,6 +20,12 @@ def opens_for(story, preferences) -> bool:
 @register.filter
 def warning_labels(codes) -> list[str]:
     return [str(_CW_LABELS.get(code, code)) for code in codes or []]
+
+
+@register.filter
+def story_language(code: str) -> str:
+    """A story's language named in itself, as the form offers it (its code if the form does not)."""
+    return _LANGUAGE_NAMES.get(code, code)
 
 
 @register.filter
