@@ -118,3 +118,13 @@ def test_the_deploy_check_is_quiet_once_it_is_filled_in(filled_in, settings):
 def test_check_deploy_fails_on_the_warning_until_the_operator_fills_it_in(settings):
     with pytest.raises(SystemCheckError, match=r"ustoo\.W002"):
         call_command("check", "--deploy", "--fail-level", "WARNING")
+
+
+def test_the_notice_says_what_step_up_the_journal_and_the_escrow_keep(client, settings):
+    settings.RETENTION_REJECTED_DAYS = 45
+    words = text_of(client.get(reverse("privacy")))
+    assert "words that are not published are deleted 45 days after the decision" in words
+    assert "locked in your browser before it is sent" in words
+    assert "Deleting your journal deletes its entries and attachments at once" in words
+    assert "It never sees the name you entered" in words
+    assert "You can withdraw an entry at any time: it is deleted" in words
