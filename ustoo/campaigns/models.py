@@ -14,7 +14,7 @@ from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -65,9 +65,10 @@ def new_secret() -> str:
 class Status(models.TextChoices):
     GATHERING = "gathering", _("Gathering supporters")
     PENDING = "pending", _("Waiting for moderation")
-    OPEN = "open", _("Open")
-    REJECTED = "rejected", _("Rejected")
-    CLOSED = "closed", _("Closed")
+    # A campaign's state: its own context, as other languages agree the word with "campaign".
+    OPEN = "open", pgettext_lazy("campaign state", "Open")
+    REJECTED = "rejected", pgettext_lazy("campaign state", "Rejected")
+    CLOSED = "closed", pgettext_lazy("campaign state", "Closed")
 
 
 class RejectionCode(models.TextChoices):
