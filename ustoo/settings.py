@@ -274,12 +274,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 
 LANGUAGE_CODE = "en"
 # Offered only when complete: ustoo/core/tests/test_languages.py holds each catalogue to every string of
-# the code (docs/TRANSLATING.md says how to add one). Each is named in itself. Spanish, Arabic, Italian,
-# Hindi and Simplified Chinese (ustoo/locale) come back here once they translate the journal's, the
-# escrow's and Step up's strings too.
+# the code (docs/TRANSLATING.md says how to add one). Each is named in itself.
 LANGUAGES = [
     ("en", "English"),
     ("fr", "Français"),
+    ("es", "Español"),
+    ("it", "Italiano"),
+    ("hi", "हिन्दी"),
+    ("zh-hans", "简体中文"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["ustoo.formats"]
