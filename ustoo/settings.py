@@ -279,6 +279,7 @@ LANGUAGES = [
     ("en", "English"),
     ("fr", "Français"),
     ("es", "Español"),
+    ("ar", "العربية"),
     ("it", "Italiano"),
     ("hi", "हिन्दी"),
     ("zh-hans", "简体中文"),
