@@ -448,4 +448,6 @@ def test_the_escrow_pages_meet_wcag_aa(visitor_factory, live_server, matching_si
     page.goto("/matching/entries/")
     assert accessibility_problems(page) == []
     page.get_by_role("link", name=re.compile("^Withdraw")).click()
+    # A click does not wait for the next page: check it once its heading is there.
+    expect(page.get_by_role("heading", name=re.compile("^Withdraw the entry of"))).to_be_visible()
     assert accessibility_problems(page) == []
