@@ -3,16 +3,10 @@ so they go through gettext like every template string. `%(name)s` is filled in b
 with a count comes in two forms (`key_one`, `key_other`), which the script picks by the language's
 plural rule."""
 
-from collections.abc import Callable
-
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-
-def _counted(key: str, words: Callable[[int], str]) -> dict[str, str]:
-    """Both forms of a counted message, `words` being an ngettext call (written out, so that
-    makemessages finds its strings)."""
-    return {f"{key}_one": words(1), f"{key}_other": words(2)}
+from ustoo.core.script_text import counted
 
 
 def for_browser() -> dict[str, str]:
@@ -57,7 +51,7 @@ def for_browser() -> dict[str, str]:
         ),
         "error_file_unreadable": _("%(name)s could not be read in full. Try adding it again."),
         "error_delete_confirm": _("Confirm that you want to delete the journal for good."),
-        **_counted(
+        **counted(
             "error_too_many_files",
             lambda n: ngettext(
                 "One entry can hold %(count)s file. Save this entry and attach the rest to another.",
@@ -74,7 +68,7 @@ def for_browser() -> dict[str, str]:
         "opened": _(
             "Your journal is open. Only this page can read it: closing or leaving it closes the journal."
         ),
-        **_counted(
+        **counted(
             "opened_with_problems",
             lambda n: ngettext(
                 "Your journal is open, but %(count)s entry could not be shown as written: see below.",
@@ -90,14 +84,14 @@ def for_browser() -> dict[str, str]:
         "kind_witness": _("What I saw happen"),
         "kind_note": _("Note"),
         "no_entries": _("No entries yet."),
-        **_counted("entry_count", lambda n: ngettext("%(count)s entry", "%(count)s entries", n)),
+        **counted("entry_count", lambda n: ngettext("%(count)s entry", "%(count)s entries", n)),
         "entry_heading": _("Entry %(seq)s"),
         "written_at": _("Written %(time)s"),
         "stamped_at": _("Time-stamped %(time)s"),
         "corrected_tag": _("Corrected"),
         "corrected_by": _("This is the correction written as entry %(seq)s."),
         "amend_button": _("Correct this entry"),
-        **_counted(
+        **counted(
             "history_summary",
             lambda n: ngettext("The earlier version (%(count)s)", "The earlier versions (%(count)s)", n),
         ),
@@ -162,7 +156,7 @@ def for_browser() -> dict[str, str]:
         ),
         "recovery_print_where": _("To use it, open %(address)s and choose to use a recovery key."),
         "bundle_making": _("Making the evidence bundle…"),
-        **_counted(
+        **counted(
             "bundle_made",
             lambda n: ngettext(
                 "The evidence bundle holds %(count)s entry. Check your downloads.",
@@ -170,7 +164,7 @@ def for_browser() -> dict[str, str]:
                 n,
             ),
         ),
-        **_counted(
+        **counted(
             "bundle_left_out",
             lambda n: ngettext(
                 "%(count)s entry that cannot be shown as written is left out.",
@@ -178,7 +172,7 @@ def for_browser() -> dict[str, str]:
                 n,
             ),
         ),
-        **_counted(
+        **counted(
             "bundle_pending",
             lambda n: ngettext(
                 "%(count)s time-stamp is not yet in a published log head: export again tomorrow "

@@ -3,16 +3,10 @@ they go through gettext like every template string. `%(name)s` is filled in by t
 a count comes in two forms (`key_one`, `key_other`), which the script picks by the language's plural
 rule."""
 
-from collections.abc import Callable
-
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-
-def _counted(key: str, words: Callable[[int], str]) -> dict[str, str]:
-    """Both forms of a counted message, `words` being an ngettext call (written out, so that
-    makemessages finds its strings)."""
-    return {f"{key}_one": words(1), f"{key}_other": words(2)}
+from ustoo.core.script_text import counted
 
 
 def for_browser() -> dict[str, str]:
@@ -88,7 +82,7 @@ def for_browser() -> dict[str, str]:
             "Checking with the matching service, without telling it what you wrote. This takes a few seconds…"
         ),
         "locking": _("Locking your entry in this browser and sending it…"),
-        **_counted(
+        **counted(
             "budget_left",
             lambda n: ngettext(
                 "This account can check %(count)s more phone number, address or handle today.",
