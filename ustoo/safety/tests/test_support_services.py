@@ -138,6 +138,29 @@ def test_the_help_page_shows_the_readers_emergency_numbers_first_and_their_line(
     assert "https://findahelpline.com" in page
 
 
+# Of the countries not yet sourced, those with nothing listed but their emergency numbers (India has lines
+# still to confirm, shown meanwhile).
+EMERGENCY_NUMBERS_ONLY = ("MX", "EG", "MA", "LB", "SA")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("country", EMERGENCY_NUMBERS_ONLY)
+def test_a_country_with_only_its_emergency_numbers_says_so_and_offers_the_directories(country):
+    assert all(service.is_emergency for service in resources.services_in(country))
+    page = Client(headers={"accept-language": "en"}).get("/help/", {"country": country}).content.decode()
+    local = page.split('id="help-country-heading"', 1)[1].split('id="help-international"', 1)[0]
+    assert "We do not list a support line in" in local
+    assert "only its emergency numbers" in local
+    assert "https://findahelpline.com" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("country", [*CITED, "IN"])
+def test_a_country_with_a_support_line_does_not_say_it_has_none(country):
+    page = Client(headers={"accept-language": "en"}).get("/help/", {"country": country}).content.decode()
+    assert "We do not list" not in page
+
+
 @pytest.mark.django_db
 def test_a_line_without_website_or_known_hours_sends_nobody_to_a_website():
     page = Client(headers={"accept-language": "en"}).get("/help/", {"country": "CN"}).content.decode()
