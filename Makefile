@@ -74,8 +74,12 @@ run: deps-run build ## Serve the site at http://127.0.0.1:$(PORT) (demo content 
 		trap "kill $$mail $$heads $$oprf 2>/dev/null" EXIT; \
 		$(BIN)/gunicorn ustoo.wsgi --config python:ustoo.gunicorn_conf --bind 127.0.0.1:$(PORT)
 
-test: deps-test build ## Run every test: the browser code's (node), SQLite, PostgreSQL, then headless Chromium
-	$(MAKE) --no-print-directory test-js test-sqlite test-postgres test-browser
+test: deps-test build ## Run every test: the browser code's (node), SQLite and PostgreSQL side by side, then Chromium
+	$(MAKE) --no-print-directory test-js
+	@# The two database runs are single processes sharing nothing (PostgreSQL's has its own data directory):
+	@# side by side they take one core each; their output is printed whole as each one ends.
+	$(MAKE) --no-print-directory --jobs=2 --output-sync=target test-sqlite test-postgres
+	$(MAKE) --no-print-directory test-browser
 
 test-js: $(NPM_INSTALLED)
 	node --test ustoo/journal/frontend/tests/ ustoo/matching/frontend/tests/
@@ -84,7 +88,7 @@ test-sqlite: build
 	$(PYTEST) -q -m "not browser"
 
 test-postgres: build
-	scripts/with-postgres $(PYTEST) -q -m "not browser"
+	USTOO_DATA_DIR=$(CURDIR)/var/test-postgres scripts/with-postgres $(PYTEST) -q -m "not browser"
 
 test-browser: build
 	$(PYTEST) -q -m browser
