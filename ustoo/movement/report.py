@@ -28,7 +28,10 @@ DEFINITIONS = {
     "posts": "distinct posts after de-duplication, in the window",
     "originals": "posts that are not retweets (replies and quotes included)",
     "retweets": "retweets, boosts and reposts",
-    "authors": "distinct accounts (keyed hashes), not people; null where no source named the author",
+    "authors": (
+        "distinct accounts (keyed hashes), not people; null where no source named the author; counted "
+        "exactly, never estimated (on a cluster each account's posts are in one task's partitions)"
+    ),
     "by_hashtag": "posts carrying each variant; a post counts once per distinct hashtag it carries",
     "by_language": "posts, by the platform's language tag, else the offline detector's, else 'und'",
     "per_day": "posts per calendar day in the report's time zone",
