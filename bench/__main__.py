@@ -13,6 +13,7 @@ SUITES = [
     "magnitude",
     "campaigns",
     "movement",
+    "movement_cluster",
     "journal_tokens",
     "journal_browser",
     "matching",

@@ -14,6 +14,7 @@ Definitions (also written into every report):
   original with no word the model knows is not labelled, and so not in the denominator).
 """
 
+import operator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -27,7 +28,10 @@ DEFINITIONS = {
     "posts": "distinct posts after de-duplication, in the window",
     "originals": "posts that are not retweets (replies and quotes included)",
     "retweets": "retweets, boosts and reposts",
-    "authors": "distinct accounts (keyed hashes), not people; null where no source named the author",
+    "authors": (
+        "distinct accounts (keyed hashes), not people; null where no source named the author; counted "
+        "exactly, never estimated (on a cluster each account's posts are in one task's partitions)"
+    ),
     "by_hashtag": "posts carrying each variant; a post counts once per distinct hashtag it carries",
     "by_language": "posts, by the platform's language tag, else the offline detector's, else 'und'",
     "per_day": "posts per calendar day in the report's time zone",
@@ -133,9 +137,18 @@ def check_timezone(name: str) -> str:
     return name
 
 
-def _selected(selection: Selection) -> tuple[str, list]:
-    """SQL for the selected posts with their local time, and its parameters."""
-    where = ["dataset = $dataset"]
+# The columns a report reads. The store's posts and the Parquet partitions (export.py) give them alike;
+# neither gives a report the text, only whether it was kept.
+REPORT_COLUMNS = "platform, key, created_at, author, lang, lang_detected, hashtags, kind, label, text_hash"
+STORE_POSTS = f"""
+    SELECT {REPORT_COLUMNS}, text IS NOT NULL AS text_kept, rowid AS post FROM posts WHERE dataset = $dataset
+"""  # noqa: S608 - constant columns
+
+
+def _selected(selection: Selection, source: str = STORE_POSTS) -> tuple[str, dict]:
+    """SQL for the selected posts of `source` (one partition's, or the whole store's) with their local time,
+    and its parameters."""
+    where = ["true"]
     params: dict = {"dataset": selection.dataset, "tz": selection.timezone}
     if selection.start:
         where.append("local >= $start")
@@ -152,10 +165,7 @@ def _selected(selection: Selection) -> tuple[str, list]:
         del params["tz"]
     sql = f"""
         WITH sel AS (
-            SELECT * FROM (
-                SELECT *, {local} AS local, rowid AS post
-                FROM posts WHERE dataset = $dataset
-            ) WHERE {" AND ".join(where)}
+            SELECT * FROM (SELECT *, {local} AS local FROM ({source})) WHERE {" AND ".join(where)}
         )
     """  # noqa: S608 - only fixed fragments are joined; values are parameters
     return sql, params
@@ -296,127 +306,6 @@ TOP_HASHTAGS = 30
 REPEATED_TEXT_MIN = 5  # originals with one text from one account for the account to be flagged
 
 
-def _researcher_figures(rows, selection: Selection, by_hashtag: dict) -> dict:
-    """What researchers counted by hand: their own tags, every tag, variants by language and by spelling,
-    authors per day and per variant, how concentrated posting is, and accounts repeating one text."""
-    catalogue = variants()
-    own = {
-        tag: {"posts": n, "originals": n_originals, "authors": authors}
-        for tag, n, n_originals, authors in rows(
-            """
-            SELECT tag, count(*), count(*) FILTER (kind <> 'retweet'), count(DISTINCT author)
-            FROM (SELECT unnest(hashtags) AS tag, kind, author FROM sel)
-            WHERE list_contains($own, tag) GROUP BY tag
-        """,
-            {"own": list(selection.hashtags)},
-        )
-    }
-    own = {tag: own.get(tag, {"posts": 0, "originals": 0, "authors": 0}) for tag in selection.hashtags}
-    # Spellings of one variant (an accent, the case already folded) and a language's variants: each post once.
-    spelling = {tag: catalogue[tag].hashtag for tag in catalogue}
-    keys = {tag: _unaccented(tag) for tag in catalogue}
-    merged: dict[str, dict] = {}
-    for key, tags in _grouped(keys).items():
-        merged[key] = {"spellings": sorted(spelling[tag] for tag in tags), "tags": sorted(tags)}
-    languages: dict[str, list[str]] = {}
-    for tag, variant in catalogue.items():
-        if selection.family in (None, variant.family):
-            languages.setdefault(variant.language, []).append(tag)
-    groups = {f"spelling:{key}": value["tags"] for key, value in merged.items() if len(value["tags"]) > 1}
-    groups |= {f"language:{language}": tags for language, tags in languages.items()}
-    # Only groups with two of their tags found need counting again; one found tag is its own figure.
-    found = {name: [tag for tag in tags if tag in by_hashtag] for name, tags in groups.items()}
-    known = {name: by_hashtag[tags[0]] for name, tags in found.items() if len(tags) == 1}
-    groups = {name: tags for name, tags in found.items() if len(tags) > 1}
-    # (group, tag) pairs joined on the tag: an equality join, where list_has_any would test every pair
-    pairs = [(name, tag) for name, tags in groups.items() for tag in tags]
-    counted = {
-        name: (n, n_originals, authors)
-        for name, n, n_originals, authors in rows(
-            """
-            SELECT name, count(*), count(*) FILTER (kind <> 'retweet'), count(DISTINCT author) FROM (
-                SELECT DISTINCT g.name, s.post, s.kind, s.author
-                FROM (SELECT post, kind, author, unnest(hashtags) AS tag FROM sel) AS s
-                JOIN (SELECT unnest($names) AS name, unnest($tags) AS tag) AS g ON g.tag = s.tag
-            ) GROUP BY name
-        """,
-            {"names": [name for name, _tag in pairs], "tags": [tag for _name, tag in pairs]},
-        )
-    }
-
-    for name, figures in known.items():
-        counted[name] = (figures["posts"], figures["originals"], figures["authors"] or 0)
-
-    def figures(name: str) -> dict:
-        n, n_originals, authors = counted.get(name, (0, 0, 0))
-        return {"posts": n, "originals": n_originals, "authors": authors}
-
-    by_spelling = {
-        merged[key]["spellings"][0]: {**figures(f"spelling:{key}"), "spellings": merged[key]["spellings"]}
-        for key in merged
-        if len(merged[key]["tags"]) > 1 and counted.get(f"spelling:{key}")
-    }
-    by_language_family = {
-        language: {**figures(f"language:{language}"), "variants": sorted(spelling[tag] for tag in tags)}
-        for language, tags in sorted(languages.items())
-        if counted.get(f"language:{language}")
-    }
-    authors_per_day = dict(
-        rows("SELECT local::DATE::VARCHAR AS d, count(DISTINCT author) FROM sel GROUP BY d ORDER BY d")
-    )
-    posts_per_author = [
-        n
-        for (n,) in rows(
-            "SELECT count(*) AS n FROM sel WHERE author IS NOT NULL GROUP BY author ORDER BY n DESC"
-        )
-    ]
-    concentration = None
-    if posts_per_author:
-        top = max(1, round(len(posts_per_author) / 100))
-        concentration = {
-            "authors": len(posts_per_author),
-            "top_1_percent_authors": top,
-            "their_posts": sum(posts_per_author[:top]),
-            "share_of_posts": round(sum(posts_per_author[:top]) / sum(posts_per_author), 4),
-        }
-    repeated = rows(
-        """
-        SELECT count(*), coalesce(sum(n), 0), coalesce(max(n), 0) FROM (
-            SELECT author, text_hash, count(*) AS n FROM sel
-            WHERE kind <> 'retweet' AND author IS NOT NULL AND text_hash IS NOT NULL
-            GROUP BY author, text_hash HAVING count(*) >= $at_least
-        )
-    """,
-        {"at_least": REPEATED_TEXT_MIN},
-    )[0]
-    if not posts_per_author:  # no source named an author: not measured, not 0
-        for entry in [*own.values(), *by_spelling.values(), *by_language_family.values()]:
-            entry["authors"] = None
-    return {
-        "own_hashtags": own,
-        "top_hashtags": [
-            list(row)
-            for row in rows(
-                "SELECT tag, count(*) FROM (SELECT unnest(hashtags) AS tag FROM sel) GROUP BY tag "
-                "ORDER BY 2 DESC, 1 LIMIT $top_n",
-                {"top_n": TOP_HASHTAGS},
-            )
-        ],
-        "by_variant_spellings_merged": by_spelling,
-        "by_language_family": by_language_family,
-        "authors_per_day": authors_per_day if posts_per_author else {},
-        "author_concentration": concentration,
-        "repeated_texts": {
-            "at_least": REPEATED_TEXT_MIN,
-            "accounts": repeated[0],
-            "posts": int(repeated[1]),
-            "most_by_one_account": int(repeated[2]),
-        }
-        if posts_per_author
-        else None,
-    }
-
-
 def _unaccented(tag: str) -> str:
     import unicodedata
 
@@ -430,33 +319,289 @@ def _grouped(keys: dict[str, str]) -> dict[str, list[str]]:
     return grouped
 
 
-def build_report(connection: duckdb.DuckDBPyConnection, selection: Selection) -> dict:
-    check_timezone(selection.timezone)
-    sel, params = _selected(selection)
+@dataclass(frozen=True)
+class VariantGroups:
+    """Spellings of one variant (an accent, the case already folded) and a language's variants, each counted
+    with every post once: `tags` are the reported tags of each group ("spelling:<key>", "language:<code>")."""
+
+    spellings: dict[str, dict]  # key: {"spellings": [...], "tags": [...]}, over the whole catalogue
+    languages: dict[str, list[str]]  # language: reported tags
+    tags: dict[str, list[str]]
+
+    @classmethod
+    def of(cls, selection: Selection) -> "VariantGroups":
+        catalogue = variants()
+        spelling = {tag: catalogue[tag].hashtag for tag in catalogue}
+        spellings = {
+            key: {"spellings": sorted(spelling[tag] for tag in tags), "tags": sorted(tags)}
+            for key, tags in _grouped({tag: _unaccented(tag) for tag in catalogue}).items()
+        }
+        languages: dict[str, list[str]] = {}
+        for tag, variant in catalogue.items():
+            if selection.family in (None, variant.family):
+                languages.setdefault(variant.language, []).append(tag)
+        reported = set(selection.reported_tags())
+        groups = {
+            f"spelling:{key}": value["tags"] for key, value in spellings.items() if len(value["tags"]) > 1
+        }
+        groups |= {f"language:{language}": tags for language, tags in languages.items()}
+        # Only reported tags count towards a group: a spelling of another family is not in the report.
+        tags = {name: [tag for tag in tags if tag in reported] for name, tags in groups.items()}
+        return cls(spellings, languages, {name: tags for name, tags in tags.items() if tags})
+
+
+# How the partial figures of two partitions combine: every figure is a sum (of nested counts) but the first
+# and last post and hour, and the most posts of one text by one account. Distinct accounts add up because a
+# partition holds every post of its accounts (export.py hash-partitions them); the single machine's store is
+# one partition.
+_MERGED_BY = {"first": min, "last": max, "per_hour_first": min, "per_hour_by_hashtag_first": min}
+_MERGED_BY |= {"repeated_most": max}
+
+
+def _combine(how, left, right):
+    if isinstance(left, dict):
+        return {
+            key: _combine(how, left[key], right[key])
+            if key in left and key in right
+            else left.get(key, right.get(key))
+            for key in {**left, **right}
+        }
+    if isinstance(left, list):
+        return [_combine(how, a, b) for a, b in zip(left, right, strict=True)]
+    if left is None or right is None:
+        return right if left is None else left
+    return how(left, right)
+
+
+def merge_partials(partials: list[dict]) -> dict:
+    """The figures of several partitions as one: what partial_figures would give for them all."""
+    merged = partials[0]
+    for partial in partials[1:]:
+        merged = {
+            name: _combine(_MERGED_BY.get(name, operator.add), value, partial[name])
+            for name, value in merged.items()
+        }
+    return merged
+
+
+def partial_figures(
+    connection: duckdb.DuckDBPyConnection,
+    selection: Selection,
+    source: str = STORE_POSTS,
+    params: dict | None = None,
+) -> dict:
+    """One partition's figures, as counts that merge_partials adds up: `source` is the SQL of its posts (the
+    store's, by default; a task's Parquet files on a cluster). Every count of distinct accounts is exact as
+    long as no account has posts in two partitions."""
+    sel, sel_params = _selected(selection, source)
 
     def rows(query: str, extra: dict | None = None) -> list[tuple]:
-        wanted = {**params, **(extra or {})}
+        wanted = {**sel_params, **(params or {}), **(extra or {})}
         used = {name: value for name, value in wanted.items() if f"${name}" in sel + query}
         return connection.execute(sel + query, used).fetchall()
 
-    totals_row = rows("""
+    *totals, first, last = rows("""
         SELECT count(*), count(*) FILTER (kind <> 'retweet'), count(*) FILTER (kind = 'retweet'),
                count(*) FILTER (kind = 'quote'), count(*) FILTER (kind = 'reply'), count(DISTINCT author),
-               min(local), max(local), count(*) FILTER (key LIKE 'c:%'), count(*) FILTER (label IS NOT NULL),
+               count(*) FILTER (key LIKE 'c:%'), count(*) FILTER (label IS NOT NULL),
                count(*) FILTER (lang_detected IS NOT NULL AND (lang IS NULL OR lang = 'und')),
                count(author), count(*) FILTER (kind <> 'retweet' AND label IS NULL),
-               count(*) FILTER (key LIKE 'c:%#%'), count(text)
+               count(*) FILTER (key LIKE 'c:%#%'), count(*) FILTER (text_kept), min(local), max(local)
         FROM sel
     """)[0]
-    files_row = connection.execute(
-        "SELECT coalesce(sum(malformed), 0), coalesce(sum(duplicates), 0), count(*), "
-        "coalesce(sum(content_key_duplicates), 0), string_agg(DISTINCT dedupe, ' and ' ORDER BY dedupe), "
-        "string_agg(lower_bounds, ',') FROM files WHERE dataset = ?",
-        [selection.dataset],
-    ).fetchone()
-    lower_bounds = {
-        name: LOWER_BOUNDS[name] for name in LOWER_BOUNDS if name in (files_row[5] or "").split(",")
+    # Outside UTC an hour also names its offset: the hour repeated when summer time ends is two hours.
+    offset = "NULL::BIGINT" if selection.timezone == "UTC" else "datediff('second', created_at, local)"
+    language = "coalesce(CASE WHEN lang IN ('', 'und') THEN NULL ELSE lang END, lang_detected, 'und')"
+
+    def tag_figures(tags: list[str]) -> dict[str, list[int]]:
+        return {
+            tag: [n, n_originals, n_authors]
+            for tag, n, n_originals, n_authors in rows(
+                """
+                SELECT tag, count(*), count(*) FILTER (kind <> 'retweet'), count(DISTINCT author)
+                FROM (SELECT unnest(hashtags) AS tag, kind, author FROM sel)
+                WHERE list_contains($tags, tag) GROUP BY tag
+            """,
+                {"tags": tags},
+            )
+        }
+
+    groups = VariantGroups.of(selection).tags
+    # (group, tag) pairs joined on the tag: an equality join, where list_has_any would test every pair
+    pairs = [(name, tag) for name, tags in groups.items() for tag in tags]
+    per_hour_by_hashtag: dict[str, dict] = {}
+    per_hour_by_hashtag_first: dict[str, dict] = {}
+    for tag, hour, offset_seconds, n, first_seen in rows(
+        f"""
+        SELECT tag, date_trunc('hour', local) AS hour, {offset} AS offset_seconds, count(*), min(created_at)
+        FROM (SELECT unnest(hashtags) AS tag, local, created_at FROM sel) WHERE list_contains($reported, tag)
+        GROUP BY tag, hour, offset_seconds
+    """,  # noqa: S608 - a constant expression
+        {"reported": selection.reported_tags()},
+    ):
+        per_hour_by_hashtag.setdefault(tag, {})[(hour, offset_seconds)] = n
+        per_hour_by_hashtag_first.setdefault(tag, {})[(hour, offset_seconds)] = first_seen
+    per_day_by_hashtag: dict[str, dict] = {}
+    for tag, day, n in rows(
+        """
+        SELECT tag, local::DATE AS day, count(*)
+        FROM (SELECT unnest(hashtags) AS tag, local FROM sel) WHERE list_contains($reported, tag)
+        GROUP BY ALL
+    """,
+        {"reported": selection.reported_tags()},
+    ):
+        per_day_by_hashtag.setdefault(tag, {})[day] = n
+    per_hour = rows(
+        f"SELECT date_trunc('hour', local) AS h, {offset} AS o, count(*), min(created_at) "  # noqa: S608
+        "FROM sel GROUP BY h, o"
+    )
+    repeated = rows(
+        """
+        SELECT count(*), coalesce(sum(n), 0), coalesce(max(n), 0) FROM (
+            SELECT author, text_hash, count(*) AS n FROM sel
+            WHERE kind <> 'retweet' AND author IS NOT NULL AND text_hash IS NOT NULL
+            GROUP BY author, text_hash HAVING count(*) >= $at_least
+        )
+    """,
+        {"at_least": REPEATED_TEXT_MIN},
+    )[0]
+    return {
+        "totals": list(totals),
+        "first": first,
+        "last": last,
+        "by_hashtag": tag_figures(selection.reported_tags()),
+        "own": tag_figures(list(selection.hashtags)),
+        "groups": {
+            name: [n, n_originals, n_authors]
+            for name, n, n_originals, n_authors in rows(
+                """
+                SELECT name, count(*), count(*) FILTER (kind <> 'retweet'), count(DISTINCT author) FROM (
+                    SELECT DISTINCT g.name, s.post, s.kind, s.author
+                    FROM (SELECT post, kind, author, unnest(hashtags) AS tag FROM sel) AS s
+                    JOIN (SELECT unnest($names) AS name, unnest($tags) AS tag) AS g ON g.tag = s.tag
+                ) GROUP BY name
+            """,
+                {"names": [name for name, _tag in pairs], "tags": [tag for _name, tag in pairs]},
+            )
+        },
+        "authors_per_day": dict(rows("SELECT local::DATE AS d, count(DISTINCT author) FROM sel GROUP BY d")),
+        # how many accounts posted n posts, for each n: the top 1% of accounts is found from it once merged
+        "posts_per_author": dict(
+            rows(
+                "SELECT n, count(*) FROM (SELECT count(*) AS n FROM sel WHERE author IS NOT NULL "
+                "GROUP BY author) GROUP BY n"
+            )
+        ),
+        "repeated": [repeated[0], int(repeated[1])],
+        "repeated_most": int(repeated[2]),
+        "tags": dict(
+            rows("SELECT tag, count(*) FROM (SELECT unnest(hashtags) AS tag FROM sel) GROUP BY tag")
+        ),
+        "per_day_by_hashtag": per_day_by_hashtag,
+        "per_hour_by_hashtag": per_hour_by_hashtag,
+        "per_hour_by_hashtag_first": per_hour_by_hashtag_first,
+        "per_day_by_kind": {
+            day: [n_originals, n_retweets]
+            for day, n_originals, n_retweets in rows("""
+                SELECT local::DATE AS day, count(*) FILTER (kind <> 'retweet'),
+                       count(*) FILTER (kind = 'retweet')
+                FROM sel GROUP BY day
+            """)
+        },
+        "experience": {
+            day: [n_experience, n]
+            for day, n_experience, n in rows("""
+                SELECT local::DATE AS day, count(*) FILTER (label = 'experience'), count(*)
+                FROM sel WHERE kind <> 'retweet' GROUP BY day
+            """)
+        },
+        "originals_by_language": dict(
+            rows(f"SELECT {LANGUAGE_SQL} AS l, count(*) FROM sel WHERE kind <> 'retweet' GROUP BY l")  # noqa: S608
+        ),
+        "labels": dict(
+            rows(
+                "SELECT label, count(*) FROM sel WHERE kind <> 'retweet' AND label IS NOT NULL GROUP BY label"
+            )
+        ),
+        "per_day": dict(rows("SELECT local::DATE AS d, count(*) FROM sel GROUP BY d")),
+        "per_hour": {(hour, offset_seconds): n for hour, offset_seconds, n, _first in per_hour},
+        "per_hour_first": {(hour, offset_seconds): first for hour, offset_seconds, _n, first in per_hour},
+        "by_language": dict(rows(f"SELECT {language} AS l, count(*) FROM sel GROUP BY l")),  # noqa: S608
+        "cooccurring": dict(
+            rows(
+                """
+                SELECT tag, count(*) FROM (
+                    SELECT unnest(hashtags) AS tag FROM sel WHERE list_has_any(hashtags, $anchors)
+                ) WHERE NOT list_contains($anchors, tag) GROUP BY tag
+            """,
+                {"anchors": selection.anchor_tags()},
+            )
+        ),
     }
+
+
+@dataclass(frozen=True)
+class DatasetFacts:
+    """What a report says of a dataset beyond its posts: its imports (over every import, not windowed) and
+    the labels its experience share is corrected with. From the store, or saved beside the Parquet
+    partitions."""
+
+    malformed: int
+    duplicates: int
+    files: int
+    content_key_duplicates: int
+    dedupe: str | None  # the --dedupe of the files with lossy ids, joined by ' and '
+    lower_bounds: str | None  # comma-separated
+    validation: Validation
+
+    @classmethod
+    def of(cls, connection: duckdb.DuckDBPyConnection, dataset: str) -> "DatasetFacts":
+        row = connection.execute(
+            "SELECT coalesce(sum(malformed), 0), coalesce(sum(duplicates), 0), count(*), "
+            "coalesce(sum(content_key_duplicates), 0), string_agg(DISTINCT dedupe, ' and ' ORDER BY dedupe), "
+            "string_agg(lower_bounds, ',') FROM files WHERE dataset = ?",
+            [dataset],
+        ).fetchone()
+        return cls(
+            int(row[0]),
+            int(row[1]),
+            int(row[2]),
+            int(row[3]),
+            row[4],
+            row[5],
+            validation_for(connection, dataset),
+        )
+
+
+def _by_count(counts: dict, limit: int | None = None) -> list[tuple]:
+    """Most first, then by name: ORDER BY count DESC, name."""
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
+
+
+def _concentration(posts_per_author: dict[int, int]) -> dict | None:
+    """The share of posts from the 1% of accounts that posted most, from how many accounts posted n posts."""
+    authors = sum(posts_per_author.values())
+    if not authors:
+        return None
+    top = max(1, round(authors / 100))
+    their_posts, left = 0, top
+    for n, accounts in sorted(posts_per_author.items(), reverse=True):
+        taken = min(accounts, left)
+        their_posts, left = their_posts + taken * n, left - taken
+        if not left:
+            break
+    every_post = sum(n * accounts for n, accounts in posts_per_author.items())
+    return {
+        "authors": authors,
+        "top_1_percent_authors": top,
+        "their_posts": their_posts,
+        "share_of_posts": round(their_posts / every_post, 4),
+    }
+
+
+def finish_report(selection: Selection, figures: dict, facts: DatasetFacts) -> dict:
+    """The report from the merged figures of every partition: each engine ends here, so the figures, their
+    order and every rule about what is shown are one code."""
     (
         posts,
         originals,
@@ -464,8 +609,6 @@ def build_report(connection: duckdb.DuckDBPyConnection, selection: Selection) ->
         quotes,
         replies,
         authors,
-        first,
-        last,
         content_keyed,
         labelled,
         detected,
@@ -473,78 +616,30 @@ def build_report(connection: duckdb.DuckDBPyConnection, selection: Selection) ->
         unlabelled,
         repeated_kept,
         with_text,
-    ) = totals_row
+    ) = figures["totals"]
+    first, last = figures["first"], figures["last"]
     if posts and not with_author:
         authors = None  # not measured: no source named the author (a CSV without an author column)
-    # Outside UTC an hour also names its offset: the hour repeated when summer time ends is two hours.
-    offset = "NULL::BIGINT" if selection.timezone == "UTC" else "datediff('second', created_at, local)"
-    language = "coalesce(CASE WHEN lang IN ('', 'und') THEN NULL ELSE lang END, lang_detected, 'und')"
+    lower_bounds = {
+        name: LOWER_BOUNDS[name] for name in LOWER_BOUNDS if name in (facts.lower_bounds or "").split(",")
+    }
     by_hashtag = {
         tag: {"posts": n, "originals": n_originals, "authors": n_authors if with_author else None}
-        for tag, n, n_originals, n_authors in rows(
-            """
-            SELECT tag, count(*), count(*) FILTER (kind <> 'retweet'), count(DISTINCT author)
-            FROM (SELECT unnest(hashtags) AS tag, kind, author FROM sel)
-            WHERE list_contains($reported, tag) GROUP BY tag ORDER BY 2 DESC, 1
-        """,
-            {"reported": selection.reported_tags()},
+        for tag, (n, n_originals, n_authors) in sorted(
+            figures["by_hashtag"].items(), key=lambda item: (-item[1][0], item[0])
         )
     }
-    researcher = _researcher_figures(rows, selection, by_hashtag)
+    researcher = _researcher_figures(selection, figures)
     top_variants = list(by_hashtag)[:5]
-    per_day_by_hashtag: dict[str, dict[str, int]] = {tag: {} for tag in top_variants}
-    for tag, day, n in rows(
-        """
-        SELECT tag, local::DATE AS day, count(*)
-        FROM (SELECT unnest(hashtags) AS tag, local FROM sel) WHERE list_contains($top, tag)
-        GROUP BY ALL ORDER BY day
-    """,
-        {"top": top_variants},
-    ):
-        per_day_by_hashtag[tag][_day(day)] = n
-    per_hour_by_hashtag: dict[str, dict[str, int]] = {tag: {} for tag in top_variants}
-    for tag, hour, offset_seconds, n in rows(
-        f"""
-        SELECT tag, date_trunc('hour', local) AS hour, {offset} AS offset_seconds, count(*)
-        FROM (SELECT unnest(hashtags) AS tag, local, created_at FROM sel) WHERE list_contains($top, tag)
-        GROUP BY tag, hour, offset_seconds ORDER BY min(created_at)
-    """,  # noqa: S608 - a constant expression
-        {"top": top_variants},
-    ):
-        per_hour_by_hashtag[tag][_hour(hour, offset_seconds)] = n
-    per_day_kind = {
-        _day(day): {"originals": n_originals, "retweets": n_retweets}
-        for day, n_originals, n_retweets in rows("""
-            SELECT local::DATE AS day, count(*) FILTER (kind <> 'retweet'),
-                   count(*) FILTER (kind = 'retweet')
-            FROM sel GROUP BY day ORDER BY day
-        """)
-    }
-    experience = rows("""
-        SELECT local::DATE AS day, count(*) FILTER (label = 'experience'), count(*)
-        FROM sel WHERE kind <> 'retweet' GROUP BY day ORDER BY day
-    """)
-    originals_by_language = dict(
-        rows(f"SELECT {LANGUAGE_SQL} AS l, count(*) FROM sel WHERE kind <> 'retweet' GROUP BY l")  # noqa: S608
-    )
-    label_counts = dict(
-        rows("""
-        SELECT label, count(*) FROM sel WHERE kind <> 'retweet' AND label IS NOT NULL
-        GROUP BY label ORDER BY 1
-    """)
-    )
     window_start = selection.start or first
     window_end = selection.end or (last + timedelta(microseconds=1) if last else None)
-    per_day = {
-        _day(day): n for day, n in rows("SELECT local::DATE AS d, count(*) FROM sel GROUP BY d ORDER BY d")
-    }
-    per_hour = {
-        _hour(hour, offset_seconds): n
-        for hour, offset_seconds, n in rows(
-            f"SELECT date_trunc('hour', local) AS h, {offset} AS o, count(*) "  # noqa: S608 - constant
-            "FROM sel GROUP BY h, o ORDER BY min(created_at)"
-        )
-    }
+
+    def by_hour(counts: dict, first_seen: dict) -> dict[str, int]:
+        return {_hour(*key): counts[key] for key in sorted(counts, key=first_seen.__getitem__)}
+
+    per_day = {_day(day): n for day, n in sorted(figures["per_day"].items())}
+    per_hour = by_hour(figures["per_hour"], figures["per_hour_first"])
+    experience = [(day, *counts) for day, counts in sorted(figures["experience"].items())]
     return {
         "dataset": selection.dataset,
         "timezone": selection.timezone,
@@ -565,34 +660,35 @@ def build_report(connection: duckdb.DuckDBPyConnection, selection: Selection) ->
             "quotes": quotes,
             "replies": replies,
             "authors": authors,
-            "malformed": int(files_row[0]),
-            "duplicates_skipped": int(files_row[1]),
+            "malformed": facts.malformed,
+            "duplicates_skipped": facts.duplicates,
         },
         "by_hashtag": by_hashtag,
         **researcher,
-        "by_language": dict(rows(f"SELECT {language} AS l, count(*) FROM sel GROUP BY l ORDER BY 2 DESC, 1")),  # noqa: S608
+        "by_language": dict(_by_count(figures["by_language"])),
         "per_day": per_day,
         "per_hour": per_hour,
         "partial": partial_periods(window_start, window_end, per_day, per_hour),
-        "per_day_by_hashtag": per_day_by_hashtag,
-        "per_hour_by_hashtag": per_hour_by_hashtag,
-        "per_day_by_kind": per_day_kind,
-        "top_cooccurring": [
-            list(row)
-            for row in rows(
-                """
-            SELECT tag, count(*) FROM (
-                SELECT unnest(hashtags) AS tag FROM sel WHERE list_has_any(hashtags, $anchors)
-            ) WHERE NOT list_contains($anchors, tag) GROUP BY tag ORDER BY 2 DESC, 1 LIMIT $top_n
-        """,
-                {"anchors": selection.anchor_tags(), "top_n": TOP_COOCCURRING},
+        "per_day_by_hashtag": {
+            tag: {_day(day): n for day, n in sorted(figures["per_day_by_hashtag"].get(tag, {}).items())}
+            for tag in top_variants
+        },
+        "per_hour_by_hashtag": {
+            tag: by_hour(
+                figures["per_hour_by_hashtag"].get(tag, {}), figures["per_hour_by_hashtag_first"].get(tag, {})
             )
-        ],
+            for tag in top_variants
+        },
+        "per_day_by_kind": {
+            _day(day): {"originals": n_originals, "retweets": n_retweets}
+            for day, (n_originals, n_retweets) in sorted(figures["per_day_by_kind"].items())
+        },
+        "top_cooccurring": [list(row) for row in _by_count(figures["cooccurring"], TOP_COOCCURRING)],
         "anchor_family": selection.family or "metoo",
         "experience_share": experience_share(
-            validation_for(connection, selection.dataset), experience, originals_by_language
+            facts.validation, experience, dict(_by_count(figures["originals_by_language"]))
         ),
-        "labels": label_counts,
+        "labels": dict(sorted(figures["labels"].items())),
         "unlabelled_originals": unlabelled,
         "lower_bounds": lower_bounds,
         "text_kept": {
@@ -608,15 +704,74 @@ def build_report(connection: duckdb.DuckDBPyConnection, selection: Selection) ->
         "deduplication": {
             "by_id": posts - content_keyed,
             "by_content_key": content_keyed,
-            "lossy_id_rows": files_row[4],
+            "lossy_id_rows": facts.dedupe,
             "repeated_rows_kept": repeated_kept,
-            "content_key_duplicates": int(files_row[3]),
-            "posts_with_dedupe_none": posts + int(files_row[3]),
+            "content_key_duplicates": facts.content_key_duplicates,
+            "posts_with_dedupe_none": posts + facts.content_key_duplicates,
             "posts_with_dedupe_content": posts - repeated_kept,
-            "note": _deduplication_note(content_keyed, repeated_kept, int(files_row[3]), posts),
+            "note": _deduplication_note(content_keyed, repeated_kept, facts.content_key_duplicates, posts),
         },
         "languages_detected": detected,
         "labelled_originals": labelled,
-        "files_imported": files_row[2],
+        "files_imported": facts.files,
         "definitions": DEFINITIONS,
     }
+
+
+def _researcher_figures(selection: Selection, figures: dict) -> dict:
+    """What researchers counted by hand: their own tags, every tag, variants by language and by spelling,
+    authors per day and per variant, how concentrated posting is, and accounts repeating one text."""
+    groups = VariantGroups.of(selection)
+    own = {
+        tag: dict(zip(("posts", "originals", "authors"), figures["own"].get(tag, [0, 0, 0]), strict=True))
+        for tag in selection.hashtags
+    }
+    counted = figures["groups"]
+    catalogue = variants()
+
+    def group(name: str) -> dict:
+        n, n_originals, authors = counted.get(name, (0, 0, 0))
+        return {"posts": n, "originals": n_originals, "authors": authors}
+
+    by_spelling = {
+        value["spellings"][0]: {**group(f"spelling:{key}"), "spellings": value["spellings"]}
+        for key, value in groups.spellings.items()
+        if len(value["tags"]) > 1 and counted.get(f"spelling:{key}")
+    }
+    by_language_family = {
+        language: {
+            **group(f"language:{language}"),
+            "variants": sorted(catalogue[tag].hashtag for tag in tags),
+        }
+        for language, tags in sorted(groups.languages.items())
+        if counted.get(f"language:{language}")
+    }
+    concentration = _concentration(figures["posts_per_author"])
+    if concentration is None:  # no source named an author: not measured, not 0
+        for entry in [*own.values(), *by_spelling.values(), *by_language_family.values()]:
+            entry["authors"] = None
+    return {
+        "own_hashtags": own,
+        "top_hashtags": [list(row) for row in _by_count(figures["tags"], TOP_HASHTAGS)],
+        "by_variant_spellings_merged": by_spelling,
+        "by_language_family": by_language_family,
+        "authors_per_day": {_day(day): n for day, n in sorted(figures["authors_per_day"].items())}
+        if concentration
+        else {},
+        "author_concentration": concentration,
+        "repeated_texts": {
+            "at_least": REPEATED_TEXT_MIN,
+            "accounts": figures["repeated"][0],
+            "posts": figures["repeated"][1],
+            "most_by_one_account": figures["repeated_most"],
+        }
+        if concentration
+        else None,
+    }
+
+
+def build_report(connection: duckdb.DuckDBPyConnection, selection: Selection) -> dict:
+    """The report on one machine: the whole store is one partition."""
+    check_timezone(selection.timezone)
+    figures = merge_partials([partial_figures(connection, selection)])
+    return finish_report(selection, figures, DatasetFacts.of(connection, selection.dataset))

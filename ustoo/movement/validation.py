@@ -384,11 +384,33 @@ def dataset_validation(connection, dataset: str) -> Validation | None:
 def project_validation() -> Validation:
     """The project's own: the 2019 #MeToo tweets labelled by hand (see MODEL.md), as counts."""
     saved = json.loads(PROJECT_VALIDATION.read_text(encoding="utf-8"))
+    return validation_from_counts({**saved, "source": "project"})
+
+
+def validation_from_counts(saved: dict) -> Validation:
+    """A validation from its counts, as validation_counts writes them (data/validation_2019.json too)."""
     strata = {
         name: Stratum(stratum["population"], Counter({(t, p): n for t, p, n in stratum["cells"]}))
         for name, stratum in saved["strata"].items()
     }
-    return Validation("project", saved["description"], saved["languages"], strata)
+    return Validation(saved["source"], saved["description"], saved["languages"], strata)
+
+
+def validation_counts(validation: Validation) -> dict:
+    """What a validation is measured on, as counts only (no text): saved beside a dataset's Parquet partitions
+    so that a report on a cluster corrects its share as the store's would."""
+    return {
+        "source": validation.source,
+        "description": validation.description,
+        "languages": validation.languages,
+        "strata": {
+            name: {
+                "population": stratum.population,
+                "cells": sorted([truth, predicted, n] for (truth, predicted), n in stratum.cells.items()),
+            }
+            for name, stratum in validation.strata.items()
+        },
+    }
 
 
 def project_validation_counts(csv_path: Path, predict) -> dict:

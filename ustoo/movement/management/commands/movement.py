@@ -1,5 +1,5 @@
-"""`ustoo movement import|report|label|evaluate|export|release|datasets`: measure a hashtag movement from
-public data."""
+"""`ustoo movement import|report|label|evaluate|export|export-partitions|release|datasets`: measure a hashtag
+movement from public data."""
 
 import json
 import os
@@ -86,6 +86,26 @@ class Command(BaseCommand):
             default=settings.LANGUAGE_CODE,
             help="language of the html report and the png charts (table, json and csv are in English)",
         )
+        reporting.add_argument(
+            "--engine",
+            default="duckdb",
+            choices=["duckdb", "dask"],
+            help="duckdb: the store, on this machine (default); dask: the Parquet partitions, on a cluster",
+        )
+        reporting.add_argument(
+            "--partitions", type=Path, help="with --engine dask: the folder export-partitions wrote"
+        )
+        reporting.add_argument(
+            "--scheduler", help="with --engine dask: the scheduler's address, e.g. tls://10.0.0.5:8786"
+        )
+        for option, what in (
+            ("ca", "certificate authority"),
+            ("cert", "certificate"),
+            ("key", "private key"),
+        ):
+            reporting.add_argument(
+                f"--tls-{option}", type=Path, help=f"with --engine dask: this client's TLS {what} (PEM)"
+            )
 
         evaluating = actions.add_parser(
             "evaluate",
@@ -126,6 +146,23 @@ class Command(BaseCommand):
         exporting.add_argument("--dataset", default="default")
         exporting.add_argument("--output", type=Path, required=True, help="the Parquet file to write")
 
+        partitioning = actions.add_parser(
+            "export-partitions",
+            help="write datasets' posts as Parquet partitions by day and author bucket, for --engine dask",
+        )
+        partitioning.add_argument(
+            "directory", type=Path, help="the folder (shared with the cluster's workers)"
+        )
+        partitioning.add_argument(
+            "--dataset", action="append", help="this dataset (repeatable; default: all)"
+        )
+        partitioning.add_argument(
+            "--buckets",
+            type=int,
+            default=16,
+            help="author buckets, the most tasks a report runs at once: at least the cluster's threads",
+        )
+
         releasing = actions.add_parser("release", help="publish a dataset's aggregates on /movement")
         releasing.add_argument("--dataset", default="default")
         releasing.add_argument("--variants", choices=sorted(families()))
@@ -134,7 +171,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, action: str, db: Path | None, **options) -> None:
         try:
-            getattr(self, f"handle_{action}")(db, **options)
+            getattr(self, f"handle_{action.replace('-', '_')}")(db, **options)
         except (ReportError, UnknownFormat, ValueError) as error:
             raise CommandError(str(error)) from error
 
@@ -218,6 +255,12 @@ class Command(BaseCommand):
         format,
         output,
         language,
+        engine,
+        partitions,
+        scheduler,
+        tls_ca,
+        tls_cert,
+        tls_key,
         **_options,
     ) -> None:
         selection = Selection(
@@ -228,15 +271,18 @@ class Command(BaseCommand):
             family=variants,
             hashtags=own_hashtags(hashtags, hashtags_file),
         )
-        connection = store.connect(db, read_only=True)
-        try:
-            if dataset not in store.datasets(connection):
-                raise CommandError(
-                    f"no dataset {dataset!r}; imported: {', '.join(store.datasets(connection)) or 'none'}"
-                )
-            report = build_report(connection, selection)
-        finally:
-            connection.close()
+        if engine == "dask":
+            report = _report_on_cluster(selection, partitions, scheduler, tls_ca, tls_cert, tls_key)
+        else:
+            connection = store.connect(db, read_only=True)
+            try:
+                if dataset not in store.datasets(connection):
+                    raise CommandError(
+                        f"no dataset {dataset!r}; imported: {', '.join(store.datasets(connection)) or 'none'}"
+                    )
+                report = build_report(connection, selection)
+            finally:
+                connection.close()
         if format == "png":
             folder = output or Path(f"movement-{dataset}")
             with translation.override(language):
@@ -328,6 +374,22 @@ class Command(BaseCommand):
             connection.close()
         self.stdout.write(f"{rows} posts written to {output}")
 
+    def handle_export_partitions(self, db, *, directory, dataset, buckets, **_options) -> None:
+        from ustoo.movement.export import dataset_folder, export_partitions
+
+        if buckets < 1:
+            raise CommandError("--buckets: at least 1")
+        connection = store.connect(db, read_only=True)
+        try:
+            known = store.datasets(connection)
+            for name in dataset or known:
+                if name not in known:
+                    raise CommandError(f"no dataset {name!r}; imported: {', '.join(known) or 'none'}")
+                posts = export_partitions(connection, directory, name, buckets)
+                self.stdout.write(f"{name}: {posts} posts in {dataset_folder(directory, name)}")
+        finally:
+            connection.close()
+
     def handle_datasets(self, db, **_options) -> None:
         connection = store.connect(db, read_only=True)
         try:
@@ -382,3 +444,19 @@ def _repeated_rows(outcome, dedupe: str) -> str:
         f"; {outcome.repeated_rows} rows repeat an earlier row in every column and were counted once "
         f"(--dedupe none would keep all {outcome.posts_read})"
     )
+
+
+def _report_on_cluster(selection, partitions, scheduler, tls_ca, tls_cert, tls_key) -> dict:
+    from distributed import Client
+
+    from ustoo.movement.cluster import build_report_on_cluster, security
+    from ustoo.movement.export import FACTS_FILE, dataset_folder
+
+    if not partitions or not scheduler:
+        raise CommandError("--engine dask needs --partitions (export-partitions' folder) and --scheduler")
+    if not (dataset_folder(partitions, selection.dataset) / FACTS_FILE).is_file():
+        raise CommandError(
+            f"no partitions of {selection.dataset!r} in {partitions}: run `ustoo movement export-partitions`"
+        )
+    with Client(scheduler, security=security(tls_ca, tls_cert, tls_key), timeout="30s") as client:
+        return build_report_on_cluster(client, partitions, selection)
