@@ -42,21 +42,24 @@ $(NPM_INSTALLED): package-lock.json package.json | deps-run
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
-$(JOURNAL_BUNDLE): $(NPM_INSTALLED) $(wildcard ustoo/journal/frontend/*.js ustoo/journal/frontend/*.css)
+$(JOURNAL_BUNDLE): $(NPM_INSTALLED) $(wildcard ustoo/journal/frontend/*.js ustoo/journal/frontend/*.css ustoo/core/frontend/*.js)
 	npm run --silent build:journal
 
-$(MATCHING_BUNDLE): $(NPM_INSTALLED) $(wildcard ustoo/matching/frontend/*.js ustoo/matching/frontend/*.css)
+$(MATCHING_BUNDLE): $(NPM_INSTALLED) $(wildcard ustoo/matching/frontend/*.js ustoo/matching/frontend/*.css ustoo/core/frontend/*.js)
 	npm run --silent build:matching
 
 build: $(BIN)/.installed $(JOURNAL_BUNDLE) $(MATCHING_BUNDLE) | deps-run ## Bundle the browser code, compile translations, collect static files
 	cd ustoo && ../$(BIN)/ustoo compilemessages --ignore '.venv' -v 0
 	$(BIN)/ustoo collectstatic --noinput -v 0
 
-# The template translators start from (ustoo/locale/django.pot) and every catalogue, from the strings of
-# the code; new strings arrive empty in each catalogue (docs/TRANSLATING.md).
-messages: $(BIN)/.installed ## Extract the interface's strings into the template and every catalogue
+# The templates translators start from (ustoo/locale/django.pot; djangojs.pot for the words of the pages'
+# scripts, in the front ends' sources) and every catalogue, from the strings of the code; new strings
+# arrive empty in each catalogue (docs/TRANSLATING.md). The bundles in static/ are built from those sources.
+messages: $(BIN)/.installed ## Extract the interface's strings into the templates and every catalogue
 	cd ustoo && DJANGO_SETTINGS_MODULE=ustoo.settings PYTHONPATH=.. ../$(BIN)/python -m django makemessages \
 		--all --keep-pot --no-obsolete --ignore 'tests/*' --ignore '*/tests/*' -v 0
+	cd ustoo && DJANGO_SETTINGS_MODULE=ustoo.settings PYTHONPATH=.. ../$(BIN)/python -m django makemessages \
+		--domain djangojs --all --keep-pot --no-obsolete --ignore 'tests/*' --ignore '*/tests/*' --ignore static -v 0
 
 run: deps-run build ## Serve the site at http://127.0.0.1:$(PORT) (demo content on first start)
 	$(BIN)/ustoo migrate --noinput -v 0
@@ -81,8 +84,8 @@ test: deps-test build ## Run every test: the browser code's (node), SQLite and P
 	$(MAKE) --no-print-directory --jobs=2 --output-sync=target test-sqlite test-postgres
 	$(MAKE) --no-print-directory test-browser
 
-test-js: $(NPM_INSTALLED)
-	node --test ustoo/journal/frontend/tests/ ustoo/matching/frontend/tests/
+test-js: build  # the plural tests run the catalogues the site serves (compiled by build)
+	node --test ustoo/core/frontend/tests/ ustoo/journal/frontend/tests/ ustoo/matching/frontend/tests/
 
 test-sqlite: build
 	$(PYTEST) -q -m "not browser"

@@ -2,6 +2,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from ustoo.api import api
+from ustoo.core import script_text
 from ustoo.core import views as core_views
 
 # The API and the health check come first: they are the most frequent requests, and every pattern
@@ -26,6 +27,7 @@ urlpatterns = [
     path("step-up/", include("ustoo.upstanders.urls")),
     path("language/", core_views.language, name="language"),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/script-words/<str:language>.js", script_text.catalogue, name="script_words"),
     path("about/", core_views.about, name="about"),
     path("privacy/", core_views.privacy, name="privacy"),
     # Linked from the forms where people speak and reply: keep these names.

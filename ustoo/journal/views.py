@@ -1,11 +1,12 @@
 """The journal's pages. The journal itself lives in the browser (frontend/, bundled into
-static/journal/): the page gives it its parameters, its questions and its words, and the JSON API
-(api.py) keeps what it sends. Without JavaScript the page offers the paper log."""
+static/journal/): the page gives it its parameters and its questions, the site's JavaScript catalogue
+its words (core/script_text.py), and the JSON API (api.py) keeps what it sends. Without JavaScript the
+page offers the paper log."""
 
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from ustoo.journal import page_text, params, questions
+from ustoo.journal import params, questions
 
 
 @require_safe
@@ -16,7 +17,6 @@ def journal(request):
         {
             "journal_params": params.for_browser(),
             "journal_questions": questions.for_browser(),
-            "journal_text": page_text.for_browser(),
             "kinds": questions.KINDS,
         },
     )

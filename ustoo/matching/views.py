@@ -66,7 +66,6 @@ def new_entry(request: HttpRequest) -> HttpResponse:
                 "api": reverse("api:params").removesuffix("params"),
                 "entries": reverse("matching:entries"),
             },
-            "matching_text": page_text.for_browser(),
             "identifier_kinds": page_text.identifier_kinds(),
         },
     )

@@ -114,6 +114,7 @@ class Site:
             "stories:hide_reply": {"statement_id": self.statement_id},
             "stories:block_replier": {"statement_id": self.statement_id},
             "upstanders:five_d": {"slug": "distract"},
+            "script_words": {"language": "fr"},
         }.get(route.name, {})
         values = {**named, **per_route, **overrides}
         missing = [name for name in route.arguments if name not in values]

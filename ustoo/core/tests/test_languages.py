@@ -3,7 +3,8 @@
 A language is listed in settings.LANGUAGES only when its catalogue translates every string of the code:
 no empty or fuzzy entry, the same placeholders and HTML tags as the English, as many plural forms as the
 language has. The template (``ustoo/locale/django.pot``) must hold exactly the strings of the code; it
-is rewritten by ``make messages`` (see docs/TRANSLATING.md).
+is rewritten by ``make messages`` (see docs/TRANSLATING.md). The same holds for the words of the pages'
+scripts, in the ``djangojs`` domain (``djangojs.pot``, ``<locale>/LC_MESSAGES/djangojs.po``).
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from ustoo.core.tests.test_translations import (
 
 LOCALE = PACKAGE / "locale"
 TEMPLATE = LOCALE / "django.pot"
+# The server's strings, and the words of the pages' scripts (their front ends' words.js).
+DOMAINS = ["django", "djangojs"]
 # What each language's catalogue must say about plurals: CLDR's counts as gettext writes them. Spanish
 # and Italian may use gettext's two forms or CLDR's three (a separate form for millions).
 PLURAL_COUNTS = {"fr": {2}, "es": {2, 3}, "it": {2, 3}, "ar": {6}, "hi": {2}, "zh_Hans": {1}}
@@ -44,8 +47,22 @@ def offered() -> list[str]:
     return [to_locale(code) for code, _name in settings.LANGUAGES if code != "en"]
 
 
-def catalogue_path(locale: str) -> Path:
-    return LOCALE / locale / "LC_MESSAGES" / "django.po"
+def catalogue_path(locale: str, domain: str = "django") -> Path:
+    return LOCALE / locale / "LC_MESSAGES" / f"{domain}.po"
+
+
+def template_path(domain: str) -> Path:
+    return LOCALE / f"{domain}.pot"
+
+
+def entries_of(path: Path, domain: str) -> tuple[Entry, list[Entry]]:
+    """A catalogue's header and entries. xgettext cannot tell the scripts' `%(name)s` placeholders from
+    JavaScript's own; the scripts fill in only those (core/frontend/text.js), so they are checked as such."""
+    header, entries = read_po(path)
+    if domain == "djangojs":
+        for entry in entries:
+            entry.flags.add("python-format")
+    return header, entries
 
 
 def tags(text: str) -> list[tuple[str, str, tuple[str, ...]]]:
@@ -85,10 +102,10 @@ def problems_of(entry: Entry, nplurals: int) -> list[str]:
     return found
 
 
-@pytest.fixture(scope="module")
-def template_keys() -> set:
-    assert TEMPLATE.is_file(), f"{TEMPLATE} is missing: run `make messages`"
-    _header, entries = read_po(TEMPLATE)
+def keys_of_template(domain: str) -> set:
+    template = template_path(domain)
+    assert template.is_file(), f"{template} is missing: run `make messages`"
+    _header, entries = read_po(template)
     return {entry.key for entry in entries}
 
 
@@ -102,9 +119,10 @@ def test_languages_offered_are_the_movements():
         assert name, code
 
 
+@pytest.mark.parametrize("domain", DOMAINS)
 @pytest.mark.parametrize("locale", offered())
-def test_catalogue_header(locale):
-    path = catalogue_path(locale)
+def test_catalogue_header(locale, domain):
+    path = catalogue_path(locale, domain)
     text = path.read_text(encoding="utf-8")
     assert REVIEW_LINE.search(text.split("\nmsgid", 1)[0]), (
         f"{path}: its header comment must say `# Reviewed by a native speaker: yes` or `: no`"
@@ -123,10 +141,12 @@ def test_catalogue_header(locale):
     assert used == set(range(nplurals)), f"{locale}: plural={expression} picks forms {sorted(used)}"
 
 
+@pytest.mark.parametrize("domain", DOMAINS)
 @pytest.mark.parametrize("locale", offered())
-def test_catalogue_translates_every_string_of_the_code(locale, template_keys):
-    path = catalogue_path(locale)
-    header, entries = read_po(path)
+def test_catalogue_translates_every_string_of_the_code(locale, domain):
+    template_keys = keys_of_template(domain)
+    path = catalogue_path(locale, domain)
+    header, entries = entries_of(path, domain)
     nplurals = int(re.search(r"nplurals=(\d+)", header.msgstr[0]).group(1))
     by_key = {entry.key: entry for entry in entries}
     missing = sorted(repr(key[1]) for key in template_keys - set(by_key))
@@ -143,11 +163,12 @@ def test_catalogue_translates_every_string_of_the_code(locale, template_keys):
     assert not wrong, f"{len(wrong)} problem(s) in {path.name} for {locale}:\n" + "\n".join(wrong[:80])
 
 
+@pytest.mark.parametrize("domain", DOMAINS)
 @pytest.mark.parametrize("locale", offered())
-def test_catalogue_compiles_with_checked_formats(locale, tmp_path):
+def test_catalogue_compiles_with_checked_formats(locale, domain, tmp_path):
     """msgfmt's own checks: placeholders of each format flag, and one msgstr per plural form."""
     result = subprocess.run(
-        ["msgfmt", "--check", "-o", str(tmp_path / "django.mo"), str(catalogue_path(locale))],
+        ["msgfmt", "--check", "-o", str(tmp_path / f"{domain}.mo"), str(catalogue_path(locale, domain))],
         capture_output=True,
         text=True,
         check=False,
@@ -182,17 +203,25 @@ def test_the_checks_catch_what_a_translator_can_get_wrong():
 # --- The template and the code -------------------------------------------------------------------
 
 
-def test_template_holds_exactly_the_strings_of_the_code(tmp_path, template_keys):
+# The bundles that `make build` writes into static/ hold the scripts' strings too: only their sources count.
+DOMAIN_IGNORES = {"django": [], "djangojs": ["static"]}
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_template_holds_exactly_the_strings_of_the_code(tmp_path, domain):
     """makemessages run on a copy of the package leaves nothing new: the committed template has every
     string of the code and none that the code no longer has (dates and line numbers are not compared)."""
+    template_keys = keys_of_template(domain)
     copy = tmp_path / "ustoo"
     _copy_without_tests(PACKAGE, copy)
     (copy / "locale").mkdir()
     # Without settings, makemessages writes only into the copy's own locale folder, never into ours.
     env = {name: value for name, value in os.environ.items() if name != "DJANGO_SETTINGS_MODULE"}
-    ignores = [argument for pattern in MAKEMESSAGES_IGNORES for argument in ("--ignore", pattern)]
+    patterns = [*MAKEMESSAGES_IGNORES, *DOMAIN_IGNORES[domain]]
+    ignores = [argument for pattern in patterns for argument in ("--ignore", pattern)]
+    command = [sys.executable, "-m", "django", "makemessages", "-d", domain, "-l", "fr", "--keep-pot"]
     result = subprocess.run(
-        [sys.executable, "-m", "django", "makemessages", "-l", "fr", "--keep-pot", "--no-obsolete", *ignores],
+        [*command, "--no-obsolete", *ignores],
         cwd=copy,
         env=env,
         capture_output=True,
@@ -201,14 +230,16 @@ def test_template_holds_exactly_the_strings_of_the_code(tmp_path, template_keys)
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    _header, extracted = read_po(copy / "locale" / "django.pot")
-    assert len(extracted) > 250, "makemessages found almost nothing: is it reading the right folder?"
+    _header, extracted = read_po(copy / "locale" / f"{domain}.pot")
+    assert len(extracted) > {"django": 250, "djangojs": 100}[domain], (
+        "makemessages found almost nothing: is it reading the right folder?"
+    )
     in_code = {entry.key: entry for entry in extracted}
     new = sorted(entry.describe() for key, entry in in_code.items() if key not in template_keys)
     gone = sorted(repr(key[1]) for key in template_keys - set(in_code))
     assert not new and not gone, (
-        "ustoo/locale/django.pot is not in sync with the code: run `make messages` "
-        "(then translate the new French entries).\n"
+        f"ustoo/locale/{domain}.pot is not in sync with the code: run `make messages` "
+        "(then translate the new entries).\n"
         + "".join(f"new: {line}\n" for line in new)
         + "".join(f"gone: {line}\n" for line in gone)
     )
@@ -219,6 +250,7 @@ def test_make_messages_rewrites_the_template():
     target = re.search(r"^messages:.*?(?=^\S)", makefile, re.M | re.S)
     assert target, "the Makefile has no `messages` target"
     assert "--keep-pot" in target.group(0) and "makemessages" in target.group(0)
+    assert "--domain djangojs" in target.group(0), "the scripts' words are extracted too"
 
 
 def test_the_guide_names_real_places_for_the_texts_to_review():

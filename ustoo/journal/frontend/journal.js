@@ -1,34 +1,26 @@
 // The journal page (templates/journal/journal.html). Everything the writer types is encrypted here
 // before it leaves: the site receives ciphertext, commitments and a lookup, nothing else. Nothing is
 // kept in the browser either: keys and text live in this page's memory until it is closed, left, or
-// the quick exit is used. The page's words come from the template (journal-text), in its language.
+// the quick exit is used. The page's words come from the site's JavaScript catalogue, in its language.
+import { $, element, forgetAddress, readJson } from "../../core/frontend/dom.js";
+import { clearErrors, FormError, showErrors as showFormErrors } from "../../core/frontend/errors.js";
+import { wordsOf } from "../../core/frontend/text.js";
+
 import { ApiError, JournalApi } from "./api.js";
 import { bundleFileName, makeBundle } from "./bundle.js";
 import * as c from "./crypto.js";
 import { exifSummary, REDACTABLE, redactedCopy } from "./exif.js";
 import { nextPlace, openEntries, threads } from "./ledger.js";
+import { words as journalWords } from "./words.js";
 
-const $ = (id) => document.getElementById(id);
-const readJson = (id) => JSON.parse($(id).textContent);
 const b64 = c.base64url;
 
 const app = $("journal-app");
 const params = readJson("journal-params");
-const TEXT = readJson("journal-text");
+const TEXT = journalWords();
 const QUESTIONS = readJson("journal-questions");
 const lang = document.documentElement.lang || "en";
-
-const plural = new Intl.PluralRules(lang);
-
-// The page's words by key; a key with a count has a form for one and for more (gettext's ngettext,
-// given in both forms by the template), picked by the language's plural rule.
-function t(key, values = {}) {
-  let template = TEXT[key];
-  if (template === undefined && "count" in values) {
-    template = TEXT[`${key}_${plural.select(values.count) === "one" ? "one" : "other"}`];
-  }
-  return (template ?? key).replace(/%\((\w+)\)s/g, (_, name) => String(values[name] ?? ""));
-}
+const t = wordsOf(TEXT);
 
 // --- State: only in this page's memory ------------------------------------------------------------
 
@@ -38,16 +30,6 @@ let words = null;
 
 function newDraft() {
   return { amends: null, kind: null, extraFields: {}, files: [] };
-}
-
-// htmx (loaded by every page) notes the current address in sessionStorage as it loads; the journal
-// leaves no mark in the browser, not even that this page was open.
-function forgetAddress() {
-  try {
-    sessionStorage.removeItem("htmx-current-path-for-history");
-  } catch {
-    // no sessionStorage at all: nothing to forget
-  }
 }
 
 // Whatever the page holds of the journal goes: keys, entries, drafts, the codename shown once.
@@ -84,17 +66,6 @@ function clearNotice() {
   $("journal-notice").replaceChildren();
 }
 
-function element(tag, attributes = {}, ...children) {
-  const made = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (name === "text") made.textContent = value;
-    else if (name === "className") made.className = value;
-    else made.setAttribute(name, value);
-  }
-  made.append(...children.filter((child) => child !== null && child !== undefined));
-  return made;
-}
-
 const dateTime = (options) => new Intl.DateTimeFormat(lang, options);
 const DAY = { year: "numeric", month: "long", day: "numeric" };
 const MINUTE = { ...DAY, hour: "2-digit", minute: "2-digit" };
@@ -121,52 +92,7 @@ function formatSize(bytes) {
 
 // --- Forms: errors named at the top and at each field, nothing typed lost --------------------------
 
-function clearErrors(form) {
-  form.closest("[data-view]").querySelector(".error-summary")?.remove();
-  for (const field of form.querySelectorAll(".field--error")) field.classList.remove("field--error");
-  for (const message of form.querySelectorAll(".error-message[data-journal]")) message.remove();
-  for (const input of form.querySelectorAll("[aria-invalid]")) {
-    input.removeAttribute("aria-invalid");
-    const describedBy = (input.getAttribute("aria-describedby") || "").split(" ").filter((id) => !id.endsWith("-error"));
-    if (describedBy.length) input.setAttribute("aria-describedby", describedBy.join(" "));
-    else input.removeAttribute("aria-describedby");
-  }
-}
-
-// errors: [[input or null, message], ...]. Returns whether there were any.
-function showErrors(form, errors) {
-  clearErrors(form);
-  if (!errors.length) return false;
-  const list = element("ul", { className: "error-summary__list" });
-  for (const [input, message] of errors) {
-    if (input) {
-      input.closest("details")?.setAttribute("open", "");
-      const field = input.closest(".field") || input.closest("fieldset") || input.parentElement;
-      field.classList.add("field--error");
-      const id = `${input.id}-error`;
-      const line = element("p", { className: "error-message", id, "data-journal": "" });
-      line.append(element("span", { className: "visually-hidden", text: t("error_prefix") }), ` ${message}`);
-      const label = field.querySelector(".label, label, legend");
-      (label?.nextElementSibling?.classList.contains("helptext") ? label.nextElementSibling : label || field.firstChild).after(line);
-      input.setAttribute("aria-invalid", "true");
-      input.setAttribute("aria-describedby", `${input.getAttribute("aria-describedby") || ""} ${id}`.trim());
-      list.append(element("li", {}, element("a", { href: `#${input.id}`, text: message })));
-    } else {
-      list.append(element("li", { text: message }));
-    }
-  }
-  const summary = element(
-    "div",
-    { className: "error-summary", role: "alert", tabindex: "-1", "aria-labelledby": `${form.id}-error-title` },
-    element("h2", { className: "error-summary__title", id: `${form.id}-error-title`, text: t("error_title") }),
-    list,
-    element("p", { className: "hint", text: t("nothing_lost") }),
-  );
-  const section = form.closest("[data-view]");
-  section.insertBefore(summary, section.querySelector("h1"));
-  summary.focus();
-  return true;
-}
+const showErrors = (form, errors) => showFormErrors(form, errors, t);
 
 function apiMessage(error) {
   if (!(error instanceof ApiError)) return t("error_unexpected");
@@ -207,13 +133,6 @@ async function busy(form, label, work) {
   } finally {
     progressBox.hidden = true;
     buttons.forEach((button) => (button.disabled = false));
-  }
-}
-
-class FormError extends Error {
-  constructor(input, message) {
-    super(message);
-    this.input = input;
   }
 }
 

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core import management
 from django.core.files.storage import storages
 from django.db import connection
+from django.test import Client
 from playwright.sync_api import Page, expect
 
 from ustoo.conftest import unique_marker
@@ -339,3 +340,28 @@ def test_the_journal_pages_meet_wcag_aa(visitor, live_server):
     assert accessibility_problems(page) == []
     page.goto("/journal/paper/")
     assert accessibility_problems(page) == []
+
+
+def test_in_arabic_each_count_of_entries_takes_its_own_form(visitor_factory, live_server):
+    """Arabic has six plural forms: two entries take the dual's form and three the form for 3 to 10,
+    each as the catalogue writes it (a script that knew only "one" and "other" showed one for both)."""
+    from ustoo.core.tests.test_script_words import script_words
+
+    _rule, words = script_words(Client(), "ar")
+    forms = words["%(count)s entry"]
+    page = visitor_factory(locale="ar").page
+    page.goto("/journal/")
+    page.locator('[data-go="create"]').first.click()
+    page.locator("#create-understand").check()
+    page.locator("#create-form button[type=submit]").click()
+    expect(page.locator("#created-codename")).not_to_be_empty()
+    page.locator("#created-saved").check()
+    page.locator("#created-form button[type=submit]").click()
+    for count in (1, 2, 3):
+        page.locator('#journal-app [data-view="journal"] [data-go="write"]').first.click()
+        page.locator("#write-kind-note").check()
+        page.locator("#write-text").fill(f"ملاحظة {count}")
+        page.locator("#write-form button[type=submit]").click()
+        shown = forms[min(count, 3)].replace("%(count)s", str(count))
+        expect(page.locator("#journal-count")).to_have_text(shown)
+    assert forms[2] != forms[3]

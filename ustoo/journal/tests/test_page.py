@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from ustoo.core.tests.test_script_words import script_words
 from ustoo.journal import params, questions
 
 pytestmark = pytest.mark.django_db
@@ -51,11 +52,10 @@ def test_the_page_hands_the_browser_its_parameters_questions_and_words():
     assert script_json(html, "journal-params") == params.for_browser()
     handed = script_json(html, "journal-questions")
     assert {kind: [q["id"] for q in asked] for kind, asked in handed.items()} == PROTOCOL_QUESTIONS
-    words = script_json(html, "journal-text")
-    assert words["error_not_found"].startswith("No journal opens")
-    assert words["entry_count_one"] == "%(count)s entry" and words["entry_count_other"] == "%(count)s entries"
-    # The bundle, as a module; nothing inline runs.
-    assert re.search(r'<script type="module" src="/static/journal/journal\.[0-9a-f]+\.js">', html)
+    # Its words: the site's JavaScript catalogue in the page's language, then the bundle, as a module;
+    # nothing inline runs.
+    words = html.index('<script src="/i18n/script-words/en.js" defer></script>')
+    assert re.search(r'<script type="module" src="/static/journal/journal\.[0-9a-f]+\.js">', html[words:])
     assert "The journal needs JavaScript" in html
 
 
@@ -81,8 +81,9 @@ def test_the_page_and_its_words_in_french():
     client = Client(headers={"accept-language": "fr"})
     html = client.get("/journal/").content.decode()
     assert '<html lang="fr"' in html
-    words = script_json(html, "journal-text")
-    assert words["error_not_found"] != "No journal opens with this codename and passphrase."
+    assert '<script src="/i18n/script-words/fr.js" defer></script>' in html
+    _rule, words = script_words(client, "fr")
+    assert words["Your journal is closed."] == "Votre journal est fermé."
     handed = script_json(html, "journal-questions")
     assert handed["incident"][0]["label"] != "When did it happen?"
 

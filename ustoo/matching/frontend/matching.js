@@ -2,53 +2,23 @@
 // canonicalised, checked with the OPRF service without showing it what was typed, encrypted and sealed
 // here, before anything leaves (PROTOCOL.md): the site receives indexes, sealed shares and a ciphertext.
 // Nothing is kept in the browser either: what was typed lives in this page until it is sent, left, or
-// the quick exit is used. The page's words come from the template (matching-text), in its language.
+// the quick exit is used. The page's words come from the site's JavaScript catalogue, in its language.
 import { getCountries } from "libphonenumber-js/max";
+
+import { $, element, forgetAddress, readJson } from "../../core/frontend/dom.js";
+import { clearErrors, FormError, showErrors as showFormErrors } from "../../core/frontend/errors.js";
+import { wordsOf } from "../../core/frontend/text.js";
 
 import { ApiError, MatchingApi } from "./api.js";
 import * as e from "./escrow.js";
 import { NotAnIdentifier, oprfInput } from "./identifiers.js";
-
-const $ = (id) => document.getElementById(id);
-const readJson = (id) => JSON.parse($(id).textContent);
+import { words } from "./words.js";
 
 const app = $("matching-app");
 const lang = document.documentElement.lang || "en";
-const plural = new Intl.PluralRules(lang);
-let TEXT = {};
+let t = (key) => key; // the page's words, once it starts
 let api = null;
 let params = null; // the last `GET params`: keys, owner, budgets
-
-// The page's words by key; a key with a count has a form for one and for more, picked by the
-// language's plural rule.
-function t(key, values = {}) {
-  let template = TEXT[key];
-  if (template === undefined && "count" in values) {
-    template = TEXT[`${key}_${plural.select(values.count) === "one" ? "one" : "other"}`];
-  }
-  return (template ?? key).replace(/%\((\w+)\)s/g, (_, name) => String(values[name] ?? ""));
-}
-
-function element(tag, attributes = {}, ...children) {
-  const made = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (name === "text") made.textContent = value;
-    else if (name === "className") made.className = value;
-    else made.setAttribute(name, value);
-  }
-  made.append(...children.filter((child) => child !== null && child !== undefined));
-  return made;
-}
-
-// htmx (loaded by every page) notes the current address in sessionStorage as it loads; this page
-// leaves no mark in the browser, not even that it was open.
-function forgetAddress() {
-  try {
-    sessionStorage.removeItem("htmx-current-path-for-history");
-  } catch {
-    // no sessionStorage at all: nothing to forget
-  }
-}
 
 function show(view, { focus = true } = {}) {
   for (const section of app.querySelectorAll("[data-view]")) section.hidden = section.dataset.view !== view;
@@ -158,64 +128,7 @@ function addRow({ focus = false } = {}) {
 
 // --- Errors: named at the top of the form and at each field; nothing typed is lost -------------------
 
-class FormError extends Error {
-  constructor(input, message) {
-    super(message);
-    this.input = input;
-  }
-}
-
-const pageTitle = document.title;
-
-function clearErrors(form) {
-  document.title = pageTitle;
-  form.closest("[data-view]").querySelector(".error-summary")?.remove();
-  for (const field of form.querySelectorAll(".field--error")) field.classList.remove("field--error");
-  for (const message of form.querySelectorAll(".error-message[data-matching]")) message.remove();
-  for (const input of form.querySelectorAll("[aria-invalid]")) {
-    input.removeAttribute("aria-invalid");
-    const describedBy = (input.getAttribute("aria-describedby") || "").split(" ").filter((id) => !id.endsWith("-error"));
-    if (describedBy.length) input.setAttribute("aria-describedby", describedBy.join(" "));
-    else input.removeAttribute("aria-describedby");
-  }
-}
-
-// errors: [[input or null, message], ...]. Returns whether there were any.
-function showErrors(form, errors) {
-  clearErrors(form);
-  if (!errors.length) return false;
-  const list = element("ul", { className: "error-summary__list" });
-  for (const [input, message] of errors) {
-    if (input) {
-      input.closest("details")?.setAttribute("open", "");
-      const field = input.closest(".field") || input.closest("fieldset");
-      field.classList.add("field--error");
-      const id = `${input.id}-error`;
-      const line = element("p", { className: "error-message", id, "data-matching": "" });
-      line.append(element("span", { className: "visually-hidden", text: t("error_prefix") }), ` ${message}`);
-      const label = field.querySelector(":scope > .label, :scope > label, :scope > legend");
-      (label?.nextElementSibling?.classList.contains("helptext") ? label.nextElementSibling : label).after(line);
-      input.setAttribute("aria-invalid", "true");
-      input.setAttribute("aria-describedby", `${input.getAttribute("aria-describedby") || ""} ${id}`.trim());
-      list.append(element("li", {}, element("a", { href: `#${input.id}`, text: message })));
-    } else {
-      list.append(element("li", { text: message }));
-    }
-  }
-  const summary = element(
-    "div",
-    { className: "error-summary", role: "alert", tabindex: "-1", "aria-labelledby": "entry-error-title" },
-    element("h2", { className: "error-summary__title", id: "entry-error-title", text: t("error_title") }),
-    list,
-    element("p", { className: "hint", text: t("nothing_lost") }),
-  );
-  const section = form.closest("[data-view]");
-  section.insertBefore(summary, section.querySelector("h1"));
-  // As the site's own forms do: the tab says there is a problem before anything else.
-  document.title = `${t("error_prefix")} ${pageTitle}`;
-  summary.focus();
-  return true;
-}
+const showErrors = (form, errors) => showFormErrors(form, errors, t);
 
 function waitWords(seconds) {
   if (!seconds) return t("in_hours", { count: 24 });
@@ -410,7 +323,7 @@ async function loadParams() {
 }
 
 function start() {
-  TEXT = readJson("matching-text");
+  t = wordsOf(words());
   const config = readJson("matching-params");
   api = new MatchingApi(config.api);
   forgetAddress();

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from ustoo.accounts.models import Member, TrustLevel
 from ustoo.conftest import logged_in_client, make_member
-from ustoo.matching import hpke, identifiers, page_text, services
+from ustoo.matching import hpke, identifiers, services
 from ustoo.matching.models import Entry, Share
 from ustoo.matching.tests.client import Typed
 from ustoo.matching.tests.conftest import COUNSELOR_PUBLIC, make_survivor
@@ -98,7 +98,10 @@ def test_the_entry_page_hands_the_browser_its_api_words_and_kinds(survivor_a):
         "api": "/api/v1/matching/",
         "entries": reverse("matching:entries"),
     }
-    assert script_json(response, "matching-text") == page_text.for_browser()
+    # Its words: the site's JavaScript catalogue in the page's language, run before the module.
+    words = page.index('<script src="/i18n/script-words/en.js" defer></script>')
+    assert words < page.index('<script type="module" src="/static/matching/matching.')
+    assert 'id="matching-text"' not in page
     # Without JavaScript: what needs it, and what works without it.
     assert "Making an entry needs JavaScript" in page
     assert reverse("matching:entries") in page
@@ -116,7 +119,8 @@ def test_every_reason_the_script_gives_has_words():
     source = (FRONTEND / "identifiers.js").read_text()
     reasons = set(re.findall(r'new NotAnIdentifier\("([a-z_]+)"\)', source))
     assert len(reasons) >= 9
-    assert {f"reason_{reason}" for reason in reasons} <= set(page_text.for_browser())
+    words = set(re.findall(r"^  (\w+): ", (FRONTEND / "words.js").read_text(), re.M))
+    assert {f"reason_{reason}" for reason in reasons} <= words
 
 
 def test_entries_are_listed_as_held_and_only_the_members_own(survivor_a, survivor_b):
