@@ -216,7 +216,7 @@ function showParams(given) {
 function budgetErrors(inputs) {
   const left = Math.min(params.limits.evaluations_left_today, params.limits.evaluations_left_month);
   if (left <= 0) return [[null, t("error_budget_none")]];
-  if (inputs.length > left) return [[part(rows()[0], "text"), t("error_budget_short", { count: inputs.length, left })]];
+  if (inputs.length > left) return [[part(rows()[0], "text"), `${t("error_budget_named", { count: inputs.length })} ${t("error_budget_short", { count: left })}`]];
   return [];
 }
 

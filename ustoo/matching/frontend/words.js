@@ -13,7 +13,19 @@ export const words = () => ({
   error_server: gettext("The site could not do this just now. Nothing you typed is lost: try again in a moment."),
   error_service: gettext("The matching service is not answering just now. Your entry was not sent; nothing you typed is lost. Try again later."),
   error_too_many: gettext("You have used the checks this account has for now. Your entry was not sent; nothing you typed is lost. You can send it again after %(time)s."),
-  error_budget_short: gettext("This entry names %(count)s ways of reaching the person, and this account can check %(left)s more today. Remove some, or come back tomorrow."),
+  // Two sentences, each counted: one ngettext cannot follow two numbers.
+  error_budget_named: (n) =>
+    ngettext(
+      "This entry names %(count)s way of reaching the person.",
+      "This entry names %(count)s ways of reaching the person.",
+      n,
+    ),
+  error_budget_short: (n) =>
+    ngettext(
+      "This account can check %(count)s more today. Remove some, or come back tomorrow.",
+      "This account can check %(count)s more today. Remove some, or come back tomorrow.",
+      n,
+    ),
   error_budget_none: gettext("This account has used the checks it has for now. You can make an entry again tomorrow, or in the days after if this month's are used too."),
   error_proof: gettext("Your entry was not sent. The matching service answered with another key than the one this site publishes, so its answer cannot be trusted. Nothing you typed was sent to anyone. Please tell the people who run this site."),
   error_no_key: gettext("No counselor is ready to receive entries yet. Your entry was not sent; try again later."),
@@ -45,7 +57,7 @@ export const words = () => ({
       "This account can check %(count)s more phone numbers, addresses or handles today.",
       n,
     ),
-  budget_month: gettext("(%(count)s more in the next 30 days.)"),
+  budget_month: (n) => ngettext("(%(count)s more in the next 30 days.)", "(%(count)s more in the next 30 days.)", n),
   held_since: gettext("Held since %(date)s."),
   remove_identifier: gettext("Remove"),
   remove_identifier_named: gettext("Remove identifier %(number)s"),

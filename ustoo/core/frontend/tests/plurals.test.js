@@ -119,6 +119,14 @@ test("every counted message of both front ends has every form of each language",
   }
 });
 
+test("a message with a count is a counted message (ngettext), never plain words", () => {
+  for (const table of [journalWords(), matchingWords()]) {
+    for (const [key, words] of Object.entries(table)) {
+      if (typeof words === "string") assert.doesNotMatch(words, /%\(count\)s/, `${key} needs ngettext`);
+    }
+  }
+});
+
 test("an English page, without any catalogue, takes English's forms", () => {
   const t = wordsOf(journalWords());
   assert.equal(t("entry_count", { count: 1 }), "1 entry");
