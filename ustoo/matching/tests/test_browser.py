@@ -84,7 +84,10 @@ def counselor_key(own_service, tmp_path) -> Path:
     printed = out.getvalue().splitlines()
     public = printed[printed.index("Public key, for the administrator:") + 1].strip()
     fingerprint = printed[printed.index("Fingerprint, to read to them and to publish:") + 1].strip()
-    management.call_command("matching", "set-key", public, "--fingerprint", fingerprint, stdout=io.StringIO())
+    # As COUNSELORS.md writes it: `--` before the key, which may start with "-".
+    management.call_command(
+        "matching", "set-key", "--fingerprint", fingerprint, "--", public, stdout=io.StringIO()
+    )
     return key_file
 
 

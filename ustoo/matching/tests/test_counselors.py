@@ -16,7 +16,7 @@ from ustoo.campaigns.tests.conftest import smtp  # noqa: F401 (the loopback SMTP
 from ustoo.conftest import PASSPHRASE, logged_in_client, make_member
 from ustoo.matching import hpke, keyfile, services
 from ustoo.matching.models import Counselor, CounselorAction, CounselorKey
-from ustoo.matching.tests.client import Typed, b64u
+from ustoo.matching.tests.client import Typed, b64u, from_b64u
 from ustoo.matching.tests.conftest import COUNSELOR_PRIVATE, COUNSELOR_PUBLIC, ROOT
 
 KEY_PASSPHRASE = "a long passphrase of the office"
@@ -95,6 +95,18 @@ def test_set_key_needs_the_fingerprint_the_counselor_read(db, tmp_path, passphra
     fingerprint = printed["fingerprint"].replace(" ", "")
     assert CounselorKey.objects.current().fingerprint == fingerprint
     assert CounselorAction.objects.filter(action="key_set", key_fingerprint=fingerprint).exists()
+
+
+def test_set_key_takes_a_key_that_starts_with_a_dash_after_two_dashes(db):
+    """One key in 64 starts with "-" in base64url: COUNSELORS.md's command puts `--` before it."""
+    public = next(
+        b64u(pub)
+        for ikm in range(1000)
+        if b64u(pub := hpke.derive_key_pair(bytes([ikm]) * 32)[1]).startswith("-")
+    )
+    fingerprint = hpke.readable_fingerprint(hpke.fingerprint(from_b64u(public)))
+    call_command("matching", "set-key", "--fingerprint", fingerprint, "--", public, stdout=io.StringIO())
+    assert CounselorKey.objects.current().fingerprint == fingerprint.replace(" ", "")
 
 
 def test_an_administrator_appoints_and_removes_a_counselor(db):
