@@ -4,18 +4,13 @@ and decrypt only those records. A lone entry, or one account's entry twice, stay
 here reads a record without two distinct points on its line."""
 
 import base64
-import json
-import os
-import stat
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
 
 from ustoo.matching import escrow, hpke, sharing
 
-KEY_FORMAT = "ustoo-matching-counselor-key"
 EXPORT_FORMAT = "ustoo-matching-export"
 
 
@@ -29,42 +24,6 @@ def _from_b64u(text: str) -> bytes:
 
 def _b64u(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def write_key_file(path: Path) -> str:
-    """Make the counselors' key pair on this machine: the private key goes to `path` (mode 0600, never
-    overwritten), the public key is returned for the administrator to set on the site."""
-    private, public = hpke.generate_key_pair()
-    document = {
-        "format": KEY_FORMAT,
-        "v": 1,
-        "suite": hpke.SUITE_NAME,
-        "private_key": _b64u(private),
-        "public_key": _b64u(public),
-        "fingerprint": hpke.fingerprint(public),
-    }
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        raise ToolError(f"{path} exists already: a key is never overwritten. Choose another file.") from None
-    with os.fdopen(descriptor, "w") as file:
-        json.dump(document, file, indent=2)
-    return _b64u(public)
-
-
-def read_key_file(path: Path) -> bytes:
-    try:
-        if stat.S_IMODE(path.stat().st_mode) & 0o077:
-            raise ToolError(f"{path} can be read by other users of this machine: chmod 600 it first.")
-        document = json.loads(path.read_text())
-        if document.get("format") != KEY_FORMAT:
-            raise ValueError("not a key file")
-        private = _from_b64u(document["private_key"])
-        if len(private) != hpke.KEY_BYTES:
-            raise ValueError("wrong length")
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise ToolError(f"{path} is not a counselors' key file ({error}).") from None
-    return private
 
 
 @dataclass

@@ -70,13 +70,30 @@ def counselor_key(own_service, tmp_path) -> Path:
     """The key ceremony of COUNSELORS.md: the counselor makes the key on their machine, the
     administrator sets its public key after comparing the fingerprint."""
     key_file = tmp_path / "counselor.key"
+    passphrase_file(key_file).write_text("a long passphrase of the office\n")
     out = io.StringIO()
-    management.call_command("matching", "keygen", "--out", str(key_file), stdout=out)
+    management.call_command(
+        "matching",
+        "keygen",
+        "--out",
+        str(key_file),
+        "--passphrase-file",
+        str(passphrase_file(key_file)),
+        stdout=out,
+    )
     printed = out.getvalue().splitlines()
     public = printed[printed.index("Public key, for the administrator:") + 1].strip()
     fingerprint = printed[printed.index("Fingerprint, to read to them and to publish:") + 1].strip()
-    management.call_command("matching", "set-key", public, "--fingerprint", fingerprint, stdout=io.StringIO())
+    # As COUNSELORS.md writes it: `--` before the key, which may start with "-".
+    management.call_command(
+        "matching", "set-key", "--fingerprint", fingerprint, "--", public, stdout=io.StringIO()
+    )
     return key_file
+
+
+def passphrase_file(key_file: Path) -> Path:
+    """Where the tests keep the key's passphrase (the counselor types it; a script reads it from a file)."""
+    return key_file.with_name(key_file.name + ".passphrase")
 
 
 def visible(page: Page, role: str, name: str):
@@ -162,6 +179,8 @@ def counselor_opens(export_path: Path, key_file: Path) -> subprocess.CompletedPr
             str(key_file),
             "--export",
             str(export_path),
+            "--passphrase-file",
+            str(passphrase_file(key_file)),
         ],
         cwd=ROOT,
         capture_output=True,

@@ -1,15 +1,17 @@
-"""`ustoo matching oprf-service|keygen|set-key|counselor|notify|open`: the escrow's processes and the
-administrator's and counselor's steps (PROTOCOL.md, COUNSELORS.md)."""
+"""`ustoo matching oprf-service|keygen|set-key|counselor|notify|open|protect-key`: the escrow's processes
+and the administrator's and counselor's steps (PROTOCOL.md, COUNSELORS.md)."""
 
+import getpass
 import json
 import os
+import sys
 from pathlib import Path
 
 import orjson
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ustoo.matching import counselor_tool, hpke
+from ustoo.matching import counselor_tool, hpke, keyfile
 
 
 class Command(BaseCommand):
@@ -34,7 +36,13 @@ class Command(BaseCommand):
         keygen = actions.add_parser(
             "keygen", help="(counselor, on your own machine) make the counselors' key"
         )
-        keygen.add_argument("--out", type=Path, required=True, help="where to write the private key (0600)")
+        keygen.add_argument(
+            "--out",
+            type=Path,
+            required=True,
+            help="where to write the private key (0600, under your passphrase)",
+        )
+        self._passphrase_argument(keygen)
 
         set_key = actions.add_parser("set-key", help="(administrator) set the counselors' public key")
         set_key.add_argument("public_key", help="the public key keygen printed (base64url)")
@@ -54,12 +62,58 @@ class Command(BaseCommand):
         opening.add_argument(
             "--out", type=Path, help="write one JSON file per match here instead of printing"
         )
+        self._passphrase_argument(opening)
+        opening.add_argument(
+            "--allow-unprotected-key",
+            action="store_true",
+            help="use a key file that has no passphrase (made before they were asked); protect-key fixes it",
+        )
+
+        protect = actions.add_parser(
+            "protect-key", help="(counselor) put a passphrase on a key file that has none, in place"
+        )
+        protect.add_argument("--key", type=Path, required=True, help="your private key file")
+        self._passphrase_argument(protect)
+
+    @staticmethod
+    def _passphrase_argument(parser: CommandParser) -> None:
+        parser.add_argument(
+            "--passphrase-file",
+            type=Path,
+            help="read the key's passphrase from this file's first line ('-': standard input) instead of "
+            "asking for it; for scripts and tests",
+        )
 
     def handle(self, *args, action: str, **options) -> None:
         try:
             getattr(self, "_" + action.replace("-", "_"))(**options)
-        except counselor_tool.ToolError as error:
+        except (counselor_tool.ToolError, keyfile.KeyFileError) as error:
             raise CommandError(str(error), returncode=2) from None
+
+    def _passphrase(self, passphrase_file: Path | None, *, new: bool) -> str:
+        """Asked at the terminal (twice for a new one), never taken from the command line or the
+        environment, where other processes and the shell's history could read it."""
+        if passphrase_file is not None:
+            try:
+                text = sys.stdin.readline() if str(passphrase_file) == "-" else passphrase_file.read_text()
+                passphrase = text.splitlines()[0]
+            except (OSError, IndexError) as error:
+                raise keyfile.KeyFileError(
+                    f"Cannot read a passphrase from {passphrase_file}: {error}"
+                ) from None
+        else:
+            try:
+                if not new:
+                    return getpass.getpass("Passphrase of the key file: ")
+                passphrase = getpass.getpass("A passphrase for the key file: ")
+                again = getpass.getpass("The same passphrase again: ")
+            except (EOFError, KeyboardInterrupt):
+                raise keyfile.KeyFileError("No passphrase was given. Nothing was done.") from None
+            if passphrase != again:
+                raise keyfile.KeyFileError("The two passphrases are different. Nothing was written.")
+        if new:
+            keyfile.check_new_passphrase(passphrase)
+        return passphrase
 
     def _oprf_service(
         self, *, bind: str, key_dir: Path, workers: int, budget_per_hour: int, **_options
@@ -71,13 +125,34 @@ class Command(BaseCommand):
         except oprf_service.KeyFileError as error:
             raise CommandError(str(error)) from None
 
-    def _keygen(self, *, out: Path, **_options) -> None:
-        public = counselor_tool.write_key_file(out)
-        fingerprint = hpke.readable_fingerprint(hpke.fingerprint(counselor_tool._from_b64u(public)))
+    def _keygen(self, *, out: Path, passphrase_file: Path | None, **_options) -> None:
+        if out.exists():  # before asking a passphrase for nothing; write_new refuses it again
+            raise keyfile.KeyFileError(
+                f"{out} exists already: a key is never overwritten. Choose another file."
+            )
+        passphrase = self._passphrase(passphrase_file, new=True)
+        private, public = hpke.generate_key_pair()
+        keyfile.write_new(out, private, passphrase)
+        fingerprint = hpke.readable_fingerprint(hpke.fingerprint(public))
         self.stdout.write(
-            f"Private key written to {out} (only you can read it; keep it on this machine).\n"
-            f"Public key, for the administrator:\n  {public}\n"
+            f"Private key written to {out}, protected by your passphrase (only you can read it; keep it on "
+            "this machine).\n"
+            f"Public key, for the administrator:\n  {counselor_tool._b64u(public)}\n"
             f"Fingerprint, to read to them and to publish:\n  {fingerprint}"
+        )
+
+    def _protect_key(self, *, key: Path, passphrase_file: Path | None, **_options) -> None:
+        key_file = keyfile.KeyFile.read(key)
+        if key_file.protected:
+            raise keyfile.KeyFileError(f"{key} is protected by a passphrase already. Nothing was changed.")
+        key_file.unprotected_key()  # a file that is not a key is refused before asking anything
+        public = keyfile.protect_in_place(key, self._passphrase(passphrase_file, new=True))
+        fingerprint = hpke.readable_fingerprint(hpke.fingerprint(public))
+        self.stdout.write(
+            f"{key} is now protected by your passphrase (the key {fingerprint}).\n"
+            "Copies of the old file (a USB stick, a backup) still open without it: replace each with this "
+            "file and destroy the old ones. If one may have been copied, treat the key as exposed "
+            "(COUNSELORS.md, Replacing a counselor or a key)."
         )
 
     def _set_key(self, *, public_key: str, fingerprint: str, **_options) -> None:
@@ -122,12 +197,36 @@ class Command(BaseCommand):
             f"{notified.new} new match(es), {notified.total} in all; {notified.sent} counselor(s) told."
         )
 
-    def _open(self, *, key: Path, export: Path, out: Path | None, **_options) -> None:
-        private = counselor_tool.read_key_file(key)
+    def _open(
+        self,
+        *,
+        key: Path,
+        export: Path,
+        out: Path | None,
+        passphrase_file: Path | None,
+        allow_unprotected_key: bool,
+        **_options,
+    ) -> None:
         try:
             document = orjson.loads(export.read_bytes())
         except (OSError, ValueError) as error:
             raise counselor_tool.ToolError(f"Cannot read {export}: {error}") from None
+        key_file = keyfile.KeyFile.read(key)
+        if key_file.protected:
+            private = key_file.unlock(self._passphrase(passphrase_file, new=False))
+        elif allow_unprotected_key:
+            private = key_file.unprotected_key()
+            self.stderr.write(
+                f"Warning: {key} has no passphrase: anyone who copies it can open matches. Protect it now "
+                f"with `ustoo matching protect-key --key {key}`, then replace every copy of it (the USB "
+                "stick too) and destroy the old ones."
+            )
+        else:
+            raise keyfile.KeyFileError(
+                f"{key} has no passphrase: anyone who copies it can open matches, so it is not used as it "
+                f"is. Protect it with `ustoo matching protect-key --key {key}` (then replace every copy of "
+                "it), or add --allow-unprotected-key to use it once as it is. Nothing was opened."
+            )
         opened = counselor_tool.open_export(document, private)
         if out is None:
             self.stdout.write(counselor_tool.describe(opened))
