@@ -35,7 +35,8 @@ def when(iso: str | None, zone: str) -> str:
     if not iso:
         return ""
     moment = datetime.fromisoformat(iso)
-    return f"{_unbroken(formats.date_format(moment, 'DATE_FORMAT'))}, {dateformat.format(moment, 'H:i')} {zone}"
+    day = _unbroken(formats.date_format(moment, "DATE_FORMAT"))
+    return f"{day}, {dateformat.format(moment, 'H:i')} {zone}"
 
 
 def _unbroken(day: str) -> str:
