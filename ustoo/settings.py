@@ -284,7 +284,8 @@ LANGUAGES = [
     ("hi", "हिन्दी"),
     ("zh-hans", "简体中文"),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Then the CLDR's country names for languages django-countries lacks (scripts/country-names).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "country_names"]
 FORMAT_MODULE_PATH = ["ustoo.formats"]
 USE_I18N = True
 TIME_ZONE = "UTC"

@@ -13,6 +13,7 @@ from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_countries import countries
 
 from ustoo.campaigns import addresses
@@ -163,10 +164,14 @@ class CampaignForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["response_threshold"].help_text = _(
+        threshold = site_response_threshold()
+        self.fields["response_threshold"].help_text = ngettext(
+            "A number of signatures, at most your goal. Left empty: at %(number)s signature, or at "
+            "your goal if it is lower.",
             "A number of signatures, at most your goal. Left empty: at %(number)s signatures, or at "
-            "your goal if it is lower."
-        ) % {"number": number_format(site_response_threshold(), force_grouping=True)}
+            "your goal if it is lower.",
+            threshold,
+        ) % {"number": number_format(threshold, force_grouping=True)}
 
     def clean(self):
         data = super().clean()

@@ -14,8 +14,8 @@ from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, pgettext_lazy
 from django_countries.fields import CountryField
 
 from ustoo.core.audit import AppendOnlyLog
@@ -52,9 +52,11 @@ def escalation_threshold_for(goal: int, response: int) -> int | None:
 def response_threshold_problem(goal: int, response: int | None) -> str:
     """Why this response threshold contradicts the goal, or "" when it does not."""
     if response is not None and response > goal:
-        return gettext("Ask for a response at no more than your goal of %(goal)s signatures.") % {
-            "goal": number_format(goal, force_grouping=True)
-        }
+        return ngettext(
+            "Ask for a response at no more than your goal of %(goal)s signature.",
+            "Ask for a response at no more than your goal of %(goal)s signatures.",
+            goal,
+        ) % {"goal": number_format(goal, force_grouping=True)}
     return ""
 
 
@@ -518,8 +520,9 @@ class DecisionAction(models.TextChoices):
     START = "start", _("Started")
     EDIT = "edit", _("Changed by its starter")
     SUBMIT = "submit", _("Sent to moderation with its supporters")
-    PUBLISH = "publish", _("Published")
-    REJECT = "reject", _("Rejected")
+    # Contexts: a campaign's words agree with it (Spanish "publicada"), not with a story's.
+    PUBLISH = "publish", pgettext_lazy("campaign decision", "Published")
+    REJECT = "reject", pgettext_lazy("campaign decision", "Rejected")
     RESPONSE_THRESHOLD = "response_due", _("Reached the response threshold")
     RESPONSE_ASKED = "response_asked", _("Decision maker asked for a response")
     DECISION_MAKER_EMAIL = "dm_email", _("Decision maker's address added")
@@ -531,7 +534,7 @@ class DecisionAction(models.TextChoices):
     INVALIDATE = "invalidate", _("Signatures invalidated")
     HIDE_SIGNER = "hide_signer", _("A signer's name and reason hidden from the page")
     APPROVE_DELIVERY = "delivery", _("Delivery export approved")
-    CLOSE = "close", _("Closed")
+    CLOSE = "close", pgettext_lazy("campaign decision", "Closed")
     ANONYMISE = "anonymise", _("Signers anonymised")
 
 

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from ustoo.campaigns import services
@@ -168,7 +169,13 @@ def invalidate(request: HttpRequest, campaign_id: int) -> HttpResponse:
         ids = form.cleaned_data["signatures"][:SELECTION_LIMIT]
     invalidated = services.invalidate_signatures(campaign=campaign, moderator=request.user, signature_ids=ids)
     messages.success(
-        request, _("%(count)d signatures invalidated; the count is updated.") % {"count": invalidated}
+        request,
+        ngettext(
+            "%(count)d signature invalidated; the count is updated.",
+            "%(count)d signatures invalidated; the count is updated.",
+            invalidated,
+        )
+        % {"count": invalidated},
     )
     return redirect(f"{request.path.rsplit('/invalidate/', 1)[0]}/integrity/?{request.GET.urlencode()}")
 

@@ -5,6 +5,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils.deconstruct import deconstructible
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 
 def validate_encodable(value: str) -> None:
@@ -22,7 +23,12 @@ class MaxCharactersValidator(MaxLengthValidator):
     """At most `limit_value` characters, saying how long the text is in numbers people read easily:
     "Too long (25,000 characters, at most 20,000)."."""
 
-    message = _("Too long (%(length)s characters, at most %(limit)s).")
+    # The plural form follows the text's length (`show_value`, the number before it is grouped).
+    message = ngettext_lazy(
+        "Too long (%(length)s character, at most %(limit)s).",
+        "Too long (%(length)s characters, at most %(limit)s).",
+        "show_value",
+    )
 
     def __call__(self, value: str) -> None:
         length = len(value)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.decorators import decorate_view
 
@@ -549,7 +550,11 @@ def consistency(request: HttpRequest, query: Query[ConsistencyQuery]):
     head = log.latest_head()
     newest = head.tree_size if head else 0
     if query.second > newest:
-        message = _("The newest published tree head has %(size)s leaves.") % {"size": newest}
+        message = ngettext(
+            "The newest published tree head has %(size)s leaf.",
+            "The newest published tree head has %(size)s leaves.",
+            newest,
+        ) % {"size": newest}
         raise ApiError(422, message, {"second": message})
     if query.first > query.second:
         message = _("This must not be larger than second.")

@@ -6,6 +6,7 @@ import binascii
 import re
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
 class BadValue(ValueError):
@@ -38,7 +39,13 @@ def from_b64u(field: str, text: str, *, size: int | None = None) -> bytes:
         raise BadValue(field, _("This base64url has bits set after its last byte."))
     if size is not None and len(data) != size:
         raise BadValue(
-            field, _("This must be %(size)s bytes, not %(length)s.") % {"size": size, "length": len(data)}
+            field,
+            ngettext(
+                "This must be %(size)s byte, not %(length)s.",
+                "This must be %(size)s bytes, not %(length)s.",
+                size,
+            )
+            % {"size": size, "length": len(data)},
         )
     return data
 
@@ -46,6 +53,12 @@ def from_b64u(field: str, text: str, *, size: int | None = None) -> bytes:
 def from_hex(field: str, text: str, *, size: int) -> bytes:
     if len(text) != 2 * size or not _HEX.fullmatch(text):
         raise BadValue(
-            field, _("This must be %(digits)s lowercase hexadecimal digits.") % {"digits": 2 * size}
+            field,
+            ngettext(
+                "This must be %(digits)s lowercase hexadecimal digit.",
+                "This must be %(digits)s lowercase hexadecimal digits.",
+                2 * size,
+            )
+            % {"digits": 2 * size},
         )
     return bytes.fromhex(text)

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ustoo.core import keys
 from ustoo.journal import attachments as attachment_files
@@ -89,7 +90,11 @@ def check_entry_length(length: int) -> None:
     if length > settings.JOURNAL_ENTRY_MAX_BYTES:
         raise Refused(
             413,
-            _("This entry is too long to keep: its ciphertext may be at most %(limit)s bytes.")
+            ngettext(
+                "This entry is too long to keep: its ciphertext may be at most %(limit)s byte.",
+                "This entry is too long to keep: its ciphertext may be at most %(limit)s bytes.",
+                settings.JOURNAL_ENTRY_MAX_BYTES,
+            )
             % {"limit": settings.JOURNAL_ENTRY_MAX_BYTES},
             "ciphertext",
         )
@@ -163,9 +168,11 @@ def _why_not_written(journal: Journal, seq: int) -> Refused:
 
 
 def _journal_full_message() -> str:
-    return _("This journal is full: it can hold %(limit)s bytes of entries and attachments.") % {
-        "limit": settings.JOURNAL_MAX_BYTES
-    }
+    return ngettext(
+        "This journal is full: it can hold %(limit)s byte of entries and attachments.",
+        "This journal is full: it can hold %(limit)s bytes of entries and attachments.",
+        settings.JOURNAL_MAX_BYTES,
+    ) % {"limit": settings.JOURNAL_MAX_BYTES}
 
 
 def store_attachment(journal: Journal, stream, length: int) -> Attachment:
@@ -173,7 +180,11 @@ def store_attachment(journal: Journal, stream, length: int) -> Attachment:
     if length > settings.JOURNAL_ATTACHMENT_MAX_BYTES:
         raise Refused(
             413,
-            _("This attachment is too large: its ciphertext may be at most %(limit)s bytes.")
+            ngettext(
+                "This attachment is too large: its ciphertext may be at most %(limit)s byte.",
+                "This attachment is too large: its ciphertext may be at most %(limit)s bytes.",
+                settings.JOURNAL_ATTACHMENT_MAX_BYTES,
+            )
             % {"limit": settings.JOURNAL_ATTACHMENT_MAX_BYTES},
             "body",
         )

@@ -129,7 +129,8 @@ def bar_chart(
 def column_chart(
     chart_id: str, title: str, rows: list[Row], *, every: int, colour: str = OKABE_ITO[0]
 ) -> SafeString:
-    """Columns over time, oldest on the left, with a label every `every` columns: exact counts."""
+    """Columns over time, oldest on the left (on the right in Arabic), with a label every `every` columns:
+    exact counts."""
     left, bottom, top, plot_height, plot_width = 44, 30, 12, 160, 330
     width, height = left + plot_width + 26, top + plot_height + bottom
     largest = max((row.value for row in rows), default=0) or 1
@@ -138,9 +139,10 @@ def column_chart(
         _open(
             chart_id,
             title,
-            # Read from the right, the oldest column is on the right, which this sentence would contradict:
-            # the title names the chart alone until the catalogues say "oldest on the right".
-            "" if right_to_left() else _("Column chart: statements over time, oldest on the left."),
+            # Read from the right (mirrored below), the oldest column is on the right.
+            _("Column chart: statements over time, oldest on the right.")
+            if right_to_left()
+            else _("Column chart: statements over time, oldest on the left."),
             width,
             height,
         ),

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ustoo.magnitude import services
 from ustoo.magnitude.models import Release
@@ -94,7 +95,12 @@ def parse_window(*, since: str | None, until: str | None, today: datetime.date) 
     if start > end:
         raise BadParameter("since", _("The window must start on or before its last day (until)."))
     if (end - start).days + 1 > MAX_WINDOW_DAYS:
-        raise BadParameter("since", _("A window is at most %(days)d days long.") % {"days": MAX_WINDOW_DAYS})
+        longest = ngettext(
+            "A window is at most %(days)d day long.",
+            "A window is at most %(days)d days long.",
+            MAX_WINDOW_DAYS,
+        )
+        raise BadParameter("since", longest % {"days": MAX_WINDOW_DAYS})
     return Window(since=start, until=end)
 
 

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ustoo.accounts.models import Member
 from ustoo.core import keys
@@ -63,9 +64,12 @@ def why_not_allowed(member: Member) -> str:
         )
     oldest_allowed = timezone.now() - datetime.timedelta(days=settings.MATCHING_MIN_ACCOUNT_DAYS)
     if member.date_joined > oldest_allowed:
-        return _("Entries are open to accounts at least %(days)s days old.") % {
-            "days": settings.MATCHING_MIN_ACCOUNT_DAYS
-        }
+        days = settings.MATCHING_MIN_ACCOUNT_DAYS
+        return ngettext(
+            "Entries are open to accounts at least %(days)s day old.",
+            "Entries are open to accounts at least %(days)s days old.",
+            days,
+        ) % {"days": days}
     return ""
 
 

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ustoo.accounts.models import Member, Role, TrustLevel
 from ustoo.core.validators import validate_encodable
@@ -47,7 +48,7 @@ class DecisionForm(forms.Form):
 
 class QueueFilterForm(forms.Form):
     STATES = [
-        ("pending", _("Waiting for review")),
+        ("pending", pgettext_lazy("story state", "Waiting for review")),
         ("hidden", _("Hidden after flags or by moderators")),
         ("identifies", _("Flagged as identifying someone")),
         ("urgent", _("Signals danger")),

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ustoo.core.audit import AppendOnlyLog
 
@@ -22,7 +23,8 @@ class ReasonCode(models.TextChoices):
 
 class Action(models.TextChoices):
     APPROVE = "approve", _("Approved")
-    REJECT = "reject", _("Rejected")
+    # Context: a story's decision agrees with it (Spanish "rechazada"), not with a campaign's.
+    REJECT = "reject", pgettext_lazy("story decision", "Rejected")
     REQUEST_CHANGES = "request_changes", _("Asked the author to change something")
     HIDE = "hide", _("Hidden")
     HIDE_BY_FLAGS = "hide_by_flags", _("Hidden after flags")

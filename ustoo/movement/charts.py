@@ -296,7 +296,9 @@ def line_chart(
         share=share,
         in_time=True,
     )
-    chart.note = readable.partial_note(chart.partial_keys)
+    # Mirrored in Arabic (_line_svg), the chart says where time starts: the oldest on the right.
+    direction = _("Time runs from right to left: the oldest on the right.") if right_to_left() else ""
+    chart.note = " ".join(part for part in (direction, readable.partial_note(chart.partial_keys)) if part)
     chart.narrow = _line_svg(chart, names, f"{prefix}-{slug}-narrow", NARROW)
     chart.wide = _line_svg(chart, names, f"{prefix}-{slug}-wide", WIDE)
     return chart

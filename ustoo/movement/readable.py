@@ -30,11 +30,13 @@ def share(value: float, decimals: int = 1) -> str:
 
 
 def when(iso: str | None, zone: str) -> str:
-    """An ISO 8601 time (local to `zone`, or aware) as "16 October 2019, 14:00 UTC"."""
+    """An ISO 8601 time (local to `zone`, or aware) as "16 October 2019, 14:00 UTC", the day in the reader's
+    language's format."""
     if not iso:
         return ""
     moment = datetime.fromisoformat(iso)
-    return f"{_unbroken(dateformat.format(moment, 'j F Y'))}, {dateformat.format(moment, 'H:i')} {zone}"
+    day = _unbroken(formats.date_format(moment, "DATE_FORMAT"))
+    return f"{day}, {dateformat.format(moment, 'H:i')} {zone}"
 
 
 def _unbroken(day: str) -> str:
@@ -54,9 +56,9 @@ def period(key: str) -> str:
     """A day or an hour of a report: "15 October 2019", "15 October 2019, 17:00–18:00", and outside UTC
     "29 October 2017, 02:00–03:00 (UTC+01:00)"."""
     if not is_hour(key):
-        return _unbroken(dateformat.format(date.fromisoformat(key), "j F Y"))
+        return _unbroken(formats.date_format(date.fromisoformat(key), "DATE_FORMAT"))
     start = _hour_start(key)
-    text = f"{_unbroken(dateformat.format(start, 'j F Y'))}, {dateformat.format(start, 'H:i')}–"
+    text = f"{_unbroken(formats.date_format(start, 'DATE_FORMAT'))}, {dateformat.format(start, 'H:i')}–"
     text += dateformat.format(start + timedelta(hours=1), "H:i")
     return text + (f" (UTC{key[13:]})" if len(key) > 13 else "")
 

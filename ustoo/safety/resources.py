@@ -21,8 +21,8 @@ from urllib.parse import quote, urlsplit
 from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "support_services.json"
@@ -57,6 +57,12 @@ EXTRA_LANGUAGE_NAMES = {"cr": "nēhiyawēwin", "oj": "Anishinaabemowin", "iu": "
 
 # "UK" is not an ISO 3166 code but is what people (and some browsers' language tags) use for Britain.
 COUNTRY_ALIASES = {"UK": "GB"}
+
+# The country to show first when the reader's language says it and nothing else does: languages spoken
+# mostly in one country. Spanish, Arabic, French and English are each the language of many countries,
+# each with its own emergency numbers: guessing one (Spain for a reader in Mexico) would put a number
+# that does not answer there first, so those readers see every country, and choose theirs.
+LANGUAGE_COUNTRIES = {"hi": "IN", "zh-hans": "CN", "it": "IT"}
 
 # Longer headers are cut: nobody needs more to say which languages they read, and parsing stays cheap.
 ACCEPT_LANGUAGE_MAX_LENGTH = 500
@@ -444,7 +450,8 @@ def _country_from_language_ranges(header: str) -> str | None:
 
 
 def country_for_request(request: HttpRequest) -> str | None:
-    """The country whose services to show: the one chosen on the page, else the browser's language region.
+    """The country whose services to show: the one chosen on the page, else the browser's language region,
+    else the country of the page's language when it is spoken mostly in one (LANGUAGE_COUNTRIES).
 
     An empty choice means "all countries" and is respected; a code that names no country is ignored.
     """
@@ -457,7 +464,8 @@ def country_for_request(request: HttpRequest) -> str | None:
         code = normalize_country(chosen)
         if code:
             return code
-    return country_from_accept_language(request.META.get("HTTP_ACCEPT_LANGUAGE", ""))
+    from_browser = country_from_accept_language(request.META.get("HTTP_ACCEPT_LANGUAGE", ""))
+    return from_browser or LANGUAGE_COUNTRIES.get(get_language())
 
 
 def help_after_speaking(request: HttpRequest, *, country: str, urgent: bool) -> HelpOffer:

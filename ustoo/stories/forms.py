@@ -7,6 +7,7 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_countries import countries
 
 from ustoo.core.form_input import UndecodableTextMixin
@@ -331,7 +332,12 @@ class WallFilterForm(forms.Form):
         tag = normalise_hashtag((self.cleaned_data.get("hashtag") or "").strip())
         if len(tag) > MAX_HASHTAG_LENGTH:
             raise forms.ValidationError(
-                _("A hashtag has at most %(limit)s characters.") % {"limit": MAX_HASHTAG_LENGTH},
+                ngettext(
+                    "A hashtag has at most %(limit)s character.",
+                    "A hashtag has at most %(limit)s characters.",
+                    MAX_HASHTAG_LENGTH,
+                )
+                % {"limit": MAX_HASHTAG_LENGTH},
                 code="max_length",
             )
         return tag

@@ -8,6 +8,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ustoo.core import keys, receipts
 from ustoo.core.ownership import member_tag
@@ -344,11 +345,23 @@ def reply_refusal(*, story: Story, member) -> str | None:
     if (refusal := standing_refusal(member)) is not None:
         return refusal
     if not member.is_trusted:
+        # Two counts in one sentence: each clause takes the plural form of its own number.
+        stories, days = settings.TRUST_MIN_APPROVED_STORIES, settings.TRUST_MIN_DAYS
         return _(
             "To protect the people who speak here, only trusted members can reply. You become one when "
-            "%(stories)s of your stories have been approved and your account is %(days)s days old, or "
-            "when a moderator trusts you."
-        ) % {"stories": settings.TRUST_MIN_APPROVED_STORIES, "days": settings.TRUST_MIN_DAYS}
+            "%(stories_approved)s and %(account_age)s, or when a moderator trusts you."
+        ) % {
+            "stories_approved": ngettext(
+                "%(stories)s of your stories has been approved",
+                "%(stories)s of your stories have been approved",
+                stories,
+            )
+            % {"stories": stories},
+            "account_age": ngettext(
+                "your account is %(days)s day old", "your account is %(days)s days old", days
+            )
+            % {"days": days},
+        }
     if ReplyBlock.objects.filter(story=story, member=member).exists():
         return _("The author has turned off replies from you.")
     return None

@@ -155,9 +155,10 @@ class WordsKind(models.TextChoices):
 
 
 class WordsStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting for review")
-    PUBLISHED = "published", _("Published")
-    REJECTED = "rejected", _("Not published")
+    # Contexts: the state agrees with "words" (plural in most languages), not with a story or a campaign.
+    PENDING = "pending", pgettext_lazy("an upstander's own words", "Waiting for review")
+    PUBLISHED = "published", pgettext_lazy("an upstander's own words", "Published")
+    REJECTED = "rejected", pgettext_lazy("an upstander's own words", "Not published")
 
 
 class OwnWordsQuerySet(models.QuerySet["OwnWords"]):
@@ -202,7 +203,10 @@ class WordsDecision(AppendOnlyLog):
     """One moderator's decision on words: who, which, when, why. Never the words themselves."""
 
     PUBLISH, REJECT = "publish", "reject"
-    ACTIONS = [(PUBLISH, _("Published")), (REJECT, _("Not published"))]
+    ACTIONS = [
+        (PUBLISH, pgettext_lazy("an upstander's own words", "Published")),
+        (REJECT, pgettext_lazy("an upstander's own words", "Not published")),
+    ]
 
     action = models.CharField(max_length=8, choices=ACTIONS)
     words_id = models.BigIntegerField(db_index=True)

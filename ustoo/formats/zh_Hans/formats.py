@@ -2,3 +2,5 @@
 # formats group by ten thousands with no sign, which writes them ungrouped. Everything else is Django's.
 THOUSAND_SEPARATOR = ","
 NUMBER_GROUPING = 3
+# A time names its zone ("2026年12月6日 14:30 UTC"), since readers live in every zone.
+DATETIME_FORMAT = "Y年n月j日 H:i T"

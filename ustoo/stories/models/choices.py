@@ -60,9 +60,10 @@ class Visibility(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    PENDING = "pending", _("Waiting for review")
-    PUBLISHED = "published", _("Published")
-    REJECTED = "rejected", _("Not published")
+    # Contexts: a story's state agrees with it (Spanish "publicada"), not with a campaign or words.
+    PENDING = "pending", pgettext_lazy("story state", "Waiting for review")
+    PUBLISHED = "published", pgettext_lazy("story state", "Published")
+    REJECTED = "rejected", pgettext_lazy("story state", "Not published")
     HIDDEN = "hidden", _("Hidden while moderators look at it")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 

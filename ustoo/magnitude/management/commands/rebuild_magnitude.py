@@ -12,6 +12,6 @@ class Command(BaseCommand):
         cells = services.rebuild_counters()
         counted = Statement.objects.counted().count()
         self.stdout.write(
-            _("%(cells)d counters rebuilt from %(counted)d counted statements.")
+            _("Counters rebuilt: %(cells)d. Statements counted: %(counted)d.")
             % {"cells": cells, "counted": counted}
         )

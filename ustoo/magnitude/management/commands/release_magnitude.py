@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ustoo.magnitude import services
 
@@ -13,6 +14,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         made = services.current_release()
         self.stdout.write(
-            _("Release as of %(day)s: %(total)d statements.")
+            ngettext(
+                "Release as of %(day)s: %(total)d statement.",
+                "Release as of %(day)s: %(total)d statements.",
+                made.figures["statements"],
+            )
             % {"day": made.as_of.isoformat(), "total": made.figures["statements"]}
         )

@@ -91,7 +91,7 @@
     }
     showDots(presses.length);
     var left = 3 - presses.length;
-    announce(statusText(left === 1 ? "one" : "many").replace("%(count)s", left));
+    announce(statusText(String(left)));
     if (expiry) { clearTimeout(expiry); }
     expiry = setTimeout(function () { reset(true); }, GAP_MS);
   }

@@ -1,0 +1,5 @@
+# Dates as the site has always written them in English, day first ("6 December 2026"), rather than
+# Django's American "Dec. 6, 2026"; a time names its zone, since readers live in every zone.
+# Everything else is Django's.
+DATE_FORMAT = "j F Y"
+DATETIME_FORMAT = "j F Y, H:i T"
