@@ -97,7 +97,7 @@ const showErrors = (form, errors) => showFormErrors(form, errors, t);
 function apiMessage(error) {
   if (!(error instanceof ApiError)) return t("error_unexpected");
   if (error.status === 0) return t("error_network");
-  if (error.status === 429) return t("error_too_many", { seconds: error.retryAfter || 60 });
+  if (error.status === 429) return t("error_too_many", { count: error.retryAfter || 60 });
   if (error.status === 413) return t("error_too_large");
   if (error.status === 507) return t("error_full");
   if (error.status >= 500) return t("error_server");

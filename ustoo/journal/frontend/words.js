@@ -11,7 +11,12 @@ export const words = () => ({
   error_unexpected: gettext("Something went wrong. Nothing you wrote is lost: try again."),
   error_network: gettext("The site could not be reached. Nothing you wrote is lost: check the connection and try again."),
   error_server: gettext("The site could not do this just now. Nothing you wrote is lost: try again in a moment."),
-  error_too_many: gettext("Too many attempts from here. Wait %(seconds)s seconds and try again."),
+  error_too_many: (n) =>
+    ngettext(
+      "Too many attempts from here. Wait %(count)s second and try again.",
+      "Too many attempts from here. Wait %(count)s seconds and try again.",
+      n,
+    ),
   error_too_large: gettext("This is larger than the site accepts. Nothing you wrote is lost."),
   error_full: gettext("The site has no room to store this just now. Nothing you wrote is lost: try again later."),
   error_understand: gettext("Confirm that you understand that a lost codename and recovery key cannot be replaced."),
