@@ -26,7 +26,7 @@ from ustoo.journal import attachments as attachment_files
 from ustoo.journal import authority, log, params, services, timestamps
 from ustoo.journal.codec import BadValue, b64u, from_b64u, from_hex
 from ustoo.journal.errors import Refused
-from ustoo.journal.models import Access, Entry
+from ustoo.journal.models import Access, Entry, TreeHead
 
 router = Router(tags=["journal"])
 
@@ -525,11 +525,48 @@ def delete_journal(request: HttpRequest):
     return Status(204, None)
 
 
+HEADS_PER_PAGE = 100
+
+
+class TreeHeadPage(Schema):
+    heads: list[TreeHeadOut] = Field(..., description="At most 100, newest first")
+    next: str | None = Field(..., description="Pass as ?before= for the next, older page; null on the last.")
+
+
+# A page token is the number of the last head shown (heads are never deleted: it stays good).
+HeadToken = Annotated[
+    str,
+    Query(
+        pattern=r"^[1-9][0-9]{0,17}$",
+        description="The `next` of the page before, to read older heads; leave out for the newest.",
+    ),
+]
+
+
 @router.get(
-    "/journal/log/heads", summary="The published signed tree heads, newest first", response=list[TreeHeadOut]
+    "/journal/log/heads",
+    summary="The published signed tree heads, newest first, a page at a time",
+    **refusals(
+        {200: TreeHeadPage},
+        {
+            400: "`before` is not a page token from an earlier answer; `fields` names it.",
+            422: f"{INVALID} `before` is not a page token.",
+        },
+    ),
 )
-def tree_heads(request: HttpRequest):
-    return [_head(head) for head in log.published_heads()]
+def tree_heads(request: HttpRequest, before: HeadToken = ""):
+    after = None
+    if before:
+        after = TreeHead.objects.filter(pk=int(before)).first()
+        if after is None:
+            raise ApiError(
+                400, _("Some fields are not valid."), {"before": _("This is not a page token from us.")}
+            )
+    page = log.heads_page(size=HEADS_PER_PAGE, after=after)
+    return {
+        "heads": [_head(head) for head in page.heads],
+        "next": str(page.next_after.pk) if page.next_after else None,
+    }
 
 
 class ConsistencyQuery(Schema):

@@ -13,7 +13,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from ustoo.journal import authority, merkle, timestamps
@@ -93,6 +93,28 @@ def latest_head() -> TreeHead | None:
 def published_heads():
     """Every head ever published, newest first."""
     return TreeHead.objects.all()
+
+
+@dataclass(frozen=True)
+class HeadsPage:
+    heads: list[TreeHead]
+    next_after: TreeHead | None  # the last head shown, when older ones follow
+
+
+def heads_page(*, size: int, after: TreeHead | None = None) -> HeadsPage:
+    """The published heads newest first, `size` at a time, from the one after `after` (a keyset: heads
+    are never deleted, so a page token stays good however many heads are published meanwhile)."""
+    heads = TreeHead.objects.order_by("-tree_size", "-timestamp", "-pk")
+    if after is not None:
+        heads = heads.filter(
+            Q(tree_size__lt=after.tree_size)
+            | Q(tree_size=after.tree_size, timestamp__lt=after.timestamp)
+            | Q(tree_size=after.tree_size, timestamp=after.timestamp, pk__lt=after.pk)
+        )
+    # One more than shown, to know whether an older page exists.
+    found = list(heads[: size + 1])
+    page = found[:size]
+    return HeadsPage(heads=page, next_after=page[-1] if len(found) > size else None)
 
 
 def audit_paths(indexes: list[int], tree_size: int) -> dict[int, list[bytes]]:

@@ -6,6 +6,7 @@ import { $, element, forgetAddress, readJson } from "../../core/frontend/dom.js"
 import { clearErrors, FormError, showErrors as showFormErrors } from "../../core/frontend/errors.js";
 import { wordsOf } from "../../core/frontend/text.js";
 
+import { accessFor, addWayIn, opens as opensJournal, replaceWayIn, STATE, WayInError } from "./access.js";
 import { ApiError, JournalApi } from "./api.js";
 import { bundleFileName, makeBundle } from "./bundle.js";
 import * as c from "./crypto.js";
@@ -24,9 +25,14 @@ const t = wordsOf(TEXT);
 
 // --- State: only in this page's memory ------------------------------------------------------------
 
-let session = null; // { api, journalKey, entryKey, opened, originals: Map(id -> bytes) }
+// { api, keys, via, journalKey, entryKey, opened, originals: Map(id -> bytes) }: `keys` ({lookup, kek})
+// are those of the way in the page opened the journal with, `via` "codename" or "recovery".
+let session = null;
 let draft = newDraft();
 let words = null;
+// A recovery key made for the "recovery" view, until it is in use or the view is left: { key, old },
+// `old` the keys of the recovery key to stop (the one the journal was opened with), if asked to.
+let newRecovery = null;
 
 function newDraft() {
   return { amends: null, kind: null, extraFields: {}, files: [] };
@@ -38,7 +44,8 @@ function wipe() {
   session = null;
   draft = newDraft();
   for (const form of app.querySelectorAll("form")) form.reset();
-  for (const id of ["journal-entries", "write-file-list", "created-codename", "created-recovery", "journal-print"]) {
+  newRecovery = null;
+  for (const id of ["journal-entries", "write-file-list", "created-codename", "created-recovery", "recovery-key", "journal-print"]) {
     $(id).replaceChildren();
   }
   clearNotice();
@@ -47,6 +54,8 @@ function wipe() {
 // --- Showing things -------------------------------------------------------------------------------
 
 function show(view, { focus = true } = {}) {
+  // A new recovery key not put in use leaves the page with its view.
+  if (view !== "recovery") forgetNewRecovery();
   for (const section of app.querySelectorAll("[data-view]")) section.hidden = section.dataset.view !== view;
   const heading = app.querySelector(`[data-view="${view}"] h1`);
   window.scrollTo(0, 0);
@@ -111,17 +120,22 @@ async function busy(form, label, work) {
   const bar = progressBox.querySelector("progress");
   const buttons = [...form.querySelectorAll("button")];
   buttons.forEach((button) => (button.disabled = true));
-  progressBox.querySelector(".journal-progress__label").textContent = label;
-  bar.removeAttribute("value");
-  progressBox.hidden = false;
   let shown = -1;
+  // A step of the work, with its own line and its bar from the start.
+  const say = (text) => {
+    progressBox.querySelector(".journal-progress__label").textContent = text;
+    bar.removeAttribute("value");
+    shown = -1;
+  };
+  say(label);
+  progressBox.hidden = false;
   const progress = (fraction) => {
     const percent = Math.floor(fraction * 100);
     if (percent !== shown) bar.value = shown = percent;
   };
   bar.max = 100;
   try {
-    await work(progress);
+    await work(progress, say);
     return true;
   } catch (error) {
     if (error instanceof FormError) showErrors(form, [[error.input, error.message]]);
@@ -147,9 +161,7 @@ async function wordList() {
   return words;
 }
 
-async function accessFor(keys, journalKey) {
-  return { lookup: b64(keys.lookup), wrapped_key: b64(await c.wrapKey(keys.kek, journalKey)) };
-}
+const apiFor = (lookup) => new JournalApi(params.api, lookup);
 
 async function createJournal(event) {
   event.preventDefault();
@@ -172,9 +184,9 @@ async function createJournal(event) {
       recovery = c.randomBytes(c.RECOVERY_BYTES);
       accesses.push(await accessFor(c.accessKeys(c.recoveryMaster(recovery, params.site_salt)), journalKey));
     }
-    const api = new JournalApi(params.api, keys.lookup);
+    const api = apiFor(keys.lookup);
     await api.createJournal(accesses);
-    startSession(api, journalKey, []);
+    startSession(api, keys, "codename", journalKey, []);
     form.reset();
     $("created-codename").textContent = codename;
     $("created-recovery-box").hidden = !recovery;
@@ -219,7 +231,7 @@ async function openJournal(event) {
     } else {
       keys = c.accessKeys(await c.deriveMaster(codename.value, passphrase.value, params.site_salt, params.argon2, progress));
     }
-    const api = new JournalApi(params.api, keys.lookup);
+    const api = apiFor(keys.lookup);
     let answer;
     try {
       answer = await api.open();
@@ -235,7 +247,7 @@ async function openJournal(event) {
       if (error instanceof c.CannotOpen) throw new FormError(null, t("error_key_damaged"));
       throw error;
     }
-    startSession(api, journalKey, await openStored(c.entryKeyOf(journalKey), answer.entries));
+    startSession(api, keys, recovery ? "recovery" : "codename", journalKey, await openStored(c.entryKeyOf(journalKey), answer.entries));
     form.reset();
     renderJournal();
     show("journal");
@@ -252,8 +264,8 @@ function openStored(entryKey, entries) {
   );
 }
 
-function startSession(api, journalKey, opened) {
-  session = { api, journalKey, entryKey: c.entryKeyOf(journalKey), opened, originals: new Map() };
+function startSession(api, keys, via, journalKey, opened) {
+  session = { api, keys, via, journalKey, entryKey: c.entryKeyOf(journalKey), opened, originals: new Map() };
 }
 
 function closeJournal() {
@@ -719,8 +731,8 @@ function printJournal() {
   });
 }
 
-function printRecoveryKey() {
-  const key = $("created-recovery").textContent;
+function printRecoveryKey(source) {
+  const key = $(source).textContent;
   printArea((area) => {
     area.append(
       element("h1", { text: t("recovery_print_title") }),
@@ -758,6 +770,120 @@ async function downloadBundle(event) {
   } finally {
     button.disabled = false;
   }
+}
+
+// --- Ways in: a new passphrase, a new recovery key (access.js: the old goes only once the new opens) ---
+
+// The page goes on with the new way in when the old one was the page's own (it may be gone now).
+function followWayIn(old, fresh) {
+  if (b64(session.keys.lookup) !== b64(old.lookup)) return;
+  session.keys = fresh;
+  session.api = apiFor(fresh.lookup);
+}
+
+// What a failure left, then why it failed: `kind` is "passphrase" or "recovery".
+function wayInFailure(kind, error) {
+  return new FormError(null, `${t(`${kind}_${error.state}`)} ${apiMessage(error.cause)}`);
+}
+
+function startPassphrase() {
+  const form = $("passphrase-form");
+  clearErrors(form);
+  form.reset();
+  clearNotice();
+  show("passphrase");
+}
+
+async function changePassphrase(event) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const codename = $("passphrase-codename");
+  const current = $("passphrase-current");
+  const fresh = $("passphrase-new");
+  const again = $("passphrase-new-again");
+  const errors = [];
+  if (!c.normaliseCodename(codename.value)) errors.push([codename, t("error_codename_missing")]);
+  if (!fresh.value) errors.push([fresh, t("error_passphrase_new_missing")]);
+  else if (fresh.value !== again.value) errors.push([again, t("error_passphrase_again")]);
+  else if (c.normalisePassphrase(fresh.value) === c.normalisePassphrase(current.value)) {
+    errors.push([fresh, t("error_passphrase_same")]);
+  }
+  if (showErrors(form, errors)) return;
+  await busy(form, t("passphrase_checking"), async (progress, say) => {
+    const derive = (passphrase) => c.deriveMaster(codename.value, passphrase, params.site_salt, params.argon2, progress);
+    const old = c.accessKeys(await derive(current.value));
+    let found;
+    try {
+      found = await opens(old);
+    } catch (error) {
+      throw new FormError(null, `${t("passphrase_unconfirmed")} ${apiMessage(error)}`);
+    }
+    if (found === "other") throw new FormError(codename, t("error_codename_other_journal"));
+    say(t("passphrase_locking"));
+    const next = c.accessKeys(await derive(fresh.value));
+    if (found === "none") {
+      // Unless an earlier try removed it after its answer was lost: then the change is made.
+      if ((await opens(next).catch(() => "none")) !== "this") throw new FormError(codename, t("error_passphrase_current"));
+    } else {
+      try {
+        await replaceWayIn({ apiFor, journalKey: session.journalKey, old, next });
+      } catch (error) {
+        if (!(error instanceof WayInError)) throw error;
+        if (error.state !== STATE.UNCONFIRMED) followWayIn(old, next);
+        throw wayInFailure("passphrase", error);
+      }
+    }
+    followWayIn(old, next);
+    form.reset();
+    renderJournal();
+    show("journal");
+    notice(t("passphrase_changed"));
+  });
+}
+
+const opens = (keys) => opensJournal(apiFor, keys, session.journalKey);
+
+function startRecovery() {
+  const form = $("recovery-form");
+  clearErrors(form);
+  form.reset();
+  newRecovery = { key: c.randomBytes(c.RECOVERY_BYTES), old: session.via === "recovery" ? session.keys : null };
+  $("recovery-key").textContent = c.formatRecoveryKey(newRecovery.key);
+  $("recovery-replace-box").hidden = !newRecovery.old;
+  clearNotice();
+  show("recovery");
+}
+
+function forgetNewRecovery() {
+  newRecovery = null;
+  $("recovery-key")?.replaceChildren();
+}
+
+async function addRecovery(event) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const kept = $("recovery-kept");
+  if (showErrors(form, kept.checked ? [] : [[kept, t("error_recovery_kept")]])) return;
+  if (!newRecovery) return startRecovery();
+  const { key, old } = newRecovery;
+  const replacing = Boolean(old) && $("recovery-replace").checked;
+  await busy(form, t("recovery_adding"), async () => {
+    const next = c.accessKeys(c.recoveryMaster(key, params.site_salt));
+    try {
+      if (replacing) await replaceWayIn({ apiFor, journalKey: session.journalKey, old, next });
+      else await addWayIn({ apiFor, journalKey: session.journalKey, via: session.keys, next });
+    } catch (error) {
+      if (!(error instanceof WayInError)) throw error;
+      // The key stays on the page, to try again with: the person has kept it.
+      if (replacing && error.state !== STATE.UNCONFIRMED) followWayIn(old, next);
+      throw wayInFailure(replacing ? "recovery_replace" : "recovery", error);
+    }
+    if (replacing) followWayIn(old, next);
+    form.reset();
+    renderJournal();
+    show("journal");
+    notice(t(replacing ? "recovery_replaced" : "recovery_added"));
+  });
 }
 
 // --- Deleting -------------------------------------------------------------------------------------
@@ -798,8 +924,10 @@ function start() {
     if (!go) return;
     event.preventDefault();
     const view = go.dataset.go;
-    if (view === "write") startWriting();
-    else if (["journal", "export", "delete"].includes(view) && !session) show("start");
+    if (["journal", "export", "delete", "write", "passphrase", "recovery"].includes(view) && !session) show("start");
+    else if (view === "write") startWriting();
+    else if (view === "passphrase") startPassphrase();
+    else if (view === "recovery") startRecovery();
     else {
       clearNotice();
       show(view);
@@ -810,12 +938,15 @@ function start() {
   $("open-form").addEventListener("submit", openJournal);
   $("write-form").addEventListener("submit", requireSession(saveEntry));
   $("delete-form").addEventListener("submit", requireSession(deleteJournal));
+  $("passphrase-form").addEventListener("submit", requireSession(changePassphrase));
+  $("recovery-form").addEventListener("submit", requireSession(addRecovery));
+  $("recovery-print").addEventListener("click", () => printRecoveryKey("recovery-key"));
   $("write-files").addEventListener("change", addFiles);
   for (const radio of $("write-form").querySelectorAll("input[name=kind]")) radio.addEventListener("change", showKindQuestions);
   $("journal-close").addEventListener("click", closeJournal);
   $("export-print").addEventListener("click", requireSession(printJournal));
   $("export-bundle").addEventListener("click", requireSession(downloadBundle));
-  $("created-print-recovery").addEventListener("click", printRecoveryKey);
+  $("created-print-recovery").addEventListener("click", () => printRecoveryKey("created-recovery"));
   // The quick exit (static/ustoo/js/quick-exit.js) marks the page as exiting before it leaves: the
   // journal goes from memory and from the page at that moment, and whenever the page is hidden.
   new MutationObserver(() => {

@@ -31,6 +31,11 @@ export const words = () => ({
   error_file_too_large: gettext("%(name)s is too large to attach: files of up to %(size)s can be attached."),
   error_file_unreadable: gettext("%(name)s could not be read in full. Try adding it again."),
   error_delete_confirm: gettext("Confirm that you want to delete the journal for good."),
+  error_passphrase_new_missing: gettext("Type the new passphrase."),
+  error_passphrase_same: gettext("This is the passphrase the journal has now. Choose a different one."),
+  error_passphrase_current: gettext("No journal opens with this codename and current passphrase. Check the seven words, and the current passphrase (leave it empty if the journal has none)."),
+  error_codename_other_journal: gettext("This codename and passphrase open another journal, not the one open on this page. Type the codename of this journal."),
+  error_recovery_kept: gettext("Confirm that you have printed or written down the new recovery key."),
   error_too_many_files: (n) =>
     ngettext(
       "One entry can hold %(count)s file. Save this entry and attach the rest to another.",
@@ -53,6 +58,20 @@ export const words = () => ({
   closed: gettext("Your journal is closed."),
   deleted: gettext("Your journal was deleted."),
   saved: gettext("Entry %(seq)s is saved and time-stamped: %(time)s."),
+  // Ways in (what a failure leaves is said first, then why it failed)
+  passphrase_checking: gettext("Checking your codename and current passphrase: this takes a few seconds…"),
+  passphrase_locking: gettext("Setting the new passphrase: this takes a few seconds…"),
+  passphrase_changed: gettext("Your passphrase is changed. From now on, open the journal with your codename and the new passphrase: the old one no longer opens it."),
+  passphrase_unconfirmed: gettext("Your passphrase was not changed: your codename and your current passphrase still open the journal, as before."),
+  passphrase_both: gettext("Your new passphrase opens the journal, but the old one still does too: it could not be removed just now. Choose “Change the passphrase” again to remove it."),
+  passphrase_both_unknown: gettext("Your new passphrase opens the journal. Whether the old one still does could not be checked: choose “Change the passphrase” again to make sure it is removed."),
+  recovery_adding: gettext("Adding the recovery key…"),
+  recovery_added: gettext("Your new recovery key opens the journal. Keep it somewhere safe, apart from the codename."),
+  recovery_replaced: gettext("Your new recovery key opens the journal, and the one you opened it with no longer does."),
+  recovery_unconfirmed: gettext("The new recovery key does not open the journal yet: it could not be added. Your codename and any recovery key you had open the journal as before. Keep the new key shown below and try again."),
+  recovery_replace_unconfirmed: gettext("The new recovery key does not open the journal yet: it could not be added. Your codename and any recovery key you had open the journal as before. Keep the new key shown below and try again."),
+  recovery_replace_both: gettext("Your new recovery key opens the journal, but the one you opened it with still does too: it could not be stopped just now. Choose “Start using this recovery key” again to stop it."),
+  recovery_replace_both_unknown: gettext("Your new recovery key opens the journal. Whether the one you opened it with still does could not be checked: choose “Start using this recovery key” again to make sure it is stopped."),
   // Entries
   kind_incident: gettext("What happened to me"),
   kind_witness: gettext("What I saw happen"),

@@ -248,7 +248,9 @@ def test_the_published_heads_are_listed_newest_first_and_each_verifies(writer):
     writer.write()
     writer.write()
     second = _publish()
-    heads = writer.client.get(f"{API}/log/heads").json()
+    answer = writer.client.get(f"{API}/log/heads").json()
+    heads = answer["heads"]
+    assert answer["next"] is None
     assert [h["tree_size"] for h in heads] == [3, 1]
     assert [h["sha256_root_hash"] for h in heads] == [
         bytes(second.root_hash).hex(),
@@ -257,6 +259,62 @@ def test_the_published_heads_are_listed_newest_first_and_each_verifies(writer):
     leaves = [bytes(leaf.leaf_hash) for leaf in LogLeaf.objects.order_by("index")]
     assert heads[0]["sha256_root_hash"] == merkle.tree_hash(leaves).hex()
     assert heads[1]["sha256_root_hash"] == merkle.tree_hash(leaves[:1]).hex()
+
+
+def _heads_at_sizes(writer, sizes):
+    """A head published at each size, and a day-later head of the same size where a size repeats."""
+    now = timezone.now()
+    for size in sizes:
+        while LogLeaf.objects.count() < size:
+            writer.write()
+        now += DAY
+        log.publish_head(now=now, at_least_every=DAY)
+
+
+def test_the_heads_come_a_page_at_a_time_newest_first_each_once(writer, monkeypatch):
+    monkeypatch.setattr("ustoo.journal.api.HEADS_PER_PAGE", 2)
+    _heads_at_sizes(writer, [1, 2, 2, 3, 5])
+    pages, before = [], None
+    while True:
+        answer = writer.client.get(f"{API}/log/heads", {"before": before} if before else {})
+        assert answer.status_code == 200
+        pages.append([(h["tree_size"], h["timestamp"]) for h in answer.json()["heads"]])
+        before = answer.json()["next"]
+        if before is None:
+            break
+    assert [len(page) for page in pages] == [2, 2, 1]
+    shown = [head for page in pages for head in page]
+    expected = list(
+        TreeHead.objects.order_by("-tree_size", "-timestamp").values_list("tree_size", "timestamp")
+    )
+    assert shown == expected and [size for size, _ in shown] == [5, 3, 2, 2, 1]
+
+
+def test_a_page_token_stays_good_while_newer_heads_are_published(writer, monkeypatch):
+    monkeypatch.setattr("ustoo.journal.api.HEADS_PER_PAGE", 2)
+    _heads_at_sizes(writer, [1, 2, 3])
+    first = writer.client.get(f"{API}/log/heads").json()
+    writer.write()
+    log.publish_head(now=timezone.now() + 10 * DAY, at_least_every=DAY)
+    older = writer.client.get(f"{API}/log/heads", {"before": first["next"]}).json()
+    assert [h["tree_size"] for h in older["heads"]] == [1] and older["next"] is None
+
+
+def test_the_newest_page_holds_at_most_a_hundred_heads(writer):
+    _heads_at_sizes(writer, [1] * 101)
+    answer = writer.client.get(f"{API}/log/heads").json()
+    assert len(answer["heads"]) == 100 and answer["next"]
+    rest = writer.client.get(f"{API}/log/heads", {"before": answer["next"]}).json()
+    assert len(rest["heads"]) == 1 and rest["next"] is None
+
+
+@pytest.mark.parametrize(("token", "status"), [("99999", 400), ("abc", 422), ("0", 422), ("", 422)])
+def test_a_page_token_that_is_not_ours_is_refused_naming_it(writer, token, status):
+    writer.write()
+    _publish()
+    answer = writer.client.get(f"{API}/log/heads", {"before": token})
+    assert answer.status_code == status
+    assert "before" in answer.json()["fields"]
 
 
 def test_a_consistency_proof_links_two_heads(writer):

@@ -30,7 +30,7 @@ OPERATIONS = [
     ("/api/v1/journal/accesses/current", "delete", True, {"204", "401", "403", "404", "409", "422"}),
     ("/api/v1/journal/proofs", "get", True, {"200", "401", "404", "422"}),
     ("/api/v1/journal/journals/current", "delete", True, {"204", "401", "403", "404", "422"}),
-    ("/api/v1/journal/log/heads", "get", False, {"200"}),
+    ("/api/v1/journal/log/heads", "get", False, {"200", "400", "422"}),
     ("/api/v1/journal/log/consistency", "get", False, {"200", "422"}),
 ]
 
