@@ -107,6 +107,12 @@ if env_str("DATABASE_URL"):
         "max_size": env_int("USTOO_DB_POOL_SIZE", 8),
         "timeout": 20,
     }
+    if env_bool("USTOO_DB_TRANSACTION_POOLER"):
+        # Behind pgbouncer in transaction mode, each transaction may run on another server connection:
+        # no server-side cursor (it would outlive its transaction) and no prepared statement (it would
+        # exist on one connection only). docs/DEPLOY.md.
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = None
 else:
     DATABASES = {
         "default": {
