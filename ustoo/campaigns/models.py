@@ -486,6 +486,9 @@ class CampaignUpdate(models.Model):
     sent_up_to = models.BigIntegerField(default=0)
     recipients = models.PositiveIntegerField(default=0)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Until when one sender holds it (outbox.LEASE): senders on several servers never mail the same
+    # batch, and one that died leaves it to the next once this passes.
+    taken_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
