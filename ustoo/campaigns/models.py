@@ -149,6 +149,9 @@ class Campaign(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     response_requested_at = models.DateTimeField(null=True, blank=True)
     response_request_sent_at = models.DateTimeField(null=True, blank=True)
+    # Until when one sender holds the request for a response to mail it (outbox.LEASE), so senders on
+    # several servers never both mail the decision maker.
+    response_request_taken_until = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
     # When a moderator recorded what the site did about the escalation (until then it is on their list).
     escalation_followed_up_at = models.DateTimeField(null=True, blank=True)

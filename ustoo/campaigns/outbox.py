@@ -55,9 +55,12 @@ def send_campaign_mail(*, now: datetime.datetime | None = None, batch_size: int 
     now = now or timezone.now()
     sent = Sent(closed=services.close_due_campaigns(now=now), owed=send_owed_mail(batch_size=batch_size))
     for campaign in Campaign.objects.response_request_due().exclude(decision_maker_email=""):
+        if not _take_response_request(campaign.pk):
+            continue  # another sender is mailing it
         if mail.send([mail.response_request(campaign)]):
             services.record_response_request(campaign=campaign, now=now)
             sent.response_requests += 1
+        Campaign.objects.filter(pk=campaign.pk).update(response_request_taken_until=None)
     for update in (
         CampaignUpdate.objects.filter(sent_at__isnull=True).select_related("campaign").order_by("id")
     ):
@@ -65,6 +68,15 @@ def send_campaign_mail(*, now: datetime.datetime | None = None, batch_size: int 
         sent.updates += delivered
         sent.refused += refused
     return sent
+
+
+def _take_response_request(campaign_id: int) -> bool:
+    """Hold a campaign's request for a response to mail it, in one conditional statement: False when
+    another sender holds it (send_campaign_mail runs on two servers at once) or it was sent meanwhile."""
+    now = timezone.now()
+    free = Q(response_request_taken_until__isnull=True) | Q(response_request_taken_until__lte=now)
+    due = Campaign.objects.response_request_due().filter(free, pk=campaign_id)
+    return bool(due.update(response_request_taken_until=now + LEASE))
 
 
 def send_owed_mail(*, batch_size: int = 100) -> OwedMail:

@@ -24,6 +24,7 @@ REJECTED_STORIES = 12
 EXPIRED_SESSIONS = 30
 CLOSED_CAMPAIGNS = 3
 UPDATE_SIGNERS = 40
+DECISION_MAKER = "dean@university.example"
 
 
 def main() -> dict:
@@ -70,6 +71,9 @@ def main() -> dict:
         )
     Signature.objects.filter(campaign=news).update(status=SignatureStatus.CONFIRMED, mail_due_at=None)
     campaign_services.post_update(campaign=news, starter=member, text="The report is out.")
+    # ... and a campaign past its response threshold, whose decision maker is owed one request.
+    asked = make_campaign(member, title="Answer the survivors", decision_maker_email=DECISION_MAKER)
+    Campaign.objects.filter(pk=asked.pk).update(response_requested_at=now)
     return {
         "member": member.username,
         "passphrase": PASSPHRASE,
