@@ -8,7 +8,7 @@ PORT ?= 8000
 export USTOO_DATA_DIR ?= $(CURDIR)/var
 PYTEST := $(BIN)/python -m pytest
 
-.PHONY: help run test test-js test-sqlite test-postgres test-browser bench lint lock audit build clean messages \
+.PHONY: help run test test-js test-sqlite test-postgres test-cluster test-browser bench lint lock audit build clean messages \
 	deps-run deps-test deps-bench
 
 help: ## List the targets
@@ -77,21 +77,26 @@ run: deps-run build ## Serve the site at http://127.0.0.1:$(PORT) (demo content 
 		trap "kill $$mail $$heads $$oprf 2>/dev/null" EXIT; \
 		$(BIN)/gunicorn ustoo.wsgi --config python:ustoo.gunicorn_conf --bind 127.0.0.1:$(PORT)
 
-test: deps-test build ## Run every test: the browser code's (node), SQLite and PostgreSQL side by side, then Chromium
+test: deps-test build ## Run every test: node, SQLite and PostgreSQL side by side, two app servers, then Chromium
 	$(MAKE) --no-print-directory test-js
 	@# The two database runs are single processes sharing nothing (PostgreSQL's has its own data directory):
 	@# side by side they take one core each; their output is printed whole as each one ends.
 	$(MAKE) --no-print-directory --jobs=2 --output-sync=target test-sqlite test-postgres
-	$(MAKE) --no-print-directory test-browser
+	$(MAKE) --no-print-directory test-cluster test-browser
 
 test-js: build  # the plural tests run the catalogues the site serves (compiled by build)
 	node --test ustoo/core/frontend/tests/ ustoo/journal/frontend/tests/ ustoo/matching/frontend/tests/
 
 test-sqlite: build
-	$(PYTEST) -q -m "not browser"
+	$(PYTEST) -q -m "not browser and not cluster"
 
 test-postgres: build
-	USTOO_DATA_DIR=$(CURDIR)/var/test-postgres scripts/with-postgres $(PYTEST) -q -m "not browser"
+	USTOO_DATA_DIR=$(CURDIR)/var/test-postgres scripts/with-postgres $(PYTEST) -q -m "not browser and not cluster"
+
+# Two gunicorn app servers on 127.0.0.2 and 127.0.0.3 behind haproxy, sharing PostgreSQL (through
+# pgbouncer) and Redis, all started and stopped by the tests (ustoo/core/tests/cluster/, docs/DEPLOY.md).
+test-cluster: build
+	$(PYTEST) -q -m cluster ustoo/core/tests/cluster
 
 test-browser: build
 	$(PYTEST) -q -m browser

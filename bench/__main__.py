@@ -18,6 +18,7 @@ SUITES = [
     "journal_browser",
     "matching",
     "matching_browser",
+    "cluster",
 ]
 # Experiments run only when named: they answer a question once rather than track a figure.
 EXPERIMENTS = ["campaigns_ceiling"]

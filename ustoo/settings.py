@@ -107,6 +107,12 @@ if env_str("DATABASE_URL"):
         "max_size": env_int("USTOO_DB_POOL_SIZE", 8),
         "timeout": 20,
     }
+    if env_bool("USTOO_DB_TRANSACTION_POOLER"):
+        # Behind pgbouncer in transaction mode, each transaction may run on another server connection:
+        # no server-side cursor (it would outlive its transaction) and no prepared statement (it would
+        # exist on one connection only). docs/DEPLOY.md.
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = None
 else:
     DATABASES = {
         "default": {
@@ -245,6 +251,10 @@ SECURE_HSTS_SECONDS = 63072000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 BEHIND_PROXY = env_bool("USTOO_BEHIND_PROXY")
+# The reverse proxies (addresses or networks, "*" for any) whose X-Forwarded-For names the client: a
+# request from any other address, one sent straight to an app server, is known by its own address,
+# whatever it claims. gunicorn trusts the same ones for X-Forwarded-Proto (gunicorn_conf.py).
+FORWARDED_ALLOW_IPS = env_list("USTOO_FORWARDED_ALLOW_IPS", ["127.0.0.1"])
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 # same-origin, not no-referrer: browsers then send "Origin: null" with our own forms, which CSRF
 # protection must refuse. Nothing is ever sent to another site either way.

@@ -151,6 +151,9 @@ class Campaign(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     response_requested_at = models.DateTimeField(null=True, blank=True)
     response_request_sent_at = models.DateTimeField(null=True, blank=True)
+    # Until when one sender holds the request for a response to mail it (outbox.LEASE), so senders on
+    # several servers never both mail the decision maker.
+    response_request_taken_until = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
     # When a moderator recorded what the site did about the escalation (until then it is on their list).
     escalation_followed_up_at = models.DateTimeField(null=True, blank=True)
@@ -488,6 +491,9 @@ class CampaignUpdate(models.Model):
     sent_up_to = models.BigIntegerField(default=0)
     recipients = models.PositiveIntegerField(default=0)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Until when one sender holds it (outbox.LEASE): senders on several servers never mail the same
+    # batch, and one that died leaves it to the next once this passes.
+    taken_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from ustoo.campaigns import mail, services
@@ -55,9 +55,12 @@ def send_campaign_mail(*, now: datetime.datetime | None = None, batch_size: int 
     now = now or timezone.now()
     sent = Sent(closed=services.close_due_campaigns(now=now), owed=send_owed_mail(batch_size=batch_size))
     for campaign in Campaign.objects.response_request_due().exclude(decision_maker_email=""):
+        if not _take_response_request(campaign.pk):
+            continue  # another sender is mailing it
         if mail.send([mail.response_request(campaign)]):
             services.record_response_request(campaign=campaign, now=now)
             sent.response_requests += 1
+        Campaign.objects.filter(pk=campaign.pk).update(response_request_taken_until=None)
     for update in (
         CampaignUpdate.objects.filter(sent_at__isnull=True).select_related("campaign").order_by("id")
     ):
@@ -65,6 +68,15 @@ def send_campaign_mail(*, now: datetime.datetime | None = None, batch_size: int 
         sent.updates += delivered
         sent.refused += refused
     return sent
+
+
+def _take_response_request(campaign_id: int) -> bool:
+    """Hold a campaign's request for a response to mail it, in one conditional statement: False when
+    another sender holds it (send_campaign_mail runs on two servers at once) or it was sent meanwhile."""
+    now = timezone.now()
+    free = Q(response_request_taken_until__isnull=True) | Q(response_request_taken_until__lte=now)
+    due = Campaign.objects.response_request_due().filter(free, pk=campaign_id)
+    return bool(due.update(response_request_taken_until=now + LEASE))
 
 
 def send_owed_mail(*, batch_size: int = 100) -> OwedMail:
@@ -173,10 +185,15 @@ def _longest_wait() -> datetime.timedelta:
 def _send_update(update: CampaignUpdate, *, batch_size: int, now: datetime.datetime) -> tuple[int, int]:
     """Mail one update in batches, one message at a time, moving its cursor past every signer the
     server took or refused, so a run that stops half-way resumes where it stopped without mailing
-    anyone twice. An address refused for good is marked and never tried again. Returns how many
-    were delivered and how many refused."""
+    anyone twice. An address refused for good is marked and never tried again. One sender at a time
+    holds the update, batch after batch (_take_update), so senders on several servers never mail the
+    same signer twice. Returns how many were delivered and how many refused."""
     delivered = refused = 0
-    while True:
+    lease_end = _take_update(update.pk)
+    while lease_end is not None:
+        # From where the sender that held it before stopped, if its lease ended.
+        update.refresh_from_db(fields=["sent_up_to", "recipients"])
+        mine = CampaignUpdate.objects.filter(pk=update.pk, taken_until=lease_end)
         batch = list(
             Signature.objects.filter(campaign_id=update.campaign_id, pk__gt=update.sent_up_to)
             .to_mail_updates()
@@ -184,7 +201,7 @@ def _send_update(update: CampaignUpdate, *, batch_size: int, now: datetime.datet
             .order_by("pk")[:batch_size]
         )
         if not batch:
-            CampaignUpdate.objects.filter(pk=update.pk).update(sent_at=now)
+            mine.update(sent_at=now, taken_until=None)
             return delivered, refused
         outcomes = mail.send_each(mail.update(update, signature) for signature in batch)
         done = batch[: len(outcomes)]
@@ -193,9 +210,28 @@ def _send_update(update: CampaignUpdate, *, batch_size: int, now: datetime.datet
         if done:
             with transaction.atomic():
                 Signature.objects.filter(pk__in=lost).update(mail_refused_at=now)
-                update.sent_up_to = done[-1].pk
-                update.recipients += len(took)
-                update.save(update_fields=["sent_up_to", "recipients"])
+                mine.update(sent_up_to=done[-1].pk, recipients=F("recipients") + len(took))
             delivered, refused = delivered + len(took), refused + len(lost)
         if len(outcomes) < len(batch):
-            return delivered, refused  # the server stopped taking mail: the next run goes on from here
+            # The server stopped taking mail: the next run goes on from here.
+            mine.update(taken_until=None)
+            return delivered, refused
+        lease_end = _take_update(update.pk, held_until=lease_end)
+    return delivered, refused
+
+
+def _take_update(update_id: int, *, held_until: datetime.datetime | None = None) -> datetime.datetime | None:
+    """Hold an update to mail for one lease, in one conditional statement: free (or its holder's lease
+    over), or still ours (`held_until`, renewed between batches). None when another sender holds it
+    (send_campaign_mail runs on two servers at once) or it was sent meanwhile."""
+    now = timezone.now()
+    lease_end = now + LEASE
+    held = (
+        (Q(taken_until__isnull=True) | Q(taken_until__lte=now))
+        if held_until is None
+        else Q(taken_until=held_until)
+    )
+    taken = CampaignUpdate.objects.filter(held, pk=update_id, sent_at__isnull=True).update(
+        taken_until=lease_end
+    )
+    return lease_end if taken else None

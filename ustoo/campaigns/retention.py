@@ -21,6 +21,6 @@ def anonymise_expired_signatures(now: datetime.datetime) -> int:
     due = Campaign.objects.filter(status=Status.CLOSED, closed_at__lte=cutoff, anonymised_at__isnull=True)
     done = 0
     for campaign in due:
-        services.anonymise_campaign_signers(campaign=campaign, now=now)
-        done += 1
+        if services.anonymise_campaign_signers(campaign=campaign, now=now) is not None:
+            done += 1
     return done

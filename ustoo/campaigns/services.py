@@ -789,10 +789,14 @@ def approve_delivery(*, campaign: Campaign, moderator: Member) -> None:
         _log(action=DecisionAction.APPROVE_DELIVERY, campaign=campaign, actor=moderator)
 
 
-def anonymise_campaign_signers(*, campaign: Campaign, now: datetime.datetime) -> int:
+def anonymise_campaign_signers(*, campaign: Campaign, now: datetime.datetime) -> int | None:
     """Wipe every signer's name, address, postcode, reason and links; counted signatures keep only
-    their country and region, the others are deleted. Returns how many signatures were counted."""
+    their country and region, the others are deleted. Returns how many signatures were counted, or
+    None when the campaign was anonymised already (by `prune_expired` on another server, say)."""
     with transaction.atomic():
+        due = Campaign.objects.select_for_update().filter(pk=campaign.pk, anonymised_at__isnull=True)
+        if due.only("pk").first() is None:
+            return None
         signatures = Signature.objects.filter(campaign=campaign)
         signatures.exclude(status=SignatureStatus.CONFIRMED).delete()
         kept = signatures.anonymise(now)

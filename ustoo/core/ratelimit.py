@@ -11,6 +11,7 @@ import contextlib
 import datetime
 import hashlib
 import hmac
+import ipaddress
 import random
 import secrets
 import threading
@@ -33,12 +34,29 @@ class Rate:
 
 
 def client_address(request: HttpRequest) -> str:
-    """The client's address, for hashing only. Behind a reverse proxy, the address it appended."""
-    if settings.BEHIND_PROXY:
+    """The client's address, for hashing only. Behind a reverse proxy, the address it appended, when
+    the request comes from that proxy (settings.FORWARDED_ALLOW_IPS): anyone reaching an app server
+    directly could write any X-Forwarded-For, and so draw a fresh allowance with each request."""
+    peer = request.META.get("REMOTE_ADDR", "")
+    if settings.BEHIND_PROXY and _is_trusted_proxy(peer):
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
             return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
+    return peer
+
+
+def _is_trusted_proxy(peer: str) -> bool:
+    try:
+        address = ipaddress.ip_address(peer)
+    except ValueError:
+        return False
+    for allowed in settings.FORWARDED_ALLOW_IPS:
+        if allowed == "*":
+            return True
+        with contextlib.suppress(ValueError):
+            if address in ipaddress.ip_network(allowed, strict=False):
+                return True
+    return False
 
 
 _DAILY_KEY_PREFIX = "rl:client-key:"

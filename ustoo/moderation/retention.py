@@ -35,11 +35,13 @@ def prune_expired(now: datetime.datetime | None = None) -> PruneReport:
     stories = 0
     for story in expired:
         story_id, code = story.pk, story.moderation_code
-        story_services.delete_statement(
+        # Run on two servers at once, both find the same stories: only the one whose deletion took
+        # it logs and counts it.
+        if story_services.delete_statement(
             statement=story.statement, keep_in_total=code not in _NOT_COUNTED_CODES
-        )
-        Decision.record(action=Action.PRUNE, story_id=story_id, code=code)
-        stories += 1
+        ):
+            Decision.record(action=Action.PRUNE, story_id=story_id, code=code)
+            stories += 1
 
     receipts = 0
     if settings.RECEIPT_LIFETIME_DAYS:

@@ -255,18 +255,19 @@ def edit_goes_back_to_review(*, story: Story, member) -> bool:
     return initial_status(candidate, member) == Status.PENDING
 
 
-def delete_statement(*, statement: Statement, keep_in_total: bool) -> None:
+def delete_statement(*, statement: Statement, keep_in_total: bool) -> bool:
     """Delete what the person said. The story's text, its hashtags, solidarity and replies go at once
     (and with them the full-text index entry). If they want to stay counted, a bare statement with
     no link to them remains; otherwise the statement goes too and the total drops by one.
 
     What is counted is read from the stored row under lock, never from the caller's copy: two
     deletions of the same statement, or a withdrawal then a deletion from an older copy, move the
-    total and the magnitude once."""
+    total and the magnitude once. Returns whether this call deleted a story or a statement (False
+    when another had deleted them first: `prune_expired` running on two servers at once)."""
     with transaction.atomic():
         current = Statement.objects.select_for_update().filter(pk=statement.pk).first()
         if current is None:  # already deleted
-            return
+            return False
         story = Story.objects.select_for_update().filter(statement=current).first()
         before = facts_of(current, story)
         if story is not None:
@@ -277,10 +278,11 @@ def delete_statement(*, statement: Statement, keep_in_total: bool) -> None:
                 member=None, member_tag=None, receipt_hash=None, once_key=None
             )
             statement_changed(before, facts_of(current))
-        else:
-            deleted, _rows = Statement.objects.filter(pk=current.pk).delete()
-            if deleted and current.counted:
-                statement_changed(before, None)
+            return story is not None
+        deleted, _rows = Statement.objects.filter(pk=current.pk).delete()
+        if deleted and current.counted:
+            statement_changed(before, None)
+        return bool(deleted)
 
 
 def _erase_freed_pages() -> None:

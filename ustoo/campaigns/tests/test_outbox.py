@@ -1,11 +1,14 @@
 """The batch mail to signers, one message at a time: an address the server refuses does not hold
 back the others or make anyone get the same update twice."""
 
+import datetime
+
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
-from ustoo.campaigns import services
-from ustoo.campaigns.models import Campaign, Signature
+from ustoo.campaigns import outbox, services
+from ustoo.campaigns.models import Campaign, CampaignUpdate, Signature
 
 from .conftest import sign_and_confirm
 
@@ -62,3 +65,19 @@ def test_a_mail_server_that_is_down_loses_nothing(smtp, mail_outage, update):
     mail_outage.end()
     call_command("send_campaign_mail")
     assert len(smtp.messages) == 6
+
+
+def test_an_update_another_sender_holds_is_left_to_it_until_its_lease_ends(smtp, update):
+    """send_campaign_mail on two servers at once: the one that took the update mails it, batch after
+    batch; the other sends none of it (ustoo/core/tests/cluster/ runs both for real)."""
+    held_until = outbox._take_update(update.pk)
+    call_command("send_campaign_mail", "--batch-size", "2")
+    assert smtp.messages == []
+    # The holder died: once its lease is over, the next sender takes the update and mails it once.
+    CampaignUpdate.objects.filter(pk=update.pk, taken_until=held_until).update(
+        taken_until=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    call_command("send_campaign_mail", "--batch-size", "2")
+    assert sorted(m.to for m in smtp.messages) == sorted([*GOOD, "gone@example.org"])
+    update.refresh_from_db()
+    assert update.sent_at is not None and update.taken_until is None

@@ -1,10 +1,13 @@
 """What happens at the thresholds: the decision maker is asked (by e-mail, or by moderators
 another way when no address was given), and escalation reaches signers and moderators."""
 
+import datetime
+
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
-from ustoo.campaigns import tokens
+from ustoo.campaigns import outbox, tokens
 from ustoo.campaigns.models import Campaign, CampaignDecision, CampaignUpdate, Signature
 from ustoo.campaigns.services import confirm_signature, withdraw_signature
 
@@ -98,3 +101,20 @@ def test_escalation_happens_once_and_reaches_signers_who_asked_for_news(settings
     call_command("send_campaign_mail")
     assert [m.to for m in smtp.messages] == ["again@example.org"]
     assert "It reached 2 signatures, so it is escalated" in smtp.messages[0].body
+
+
+def test_the_request_for_a_response_another_sender_holds_is_mailed_by_it_alone(smtp, past_threshold):
+    """send_campaign_mail on two servers at once: the one that took the request mails the decision
+    maker; the other does not (ustoo/core/tests/cluster/ runs both for real)."""
+    campaign = past_threshold
+    Campaign.objects.filter(pk=campaign.pk).update(decision_maker_email="dean@university.example")
+    assert outbox._take_response_request(campaign.pk)
+    call_command("send_campaign_mail")
+    assert smtp.messages == []
+    # The holder died: once its lease is over, the next sender mails it, once.
+    Campaign.objects.filter(pk=campaign.pk).update(
+        response_request_taken_until=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    call_command("send_campaign_mail")
+    call_command("send_campaign_mail")
+    assert [m.to for m in smtp.messages] == ["dean@university.example"]

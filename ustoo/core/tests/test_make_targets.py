@@ -63,8 +63,11 @@ def fonts_installed(bin_dir: Path) -> None:
     (bin_dir / "dpkg-query").chmod(0o755)
 
 
+CLUSTER_TOOLS = ("haproxy", "redis-server", "pgbouncer")
+
+
 def test_test_never_needs_wrk(bare_path):
-    for tool in ("msgfmt", "chromium", "openssl", "node", "npm"):
+    for tool in ("msgfmt", "chromium", "openssl", "node", "npm", *CLUSTER_TOOLS):
         add_stand_in(bare_path, tool)
     fonts_installed(bare_path)
     answer = system_deps(bare_path, "test")
@@ -84,12 +87,23 @@ def test_test_needs_fonts_for_every_script(bare_path):
     assert "fonts-noto" not in system_deps(bare_path, "run").stderr
 
 
+def test_test_needs_the_clusters_balancer_cache_and_pooler(bare_path):
+    """make test-cluster runs two app servers behind haproxy, sharing Redis and pgbouncer."""
+    for tool in ("msgfmt", "chromium", "openssl", "node", "npm"):
+        add_stand_in(bare_path, tool)
+    fonts_installed(bare_path)
+    answer = system_deps(bare_path, "test")
+    assert answer.returncode == 1
+    assert " ".join(CLUSTER_TOOLS) in answer.stderr
+    assert "haproxy" not in system_deps(bare_path, "run").stderr
+
+
 def test_bench_needs_wrk(bare_path):
     for tool in ("msgfmt", "node", "npm"):
         add_stand_in(bare_path, tool)
     answer = system_deps(bare_path, "bench")
     assert answer.returncode == 1
-    assert "make bench needs these packages: wrk" in answer.stderr
+    assert "make bench needs these packages: wrk" in answer.stderr  # and the cluster's servers
     assert "chromium" not in answer.stderr
 
 

@@ -107,6 +107,27 @@ def test_the_client_key_follows_the_proxy_header_only_behind_a_proxy(limits):
     assert Client().post("/speak/", {"mode": "count"}, HTTP_X_FORWARDED_FOR="203.0.113.9").status_code == 429
 
 
+def test_the_proxy_header_counts_only_from_a_trusted_proxy(limits):
+    """Sent straight to an app server, a forged X-Forwarded-For would give each request a fresh client
+    key; from anyone but the proxy the request's own address is the client's."""
+    limits.BEHIND_PROXY = True
+    limits.FORWARDED_ALLOW_IPS = ["10.0.0.5", "192.0.2.0/24"]
+    for forged in ("203.0.113.1", "203.0.113.2", "203.0.113.3"):
+        Client().post("/speak/", {"mode": "count"}, REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR=forged)
+    refused = Client().post(
+        "/speak/", {"mode": "count"}, REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR="203.0.113.4"
+    )
+    assert refused.status_code == 429
+    through_a_proxy = {"HTTP_X_FORWARDED_FOR": "203.0.113.4, 198.51.100.7"}
+    for proxy in ("10.0.0.5", "192.0.2.77"):  # an address listed, and one in a network listed
+        answer = Client().post("/speak/", {"mode": "count"}, REMOTE_ADDR=proxy, **through_a_proxy)
+        assert answer.status_code == 429  # the proxy names 198.51.100.7, over its limit
+    fresh = Client().post(
+        "/speak/", {"mode": "count"}, REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="203.0.113.4"
+    )
+    assert fresh.status_code == 200
+
+
 def test_a_session_is_limited_even_from_several_addresses(limits, supporter):
     supporter.post("/speak/", {"mode": "count", "anonymous": "on"}, REMOTE_ADDR="198.51.100.1")
     supporter.post("/speak/", {"mode": "count", "anonymous": "on"}, REMOTE_ADDR="198.51.100.2")

@@ -104,6 +104,18 @@ def test_prune_deletes_rejected_stories_after_the_retention_period(settings):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("keep_in_total", [True, False])
+def test_a_deletion_says_whether_it_deleted_so_two_prunes_at_once_log_each_story_once(keep_in_total):
+    """prune_expired on two servers at once lists the same stories; only the deletion that takes one
+    logs and counts it (ustoo/core/tests/cluster/ runs both for real)."""
+    from ustoo.stories import services
+
+    spoken = make_story(text="rejected long ago", publish=False)
+    assert services.delete_statement(statement=spoken.statement, keep_in_total=keep_in_total) is True
+    assert services.delete_statement(statement=spoken.statement, keep_in_total=keep_in_total) is False
+
+
+@pytest.mark.django_db
 def test_receipts_stop_working_after_their_lifetime(settings):
     settings.RECEIPT_LIFETIME_DAYS = 365
     spoken = make_story()
