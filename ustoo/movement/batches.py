@@ -48,8 +48,10 @@ def text_hashes(texts) -> pa.Array:
     without keeping it. DuckDB computes it for the whole batch."""
     import duckdb
 
-    relation = duckdb.from_arrow(pa.table({"text": texts}))
-    return relation.project("(md5_number_lower(text) >> 1)::BIGINT AS h").to_arrow_table().column("h")
+    # Its own connection: DuckDB's process-wide default one may hold another caller's unfinished result.
+    with duckdb.connect() as hasher:
+        relation = hasher.from_arrow(pa.table({"text": texts}))
+        return relation.project("(md5_number_lower(text) >> 1)::BIGINT AS h").to_arrow_table().column("h")
 
 
 def enrich(parsed: pa.Table, *, dataset: str, platform: str, keep_text: bool, classify: bool) -> pa.Table:

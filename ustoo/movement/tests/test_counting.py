@@ -113,3 +113,18 @@ def test_a_truncated_mastodon_array_keeps_its_complete_statuses(connection, run_
     assert [number for number, _reason in outcome.malformed_examples] == [3]
     assert "cut off" in outcome.malformed_examples[0][1]
     assert set(posts(connection)) == {statuses[0]["uri"], statuses[1]["uri"]}
+
+
+def test_an_import_does_not_depend_on_duckdbs_default_connection(connection, run_import, tmp_path):
+    import duckdb
+
+    # Another part of the process (a test, a notebook, a library) left a result half-read on DuckDB's
+    # process-wide connection: the import must still hash its texts.
+    half_read = duckdb.execute("SELECT * FROM range(3)")
+    half_read.fetchone()
+    comment = {"id": "c1", "author": "a", "body": "#MeToo", "created_utc": 1508097600, "parent_id": "t3_s"}
+    path = tmp_path / "RC_2017-10"
+    path.write_bytes(orjson.dumps(comment) + b"\n")
+    run_import(path)
+    assert connection.execute("SELECT count(*) FROM posts WHERE text_hash IS NOT NULL").fetchone() == (1,)
+    half_read.fetchall()
