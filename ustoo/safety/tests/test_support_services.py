@@ -19,14 +19,14 @@ MOVEMENT_COUNTRIES = ("ES", "MX", "AR", "IT", "EG", "TN", "MA", "LB", "SA", "IN"
 
 # Each country's line for sexual or domestic violence, confirmed on a stored official page that is cited
 # (a public authority's, or the service's own).
-CITED = {"ES": "016", "IT": "1522", "TN": "1899", "CN": "12338", "AR": "144"}
+CITED = {"ES": "016", "IT": "1522", "TN": "1899", "CN": "12338", "AR": "144", "SA": "1919"}
 
 # Not yet sourced: in December 2026 only press reports named these countries' lines (Mexico's Línea de las
 # Mujeres 079, Egypt's National Council for Women 15115, Morocco's Kolna Maak 8350, Lebanon's ISF line 1745,
-# Saudi Arabia's 1919, India's Women Helpline 181); no ministry, service or UN agency page saying so could
+# India's Women Helpline 181); no ministry, service or UN agency page saying so could
 # be read. Their readers get their emergency numbers and the international directories until an operator
 # confirms a line on its own page and moves the country to CITED.
-NOT_YET_SOURCED = ("MX", "EG", "MA", "LB", "SA", "IN")
+NOT_YET_SOURCED = ("MX", "EG", "MA", "LB", "IN")
 
 # Each country's emergency numbers, in the order the page shows them, each cited: an official page, or
 # Google's libphonenumber short-number data (which the project's phonenumbers package ships).
@@ -140,7 +140,7 @@ def test_the_help_page_shows_the_readers_emergency_numbers_first_and_their_line(
 
 # Of the countries not yet sourced, those with nothing listed but their emergency numbers (India has lines
 # still to confirm, shown meanwhile).
-EMERGENCY_NUMBERS_ONLY = ("MX", "EG", "MA", "LB", "SA")
+EMERGENCY_NUMBERS_ONLY = ("MX", "EG", "MA", "LB")
 
 
 @pytest.mark.django_db
