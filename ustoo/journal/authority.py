@@ -92,12 +92,13 @@ def current() -> Authority:
             fingerprint(found.ca),
             record.ca_sha256,
         )
+        load.cache_clear()  # read the directory again next time: the operator may have replaced it
         raise Unavailable(f"another authority in {directory}")
     return found
 
 
 def fingerprint(certificate: x509.Certificate) -> str:
-    """The SHA-256 of a certificate's DER, in lowercase hex (as /journal/log/ shows it)."""
+    """The SHA-256 of a certificate's DER, in lowercase hex (/journal/log/ shows it with colons)."""
     return certificate.fingerprint(hashes.SHA256()).hex()
 
 
