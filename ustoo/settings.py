@@ -310,7 +310,10 @@ STORAGES = {
     "journal_attachments": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {
-            "location": DATA_DIR / "journal" / "attachments",
+            # Several app servers: one directory they all share (docs/DEPLOY.md).
+            "location": Path(
+                env_str("USTOO_JOURNAL_ATTACHMENTS_DIR", str(DATA_DIR / "journal" / "attachments"))
+            ),
             "file_permissions_mode": 0o600,
             "directory_permissions_mode": 0o700,
         },
@@ -414,8 +417,9 @@ JOURNAL_MAX_ATTACHMENTS = env_int("USTOO_JOURNAL_MAX_ATTACHMENTS", 200)
 JOURNAL_MAX_BYTES = env_int("USTOO_JOURNAL_MAX_BYTES", 500 * 1024 * 1024)
 # An attachment no entry has named this long after its upload is deleted by `ustoo prune_expired`.
 JOURNAL_UNCLAIMED_HOURS = env_int("USTOO_JOURNAL_UNCLAIMED_HOURS", 24)
-# The time-stamping authority's keys and certificates, made on first use (ustoo/journal/authority.py).
-JOURNAL_AUTHORITY_DIR = DATA_DIR / "journal" / "authority"
+# The time-stamping authority's keys and certificates, made once (`ustoo journal authority init`, or on
+# first use) and the same on every app server (ustoo/journal/authority.py, docs/DEPLOY.md).
+JOURNAL_AUTHORITY_DIR = Path(env_str("USTOO_JOURNAL_AUTHORITY_DIR", str(DATA_DIR / "journal" / "authority")))
 
 NINJA_PAGINATION_PER_PAGE = 20
 WALL_PAGE_SIZE = env_int("USTOO_WALL_PAGE_SIZE", 20)

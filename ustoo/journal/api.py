@@ -337,6 +337,8 @@ def open_journal(request: HttpRequest):
             422: f"{INVALID} {BAD_VALUE} Also a seq that skips one (`next_seq` says the next), or an "
             "attachment that is not the journal's.",
             429: TOO_MANY,
+            503: "This app server holds no keys of the deployment's time-stamping authority (its log says "
+            "what to do): nothing was kept.",
         },
     ),
 )
@@ -359,6 +361,14 @@ def write_entry(request: HttpRequest, payload: EntryIn):
         )
     except (Refused, BadValue) as refusal:
         raise _refused(refusal) from None
+    except authority.Unavailable:
+        raise ApiError(
+            503,
+            _(
+                "The server cannot time-stamp entries at the moment: nothing was kept. Try again later; "
+                "what the journal already holds is safe."
+            ),
+        ) from None
     return Status(
         201,
         {

@@ -7,7 +7,11 @@ and, on SQLite, hold the one write lock for as long as it is written, stopping e
 row, so a half-written file is never read; it is deleted at once when the write fails, and by
 `ustoo prune_expired` if the process died meanwhile. Deleting a journal deletes its files once the
 rows are gone. What a deleted file leaves on the disk's free blocks is ciphertext whose key was
-only ever inside the journal's entries."""
+only ever inside the journal's entries.
+
+Several app servers share one directory (USTOO_JOURNAL_ATTACHMENTS_DIR, an NFS mount, say: docs/DEPLOY.md):
+a file is closed before its row is written, so another server that reads the row finds the whole file
+(NFS's close-to-open consistency), and a deletion on any server deletes the one copy."""
 
 import datetime
 import logging

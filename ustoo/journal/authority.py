@@ -1,16 +1,24 @@
 """The deployment's time-stamping authority: a CA, the TSA key and certificate that sign time-stamp
 tokens, and the log key and certificate that sign tree heads, all ECDSA P-256.
 
-They are made on first use in settings.JOURNAL_AUTHORITY_DIR (in the data directory, like the secret
-key), each private key readable by its owner only. Made all together in a fresh directory that is then
-renamed into place: the site's server processes may all need them at the same moment, and the first
-rename wins, so no process ever reads a half-written set or signs with a key another one replaced.
+They live in settings.JOURNAL_AUTHORITY_DIR (in the data directory, like the secret key), each private
+key readable by its owner only, made by `ustoo journal authority init` or on first use. Made all
+together in a fresh directory that is then renamed into place: the site's server processes may all
+need them at the same moment, and the first rename wins, so no process ever reads a half-written set
+or signs with a key another one replaced.
+
+One deployment, one authority, however many app servers each have their own directory: the database
+records the first authority used (AuthorityRecord, the SHA-256 of its CA certificate), and a process
+whose directory holds no keys, or other keys, refuses to sign (Unavailable, logged with what to do)
+instead of making an authority of its own. Two servers that make one at the same moment on two disks:
+the first recorded wins, and the other deletes the keys it made, which signed nothing.
 
 The certificates never expire (notAfter 99991231235959Z, RFC 5280 §4.1.2.5 "no well-defined
 expiration date"): a token is evidence years later, and `openssl ts -verify` checks that the chain is
 valid at the time it runs. A new key is a new directory, not an expiry."""
 
 import datetime
+import logging
 import os
 import secrets
 import shutil
@@ -25,6 +33,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.conf import settings
 
+logger = logging.getLogger("ustoo.journal")
 NO_EXPIRY = datetime.datetime(9999, 12, 31, 23, 59, 59, tzinfo=datetime.UTC)
 _FILES = ("ca.key", "ca.pem", "tsa.key", "tsa.pem", "log.key", "log.pem", "policy.oid")
 
@@ -44,15 +53,65 @@ class Authority:
         return certificate.public_bytes(serialization.Encoding.PEM).decode()
 
 
+class Unavailable(RuntimeError):
+    """This process cannot sign: its authority directory lacks the deployment's keys."""
+
+
 def current() -> Authority:
-    """This deployment's authority, made the first time it is needed."""
-    return load(Path(settings.JOURNAL_AUTHORITY_DIR))
+    """The deployment's authority, made the first time any process needs one. Checked against the
+    database's record at every use (one read by primary key), so that a server never signs with keys
+    that are not the deployment's, even after another server recorded its own a moment ago."""
+    from ustoo.journal.models import AuthorityRecord
+
+    directory = Path(settings.JOURNAL_AUTHORITY_DIR)
+    record = AuthorityRecord.objects.first()
+    if record is None:
+        made_here = _make(directory) if not _complete(directory) else False
+        found = load(directory)
+        record, _ = AuthorityRecord.objects.get_or_create(pk=1, defaults={"ca_sha256": fingerprint(found.ca)})
+        if record.ca_sha256 != fingerprint(found.ca) and made_here:
+            # Another server recorded its authority first: the keys made here signed nothing.
+            shutil.rmtree(directory, ignore_errors=True)
+            load.cache_clear()
+    if not _complete(directory):
+        logger.error(
+            "Journal: no time-stamping authority in %s, and the deployment's (CA SHA-256 %s) was made on "
+            "another server: copy that server's authority directory here (docs/DEPLOY.md). Nothing is "
+            "time-stamped until then.",
+            directory,
+            record.ca_sha256,
+        )
+        raise Unavailable(f"no authority in {directory}")
+    found = load(directory)
+    if fingerprint(found.ca) != record.ca_sha256:
+        logger.error(
+            "Journal: the time-stamping authority in %s (CA SHA-256 %s) is not the deployment's (CA SHA-256 "
+            "%s): replace the directory with the deployment's (docs/DEPLOY.md). Nothing is time-stamped "
+            "until then.",
+            directory,
+            fingerprint(found.ca),
+            record.ca_sha256,
+        )
+        load.cache_clear()  # read the directory again next time: the operator may have replaced it
+        raise Unavailable(f"another authority in {directory}")
+    return found
+
+
+def fingerprint(certificate: x509.Certificate) -> str:
+    """The SHA-256 of a certificate's DER, in lowercase hex (/journal/log/ shows it with colons)."""
+    return certificate.fingerprint(hashes.SHA256()).hex()
+
+
+def _complete(directory: Path) -> bool:
+    # policy.oid is written last into the draft, and the draft appears whole by its rename.
+    return (directory / "policy.oid").exists()
 
 
 @cache
 def load(directory: Path) -> Authority:
-    """Read (once per process: parsing keys costs more than signing with them) or make the authority."""
-    if not (directory / "policy.oid").exists():
+    """Read (once per process: parsing keys costs more than signing with them) or make the authority
+    in `directory`, whatever the database says (current() checks it)."""
+    if not _complete(directory):
         _make(directory)
     read = lambda name: (directory / name).read_bytes()  # noqa: E731
     return Authority(
@@ -65,7 +124,9 @@ def load(directory: Path) -> Authority:
     )
 
 
-def _make(directory: Path) -> None:
+def _make(directory: Path) -> bool:
+    """Make an authority in `directory`; True if it is this call's, False if another process's rename
+    came first."""
     directory.parent.mkdir(parents=True, exist_ok=True)
     draft = directory.parent / f".{directory.name}-{secrets.token_hex(8)}"
     draft.mkdir(mode=0o700)
@@ -101,9 +162,11 @@ def _make(directory: Path) -> None:
         try:
             draft.rename(directory)
         except OSError:
-            if not (directory / "policy.oid").exists():
+            if not _complete(directory):
                 raise
             # Another process made them first: theirs are the deployment's.
+            return False
+        return True
     finally:
         if draft.exists():
             shutil.rmtree(draft)

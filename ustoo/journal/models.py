@@ -102,6 +102,18 @@ class LogSize(models.Model):
         return f"{self.size} tokens"
 
 
+class AuthorityRecord(AppendOnly):
+    """The one row that names the deployment's time-stamping authority by the SHA-256 of its CA
+    certificate: written by the first process to use an authority, then compared by every other one,
+    so that two app servers never sign with two authorities (authority.current)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    ca_sha256 = models.CharField(max_length=64, editable=False)
+
+    def __str__(self) -> str:
+        return f"authority {self.ca_sha256[:16]}"
+
+
 class TreeHead(AppendOnly):
     """A signed tree head (RFC 6962 §3.5), published and kept forever."""
 

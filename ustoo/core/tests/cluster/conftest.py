@@ -11,6 +11,7 @@ from aiosmtpd.controller import Controller
 
 from ustoo.campaigns.tests.conftest import Mailbox
 from ustoo.core.tests.cluster.harness import PYTHON, ROOT, Cluster, free_port
+from ustoo.matching.tests.conftest import start_service, stop_service
 
 
 @dataclass
@@ -29,22 +30,29 @@ class Site:
 
 
 @pytest.fixture(scope="session")
-def site():
+def site(tmp_path_factory):
     port = free_port()
     mailbox = Mailbox(url=f"smtp://127.0.0.1:{port}?timeout=10")
     controller = Controller(mailbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        with Cluster(extra_env={"EMAIL_URL": mailbox.url}) as cluster:
-            seeded = subprocess.run(
-                [str(PYTHON), "-m", "ustoo.core.tests.cluster.seed"],
-                env=cluster.site_env(cluster.directory / "migrate", direct=True),
-                cwd=ROOT,
-                capture_output=True,
-                timeout=300,
-                check=False,
-            )
-            assert seeded.returncode == 0, seeded.stderr.decode()
-            yield Site(cluster, mailbox, json.loads(seeded.stdout.decode().strip().splitlines()[-1]))
+        # The escrow's one OPRF service, which every app server reaches by its address.
+        oprf, oprf_url = start_service(tmp_path_factory.mktemp("oprf-service"))
+        try:
+            with Cluster(
+                extra_env={"EMAIL_URL": mailbox.url, "USTOO_MATCHING_OPRF_URL": oprf_url}
+            ) as cluster:
+                seeded = subprocess.run(
+                    [str(PYTHON), "-m", "ustoo.core.tests.cluster.seed"],
+                    env=cluster.site_env(cluster.directory / "migrate", direct=True),
+                    cwd=ROOT,
+                    capture_output=True,
+                    timeout=300,
+                    check=False,
+                )
+                assert seeded.returncode == 0, seeded.stderr.decode()
+                yield Site(cluster, mailbox, json.loads(seeded.stdout.decode().strip().splitlines()[-1]))
+        finally:
+            stop_service(oprf)
     finally:
         controller.stop()

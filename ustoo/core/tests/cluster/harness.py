@@ -1,8 +1,9 @@
 """Several app servers on one machine, as on several: a throwaway PostgreSQL behind pgbouncer (transaction
 pooling), Redis, gunicorn app servers on their own loopback addresses (127.0.0.2, 127.0.0.3, … are loopback
-on Linux) with the same settings and each its own data directory, and haproxy in front, round-robin with
-health checks. Everything listens on loopback only, every wait is bounded, and every process is started in
-a process group of its own that is killed when the cluster stops, whatever happened.
+on Linux) with the same settings and each its own data directory (but for the journal's attachments, in a
+directory they share), and haproxy in front, round-robin with health checks. Everything listens on loopback
+only, every wait is bounded, and every process is started in a process group of its own that is killed when
+the cluster stops, whatever happened.
 
 Used by the cluster tests (conftest.py) and the cluster benchmark (bench/cluster.py)."""
 
@@ -144,6 +145,7 @@ class Cluster:
     def __enter__(self) -> "Cluster":
         self.directory = Path(tempfile.mkdtemp(prefix="ustoo-cluster."))
         self.directory.chmod(0o755)
+        self.shared_attachments = self.directory / "shared" / "journal-attachments"
         try:
             self._start()
         except BaseException:
@@ -307,6 +309,9 @@ ignore_startup_parameters = extra_float_digits,options
                 "USTOO_FLOOD_THRESHOLD_PER_MINUTE": "100000",
             }
         )
+        # The journal's attachments in one directory all app servers share (an NFS mount across
+        # machines, docs/DEPLOY.md); its authority stays in each server's data directory, made once.
+        env["USTOO_JOURNAL_ATTACHMENTS_DIR"] = str(self.shared_attachments)
         if self.pgbouncer and not direct:
             env["USTOO_DB_TRANSACTION_POOLER"] = "1"
         if cache_url is None:

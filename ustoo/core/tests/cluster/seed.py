@@ -16,6 +16,8 @@ from ustoo.campaigns import services as campaign_services  # noqa: E402
 from ustoo.campaigns.models import Campaign, Signature, SignatureStatus  # noqa: E402
 from ustoo.campaigns.tests.conftest import make_campaign  # noqa: E402
 from ustoo.conftest import PASSPHRASE, make_member, make_story, unique_marker  # noqa: E402
+from ustoo.matching import services as matching_services  # noqa: E402
+from ustoo.matching.tests.conftest import COUNSELOR_PUBLIC  # noqa: E402
 from ustoo.moderation.models import ReasonCode  # noqa: E402
 from ustoo.stories.models import Status, Story  # noqa: E402
 
@@ -74,7 +76,12 @@ def main() -> dict:
     # ... and a campaign past its response threshold, whose decision maker is owed one request.
     asked = make_campaign(member, title="Answer the survivors", decision_maker_email=DECISION_MAKER)
     Campaign.objects.filter(pk=asked.pk).update(response_requested_at=now)
+    # The escrow: the counselors' key, and a survivor whose account is old enough to make entries.
+    matching_services.set_counselor_key(COUNSELOR_PUBLIC)
+    survivor = make_member("cluster-survivor")
+    Member.objects.filter(pk=survivor.pk).update(date_joined=now - datetime.timedelta(days=60))
     return {
+        "survivor": survivor.username,
         "member": member.username,
         "passphrase": PASSPHRASE,
         "member_id": member.pk,

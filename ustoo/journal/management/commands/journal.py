@@ -1,5 +1,7 @@
 """`ustoo journal publish-head` signs a tree head of the time-stamp log (run it daily from cron; `make
-run` runs it in a loop); `ustoo journal verify BUNDLE.zip` checks an evidence bundle offline."""
+run` runs it in a loop); `ustoo journal verify BUNDLE.zip` checks an evidence bundle offline; `ustoo
+journal authority init` makes the deployment's time-stamping authority once, before the app servers
+start (docs/DEPLOY.md), or checks that this node holds it."""
 
 import datetime
 import logging
@@ -8,10 +10,11 @@ import threading
 from pathlib import Path
 
 from cryptography import x509
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections
 
-from ustoo.journal import bundle, log
+from ustoo.journal import authority, bundle, log
 
 logger = logging.getLogger("ustoo.journal")
 
@@ -31,6 +34,12 @@ class Command(BaseCommand):
         publish.add_argument(
             "--interval", type=float, default=3600.0, help="with --loop, seconds between two heads (3600)"
         )
+        keys = actions.add_parser("authority", help="the deployment's time-stamping authority")
+        keys.add_argument(
+            "step",
+            choices=["init"],
+            help="init: make it if the deployment has none, else check that this node holds it",
+        )
         verify = actions.add_parser("verify", help="check an evidence bundle offline")
         verify.add_argument("bundle", type=Path, help="the bundle (.zip) exported from a journal")
         verify.add_argument(
@@ -41,6 +50,8 @@ class Command(BaseCommand):
     def handle(self, *args, action: str, **options) -> None:
         if action == "publish-head":
             self.publish(loop=options["loop"], interval=options["interval"])
+        elif action == "authority":
+            self.init_authority()
         else:
             self.verify(options["bundle"], ca_path=options["ca"], use_openssl=not options["no_openssl"])
 
@@ -59,6 +70,19 @@ class Command(BaseCommand):
             finally:
                 close_old_connections()
             stopping.wait(interval)
+
+    def init_authority(self) -> None:
+        try:
+            deployment = authority.current()
+        except authority.Unavailable:
+            raise CommandError(
+                "This node does not hold the deployment's time-stamping authority (the log line above says "
+                "which): copy it from the node that made it, see docs/DEPLOY.md."
+            ) from None
+        self.stdout.write(
+            f"The deployment's time-stamping authority is in {Path(settings.JOURNAL_AUTHORITY_DIR)}, "
+            f"CA certificate SHA-256 {authority.fingerprint(deployment.ca)}."
+        )
 
     def report(self, published: log.Published) -> None:
         if published.head is None:
