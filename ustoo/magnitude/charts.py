@@ -133,7 +133,7 @@ def column_chart(
 ) -> SafeString:
     """Columns over time, oldest on the left (on the right in Arabic), with a label every `every` columns
     (its row's tick: "6 Dec." over "2025", the year only where it changes): exact counts."""
-    left, bottom, top, plot_height, plot_width = 44, 44, 12, 160, 330
+    left, bottom, top, plot_height, plot_width = 44, 46, 12, 160, 330
     width, height = left + plot_width + 26, top + plot_height + bottom
     largest = max((row.value for row in rows), default=0) or 1
     step = plot_width / max(len(rows), 1)
@@ -184,7 +184,7 @@ def column_chart(
             lines = [(first, top + plot_height + 16)]
             if second != year:
                 year = second
-                lines.append((second, top + plot_height + 30))
+                lines.append((second, top + plot_height + 32))  # 11 px text needs 15 px a line
             parts.extend(
                 format_html(
                     '<text x="{x}" y="{y}" fill="{ink}" font-size="11">{label}</text>',
