@@ -51,6 +51,14 @@ AXIS_DAYS = {
 OWN_FORMATS = {"c", "U", "H:i:s T"}
 
 
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request in another language leaves it active in the test's thread (LocaleMiddleware activates it and
+    nothing deactivates it): a later test, in another app, would read Chinese."""
+    yield
+    translation.deactivate()
+
+
 def test_every_language_is_checked():
     assert set(DATES) == set(TIMES) == set(AXIS_DAYS) == {code for code, _name in settings.LANGUAGES}
 
