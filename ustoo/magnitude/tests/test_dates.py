@@ -32,6 +32,16 @@ MONTHS = {
     "hi": ("दिसंबर 2025", "सितंबर 2026"),
     "zh-hans": ("2025年12月", "2026年9月"),
 }
+# The hint above the chart per month: months are not days ("del diciembre" would read as a day's).
+MONTH_HINTS = {
+    "en": "From December 2025 to September 2026.",
+    "fr": "Depuis décembre 2025 jusqu'à septembre 2026.",
+    "es": "De diciembre de 2025 a septiembre de 2026.",
+    "ar": "من ديسمبر 2025، على اليمين، إلى سبتمبر 2026، على اليسار.",
+    "it": "Da dicembre 2025 a settembre 2026.",
+    "hi": "दिसंबर 2025 से सितंबर 2026 तक।",
+    "zh-hans": "2025年12月 至 2026年9月。",
+}
 # The first label of each axis: the day and the month short (CLDR: MMMd, MMM), the year below.
 TICKS = {
     "en": ("6 Dec.", "Dec."),
@@ -65,7 +75,7 @@ def test_the_charts_over_time_write_their_days_and_months_as_the_language_does(c
     hint = days[days.index('class="hint"') : days.index("</p>")]
     assert DAYS[code][0] in hint and DAYS[code][1] in hint
     hint = months[months.index('class="hint"') : months.index("</p>")]
-    assert MONTHS[code][0] in hint and MONTHS[code][1] in hint
+    assert MONTHS[code][0] in hint and MONTHS[code][1] in hint and MONTH_HINTS[code] in hint
     assert f'<th scope="row">{DAYS[code][0]}</th>' in days  # the data table
     assert f'<th scope="row">{MONTHS[code][1]}</th>' in months
     assert f"<title>{DAYS[code][1]}: 2</title>" in per_day  # a column's title
