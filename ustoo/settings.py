@@ -294,8 +294,9 @@ LANGUAGES = [
     ("hi", "हिन्दी"),
     ("zh-hans", "简体中文"),
 ]
-# Then the CLDR's country names for languages django-countries lacks (scripts/country-names).
-LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "country_names"]
+# Then the CLDR's country names for languages django-countries lacks (scripts/country-names), and the
+# CLDR's month names where Django's differ (scripts/month-names): both win over Django's own catalogues.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "country_names", BASE_DIR / "month_names"]
 FORMAT_MODULE_PATH = ["ustoo.formats"]
 USE_I18N = True
 TIME_ZONE = "UTC"

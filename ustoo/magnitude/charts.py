@@ -30,6 +30,8 @@ class Row:
     low: int | None = None
     high: int | None = None
     text: str | None = None
+    # On a time axis, the label in two lines: the day or month short, then its year (drawn where it changes).
+    tick: tuple[str, str] = ("", "")
 
 
 def _number(value: int) -> str:
@@ -129,9 +131,9 @@ def bar_chart(
 def column_chart(
     chart_id: str, title: str, rows: list[Row], *, every: int, colour: str = OKABE_ITO[0]
 ) -> SafeString:
-    """Columns over time, oldest on the left (on the right in Arabic), with a label every `every` columns:
-    exact counts."""
-    left, bottom, top, plot_height, plot_width = 44, 30, 12, 160, 330
+    """Columns over time, oldest on the left (on the right in Arabic), with a label every `every` columns
+    (its row's tick: "6 Dec." over "2025", the year only where it changes): exact counts."""
+    left, bottom, top, plot_height, plot_width = 44, 46, 12, 160, 330
     width, height = left + plot_width + 26, top + plot_height + bottom
     largest = max((row.value for row in rows), default=0) or 1
     step = plot_width / max(len(rows), 1)
@@ -159,6 +161,7 @@ def column_chart(
             largest=_number(largest),
         ),
     ]
+    year = None
     for index, row in enumerate(rows):
         x = left + index * step
         if row.value:
@@ -177,14 +180,20 @@ def column_chart(
                 )
             )
         if index % every == 0:
-            parts.append(
+            first, second = row.tick
+            lines = [(first, top + plot_height + 16)]
+            if second != year:
+                year = second
+                lines.append((second, top + plot_height + 32))  # 11 px text needs 15 px a line
+            parts.extend(
                 format_html(
                     '<text x="{x}" y="{y}" fill="{ink}" font-size="11">{label}</text>',
                     x=_f(x),
-                    y=top + plot_height + 16,
+                    y=y,
                     ink=TEXT,
-                    label=row.label,
+                    label=line,
                 )
+                for line, y in lines
             )
     parts.append("</svg>")
     # In Arabic time runs from right to left: the oldest column on the right, the axis's figures too.

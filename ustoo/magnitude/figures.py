@@ -76,7 +76,11 @@ def _parse_day(name: str, value: str) -> datetime.date:
             raise ValueError(value)
         day = datetime.date.fromisoformat(value)
     except ValueError:
-        raise BadParameter(name, _("Give a date as YYYY-MM-DD.")) from None
+        # The format to type, said in words too, with a day that cannot be read month first.
+        message = _(
+            "Give a date as YYYY-MM-DD: the year, the month and the day in figures, as in %(example)s."
+        )
+        raise BadParameter(name, message % {"example": "2017-10-15"}) from None
     if not FIRST_DAY <= day <= LAST_DAY:
         raise BadParameter(
             name,

@@ -10,7 +10,7 @@ import math
 import statistics
 
 from django.template.loader import render_to_string
-from django.utils import formats
+from django.utils import dateformat, formats
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, get_language_info, ngettext
 from django.utils.translation import gettext as _
@@ -175,7 +175,26 @@ def _time_rows(name: str, data: dict) -> list[charts.Row]:
         # From the first day with a statement: the days before a site opened are not drawn.
         first = next((day for day, count in counts.items() if count), None)
         counts = {day: count for day, count in counts.items() if first and day >= first}
-    return [charts.Row(key=key, label=key, value=count) for key, count in counts.items()]
+    return [
+        charts.Row(key=key, label=_period(key), value=count, tick=_tick(key)) for key, count in counts.items()
+    ]
+
+
+def _period(key: str) -> str:
+    """A day ("2026-12-06") or a month ("2026-12") as the reader's language writes it: "6 dicembre 2026",
+    "2026年12月"."""
+    if len(key) == len("2026-12"):
+        return formats.date_format(datetime.date.fromisoformat(f"{key}-01"), "YEAR_MONTH_FORMAT")
+    return formats.date_format(datetime.date.fromisoformat(key), "DATE_FORMAT")
+
+
+def _tick(key: str) -> tuple[str, str]:
+    """A day's or a month's axis label, short enough for a phone: ("6 dic", "2026"), ("dic", "2026")."""
+    if len(key) == len("2026-12"):
+        month = datetime.date.fromisoformat(f"{key}-01")
+        return dateformat.format(month, "N"), str(month.year)
+    day = datetime.date.fromisoformat(key)
+    return formats.date_format(day, "MONTH_DAY_FORMAT"), str(day.year)
 
 
 def _answer_rows(name: str, breakdown: dict, *, labelled=label) -> list[charts.Row]:
@@ -250,8 +269,8 @@ def section(name: str, data: dict) -> dict:
             **found,
             "over_time": True,
             "rows": rows,
-            "first": rows[0].key if rows else "",
-            "last": rows[-1].key if rows else "",
+            "first": rows[0].label if rows else "",
+            "last": rows[-1].label if rows else "",
         }
     breakdown = data["breakdowns"][name]
     rows = _answer_rows(name, breakdown)

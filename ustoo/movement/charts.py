@@ -13,6 +13,7 @@ to the line: a collection that starts at 17:46 must not look like a day that ros
 """
 
 import math
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -83,6 +84,8 @@ def _in_time_order(label: str) -> str:
 
 def _text_width(text: str) -> float:
     def units(char: str) -> int:
+        if unicodedata.east_asian_width(char) in "WF":
+            return 2048  # a Chinese character is a full em wide: "10月15日" is wider than "15 Oct."
         return 760 if char in _NARROW else 2000 if char in _WIDE else 1450 if char.isupper() else 1310
 
     return sum(units(char) for char in text) / 2048 * FONT * 1.05

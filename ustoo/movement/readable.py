@@ -64,13 +64,14 @@ def period(key: str) -> str:
 
 
 def tick(key: str) -> tuple[str, str]:
-    """A chart axis label in two lines: ("15 Oct.", "2019") for a day, ("17:00", "15 Oct.") for an hour.
+    """A chart axis label in two lines: ("15 Oct.", "2019") for a day, ("17:00", "15 Oct.") for an hour, the
+    day and month as the language writes them short (its MONTH_DAY_FORMAT: "10月15日", "15 ott").
     The second line is shown only where it changes."""
     if not is_hour(key):
         day = date.fromisoformat(key)
-        return dateformat.format(day, "j N"), str(day.year)
+        return formats.date_format(day, "MONTH_DAY_FORMAT"), str(day.year)
     start = _hour_start(key)
-    return dateformat.format(start, "H:i"), dateformat.format(start, "j N")
+    return dateformat.format(start, "H:i"), formats.date_format(start, "MONTH_DAY_FORMAT")
 
 
 def language(code: str) -> str:

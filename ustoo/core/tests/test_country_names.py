@@ -40,4 +40,4 @@ def test_every_country_has_its_hindi_name():
 
 
 def test_the_project_catalogue_comes_first():
-    assert [Path(path).name for path in settings.LOCALE_PATHS] == ["locale", "country_names"]
+    assert [Path(path).name for path in settings.LOCALE_PATHS] == ["locale", "country_names", "month_names"]

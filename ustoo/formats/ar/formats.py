@@ -9,3 +9,5 @@ NUMBER_GROUPING = 3
 # its zone, since readers live in every zone. Everything else is Django's.
 DATE_FORMAT = "j E Y"
 DATETIME_FORMAT = "j E Y، g:i A T"
+# Chart axes: the CLDR's day and month, "6 ديسمبر" (Arabic abbreviates no month).
+MONTH_DAY_FORMAT = "j N"

@@ -3,3 +3,5 @@
 # Everything else is Django's.
 DATE_FORMAT = "j F Y"
 DATETIME_FORMAT = "j F Y, H:i T"
+# Chart axes: a day with its month abbreviated, "6 Dec.", short enough for a phone.
+MONTH_DAY_FORMAT = "j N"

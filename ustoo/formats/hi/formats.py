@@ -7,3 +7,5 @@ NUMBER_GROUPING = (3, 2, 0)
 # live in every zone. Everything else is Django's.
 DATE_FORMAT = "j E Y"
 DATETIME_FORMAT = "j E Y, H:i T"
+# Chart axes: the CLDR's day with its month abbreviated, "6 दिस॰" (Django's names the whole month).
+MONTH_DAY_FORMAT = "j N"

@@ -6,6 +6,7 @@ import datetime
 import io
 
 import pytest
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -151,6 +152,16 @@ def test_there_is_no_breakdown_by_hour(stranger):
     response = stranger.get("/api/v1/magnitude", {"breakdowns": "per_hour"})
     assert response.status_code == 400
     assert "per_hour" in response.json()["fields"]["breakdowns"]
+
+
+def test_a_date_typed_wrong_is_refused_saying_how_to_type_it(stranger):
+    response = stranger.get("/api/v1/magnitude", {"since": "15/10/2017"}, headers={"accept-language": "fr"})
+    translation.deactivate()  # the request left French active in this thread, for later tests too
+    assert response.status_code == 400
+    assert response.json()["fields"]["since"] == (
+        "Indiquez une date au format AAAA-MM-JJ : l'année, le mois et le jour en chiffres, "
+        "comme dans 2017-10-15."
+    )
 
 
 @pytest.mark.parametrize(

@@ -191,7 +191,8 @@ def test_each_chart_downloads_as_svg_under_a_name_of_its_own(stranger, spoken):
     assert "Healthcare" not in svg  # its range reaches 0: not drawn, only in the table
     days = stranger.get("/magnitude/charts/per_day.svg")
     assert f"magnitude_per_day_as-of-{today}.svg" in days["Content-Disposition"]
-    assert f"<title>{months_ago(1).date().isoformat()}: 200</title>" in days.content.decode()
+    day = months_ago(1).date()
+    assert f"<title>{day.day} {day:%B} {day.year}: 200</title>" in days.content.decode()  # as people read it
 
 
 def test_an_unknown_chart_is_refused_naming_the_charts_there_are(stranger, spoken):

@@ -47,7 +47,7 @@ def _check_charts_are_legible(visitor: Visitor, width: int, variant: str) -> Non
     page = visitor.page
     page.set_viewport_size({"width": width, "height": 900})
     page.goto("/movement/")
-    expect(page.get_by_role("heading", name="Dataset: metoo2019")).to_be_visible()
+    expect(page.locator("section.movement-chart").first).to_be_visible()
     charts = page.evaluate(TEXT_BOXES)
     for chart in charts:
         texts = chart["texts"]
@@ -78,6 +78,12 @@ def test_charts_are_legible_on_a_phone_without_javascript(released_2019, visitor
 
 def test_charts_are_legible_on_a_phone_with_javascript(released_2019, visitor: Visitor):
     _check_charts_are_legible(visitor, 390, "narrow")
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "ar", "hi"])
+def test_charts_are_legible_on_a_phone_in_chinese_arabic_and_hindi(released_2019, visitor_factory, locale):
+    # Their axes write days in their own way ("10月16日", "16 أكتوبر", "16 अक्टू॰"): wider, or right to left.
+    _check_charts_are_legible(visitor_factory(javascript=False, locale=locale), 390, "narrow")
 
 
 def test_charts_are_legible_on_a_wide_screen(released_2019, visitor: Visitor):
