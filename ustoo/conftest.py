@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import caches
 from django.test import Client, override_settings
+from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
 from ustoo.accounts.models import Member, Role, TrustLevel
@@ -53,6 +54,10 @@ def _plain_http_and_clean_cache(settings):
     settings.REFUSAL_HOLD_MS = 0
     for cache in caches.all():  # what the test before left
         cache.clear()
+    yield
+    # A request in another language leaves it active in this thread (LocaleMiddleware activates it and
+    # nothing deactivates it): the next test would render in Hindi.
+    translation.deactivate()
 
 
 def make_member(
